@@ -1,0 +1,48 @@
+package dev.sluice.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A named pool of upstream servers ({@code upstreams.NAME}): either {@code servers} or
+ * {@code builtin}, never both.
+ *
+ * @param stickyCookie            cookie whose {@code .route} suffix picks the server (default JSESSIONID)
+ * @param connectTimeout          how long a TCP connect to one server may take (default 5s)
+ * @param maxConnectionsPerServer pooled HTTP connections per server (default 1000); tunnels do not count
+ */
+public record UpstreamConfig(
+        String name,
+        List<ServerConfig> servers,
+        Builtin builtin,
+        String stickyCookie,
+        Duration connectTimeout,
+        int maxConnectionsPerServer) {
+
+    public static final String DEFAULT_STICKY_COOKIE = "JSESSIONID";
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_SERVER = 1000;
+
+    public UpstreamConfig {
+        Objects.requireNonNull(name, "name");
+        servers = List.copyOf(servers);
+        Objects.requireNonNull(stickyCookie, "stickyCookie");
+        Objects.requireNonNull(connectTimeout, "connectTimeout");
+        if ((builtin == null) == servers.isEmpty()) {
+            throw new IllegalArgumentException("upstream " + name + " needs either servers or builtin");
+        }
+    }
+
+    /** An upstream of plain servers with every other setting at its default. */
+    public static UpstreamConfig of(String name, List<ServerConfig> servers) {
+        return new UpstreamConfig(name, servers, null, DEFAULT_STICKY_COOKIE,
+                DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_CONNECTIONS_PER_SERVER);
+    }
+
+    /** A built-in upstream with every other setting at its default. */
+    public static UpstreamConfig builtin(String name, Builtin builtin) {
+        return new UpstreamConfig(name, List.of(), builtin, DEFAULT_STICKY_COOKIE,
+                DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_CONNECTIONS_PER_SERVER);
+    }
+}
