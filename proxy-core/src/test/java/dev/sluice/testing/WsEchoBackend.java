@@ -1,0 +1,112 @@
+package dev.sluice.testing;
+
+import io.undertow.Undertow;
+import io.undertow.websockets.WebSocketConnectionCallback;
+import io.undertow.websockets.WebSocketProtocolHandshakeHandler;
+import io.undertow.websockets.core.AbstractReceiveListener;
+import io.undertow.websockets.core.BufferedBinaryMessage;
+import io.undertow.websockets.core.BufferedTextMessage;
+import io.undertow.websockets.core.WebSocketCallback;
+import io.undertow.websockets.core.WebSocketChannel;
+import io.undertow.websockets.core.WebSockets;
+import io.undertow.websockets.core.protocol.Handshake;
+import io.undertow.websockets.core.protocol.version13.Hybi13Handshake;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.net.URI;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An Undertow WebSocket echo server on 127.0.0.1:0, on every path: text comes back as text,
+ * binary as binary, byte for byte, up to {@link #MAX_MESSAGE} per message. It picks the first
+ * subprotocol the client offers that it was configured with.
+ */
+public final class WsEchoBackend implements AutoCloseable {
+    /** Largest message echoed; well above the 1 MiB the tests send. */
+    public static final int MAX_MESSAGE = 4 * 1024 * 1024;
+
+    private final Undertow server;
+    private final AtomicInteger handshakes = new AtomicInteger();
+
+    private WsEchoBackend(Set<String> subprotocols) {
+        List<Handshake> versions = List.of(new Hybi13Handshake(subprotocols, false));
+        WebSocketConnectionCallback echo = (exchange, channel) -> {
+            this.handshakes.incrementAndGet();
+            channel.getReceiveSetter().set(new Echo());
+            channel.resumeReceives();
+        };
+        this.server = Undertow.builder()
+                .addHttpListener(0, "127.0.0.1")
+                .setIoThreads(1)
+                .setWorkerThreads(2)
+                .setHandler(new WebSocketProtocolHandshakeHandler(versions, echo))
+                .build();
+    }
+
+    /** Starts an echo server that accepts the given subprotocols (none: it never picks one). */
+    public static WsEchoBackend start(String... subprotocols) {
+        WsEchoBackend backend = new WsEchoBackend(Set.of(subprotocols));
+        backend.server.start();
+        return backend;
+    }
+
+    public int port() {
+        InetSocketAddress address = (InetSocketAddress) server.getListenerInfo().get(0).getAddress();
+        return address.getPort();
+    }
+
+    /** {@code http://127.0.0.1:port}, the form a Sluice upstream takes. */
+    public URI httpUri() {
+        return URI.create("http://127.0.0.1:" + port());
+    }
+
+    /** WebSocket sessions opened so far. */
+    public int handshakes() {
+        return handshakes.get();
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+
+    /** Echoes whole messages; Undertow queues sends per channel, so order is kept. */
+    private static final class Echo extends AbstractReceiveListener {
+        @Override
+        protected void onFullTextMessage(WebSocketChannel channel, BufferedTextMessage message) {
+            WebSockets.sendText(message.getData(), channel, null);
+        }
+
+        @Override
+        protected void onFullBinaryMessage(WebSocketChannel channel, BufferedBinaryMessage message) {
+            ByteBuffer[] data = message.getData().getResource();
+            WebSockets.sendBinary(data, channel, new FreeAfterSend(message));
+        }
+
+        @Override
+        protected long getMaxTextBufferSize() {
+            return MAX_MESSAGE;
+        }
+
+        @Override
+        protected long getMaxBinaryBufferSize() {
+            return MAX_MESSAGE;
+        }
+    }
+
+    /** Returns the pooled buffers of a binary message once its echo has been written. */
+    private record FreeAfterSend(BufferedBinaryMessage message) implements WebSocketCallback<Void> {
+        @Override
+        public void complete(WebSocketChannel channel, Void context) {
+            message.getData().free();
+        }
+
+        @Override
+        public void onError(WebSocketChannel channel, Void context, Throwable throwable) {
+            message.getData().free();
+        }
+    }
+}

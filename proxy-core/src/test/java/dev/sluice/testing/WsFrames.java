@@ -1,0 +1,158 @@
+package dev.sluice.testing;
+
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.Random;
+
+/** Builds and parses RFC 6455 frames on raw sockets, and the handshake strings around them. */
+public final class WsFrames {
+    public static final int TEXT = 0x1;
+    public static final int BINARY = 0x2;
+    public static final int CLOSE = 0x8;
+
+    /** The RFC 6455 sample nonce and its accept value (section 1.3). */
+    public static final String SAMPLE_KEY = "dGhlIHNhbXBsZSBub25jZQ==";
+    public static final String SAMPLE_ACCEPT = "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=";
+
+    private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+
+    private WsFrames() {
+    }
+
+    /** One frame as read from the wire; the payload is already unmasked. */
+    public record Frame(boolean fin, int opcode, boolean masked, byte[] payload) {
+        public String text() {
+            return new String(payload, StandardCharsets.UTF_8);
+        }
+    }
+
+    /** A final, masked client frame (clients must mask, RFC 6455 section 5.3). */
+    public static byte[] clientFrame(int opcode, byte[] payload) {
+        byte[] mask = new byte[4];
+        new Random(payload.length).nextBytes(mask);
+        return frame(opcode, payload, mask);
+    }
+
+    public static byte[] clientText(String text) {
+        return clientFrame(TEXT, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A final, unmasked server frame. */
+    public static byte[] serverFrame(int opcode, byte[] payload) {
+        return frame(opcode, payload, null);
+    }
+
+    public static byte[] serverText(String text) {
+        return serverFrame(TEXT, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static byte[] frame(int opcode, byte[] payload, byte[] mask) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(payload.length + 14);
+        out.write(0x80 | opcode);
+        int maskBit = mask == null ? 0 : 0x80;
+        if (payload.length < 126) {
+            out.write(maskBit | payload.length);
+        } else if (payload.length < 65536) {
+            out.write(maskBit | 126);
+            out.write(payload.length >>> 8);
+            out.write(payload.length);
+        } else {
+            out.write(maskBit | 127);
+            long len = payload.length;
+            for (int shift = 56; shift >= 0; shift -= 8) {
+                out.write((int) (len >>> shift));
+            }
+        }
+        if (mask == null) {
+            out.writeBytes(payload);
+        } else {
+            out.writeBytes(mask);
+            for (int i = 0; i < payload.length; i++) {
+                out.write(payload[i] ^ mask[i & 3]);
+            }
+        }
+        return out.toByteArray();
+    }
+
+    /** Reads exactly one frame; EOFException when the stream ends first. */
+    public static Frame readFrame(InputStream in) throws IOException {
+        int b0 = readByte(in);
+        int b1 = readByte(in);
+        boolean masked = (b1 & 0x80) != 0;
+        long len = b1 & 0x7F;
+        if (len == 126) {
+            len = ((long) readByte(in) << 8) | readByte(in);
+        } else if (len == 127) {
+            len = 0;
+            for (int i = 0; i < 8; i++) {
+                len = (len << 8) | readByte(in);
+            }
+        }
+        if (len > 16 * 1024 * 1024) {
+            throw new IOException("frame payload of " + len + " bytes is not plausible in a test");
+        }
+        byte[] mask = masked ? readExactly(in, 4) : null;
+        byte[] payload = readExactly(in, (int) len);
+        if (masked) {
+            for (int i = 0; i < payload.length; i++) {
+                payload[i] ^= mask[i & 3];
+            }
+        }
+        return new Frame((b0 & 0x80) != 0, b0 & 0x0F, masked, payload);
+    }
+
+    private static int readByte(InputStream in) throws IOException {
+        int b = in.read();
+        if (b < 0) {
+            throw new EOFException("stream ended inside a WebSocket frame");
+        }
+        return b;
+    }
+
+    private static byte[] readExactly(InputStream in, int n) throws IOException {
+        byte[] bytes = in.readNBytes(n);
+        if (bytes.length != n) {
+            throw new EOFException("stream ended after " + bytes.length + " of " + n + " frame bytes");
+        }
+        return bytes;
+    }
+
+    /** Sec-WebSocket-Accept for a key (RFC 6455 section 4.2.2). */
+    public static String acceptFor(String key) {
+        try {
+            byte[] sha1 = MessageDigest.getInstance("SHA-1").digest((key + GUID).getBytes(StandardCharsets.US_ASCII));
+            return Base64.getEncoder().encodeToString(sha1);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is required by every JDK", e);
+        }
+    }
+
+    /** A complete, valid client handshake for {@code path} with the sample key, plus extra header lines. */
+    public static String handshake(String path, String... extraHeaderLines) {
+        StringBuilder sb = new StringBuilder()
+                .append("GET ").append(path).append(" HTTP/1.1\r\n")
+                .append("Host: x\r\n")
+                .append("Upgrade: websocket\r\n")
+                .append("Connection: Upgrade\r\n")
+                .append("Sec-WebSocket-Key: ").append(SAMPLE_KEY).append("\r\n")
+                .append("Sec-WebSocket-Version: 13\r\n");
+        for (String line : extraHeaderLines) {
+            sb.append(line).append("\r\n");
+        }
+        return sb.append("\r\n").toString();
+    }
+
+    /** The head of a correct 101 answer to a handshake carrying {@code key}. */
+    public static String switchingProtocols(String key) {
+        return "HTTP/1.1 101 Switching Protocols\r\n"
+                + "Upgrade: websocket\r\n"
+                + "Connection: Upgrade\r\n"
+                + "Sec-WebSocket-Accept: " + acceptFor(key) + "\r\n\r\n";
+    }
+}

@@ -1,0 +1,17 @@
+package dev.sluice.websocket;
+
+import dev.sluice.testing.TomcatEchoBackend;
+
+/** The echo contract against the Tomcat echo backend, straight to the backend, to prove the backend and the contract right. */
+class TomcatEchoDirectIT extends EchoTunnelContract {
+    @Override
+    protected Backend startBackend() {
+        TomcatEchoBackend server = TomcatEchoBackend.start("chat");
+        return new Backend(server, server.httpUri(), TomcatEchoBackend.PATH);
+    }
+
+    @Override
+    protected boolean viaProxy() {
+        return false;
+    }
+}
