@@ -12,6 +12,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -82,6 +83,11 @@ public final class RawBackend implements AutoCloseable {
 
     public int port() {
         return server.getLocalPort();
+    }
+
+    /** {@code http://127.0.0.1:port}, the form a Sluice upstream takes. */
+    public URI httpUri() {
+        return URI.create("http://127.0.0.1:" + port());
     }
 
     /** TCP connections accepted so far. */

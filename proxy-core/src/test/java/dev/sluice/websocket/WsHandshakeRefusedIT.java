@@ -1,0 +1,152 @@
+package dev.sluice.websocket;
+
+import dev.sluice.Sluice;
+import dev.sluice.testing.RawBackend;
+import dev.sluice.testing.RawClient;
+import dev.sluice.testing.RawHttp;
+import dev.sluice.testing.WsProxy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Handshakes the proxy must refuse itself, before contacting the upstream, and answers from
+ * the upstream that must never become a tunnel.
+ */
+class WsHandshakeRefusedIT {
+    private RawBackend backend;
+    private Sluice proxy;
+
+    @AfterEach
+    void stop() {
+        if (proxy != null) {
+            proxy.close();
+        }
+        if (backend != null) {
+            backend.close();
+        }
+    }
+
+    /** A proxy routing /ws to a raw backend running {@code script}; returns the proxy's port. */
+    private int proxyTo(RawBackend.Script script) {
+        backend = RawBackend.start(script);
+        proxy = WsProxy.start("/ws", backend.httpUri());
+        return proxy.port();
+    }
+
+    /** A backend that fails the test loudly if it is ever asked anything. */
+    private int proxyToUntouchableBackend() {
+        return proxyTo(conn -> {
+            conn.readRequestHead();
+            conn.write("HTTP/1.1 500 Backend Should Not Be Asked\r\nContent-Length: 0\r\n\r\n");
+        });
+    }
+
+    private static RawHttp.Response exchange(int port, String request) throws Exception {
+        try (RawClient client = RawClient.connect(port)) {
+            client.send(request);
+            return client.readResponse();
+        }
+    }
+
+    // RFC 6455 4.2.1: a handshake without Sec-WebSocket-Key is malformed.
+    @Test
+    void handshakeWithoutKeyIsRefused400WithoutContactingUpstream() throws Exception {
+        int port = proxyToUntouchableBackend();
+        RawHttp.Response response = exchange(port, """
+                GET /ws HTTP/1.1\r
+                Host: x\r
+                Upgrade: websocket\r
+                Connection: Upgrade\r
+                Sec-WebSocket-Version: 13\r
+                \r
+                """);
+        assertEquals(400, response.status(), response.toString());
+        assertEquals(0, backend.connections(), "the upstream must not be contacted");
+        assertEquals(0, WsProxy.totalTunnels(proxy));
+    }
+
+    // RFC 6455 4.4: an unsupported version is answered 426 naming the version spoken.
+    @Test
+    void handshakeWithVersion12IsRefused426Naming13WithoutContactingUpstream() throws Exception {
+        int port = proxyToUntouchableBackend();
+        RawHttp.Response response = exchange(port, """
+                GET /ws HTTP/1.1\r
+                Host: x\r
+                Upgrade: websocket\r
+                Connection: Upgrade\r
+                Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r
+                Sec-WebSocket-Version: 12\r
+                \r
+                """);
+        assertEquals(426, response.status(), response.toString());
+        assertEquals("13", response.header("Sec-WebSocket-Version").orElse(null));
+        assertEquals(0, backend.connections(), "the upstream must not be contacted");
+        assertEquals(0, WsProxy.totalTunnels(proxy));
+    }
+
+    // A handshake with a body could hide a second request inside the tunnel; refused outright.
+    @Test
+    void handshakeWithBodyIsRefused400WithoutContactingUpstream() throws Exception {
+        int port = proxyToUntouchableBackend();
+        RawHttp.Response response = exchange(port, """
+                GET /ws HTTP/1.1\r
+                Host: x\r
+                Upgrade: websocket\r
+                Connection: Upgrade\r
+                Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r
+                Sec-WebSocket-Version: 13\r
+                Content-Length: 5\r
+                \r
+                hello""");
+        assertEquals(400, response.status(), response.toString());
+        assertEquals(0, backend.connections(), "the upstream must not be contacted");
+        assertEquals(0, WsProxy.totalTunnels(proxy));
+    }
+
+    // The client never asked to switch protocols, so an upstream 101 is a bad answer, not a tunnel.
+    @Test
+    void upstream101ToPlainGetGives502AndNoTunnel() throws Exception {
+        int port = proxyTo(conn -> {
+            conn.readRequestHead();
+            conn.write("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n");
+        });
+        RawHttp.Response response = exchange(port, "GET /ws HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertEquals(502, response.status(), response.toString());
+        assertEquals(1, backend.requests());
+        assertEquals(0, WsProxy.openTunnels(proxy));
+        assertEquals(0, WsProxy.totalTunnels(proxy));
+    }
+
+    // h2c upgrade is not ours to honour: the request goes on as plain HTTP without Upgrade.
+    @Test
+    void h2cUpgradeIsStrippedAndProxiedAsPlainHttp() throws Exception {
+        CompletableFuture<RawHttp.Head> forwarded = new CompletableFuture<>();
+        int port = proxyTo(conn -> {
+            forwarded.complete(conn.readRequestHead());
+            conn.write("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok");
+        });
+        RawHttp.Response response = exchange(port, """
+                GET /ws HTTP/1.1\r
+                Host: x\r
+                Upgrade: h2c\r
+                Connection: Upgrade, HTTP2-Settings\r
+                HTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r
+                \r
+                """);
+        assertEquals(200, response.status(), response.toString());
+        assertEquals("ok", response.bodyText());
+        RawHttp.Head head = forwarded.get(5, TimeUnit.SECONDS);
+        assertFalse(head.has("Upgrade"), "Upgrade must be stripped: " + head.fields().stream()
+                .map(f -> f[0] + ": " + f[1]).toList());
+        assertFalse(head.has("HTTP2-Settings"), "a header named by Connection is hop-by-hop");
+        assertTrue(head.startLine().startsWith("GET /ws "), head.startLine());
+        assertEquals(0, WsProxy.totalTunnels(proxy));
+    }
+}
