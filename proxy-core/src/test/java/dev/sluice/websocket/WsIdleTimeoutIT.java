@@ -38,7 +38,9 @@ class WsIdleTimeoutIT {
     @AfterEach
     void stop() {
         try {
-            proxy.close();
+            if (proxy != null) {
+                proxy.close();
+            }
         } finally {
             backend.close();
         }
