@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Timeout;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -141,7 +142,7 @@ class HttpForwardingIT {
             OutputStream out = reply.stream();
             out.write(bytes.next(firstPiece));
             out.flush();
-            if (!clientHasFirstPiece.await(30, TimeUnit.SECONDS)) {
+            if (!clientHasFirstPiece.await(20, TimeUnit.SECONDS)) {
                 throw new AssertionError("client never received the first " + firstPiece + " bytes through the proxy");
             }
             for (int written = firstPiece; written < total; written += piece) {
@@ -153,19 +154,26 @@ class HttpForwardingIT {
              RawHttpConnection client = RawHttpConnection.open(proxy.port())) {
             client.send(RawHttpConnection.head("GET", "/download", "Host: 127.0.0.1:" + proxy.port()));
 
-            RawHttpConnection.Head head = client.readHead();
-            assertEquals(200, head.status());
             MessageDigest digest = DeterministicBytes.newSha256();
             byte[] buffer = new byte[64 * 1024];
             long received = 0;
-            try (InputStream body = client.body(head)) {
+            InputStream body;
+            try {
+                RawHttpConnection.Head head = client.readHead();
+                assertEquals(200, head.status(), "status of " + head);
+                body = client.body(head);
                 while (received < firstPiece) {
                     int n = body.read(buffer, 0, (int) Math.min(buffer.length, firstPiece - received));
                     assertTrue(n > 0, "body ended after " + received + " bytes");
                     digest.update(buffer, 0, n);
                     received += n;
                 }
-                clientHasFirstPiece.countDown();
+            } catch (SocketTimeoutException e) {
+                throw new AssertionError("the first " + firstPiece + " bytes, which the backend has written and flushed,"
+                        + " did not reach the client (" + received + " did): the proxy holds the response back", e);
+            }
+            clientHasFirstPiece.countDown();
+            try (body) {
                 for (int n = body.read(buffer); n != -1; n = body.read(buffer)) {
                     digest.update(buffer, 0, n);
                     received += n;

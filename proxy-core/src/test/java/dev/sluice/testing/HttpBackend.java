@@ -46,6 +46,8 @@ public final class HttpBackend implements AutoCloseable {
                 .setWorkerThreads(16)
                 // a responder still holding a response open must not hang close() for long
                 .setServerOption(UndertowOptions.SHUTDOWN_TIMEOUT, 2_000)
+                // Undertow 2.4 refuses bodies over 2 MiB by default; uploads through the proxy are bigger
+                .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, 1024L * 1024 * 1024)
                 .setHandler(new RecordingHandler())
                 .build();
         server.start();
