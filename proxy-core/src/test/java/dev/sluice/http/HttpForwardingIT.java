@@ -17,6 +17,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -112,7 +113,7 @@ class HttpForwardingIT {
                 }
                 assertEquals(201, connection.getResponseCode());
                 try (InputStream in = connection.getInputStream()) {
-                    assertEquals("stored", new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+                    assertEquals("stored", new String(in.readAllBytes(), StandardCharsets.UTF_8));
                 }
             } finally {
                 connection.disconnect();

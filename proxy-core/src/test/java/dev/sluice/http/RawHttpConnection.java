@@ -111,15 +111,6 @@ final class RawHttpConnection implements AutoCloseable {
         return in;
     }
 
-    /** Whether the peer has closed: the next read sees end of stream (waits up to the read timeout). */
-    boolean isClosedByPeer() throws IOException {
-        try {
-            return in.read() == -1;
-        } catch (java.net.SocketException e) {
-            return true;
-        }
-    }
-
     @Override
     public void close() throws IOException {
         socket.close();

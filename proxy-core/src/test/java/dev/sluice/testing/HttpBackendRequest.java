@@ -2,9 +2,11 @@ package dev.sluice.testing;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
  * One request exactly as an {@link HttpBackend} received it.
@@ -19,8 +21,8 @@ public record HttpBackendRequest(String method, String uri, Map<String, List<Str
     public HttpBackendRequest {
         TreeMap<String, List<String>> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         headers.forEach((name, values) -> copy.merge(name, List.copyOf(values),
-                (a, b) -> java.util.stream.Stream.concat(a.stream(), b.stream()).toList()));
-        headers = java.util.Collections.unmodifiableMap(copy);
+                (a, b) -> Stream.concat(a.stream(), b.stream()).toList()));
+        headers = Collections.unmodifiableMap(copy);
         body = body.clone();
     }
 
