@@ -7,6 +7,7 @@ import dev.sluice.config.SluiceConfig;
 import dev.sluice.config.UpstreamConfig;
 import dev.sluice.handler.ForwardedHeaders;
 import dev.sluice.handler.HandlerChain;
+import dev.sluice.observe.AccessLog;
 import dev.sluice.runtime.Route;
 import dev.sluice.runtime.RouteTable;
 import dev.sluice.runtime.UpstreamClient;
@@ -58,6 +59,7 @@ public final class Sluice implements AutoCloseable {
     private final List<EchoUpstream> builtins;
     private final List<UpstreamPool> pools;
     private final TunnelRegistry tunnels = new TunnelRegistry();
+    private final AccessLog accessLog;
     private final GracefulShutdownHandler graceful;
     private final Undertow server;
     private final List<InetSocketAddress> addresses;
@@ -66,6 +68,7 @@ public final class Sluice implements AutoCloseable {
     private Sluice(SluiceConfig config) {
         this.config = config;
         int ioThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
+        this.accessLog = openAccessLog(config);
         this.worker = createWorker(ioThreads);
         this.builtins = new ArrayList<>();
         this.pools = new ArrayList<>();
@@ -82,7 +85,7 @@ public final class Sluice implements AutoCloseable {
             }
             ByteBufferPool buffers = new DefaultByteBufferPool(true, BUFFER_SIZE);
             graceful = new GracefulShutdownHandler(HandlerChain.build(new RouteTable(routes), clients, tunnels,
-                    new ForwardedHeaders(config.trustedProxies()), config.limits(), buffers));
+                    new ForwardedHeaders(config.trustedProxies()), config.limits(), buffers, accessLog));
             Undertow.Builder builder = Undertow.builder()
                     .setWorker(worker)
                     .setByteBufferPool(buffers)
@@ -189,6 +192,17 @@ public final class Sluice implements AutoCloseable {
             worker.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (accessLog != null) {
+            accessLog.close();
+        }
+    }
+
+    private static AccessLog openAccessLog(SluiceConfig config) {
+        try {
+            return AccessLog.open(config.accessLog());
+        } catch (IOException e) {
+            throw new SluiceException("cannot open the access log " + config.accessLog().file() + ": " + e.getMessage(), e);
         }
     }
 
