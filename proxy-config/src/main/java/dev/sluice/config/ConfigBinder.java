@@ -26,6 +26,8 @@ final class ConfigBinder {
 
     private final Values values;
     private final Problems problems;
+    // each good listener address with its index in the file, for the admin address check
+    private final Map<HostPort, Integer> listenerIndex = new HashMap<>();
 
     ConfigBinder(Values values) {
         this.values = values;
@@ -45,7 +47,7 @@ final class ConfigBinder {
             return null;
         }
         List<ListenerConfig> listeners = listeners(m.value("listeners"));
-        AdminConfig admin = admin(m.value("admin"), listeners);
+        AdminConfig admin = admin(m.value("admin"));
         UpstreamsBinder.Bound upstreams = new UpstreamsBinder(values).bind(m.value("upstreams"));
         List<RouteConfig> routes = null;
         if (m.value("routes") == null) {
@@ -80,7 +82,6 @@ final class ConfigBinder {
             return null;
         }
         List<ListenerConfig> listeners = new ArrayList<>();
-        Map<HostPort, Integer> seen = new HashMap<>();
         for (int i = 0; i < items.size(); i++) {
             String path = Paths.index("listeners", i);
             YamlMapping m = YamlMapping.read(items.get(i), path, values, LISTENER, "- address: 127.0.0.1:8080");
@@ -88,7 +89,7 @@ final class ConfigBinder {
             if (address == null) {
                 continue;
             }
-            Integer first = address.port() == 0 ? null : seen.putIfAbsent(address, i);
+            Integer first = address.port() == 0 ? null : listenerIndex.putIfAbsent(address, i);
             if (first != null) {
                 problems.at(m.value("address"), m.path("address"), "same address as "
                         + Paths.index("listeners", first) + " (" + address + "; list each address once)");
@@ -106,7 +107,7 @@ final class ConfigBinder {
         return values.parse(m.value("address"), m.path("address"), Addresses::hostPort);
     }
 
-    private AdminConfig admin(Node node, List<ListenerConfig> listeners) {
+    private AdminConfig admin(Node node) {
         if (node == null) {
             return null;
         }
@@ -115,11 +116,10 @@ final class ConfigBinder {
         if (address == null) {
             return null;
         }
-        for (int i = 0; listeners != null && i < listeners.size(); i++) {
-            if (address.port() != 0 && listeners.get(i).address().equals(address)) {
-                problems.at(m.value("address"), m.path("address"), "same address as " + Paths.index("listeners", i)
-                        + " (" + address + "; give the admin listener a port of its own, e.g. 127.0.0.1:9901)");
-            }
+        Integer listener = listenerIndex.get(address);
+        if (listener != null) {
+            problems.at(m.value("address"), m.path("address"), "same address as " + Paths.index("listeners", listener)
+                    + " (" + address + "; give the admin listener a port of its own, e.g. 127.0.0.1:9901)");
         }
         return new AdminConfig(address);
     }

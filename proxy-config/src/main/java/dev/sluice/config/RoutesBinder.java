@@ -3,6 +3,7 @@ package dev.sluice.config;
 import dev.sluice.config.YamlMapping.Keys;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +49,7 @@ final class RoutesBinder {
             if (route == null) {
                 continue;
             }
-            Integer first = seen.putIfAbsent(java.util.Arrays.asList(route.host(), route.path()), i);
+            Integer first = seen.putIfAbsent(Arrays.asList(route.host(), route.path()), i);
             if (first != null) {
                 values.problems().at(matchNode(items.get(i)), Paths.child(path, "match"), "same match as "
                         + Paths.index("routes", first) + " (host " + (route.host() == null ? "any" : route.host())

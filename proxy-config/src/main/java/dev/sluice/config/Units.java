@@ -21,6 +21,10 @@ final class Units {
             throw new IllegalArgumentException("'" + text + "' is not a duration (write " + DURATION_FORM + ")");
         }
         long n = Long.parseLong(m.group(1));
+        if (n > max.toMillis()) {
+            // no unit makes this short enough, and Duration.ofHours(n) could overflow
+            throw new IllegalArgumentException(text + " is too long (at most " + format(max) + ")");
+        }
         Duration d = switch (m.group(2)) {
             case "ms" -> Duration.ofMillis(n);
             case "s" -> Duration.ofSeconds(n);

@@ -4,6 +4,7 @@ import dev.sluice.config.YamlMapping.Keys;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -118,7 +119,7 @@ final class UpstreamsBinder {
                 return b;
             }
         }
-        List<String> known = java.util.Arrays.stream(Builtin.values()).map(Builtin::yamlName).toList();
+        List<String> known = Arrays.stream(Builtin.values()).map(Builtin::yamlName).toList();
         throw new IllegalArgumentException("unknown builtin '" + text + "' ("
                 + Suggestions.didYouMean(text, known) + "known: " + String.join(", ", known) + ")");
     }

@@ -65,10 +65,10 @@ final class Values {
 
     Integer integer(Node node, String path, int min, int max) {
         return parse(node, path, text -> {
-            if (!text.matches("\\d{1,10}")) {
+            if (!text.matches("\\d+")) {
                 throw new IllegalArgumentException("expected a whole number, got '" + text + "'");
             }
-            long value = Long.parseLong(text);
+            long value = text.length() > 18 ? Long.MAX_VALUE : Long.parseLong(text);
             if (value < min || value > max) {
                 throw new IllegalArgumentException(text + " is out of range (" + min + ".." + max + ")");
             }

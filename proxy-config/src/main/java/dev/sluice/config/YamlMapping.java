@@ -2,7 +2,9 @@ package dev.sluice.config;
 
 import java.time.Duration;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,7 +38,7 @@ final class YamlMapping {
     private final Values values;
     private final Map<String, NodeTuple> entries = new LinkedHashMap<>();
     // keys an unknown key was said to be a misspelling of: not reported again as missing
-    private final Set<String> suggested = new java.util.HashSet<>();
+    private final Set<String> suggested = new HashSet<>();
 
     private YamlMapping(MappingNode node, String path, Values values) {
         this.node = node;
@@ -103,7 +105,7 @@ final class YamlMapping {
 
     /** The good keys, in file order. */
     Set<String> keys() {
-        Set<String> keys = new java.util.LinkedHashSet<>();
+        Set<String> keys = new LinkedHashSet<>();
         entries.forEach((k, v) -> {
             if (v != null) {
                 keys.add(k);

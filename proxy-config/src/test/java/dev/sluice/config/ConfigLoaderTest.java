@@ -124,6 +124,28 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void emptySectionsMeanDefaults() throws Exception {
+        // a section whose keys are all commented out is empty (YAML null), not an error
+        SluiceConfig c = parse("""
+                listeners:
+                  # - address: 0.0.0.0:8080
+                upstreams: { demo: { builtin: echo } }
+                routes:
+                  - match: { path: / }
+                    upstream: demo
+                    websocket: {}
+                limits:
+                trusted-proxies:
+                shutdown: {}
+                """, Map.of());
+        assertEquals(List.of(ListenerConfig.DEFAULT), c.listeners());
+        assertEquals(List.of(RouteConfig.of("/", "demo")), c.routes());
+        assertEquals(LimitsConfig.DEFAULTS, c.limits());
+        assertEquals(List.of(), c.trustedProxies());
+        assertEquals(SluiceConfig.DEFAULT_DRAIN_TIMEOUT, c.drainTimeout());
+    }
+
+    @Test
     void jsonIsReadLikeYaml() throws Exception {
         // the admin API will post JSON bodies through the same loader
         SluiceConfig c = parse("""
