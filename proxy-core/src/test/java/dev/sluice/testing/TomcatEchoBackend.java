@@ -40,6 +40,8 @@ public final class TomcatEchoBackend implements AutoCloseable {
     private final Tomcat tomcat;
     private final Path baseDir;
     private final AtomicInteger sessions = new AtomicInteger();
+    private final String priorCatalinaHome = System.getProperty("catalina.home");
+    private final String priorCatalinaBase = System.getProperty("catalina.base");
 
     private TomcatEchoBackend(Tomcat tomcat, Path baseDir) {
         this.tomcat = tomcat;
@@ -125,13 +127,27 @@ public final class TomcatEchoBackend implements AutoCloseable {
         } catch (LifecycleException e) {
             throw new IllegalStateException("embedded Tomcat did not stop", e);
         } finally {
+            // Tomcat publishes its dirs in these JVM-wide properties, and the next embedded Tomcat
+            // would otherwise take this (deleted) dir as catalina.home and create it again.
+            restoreProperty("catalina.home", priorCatalinaHome);
+            restoreProperty("catalina.base", priorCatalinaBase);
             deleteRecursively(baseDir);
+        }
+    }
+
+    private static void restoreProperty(String name, String prior) {
+        if (prior == null) {
+            System.clearProperty(name);
+        } else {
+            System.setProperty(name, prior);
         }
     }
 
     private static void deleteRecursively(Path dir) {
         try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete " + dir, e);
         }
