@@ -1,15 +1,70 @@
 package dev.sluice.config;
 
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.List;
+import java.util.Map;
+import org.yaml.snakeyaml.nodes.Node;
 
-/** YAML file to {@link SluiceConfig}: parse everything, validate everything, report every problem. */
+/**
+ * YAML file to {@link SluiceConfig}: parse everything, validate everything, report every problem.
+ *
+ * <pre>
+ * text -> SafeYaml (node tree with line:column) -> ConfigBinder (+ UpstreamsBinder, RoutesBinder)
+ *      -> SluiceConfig, or ConfigException with every problem in file order
+ * </pre>
+ */
 public final class ConfigLoader {
+    private static final long MAX_FILE_BYTES = 4L * SafeYaml.MAX_CODE_POINTS;
+
     private ConfigLoader() {
     }
 
     /** Loads and validates a file; {@code ${VAR}} is substituted from the process environment. */
     public static SluiceConfig load(Path file) throws ConfigException {
-        throw new ConfigException(List.of(new ConfigProblem(file.toString(), 0, 0, "", "not implemented yet")));
+        String source = file.toString();
+        Problems problems = new Problems(source);
+        String text = null;
+        try {
+            if (Files.isDirectory(file)) {
+                problems.whole("", "is a directory (give the path of a YAML file)");
+            } else if (Files.size(file) > MAX_FILE_BYTES) {
+                problems.whole("", "too large (more than " + MAX_FILE_BYTES + " bytes; a configuration is far smaller)");
+            } else {
+                text = Files.readString(file);
+            }
+        } catch (NoSuchFileException e) {
+            problems.whole("", "no such file (check the path, or pass the configuration with -c FILE)");
+        } catch (CharacterCodingException e) {
+            problems.whole("", "cannot read the file: it is not UTF-8 text");
+        } catch (AccessDeniedException e) {
+            problems.whole("", "cannot read the file: permission denied");
+        } catch (IOException e) {
+            problems.whole("", "cannot read the file (" + e.getMessage() + ")");
+        }
+        if (problems.any()) {
+            throw problems.exception();
+        }
+        return parse(text, source, System.getenv());
+    }
+
+    /**
+     * Validates YAML (or JSON, which is YAML) text.
+     *
+     * @param sourceName names the text in problems, e.g. the file path or "POST /faults"
+     * @param env        values for {@code ${VAR}} references
+     */
+    public static SluiceConfig parse(String yamlText, String sourceName, Map<String, String> env)
+            throws ConfigException {
+        Problems problems = new Problems(sourceName);
+        Node root = SafeYaml.compose(yamlText, problems);
+        SluiceConfig config = problems.any() ? null : new ConfigBinder(new Values(problems, env)).bind(root, sourceName);
+        if (problems.any() || config == null) {
+            throw problems.exception();
+        }
+        return config;
     }
 }

@@ -1,0 +1,193 @@
+package dev.sluice.config;
+
+import dev.sluice.config.YamlMapping.Keys;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.yaml.snakeyaml.nodes.Node;
+
+/**
+ * Binds a composed YAML tree to a {@link SluiceConfig} by hand, section by section, reporting
+ * every problem; upstreams and routes have binders of their own.
+ */
+final class ConfigBinder {
+    private static final Keys ROOT = Keys.of("listeners", "admin", "upstreams", "routes", "limits",
+            "trusted-proxies", "access-log", "shutdown").notYetSupported("faults");
+    private static final Keys LISTENER = Keys.of("address").notYetSupported("tls", "http2", "proxy-protocol");
+    private static final Keys ADMIN = Keys.of("address");
+    private static final Keys LIMITS = Keys.of("max-request-header-size", "max-request-body-size", "max-tunnels",
+            "max-tunnels-per-client", "request-header-timeout");
+    private static final Keys SHUTDOWN = Keys.of("drain-timeout");
+    private static final Duration MAX_TIMEOUT = Duration.ofDays(7);
+
+    private final Values values;
+    private final Problems problems;
+    // each good listener address with its index in the file, for the admin address check
+    private final Map<HostPort, Integer> listenerIndex = new HashMap<>();
+
+    ConfigBinder(Values values) {
+        this.values = values;
+        this.problems = values.problems();
+    }
+
+    /** The configuration, or null when there was any problem. */
+    SluiceConfig bind(Node root, String source) {
+        if (root == null || YamlMapping.isNull(root)) {
+            problems.whole("", RoutesBinder.noRoutes(null));
+            return null;
+        }
+        TagCheck.check(root, problems);
+        YamlMapping m = YamlMapping.read(root, "", values, ROOT,
+                "listeners: [...], upstreams: {...}, routes: [...]");
+        if (m == null) {
+            return null;
+        }
+        List<ListenerConfig> listeners = listeners(m.value("listeners"));
+        AdminConfig admin = admin(m.value("admin"));
+        UpstreamsBinder.Bound upstreams = new UpstreamsBinder(values).bind(m.value("upstreams"));
+        List<RouteConfig> routes = null;
+        if (m.value("routes") == null) {
+            problems.at(m.keyNode("routes") == null ? root : m.keyNode("routes"), "routes",
+                    RoutesBinder.noRoutes(upstreams.names()));
+        } else {
+            routes = new RoutesBinder(values, upstreams.names()).bind(m.value("routes"));
+        }
+        LimitsConfig limits = limits(m.value("limits"));
+        List<Cidr> trusted = trustedProxies(m.value("trusted-proxies"));
+        AccessLogConfig accessLog = m.value("access-log") == null ? AccessLogConfig.STDOUT
+                : values.parse(m.value("access-log"), "access-log", ConfigBinder::accessLog);
+        Duration drain = drainTimeout(m.value("shutdown"));
+        if (problems.any()) {
+            return null;
+        }
+        return new SluiceConfig(source, listeners, admin, upstreams.byName(), routes, limits, trusted,
+                accessLog, drain);
+    }
+
+    private List<ListenerConfig> listeners(Node node) {
+        if (node == null) {
+            return List.of(ListenerConfig.DEFAULT);
+        }
+        List<Node> items = values.list(node, "listeners", "listeners: [ { address: 127.0.0.1:8080 } ]");
+        if (items == null) {
+            return null;
+        }
+        if (items.isEmpty()) {
+            problems.at(node, "listeners", "empty (add one, e.g. - address: 0.0.0.0:8080,"
+                    + " or remove listeners for the default 127.0.0.1:8080)");
+            return null;
+        }
+        List<ListenerConfig> listeners = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            String path = Paths.index("listeners", i);
+            YamlMapping m = YamlMapping.read(items.get(i), path, values, LISTENER, "- address: 127.0.0.1:8080");
+            HostPort address = m == null ? null : address(m);
+            if (address == null) {
+                continue;
+            }
+            Integer first = address.port() == 0 ? null : listenerIndex.putIfAbsent(address, i);
+            if (first != null) {
+                problems.at(m.value("address"), m.path("address"), "same address as "
+                        + Paths.index("listeners", first) + " (" + address + "; list each address once)");
+            }
+            listeners.add(new ListenerConfig(address));
+        }
+        return listeners;
+    }
+
+    private HostPort address(YamlMapping m) {
+        if (m.value("address") == null) {
+            m.missing("address", "address: 127.0.0.1:8080");
+            return null;
+        }
+        return values.parse(m.value("address"), m.path("address"), Addresses::hostPort);
+    }
+
+    private AdminConfig admin(Node node) {
+        if (node == null) {
+            return null;
+        }
+        YamlMapping m = YamlMapping.read(node, "admin", values, ADMIN, "admin: { address: 127.0.0.1:9901 }");
+        HostPort address = m == null ? null : address(m);
+        if (address == null) {
+            return null;
+        }
+        Integer listener = listenerIndex.get(address);
+        if (listener != null) {
+            problems.at(m.value("address"), m.path("address"), "same address as " + Paths.index("listeners", listener)
+                    + " (" + address + "; give the admin listener a port of its own, e.g. 127.0.0.1:9901)");
+        }
+        return new AdminConfig(address);
+    }
+
+    private LimitsConfig limits(Node node) {
+        LimitsConfig d = LimitsConfig.DEFAULTS;
+        if (node == null) {
+            return d;
+        }
+        YamlMapping m = YamlMapping.read(node, "limits", values, LIMITS, "limits: { max-tunnels: 50000 }");
+        if (m == null) {
+            return null;
+        }
+        int before = problems.count();
+        Long header = m.size("max-request-header-size", d.maxRequestHeaderSize(), 1024, 1L << 20);
+        Long body = m.size("max-request-body-size", d.maxRequestBodySize(), 1, Long.MAX_VALUE);
+        Integer tunnels = m.integer("max-tunnels", d.maxTunnels(), 1, Integer.MAX_VALUE);
+        Integer perClient = m.integer("max-tunnels-per-client", d.maxTunnelsPerClient(), 1, Integer.MAX_VALUE);
+        Duration headerTimeout = m.duration("request-header-timeout", d.requestHeaderTimeout(),
+                Duration.ofMillis(1), Duration.ofHours(1));
+        if (problems.addedSince(before)) {
+            return null;
+        }
+        return new LimitsConfig(header, body, tunnels, perClient, headerTimeout);
+    }
+
+    private List<Cidr> trustedProxies(Node node) {
+        if (node == null) {
+            return List.of();
+        }
+        List<Node> items = values.list(node, "trusted-proxies", "trusted-proxies: [ 127.0.0.1, 10.0.0.0/8 ]");
+        if (items == null) {
+            return null;
+        }
+        List<Cidr> cidrs = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            Cidr cidr = values.parse(items.get(i), Paths.index("trusted-proxies", i), Addresses::cidr);
+            if (cidr != null) {
+                cidrs.add(cidr);
+            }
+        }
+        return cidrs;
+    }
+
+    private static AccessLogConfig accessLog(String text) {
+        switch (text) {
+            case "stdout":
+                return AccessLogConfig.STDOUT;
+            case "off":
+                return AccessLogConfig.OFF;
+            case "", "false", "no", "none":
+                throw new IllegalArgumentException("'" + text + "' is not an access log (write off to turn it off)");
+            default:
+                try {
+                    return new AccessLogConfig(AccessLogConfig.Target.FILE, Path.of(text));
+                } catch (InvalidPathException e) {
+                    throw new IllegalArgumentException("'" + text + "' is not a file path (" + e.getReason()
+                            + "; write stdout, off or a file path)");
+                }
+        }
+    }
+
+    private Duration drainTimeout(Node node) {
+        if (node == null) {
+            return SluiceConfig.DEFAULT_DRAIN_TIMEOUT;
+        }
+        YamlMapping m = YamlMapping.read(node, "shutdown", values, SHUTDOWN, "shutdown: { drain-timeout: 30s }");
+        return m == null ? null
+                : m.duration("drain-timeout", SluiceConfig.DEFAULT_DRAIN_TIMEOUT, Duration.ZERO, MAX_TIMEOUT);
+    }
+}

@@ -1,0 +1,176 @@
+package dev.sluice.config;
+
+import dev.sluice.config.YamlMapping.Keys;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.yaml.snakeyaml.nodes.Node;
+
+/** {@code upstreams}: named pools of servers, or a built-in upstream. */
+final class UpstreamsBinder {
+    private static final Keys UPSTREAM = Keys.of("servers", "builtin", "balance", "sticky-cookie",
+            "connect-timeout", "max-connections-per-server").notYetSupported("response-timeout", "health-check");
+    private static final Keys SERVER = Keys.of("url", "route");
+    private static final String NAME = "[A-Za-z0-9][A-Za-z0-9._-]*";
+    private static final String ROUTE = "[A-Za-z0-9_-]+";
+    // RFC 6265 cookie-name: an RFC 9110 token
+    private static final String TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
+    private static final int MAX_CONNECTIONS = 1_000_000;
+
+    /**
+     * What was bound.
+     *
+     * @param byName the upstreams that are valid, by name in file order
+     * @param names  every name written, valid or not, so routes naming a broken upstream do not
+     *               report a second problem; null when {@code upstreams} itself was unreadable
+     */
+    record Bound(Map<String, UpstreamConfig> byName, Set<String> names) {
+    }
+
+    private final Values values;
+
+    UpstreamsBinder(Values values) {
+        this.values = values;
+    }
+
+    Bound bind(Node node) {
+        Map<String, UpstreamConfig> byName = new LinkedHashMap<>();
+        Set<String> names = new LinkedHashSet<>();
+        if (node == null) {
+            return new Bound(byName, names);
+        }
+        YamlMapping upstreams = YamlMapping.read(node, "upstreams", values, Keys.ANY,
+                "upstreams: { app: { servers: [ { url: http://127.0.0.1:8081 } ] } }");
+        if (upstreams == null) {
+            return new Bound(byName, null);
+        }
+        for (String name : upstreams.keys()) {
+            names.add(name);
+            String path = upstreams.path(name);
+            if (!name.matches(NAME)) {
+                values.problems().at(upstreams.keyNode(name), path,
+                        "'" + name + "' is not a good upstream name (use letters, digits, '.', '_' and '-')");
+            }
+            Node value = upstreams.value(name);
+            if (value == null) {
+                values.problems().at(upstreams.keyNode(name), path, "empty upstream (give it servers or builtin, "
+                        + "e.g. servers: [ { url: http://127.0.0.1:8081 } ])");
+                continue;
+            }
+            UpstreamConfig upstream = upstream(name, value, path);
+            if (upstream != null) {
+                byName.put(name, upstream);
+            }
+        }
+        return new Bound(byName, names);
+    }
+
+    private UpstreamConfig upstream(String name, Node node, String path) {
+        Problems problems = values.problems();
+        int before = problems.count();
+        YamlMapping m = YamlMapping.read(node, path, values, UPSTREAM, "servers: [ { url: http://127.0.0.1:8081 } ]");
+        if (m == null) {
+            return null;
+        }
+        List<ServerConfig> servers = List.of();
+        Builtin builtin = null;
+        if (m.value("servers") != null && m.value("builtin") != null) {
+            problems.at(m.keyNode("builtin"), m.path("builtin"),
+                    "servers and builtin exclude each other (keep one)");
+        } else if (m.value("servers") != null) {
+            servers = servers(m.value("servers"), m.path("servers"));
+        } else if (m.value("builtin") != null) {
+            builtin = values.parse(m.value("builtin"), m.path("builtin"), UpstreamsBinder::builtin);
+        } else {
+            problems.at(m.node(), path, "needs servers or builtin (e.g. servers: [ { url: http://127.0.0.1:8081 } ]"
+                    + " or builtin: echo)");
+        }
+        String balance = m.text("balance", "round-robin");
+        if (balance != null && !balance.equals("round-robin")) {
+            problems.at(m.value("balance"), m.path("balance"), balance.equals("least-connections")
+                    ? balance + " is not supported yet in this version of Sluice (remove it: round-robin is the default)"
+                    : "unknown balance '" + balance + "' (use round-robin)");
+        }
+        String stickyCookie = m.text("sticky-cookie", UpstreamConfig.DEFAULT_STICKY_COOKIE);
+        if (stickyCookie != null && !stickyCookie.matches(TOKEN)) {
+            problems.at(m.value("sticky-cookie"), m.path("sticky-cookie"),
+                    "'" + stickyCookie + "' is not a cookie name (e.g. JSESSIONID)");
+        }
+        Duration connectTimeout = m.duration("connect-timeout", UpstreamConfig.DEFAULT_CONNECT_TIMEOUT,
+                Duration.ofMillis(1), Duration.ofHours(1));
+        Integer maxConnections = m.integer("max-connections-per-server",
+                UpstreamConfig.DEFAULT_MAX_CONNECTIONS_PER_SERVER, 1, MAX_CONNECTIONS);
+        if (problems.addedSince(before) || servers == null) {
+            return null;
+        }
+        return new UpstreamConfig(name, servers, builtin, stickyCookie, connectTimeout, maxConnections);
+    }
+
+    private static Builtin builtin(String text) {
+        for (Builtin b : Builtin.values()) {
+            if (b.yamlName().equals(text)) {
+                return b;
+            }
+        }
+        List<String> known = Arrays.stream(Builtin.values()).map(Builtin::yamlName).toList();
+        throw new IllegalArgumentException("unknown builtin '" + text + "' ("
+                + Suggestions.didYouMean(text, known) + "known: " + String.join(", ", known) + ")");
+    }
+
+    private List<ServerConfig> servers(Node node, String path) {
+        List<Node> items = values.list(node, path, "servers: [ { url: http://127.0.0.1:8081, route: node1 } ]");
+        if (items == null) {
+            return null;
+        }
+        if (items.isEmpty()) {
+            values.problems().at(node, path, "empty (add at least one server, e.g. - url: http://127.0.0.1:8081)");
+            return null;
+        }
+        Problems problems = values.problems();
+        int before = problems.count();
+        List<ServerConfig> servers = new ArrayList<>();
+        Map<URI, Integer> urls = new HashMap<>();
+        Map<String, Integer> routes = new HashMap<>();
+        for (int i = 0; i < items.size(); i++) {
+            String itemPath = Paths.index(path, i);
+            YamlMapping m = YamlMapping.read(items.get(i), itemPath, values, SERVER,
+                    "- url: http://127.0.0.1:8081");
+            if (m == null) {
+                continue;
+            }
+            URI url = null;
+            if (m.value("url") == null) {
+                m.missing("url", "url: http://127.0.0.1:8081");
+            } else {
+                url = values.parse(m.value("url"), m.path("url"), Addresses::upstreamUrl);
+            }
+            Integer firstUrl = url == null ? null : urls.putIfAbsent(url, i);
+            if (firstUrl != null) {
+                problems.at(m.value("url"), m.path("url"), "same server as " + Paths.index(path, firstUrl)
+                        + " (" + url + "; list each server once)");
+            }
+            String route = m.text("route", null);
+            if (route != null && !route.matches(ROUTE)) {
+                problems.at(m.value("route"), m.path("route"), "'" + route
+                        + "' is not a route name (Tomcat's jvmRoute: letters, digits, '_' and '-')");
+                route = null;
+            }
+            Integer firstRoute = route == null ? null : routes.putIfAbsent(route, i);
+            if (firstRoute != null) {
+                problems.at(m.value("route"), m.path("route"), "route '" + route + "' is already used by "
+                        + Paths.index(path, firstRoute) + " (each server needs its own jvmRoute)");
+            }
+            if (url != null) {
+                servers.add(new ServerConfig(url, route));
+            }
+        }
+        return problems.addedSince(before) ? null : servers;
+    }
+}

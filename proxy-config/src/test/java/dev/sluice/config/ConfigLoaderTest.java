@@ -1,0 +1,205 @@
+package dev.sluice.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Good configurations load with the values written and the documented defaults. */
+class ConfigLoaderTest {
+    private static SluiceConfig parse(String yaml, Map<String, String> env) throws ConfigException {
+        return ConfigLoader.parse(yaml, "t.yaml", env);
+    }
+
+    @Test
+    void smallestFileGetsEveryDefault() throws Exception {
+        // one upstream and one route: everything else comes from the documented defaults
+        SluiceConfig c = parse("""
+                upstreams: { demo: { builtin: echo } }
+                routes: [ { match: { path: / }, upstream: demo } ]
+                """, Map.of());
+        assertEquals("t.yaml", c.source());
+        assertEquals(List.of(ListenerConfig.DEFAULT), c.listeners());
+        assertNull(c.admin());
+        assertEquals(Map.of("demo", UpstreamConfig.builtin("demo", Builtin.ECHO)), c.upstreams());
+        assertEquals(List.of(RouteConfig.of("/", "demo")), c.routes());
+        assertEquals(LimitsConfig.DEFAULTS, c.limits());
+        assertEquals(List.of(), c.trustedProxies());
+        assertEquals(AccessLogConfig.STDOUT, c.accessLog());
+        assertEquals(Duration.ofSeconds(30), c.drainTimeout());
+    }
+
+    @Test
+    void everyKeyWrittenIsBound() throws Exception {
+        // a file using every supported key gets each value, normalised where documented
+        SluiceConfig c = parse("""
+                listeners:
+                  - address: 0.0.0.0:8080
+                  - address: "[::1]:0"
+                admin:
+                  address: 127.0.0.1:9901
+                upstreams:
+                  app:
+                    servers:
+                      - url: http://127.0.0.1:8081
+                        route: node1
+                      - url: HTTP://Backend.Example:80/
+                        route: node2
+                    balance: round-robin
+                    sticky-cookie: SESSION
+                    connect-timeout: 250ms
+                    max-connections-per-server: 10
+                  demo:
+                    builtin: echo
+                routes:
+                  - match: { path: /chat/, host: Example.COM }
+                    upstream: app
+                    strip-prefix: true
+                    websocket:
+                      enabled: false
+                      idle-timeout: 2m
+                      half-close-timeout: 5s
+                      allowed-origins: [ "https://Example.com", "http://localhost:3000" ]
+                      max-tunnels: 7
+                  - match: { path: / }
+                    upstream: demo
+                limits:
+                  max-request-header-size: 8KiB
+                  max-request-body-size: 1GiB
+                  max-tunnels: 100
+                  max-tunnels-per-client: 3
+                  request-header-timeout: 1m
+                trusted-proxies: [ 10.0.0.0/8, 127.0.0.1, "::1", "fd00::/8" ]
+                access-log: logs/access.log
+                shutdown: { drain-timeout: 0s }
+                """, Map.of());
+        assertEquals(List.of(new ListenerConfig(new HostPort("0.0.0.0", 8080)),
+                new ListenerConfig(new HostPort("::1", 0))), c.listeners());
+        assertEquals(new AdminConfig(new HostPort("127.0.0.1", 9901)), c.admin());
+        assertEquals(List.of("app", "demo"), List.copyOf(c.upstreams().keySet()));
+        assertEquals(new UpstreamConfig("app", List.of(
+                        new ServerConfig(URI.create("http://127.0.0.1:8081"), "node1"),
+                        new ServerConfig(URI.create("http://backend.example:80"), "node2")),
+                        null, "SESSION", Duration.ofMillis(250), 10),
+                c.upstreams().get("app"));
+        assertEquals(new RouteConfig("/chat/", "example.com", "app", true, new WebSocketConfig(false,
+                        Duration.ofMinutes(2), Duration.ofSeconds(5),
+                        List.of("https://example.com", "http://localhost:3000"), 7)),
+                c.routes().get(0));
+        assertEquals(RouteConfig.of("/", "demo"), c.routes().get(1));
+        assertEquals(new LimitsConfig(8192, 1L << 30, 100, 3, Duration.ofMinutes(1)), c.limits());
+        assertEquals(List.of(new Cidr(InetAddress.getByName("10.0.0.0"), 8),
+                new Cidr(InetAddress.getByName("127.0.0.1"), 32),
+                new Cidr(InetAddress.getByName("::1"), 128),
+                new Cidr(InetAddress.getByName("fd00::"), 8)), c.trustedProxies());
+        assertEquals(new AccessLogConfig(AccessLogConfig.Target.FILE, Path.of("logs/access.log")), c.accessLog());
+        assertEquals(Duration.ZERO, c.drainTimeout());
+    }
+
+    @Test
+    void environmentVariablesAreSubstitutedWithDefaults() throws Exception {
+        // ${VAR} takes the environment's value, ${VAR:-x} falls back when unset or empty, $${ stays literal
+        SluiceConfig c = parse("""
+                listeners: [ { address: "${HOST:-127.0.0.1}:${PORT}" } ]
+                upstreams:
+                  app: { servers: [ { url: "http://${BACKEND}:8081" } ], connect-timeout: "${CT:-3s}" }
+                routes: [ { match: { path: "/$${x}" }, upstream: app } ]
+                access-log: ${LOG:-off}
+                """, Map.of("PORT", "9000", "BACKEND", "10.1.2.3", "LOG", ""));
+        assertEquals(new HostPort("127.0.0.1", 9000), c.listeners().get(0).address());
+        assertEquals(URI.create("http://10.1.2.3:8081"), c.upstreams().get("app").servers().get(0).url());
+        assertEquals(Duration.ofSeconds(3), c.upstreams().get("app").connectTimeout());
+        assertEquals("/${x}", c.routes().get(0).path());
+        assertEquals(AccessLogConfig.OFF, c.accessLog());
+    }
+
+    @Test
+    void emptySectionsMeanDefaults() throws Exception {
+        // a section whose keys are all commented out is empty (YAML null), not an error
+        SluiceConfig c = parse("""
+                listeners:
+                  # - address: 0.0.0.0:8080
+                upstreams: { demo: { builtin: echo } }
+                routes:
+                  - match: { path: / }
+                    upstream: demo
+                    websocket: {}
+                limits:
+                trusted-proxies:
+                shutdown: {}
+                """, Map.of());
+        assertEquals(List.of(ListenerConfig.DEFAULT), c.listeners());
+        assertEquals(List.of(RouteConfig.of("/", "demo")), c.routes());
+        assertEquals(LimitsConfig.DEFAULTS, c.limits());
+        assertEquals(List.of(), c.trustedProxies());
+        assertEquals(SluiceConfig.DEFAULT_DRAIN_TIMEOUT, c.drainTimeout());
+    }
+
+    @Test
+    void jsonIsReadLikeYaml() throws Exception {
+        // the admin API will post JSON bodies through the same loader
+        SluiceConfig c = parse("""
+                {"upstreams": {"demo": {"builtin": "echo"}},
+                 "routes": [{"match": {"path": "/"}, "upstream": "demo", "strip-prefix": false}]}
+                """, Map.of());
+        assertEquals(List.of(RouteConfig.of("/", "demo")), c.routes());
+    }
+
+    @Test
+    void anchorsAndMergeKeysShareSettings() throws Exception {
+        // a few aliases are fine: the limit only stops alias bombs
+        SluiceConfig c = parse("""
+                upstreams:
+                  a: &common { servers: [ { url: http://127.0.0.1:8081 } ], connect-timeout: 1s }
+                  b:
+                    <<: *common
+                    connect-timeout: 2s
+                routes:
+                  - { match: { path: /a/ }, upstream: a }
+                  - { match: { path: /b/ }, upstream: b }
+                """, Map.of());
+        assertEquals(Duration.ofSeconds(1), c.upstreams().get("a").connectTimeout());
+        assertEquals(Duration.ofSeconds(2), c.upstreams().get("b").connectTimeout());
+        assertEquals(c.upstreams().get("a").servers(), c.upstreams().get("b").servers());
+    }
+
+    @Test
+    void loadReadsAFileAndNamesItInTheSource(@TempDir Path dir) throws Exception {
+        // load() is parse() of the file's text, with the path as given for the source
+        Path file = dir.resolve("s.yaml");
+        Files.writeString(file, """
+                upstreams: { demo: { builtin: echo } }
+                routes: [ { match: { path: / }, upstream: demo } ]
+                """);
+        assertEquals(file.toString(), ConfigLoader.load(file).source());
+    }
+
+    @Test
+    void missingFileIsOneProblemWithoutAPlace(@TempDir Path dir) throws IOException {
+        // a wrong path says so, with line 0 (no place in a file that is not there)
+        Path file = dir.resolve("nope.yaml");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file));
+        assertEquals(List.of(new ConfigProblem(file.toString(), 0, 0, "",
+                "no such file (check the path, or pass the configuration with -c FILE)")), e.problems());
+        assertEquals(file + ": no such file (check the path, or pass the configuration with -c FILE)",
+                e.problems().get(0).toString());
+    }
+
+    @Test
+    void directoryIsOneProblemWithoutAPlace(@TempDir Path dir) {
+        // a directory (or any unreadable path) is one problem, not a stack trace
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(dir));
+        assertEquals(1, e.problems().size());
+        assertEquals(0, e.problems().get(0).line());
+    }
+}

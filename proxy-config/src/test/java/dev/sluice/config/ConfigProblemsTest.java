@@ -1,0 +1,518 @@
+package dev.sluice.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** Each kind of bad input gives one exact {@code file:line:column: key: message}, all of them in file order. */
+class ConfigProblemsTest {
+    private static final Map<String, String> ENV = Map.of("HOME", "/home/sluice");
+
+    /** The problems of a bad file, one per line, exactly as the command line prints them. */
+    private static String problems(String yaml) {
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(yaml, "t.yaml", ENV));
+        return e.problems().stream().map(ConfigProblem::toString).collect(Collectors.joining("\n"));
+    }
+
+    private static void assertProblems(String yaml, String... expected) {
+        assertEquals(String.join("\n", expected), problems(yaml));
+    }
+
+    @Test
+    void unknownKeySuggestsTheCloseOneAndListsWhatIsAllowed() {
+        // one typo: did-you-mean plus the allowed keys; the misspelt required key is not reported twice
+        assertProblems("""
+                upstreams: { demo: { builtin: echo } }
+                routes:
+                  - match: { path: / }
+                    upstrem: demo
+                    stripPrefix: true
+                colour: red
+                """,
+                "t.yaml:4:5: routes[0].upstrem: unknown key 'upstrem' (did you mean 'upstream'? "
+                        + "allowed here: match, upstream, strip-prefix, websocket)",
+                "t.yaml:5:5: routes[0].stripPrefix: unknown key 'stripPrefix' (did you mean 'strip-prefix'? "
+                        + "allowed here: match, upstream, strip-prefix, websocket)",
+                "t.yaml:6:1: colour: unknown key 'colour' (allowed here: listeners, admin, upstreams, routes, "
+                        + "limits, trusted-proxies, access-log, shutdown)");
+    }
+
+    @Test
+    void wrongTypesSayWhatWasExpected() {
+        // a scalar where a list or mapping belongs, a non-boolean, a non-number
+        assertProblems("""
+                listeners: 127.0.0.1:8080
+                upstreams: { demo: { builtin: echo, max-connections-per-server: lots } }
+                routes:
+                  - match: { path: / }
+                    upstream: demo
+                    strip-prefix: yes
+                    websocket: false
+                limits: { max-tunnels: 99999999999 }
+                """,
+                "t.yaml:1:12: listeners: expected a list, got '127.0.0.1:8080' "
+                        + "(e.g. listeners: [ { address: 127.0.0.1:8080 } ])",
+                "t.yaml:2:65: upstreams.demo.max-connections-per-server: expected a whole number, got 'lots'",
+                "t.yaml:6:19: routes[0].strip-prefix: expected true or false, got 'yes'",
+                "t.yaml:7:16: routes[0].websocket: expected a mapping, got 'false' "
+                        + "(e.g. websocket: { enabled: false })",
+                "t.yaml:8:24: limits.max-tunnels: 99999999999 is out of range (1..2147483647)");
+    }
+
+    @Test
+    void badDurationsSayHowToWriteOne() {
+        // no unit, a fraction, an unknown unit, zero, too long
+        assertProblems("""
+                upstreams: { demo: { builtin: echo, connect-timeout: 5 } }
+                routes:
+                  - match: { path: / }
+                    upstream: demo
+                    websocket:
+                      idle-timeout: 1.5h
+                      half-close-timeout: 0s
+                  - match: { path: /b/ }
+                    upstream: demo
+                    websocket: { idle-timeout: 2d, half-close-timeout: 200h }
+                """,
+                "t.yaml:1:54: upstreams.demo.connect-timeout: '5' has no unit (write e.g. 5s or 5ms)",
+                "t.yaml:6:21: routes[0].websocket.idle-timeout: '1.5h' is not a duration "
+                        + "(write a whole number and a unit: 250ms, 5s, 2m or 1h)",
+                "t.yaml:7:27: routes[0].websocket.half-close-timeout: 0s is too short (at least 1ms)",
+                "t.yaml:10:32: routes[1].websocket.idle-timeout: '2d' has an unknown unit 'd' "
+                        + "(write a whole number and a unit: 250ms, 5s, 2m or 1h)",
+                "t.yaml:10:56: routes[1].websocket.half-close-timeout: 200h is too long (at most 168h)");
+    }
+
+    @Test
+    void badSizesSayHowToWriteOne() {
+        // decimal units get the binary one suggested; out-of-range sizes name the limit
+        assertProblems("""
+                upstreams: { demo: { builtin: echo } }
+                routes: [ { match: { path: / }, upstream: demo } ]
+                limits:
+                  max-request-body-size: 10MB
+                  max-request-header-size: 2MiB
+                shutdown: { drain-timeout: -1s }
+                """,
+                "t.yaml:4:26: limits.max-request-body-size: '10MB' has an unknown unit 'MB' (did you mean 10MiB? "
+                        + "write a whole number and a unit: 512B, 16KiB, 10MiB or 1GiB)",
+                "t.yaml:5:28: limits.max-request-header-size: 2MiB is too large (at most 1MiB)",
+                "t.yaml:6:28: shutdown.drain-timeout: '-1s' is not a duration "
+                        + "(write a whole number and a unit: 250ms, 5s, 2m or 1h)");
+    }
+
+    @Test
+    void badListenAddressesSayWhatIsWrong() {
+        // no colon, no host, unbracketed IPv6, port out of range, bad IPv4, duplicate, admin on a listener's port
+        assertProblems("""
+                listeners:
+                  - address: 8080
+                  - address: :8080
+                  - address: ::1:8080
+                  - address: 127.0.0.1:70000
+                  - address: 300.1.1.1:80
+                  - address: 127.0.0.1:9000
+                  - address: 127.0.0.1:9000
+                  - {}
+                admin: { address: 127.0.0.1:9000 }
+                upstreams: { demo: { builtin: echo } }
+                routes: [ { match: { path: / }, upstream: demo } ]
+                """,
+                "t.yaml:2:14: listeners[0].address: '8080' is not host:port "
+                        + "(write host:port, e.g. 127.0.0.1:8080, 0.0.0.0:8080 or [::1]:8080)",
+                "t.yaml:3:14: listeners[1].address: ':8080' has no host "
+                        + "(write 0.0.0.0:8080 for every interface, or 127.0.0.1:8080 for this machine only)",
+                "t.yaml:4:14: listeners[2].address: '::1:8080': an IPv6 address needs brackets (e.g. [::1]:8080)",
+                "t.yaml:5:14: listeners[3].address: '127.0.0.1:70000' has a bad port '70000' "
+                        + "(a port is 0..65535; 0 = any free port)",
+                "t.yaml:6:14: listeners[4].address: '300.1.1.1' is not an IPv4 address "
+                        + "(four numbers 0..255, e.g. 10.0.0.1)",
+                "t.yaml:8:14: listeners[6].address: same address as listeners[5] "
+                        + "(127.0.0.1:9000; list each address once)",
+                "t.yaml:9:5: listeners[7].address: missing (e.g. address: 127.0.0.1:8080)",
+                "t.yaml:10:19: admin.address: same address as listeners[5] "
+                        + "(127.0.0.1:9000; give the admin listener a port of its own, e.g. 127.0.0.1:9901)");
+    }
+
+    @Test
+    void badUpstreamUrlsSayToUsePlainHttp() {
+        // https, ws, another scheme, no scheme, a path, user info; duplicate url and route in one upstream
+        assertProblems("""
+                upstreams:
+                  app:
+                    servers:
+                      - url: https://127.0.0.1:8443
+                      - url: ws://127.0.0.1:8081
+                      - url: ftp://127.0.0.1
+                      - url: 127.0.0.1:8081
+                      - url: http://127.0.0.1:8081/app
+                      - url: http://me@127.0.0.1:8081
+                      - { url: http://127.0.0.1:80, route: a }
+                      - { url: http://127.0.0.1/, route: a }
+                routes: [ { match: { path: / }, upstream: app } ]
+                """,
+                "t.yaml:4:14: upstreams.app.servers[0].url: TLS to upstreams is not supported yet "
+                        + "in this version of Sluice (use http://)",
+                "t.yaml:5:14: upstreams.app.servers[1].url: 'ws://127.0.0.1:8081': upstream URLs are http:// "
+                        + "(WebSocket is detected per request: write http://host:port, e.g. http://127.0.0.1:8081)",
+                "t.yaml:6:14: upstreams.app.servers[2].url: 'ftp://127.0.0.1' has an unsupported scheme 'ftp' "
+                        + "(write http://host:port, e.g. http://127.0.0.1:8081)",
+                "t.yaml:7:14: upstreams.app.servers[3].url: '127.0.0.1:8081' is not a URL "
+                        + "(write http://host:port, e.g. http://127.0.0.1:8081)",
+                "t.yaml:8:14: upstreams.app.servers[4].url: 'http://127.0.0.1:8081/app': an upstream URL has no "
+                        + "path, query or fragment (write http://127.0.0.1:8081; use strip-prefix on the route "
+                        + "to change paths)",
+                "t.yaml:9:14: upstreams.app.servers[5].url: 'http://me@127.0.0.1:8081': user info is not allowed "
+                        + "in an upstream URL",
+                "t.yaml:11:16: upstreams.app.servers[7].url: same server as upstreams.app.servers[6] "
+                        + "(http://127.0.0.1:80; list each server once)",
+                "t.yaml:11:42: upstreams.app.servers[7].route: route 'a' is already used by "
+                        + "upstreams.app.servers[6] (each server needs its own jvmRoute)");
+    }
+
+    @Test
+    void upstreamNeedsExactlyOneOfServersAndBuiltin() {
+        // neither, both, an unknown builtin, an empty server list, an empty upstream
+        assertProblems("""
+                upstreams:
+                  none: { sticky-cookie: SID }
+                  both: { builtin: echo, servers: [ { url: http://127.0.0.1:8081 } ] }
+                  odd: { builtin: eco }
+                  empty: { servers: [] }
+                  blank:
+                routes: [ { match: { path: / }, upstream: none } ]
+                """,
+                "t.yaml:2:9: upstreams.none: needs servers or builtin "
+                        + "(e.g. servers: [ { url: http://127.0.0.1:8081 } ] or builtin: echo)",
+                "t.yaml:3:11: upstreams.both.builtin: servers and builtin exclude each other (keep one)",
+                "t.yaml:4:19: upstreams.odd.builtin: unknown builtin 'eco' (did you mean 'echo'? known: echo)",
+                "t.yaml:5:21: upstreams.empty.servers: empty "
+                        + "(add at least one server, e.g. - url: http://127.0.0.1:8081)",
+                "t.yaml:6:3: upstreams.blank: empty upstream "
+                        + "(give it servers or builtin, e.g. servers: [ { url: http://127.0.0.1:8081 } ])");
+    }
+
+    @Test
+    void unknownUpstreamListsTheKnownOnes() {
+        // a route naming an upstream that does not exist, with and without a close name;
+        // a route naming an upstream that has its own problems is not reported again
+        assertProblems("""
+                upstreams:
+                  app: { servers: [ { url: http://127.0.0.1:8081 } ] }
+                  demo: { builtin: echo }
+                  broken: { builtin: nope }
+                routes:
+                  - { match: { path: /a/ }, upstream: ap }
+                  - { match: { path: /b/ }, upstream: broken }
+                  - { match: { path: /c/ }, upstream: api }
+                """,
+                "t.yaml:4:22: upstreams.broken.builtin: unknown builtin 'nope' (known: echo)",
+                "t.yaml:6:39: routes[0].upstream: unknown upstream 'ap' (did you mean 'app'? known: app, demo, broken)",
+                "t.yaml:8:39: routes[2].upstream: unknown upstream 'api' (did you mean 'app'? "
+                        + "known: app, demo, broken)");
+    }
+
+    @Test
+    void unknownUpstreamWithoutAnyUpstreams() {
+        // no upstreams at all: the message says where to add one
+        assertProblems("""
+                routes: [ { match: { path: / }, upstream: api } ]
+                """,
+                "t.yaml:1:43: routes[0].upstream: unknown upstream 'api' (no upstreams are defined: add one under "
+                        + "upstreams, e.g. upstreams: { api: { servers: [ { url: http://127.0.0.1:8081 } ] } })");
+    }
+
+    @Test
+    void briefExampleReadsAsDocumented() {
+        // the example of DESIGN.md and STYLE.md, word for word
+        assertProblems("""
+                upstreams:
+                  app: { servers: [ { url: http://127.0.0.1:8081 } ] }
+                  demo: { builtin: echo }
+                routes:
+                  - match: { path: /a/ }
+                    upstream: app
+                  - match: { path: /b/ }
+                    upstream: demo
+                  - match: { path: /c/ }
+                    upstream: api
+                """,
+                "t.yaml:10:15: routes[2].upstream: unknown upstream 'api' (did you mean 'app'? known: app, demo)");
+    }
+
+    @Test
+    void duplicateKeysArePlacedAtTheSecondOne() {
+        // SnakeYAML's duplicate-key exception becomes a positioned problem, in any mapping
+        assertProblems("""
+                upstreams:
+                  demo: { builtin: echo }
+                  demo: { builtin: echo }
+                routes:
+                  - match: { path: /, path: /x }
+                    upstream: demo
+                routes: []
+                """,
+                "t.yaml:3:3: upstreams.demo: duplicate key 'demo' (first at line 2; keep one)",
+                "t.yaml:5:23: routes[0].match.path: duplicate key 'path' (first at line 5; keep one)",
+                "t.yaml:7:1: routes: duplicate key 'routes' (first at line 4; keep one)");
+    }
+
+    @Test
+    void duplicateRoutesAreReported() {
+        // same host and path twice; host case and a missing host are compared as routing does
+        assertProblems("""
+                upstreams: { demo: { builtin: echo } }
+                routes:
+                  - { match: { path: /api/, host: example.com }, upstream: demo }
+                  - { match: { path: /api/ }, upstream: demo }
+                  - { match: { path: /api/, host: EXAMPLE.com }, upstream: demo }
+                  - { match: { path: /api/ }, upstream: demo }
+                """,
+                "t.yaml:5:14: routes[2].match: same match as routes[0] "
+                        + "(host example.com, path /api/; change or remove one)",
+                "t.yaml:6:14: routes[3].match: same match as routes[1] (host any, path /api/; change or remove one)");
+    }
+
+    @Test
+    void badMatchesSayWhatARouteMatches() {
+        // path without '/', missing path, host with a port, wildcard host, missing match
+        assertProblems("""
+                upstreams: { demo: { builtin: echo } }
+                routes:
+                  - { match: { path: api/ }, upstream: demo }
+                  - { match: { host: example.com }, upstream: demo }
+                  - { match: { path: /, host: "example.com:8080" }, upstream: demo }
+                  - { match: { path: /, host: "*.example.com" }, upstream: demo }
+                  - { upstream: demo }
+                """,
+                "t.yaml:3:22: routes[0].match.path: 'api/' does not start with '/' (write '/api/')",
+                "t.yaml:4:14: routes[1].match.path: missing (e.g. path: /)",
+                "t.yaml:5:31: routes[2].match.host: 'example.com:8080': hosts match without the port "
+                        + "(write 'example.com')",
+                "t.yaml:6:31: routes[3].match.host: '*.example.com': wildcard hosts are not supported "
+                        + "(write the exact host)",
+                "t.yaml:7:5: routes[4].match: missing (e.g. match: { path: / })");
+    }
+
+    @Test
+    void badOriginsSayHowBrowsersSendThem() {
+        // an origin has no path; '*' is spelled as an empty list
+        assertProblems("""
+                upstreams: { demo: { builtin: echo } }
+                routes:
+                  - match: { path: / }
+                    upstream: demo
+                    websocket:
+                      allowed-origins: [ "https://example.com/", "*", "example.com" ]
+                """,
+                "t.yaml:6:26: routes[0].websocket.allowed-origins[0]: 'https://example.com/': an origin has no path "
+                        + "(write 'https://example.com')",
+                "t.yaml:6:50: routes[0].websocket.allowed-origins[1]: '*' is not an origin "
+                        + "(leave allowed-origins empty to allow any)",
+                "t.yaml:6:55: routes[0].websocket.allowed-origins[2]: 'example.com' is not an origin "
+                        + "(write scheme://host[:port], e.g. https://example.com)");
+    }
+
+    @Test
+    void trustedProxiesAreIpLiteralsNeverHostNames() {
+        // host names are refused without any DNS lookup; host bits and prefixes are checked
+        assertProblems("""
+                upstreams: { demo: { builtin: echo } }
+                routes: [ { match: { path: / }, upstream: demo } ]
+                trusted-proxies: [ localhost, 10.0.0.1/8, 10.0.0.0/33, "::ffff:10.0.0.1", 1.2.3 ]
+                access-log: false
+                """,
+                "t.yaml:3:20: trusted-proxies[0]: 'localhost' is not an IP address "
+                        + "(write e.g. 10.0.0.1 or ::1; host names are not allowed here)",
+                "t.yaml:3:31: trusted-proxies[1]: '10.0.0.1/8' has host bits set (did you mean 10.0.0.0/8?)",
+                "t.yaml:3:43: trusted-proxies[2]: '10.0.0.0/33' has a bad prefix length '33' (0..32)",
+                "t.yaml:3:56: trusted-proxies[3]: '::ffff:10.0.0.1' is an IPv4-mapped address "
+                        + "(write it as 10.0.0.1)",
+                "t.yaml:3:75: trusted-proxies[4]: '1.2.3' is not an IP address "
+                        + "(write e.g. 10.0.0.1 or ::1; host names are not allowed here)",
+                "t.yaml:4:13: access-log: 'false' is not an access log (write off to turn it off)");
+    }
+
+    @Test
+    void keysOfLaterVersionsAreNotSupportedYet() {
+        // planned keys get their own message rather than "unknown key"
+        assertProblems("""
+                listeners:
+                  - address: 0.0.0.0:8443
+                    tls: { keystore: x.p12 }
+                    http2: true
+                    proxy-protocol: true
+                upstreams:
+                  app:
+                    servers: [ { url: http://127.0.0.1:8081 } ]
+                    balance: least-connections
+                    response-timeout: 60s
+                    health-check: { path: /health }
+                  other:
+                    builtin: echo
+                    balance: random
+                routes:
+                  - match: { path: /, subprotocol: chat }
+                    upstream: app
+                faults: []
+                """,
+                "t.yaml:3:5: listeners[0].tls: tls is not supported yet in this version of Sluice (remove it)",
+                "t.yaml:4:5: listeners[0].http2: http2 is not supported yet in this version of Sluice (remove it)",
+                "t.yaml:5:5: listeners[0].proxy-protocol: proxy-protocol is not supported yet in this version "
+                        + "of Sluice (remove it)",
+                "t.yaml:9:14: upstreams.app.balance: least-connections is not supported yet in this version "
+                        + "of Sluice (remove it: round-robin is the default)",
+                "t.yaml:10:5: upstreams.app.response-timeout: response-timeout is not supported yet in this "
+                        + "version of Sluice (remove it)",
+                "t.yaml:11:5: upstreams.app.health-check: health-check is not supported yet in this version "
+                        + "of Sluice (remove it)",
+                "t.yaml:14:14: upstreams.other.balance: unknown balance 'random' (use round-robin)",
+                "t.yaml:16:23: routes[0].match.subprotocol: subprotocol is not supported yet in this version "
+                        + "of Sluice (remove it)",
+                "t.yaml:18:1: faults: faults is not supported yet in this version of Sluice (remove it)");
+    }
+
+    @Test
+    void unsetEnvironmentVariableIsNamed() {
+        // ${VAR} without a default must be set; a malformed reference is shown
+        assertProblems("""
+                listeners: [ { address: "${LISTEN}" } ]
+                upstreams: { app: { servers: [ { url: "http://${BACKEND_HOST}:8081" } ] } }
+                routes: [ { match: { path: "/${oops" }, upstream: app } ]
+                """,
+                "t.yaml:1:25: listeners[0].address: environment variable LISTEN is not set "
+                        + "(set it, or give a default: ${LISTEN:-value})",
+                "t.yaml:2:39: upstreams.app.servers[0].url: environment variable BACKEND_HOST is not set "
+                        + "(set it, or give a default: ${BACKEND_HOST:-value})",
+                "t.yaml:3:28: routes[0].match.path: malformed variable reference in '/${oops' "
+                        + "(write ${VAR} or ${VAR:-default}; $${ for a literal ${)");
+    }
+
+    @Test
+    void syntaxErrorIsPlacedWhereTheParserStopped() {
+        // a YAML syntax error is one positioned problem, not an exception dump
+        assertProblems("""
+                upstreams:
+                  demo: { builtin: echo
+                routes: []
+                """,
+                "t.yaml:3:7: YAML syntax error: expected ',' or '}', but got : "
+                        + "(while parsing a flow mapping at line 2, column 9)");
+    }
+
+    @Test
+    void secondDocumentIsRefused() {
+        // a configuration is one document
+        assertProblems("""
+                upstreams: { demo: { builtin: echo } }
+                ---
+                routes: []
+                """,
+                "t.yaml:2:1: YAML syntax error: a second document "
+                        + "(a configuration is one document: remove the '---')");
+    }
+
+    @Test
+    void customTagsArePlacedErrorsNeverObjects() {
+        // a global Java tag and a local tag are both refused where they are written; nothing is constructed
+        assertProblems("""
+                upstreams:
+                  demo: !!javax.script.ScriptEngineManager [ !!java.net.URL [ "http://evil/" ] ]
+                routes: [ { match: { path: !foo / }, upstream: demo } ]
+                """,
+                "t.yaml:2:9: upstreams.demo: custom tag '!!javax.script.ScriptEngineManager' is not allowed "
+                        + "(remove it: Sluice reads plain YAML only)",
+                "t.yaml:2:9: upstreams.demo: expected a mapping, got a list "
+                        + "(e.g. servers: [ { url: http://127.0.0.1:8081 } ])",
+                "t.yaml:2:46: upstreams.demo[0]: custom tag '!!java.net.URL' is not allowed "
+                        + "(remove it: Sluice reads plain YAML only)",
+                "t.yaml:3:28: routes[0].match.path: custom tag '!foo' is not allowed "
+                        + "(remove it: Sluice reads plain YAML only)");
+    }
+
+    @Test
+    void billionLaughsIsRejectedQuickly() {
+        // nine levels of nine aliases would expand to 9^9 nodes; the alias limit stops it at once
+        StringBuilder yaml = new StringBuilder("a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+        for (int level = 1; level < 9; level++) {
+            String previous = "*a" + (level - 1);
+            yaml.append("a").append(level).append(": &a").append(level).append(" [")
+                    .append(String.join(", ", java.util.Collections.nCopies(9, previous))).append("]\n");
+        }
+        String result = assertTimeoutPreemptively(Duration.ofSeconds(5), () -> problems(yaml.toString()));
+        assertEquals("t.yaml:4:20: too many aliases to lists or mappings "
+                + "(at most 20; is this a \"billion laughs\" document?)", result);
+    }
+
+    @Test
+    void emptyFileGetsOneClearProblem() {
+        // empty, comments only, and a document with no routes say the same helpful thing
+        String noRoutes = "no routes: add at least one route (e.g. upstreams: { demo: { builtin: echo } } "
+                + "with routes: [ { match: { path: / }, upstream: demo } ])";
+        assertProblems("", "t.yaml: " + noRoutes);
+        assertProblems("""
+                # nothing yet
+                   # still nothing
+                """, "t.yaml: " + noRoutes);
+        assertProblems("""
+                limits: { max-tunnels: 10 }
+                """, "t.yaml:1:1: routes: " + noRoutes);
+        assertProblems("""
+                upstreams: { app: { builtin: echo } }
+                routes: []
+                """, "t.yaml:2:9: routes: no routes: add at least one route "
+                + "(e.g. routes: [ { match: { path: / }, upstream: app } ])");
+    }
+
+    @Test
+    void rootMustBeAMapping() {
+        // a list or a bare word at the top is not a configuration
+        assertProblems("""
+                - listeners
+                """, "t.yaml:1:1: expected a mapping, got a list "
+                + "(e.g. listeners: [...], upstreams: {...}, routes: [...])");
+    }
+
+    @Test
+    void severalErrorsAreAllReportedInFileOrder() {
+        // problems from different sections, found in a different order, come out sorted by place
+        assertProblems("""
+                routes:
+                  - match: { path: / }
+                    upstream: nowhere
+                listeners:
+                  - address: localhost
+                upstreams:
+                  app:
+                    servers: [ { url: https://127.0.0.1 } ]
+                    conect-timeout: 5s
+                limits: { request-header-timeout: 0ms }
+                """,
+                "t.yaml:3:15: routes[0].upstream: unknown upstream 'nowhere' (known: app)",
+                "t.yaml:5:14: listeners[0].address: 'localhost' is not host:port "
+                        + "(write host:port, e.g. 127.0.0.1:8080, 0.0.0.0:8080 or [::1]:8080)",
+                "t.yaml:8:23: upstreams.app.servers[0].url: TLS to upstreams is not supported yet "
+                        + "in this version of Sluice (use http://)",
+                "t.yaml:9:5: upstreams.app.conect-timeout: unknown key 'conect-timeout' (did you mean "
+                        + "'connect-timeout'? allowed here: servers, builtin, balance, sticky-cookie, "
+                        + "connect-timeout, max-connections-per-server)",
+                "t.yaml:10:35: limits.request-header-timeout: 0ms is too short (at least 1ms)");
+    }
+
+    @Test
+    void problemCarriesItsParts() {
+        // the structured problem matches its printed form, for tools that want the parts
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("""
+                upstreams: { demo: { builtin: echo } }
+                routes: [ { match: { path: / }, upstream: demo, strip-prefix: maybe } ]
+                """, "conf/x.yaml", ENV));
+        assertEquals(java.util.List.of(new ConfigProblem("conf/x.yaml", 2, 63, "routes[0].strip-prefix",
+                "expected true or false, got 'maybe'")), e.problems());
+        assertEquals(e.problems().get(0).toString(), e.getMessage());
+    }
+}

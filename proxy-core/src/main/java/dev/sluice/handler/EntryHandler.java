@@ -1,0 +1,20 @@
+package dev.sluice.handler;
+
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+
+/** First in the chain: every request gets its id and the proxy's error pages. */
+final class EntryHandler implements HttpHandler {
+    private final HttpHandler next;
+
+    EntryHandler(HttpHandler next) {
+        this.next = next;
+    }
+
+    @Override
+    public void handleRequest(HttpServerExchange exchange) throws Exception {
+        RequestIds.assign(exchange);
+        exchange.addDefaultResponseListener(ProxyErrorPages.INSTANCE);
+        next.handleRequest(exchange);
+    }
+}

@@ -1,0 +1,41 @@
+package dev.sluice.handler;
+
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+import io.undertow.util.StatusCodes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The proxy's own answers: short text/plain bodies that say what went wrong and carry the
+ * request id, so an operator can find the matching log line.
+ */
+public final class ErrorResponses {
+    private static final Logger log = LoggerFactory.getLogger("dev.sluice.errors");
+
+    private ErrorResponses() {
+    }
+
+    /**
+     * Answers with the status and a one-line reason, and logs the reason (4xx at debug: the
+     * client's problem; 5xx at warn: ours or the upstream's).
+     */
+    public static void send(HttpServerExchange exchange, int status, String reason) {
+        String id = RequestIds.of(exchange);
+        if (status >= 500) {
+            log.warn("SLU1{} {} {} -> {}: {} (request id {})", status, exchange.getRequestMethod(),
+                    exchange.getRequestURI(), status, reason, id);
+        } else {
+            log.debug("SLU1{} {} {} -> {}: {} (request id {})", status, exchange.getRequestMethod(),
+                    exchange.getRequestURI(), status, reason, id);
+        }
+        if (exchange.isResponseStarted()) {
+            exchange.endExchange();
+            return;
+        }
+        exchange.setStatusCode(status);
+        exchange.setReasonPhrase(StatusCodes.getReason(status));
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; charset=utf-8");
+        exchange.getResponseSender().send(reason + "\nrequest id: " + id + "\n");
+    }
+}

@@ -1,0 +1,39 @@
+package dev.sluice.handler;
+
+import dev.sluice.config.LimitsConfig;
+import dev.sluice.observe.AccessLog;
+import dev.sluice.observe.AccessLogHandler;
+import dev.sluice.runtime.RouteTable;
+import dev.sluice.runtime.UpstreamClient;
+import dev.sluice.tunnel.TunnelHandler;
+import dev.sluice.tunnel.TunnelRegistry;
+import io.undertow.connector.ByteBufferPool;
+import io.undertow.server.HttpHandler;
+
+import java.util.Map;
+
+/**
+ * The order every request goes through, in one place:
+ *
+ * <pre>
+ *   client ─▶ EntryHandler (request id, error pages)
+ *          ─▶ AccessLogHandler (one line when the exchange completes; absent when the log is off)
+ *          ─▶ RoutingHandler (host, longest prefix; 404)
+ *               ├─ WebSocket upgrade ─▶ TunnelHandler ─▶ Splice ◀─▶ upstream
+ *               └─ anything else     ─▶ HttpForwardHandler ─▶ ProxyHandler ─▶ upstream pool
+ * </pre>
+ */
+public final class HandlerChain {
+    private HandlerChain() {
+    }
+
+    /** @param accessLog where access log lines go, or null when the access log is off */
+    public static HttpHandler build(RouteTable routes, Map<String, UpstreamClient> clients, TunnelRegistry tunnels,
+                                    ForwardedHeaders forwarded, LimitsConfig limits, ByteBufferPool buffers,
+                                    AccessLog accessLog) {
+        HttpHandler tunnel = new TunnelHandler(clients, tunnels, forwarded, limits, buffers);
+        HttpHandler forward = new HttpForwardHandler(clients, forwarded);
+        HttpHandler routing = new RoutingHandler(routes, tunnel, forward);
+        return new EntryHandler(accessLog == null ? routing : new AccessLogHandler(accessLog, routing));
+    }
+}

@@ -1,0 +1,57 @@
+package dev.sluice.handler;
+
+import dev.sluice.runtime.UpstreamClient;
+import io.undertow.server.DefaultResponseListener;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.server.handlers.proxy.ProxyConnection;
+import io.undertow.util.Headers;
+import io.undertow.util.StatusCodes;
+import org.xnio.IoUtils;
+
+/**
+ * Gives a body and a reason to the statuses Undertow's proxy ends an exchange with on its
+ * own (no body, and 503 even when the upstream merely refused the connection). A response
+ * that came from the upstream is never touched.
+ */
+final class ProxyErrorPages implements DefaultResponseListener {
+    static final ProxyErrorPages INSTANCE = new ProxyErrorPages();
+
+    @Override
+    public boolean handleDefaultResponse(HttpServerExchange exchange) {
+        int status = exchange.getStatusCode();
+        if (exchange.isResponseStarted() || status < 400) {
+            return false;
+        }
+        boolean switched = StatusCodes.SWITCHING_PROTOCOLS_STRING.equals(exchange.getReasonPhrase())
+                || exchange.getResponseHeaders().contains(Headers.UPGRADE);
+        // Whatever part of an upstream's answer was copied into the head is not ours to send.
+        exchange.getResponseHeaders().clear();
+        exchange.getResponseHeaders().put(RequestIds.HEADER, RequestIds.of(exchange));
+        if (switched) {
+            // Undertow's proxy copied an upstream 101 and then refused to switch, because the
+            // client never asked to: that upstream connection speaks who knows what now.
+            ProxyConnection connection = exchange.getAttachment(UpstreamClient.CONNECTION);
+            if (connection != null) {
+                IoUtils.safeClose(connection.getConnection());
+            }
+            ErrorResponses.send(exchange, StatusCodes.BAD_GATEWAY,
+                    "the upstream switched protocols (101) although the client did not ask to upgrade");
+            return true;
+        }
+        String connectFailure = exchange.getAttachment(UpstreamClient.CONNECT_FAILURE);
+        // Which failure is which status: connect failure 502 (the upstream is there but
+        // unreachable), nothing to connect to 503, a response that never came 504.
+        if (status == StatusCodes.SERVICE_UNAVAILABLE && connectFailure != null) {
+            ErrorResponses.send(exchange, StatusCodes.BAD_GATEWAY, connectFailure);
+        } else if (status == StatusCodes.SERVICE_UNAVAILABLE) {
+            ErrorResponses.send(exchange, status, "no upstream server available");
+        } else if (status == StatusCodes.GATEWAY_TIME_OUT) {
+            ErrorResponses.send(exchange, status, "the upstream did not answer in time");
+        } else if (status == StatusCodes.INTERNAL_SERVER_ERROR) {
+            ErrorResponses.send(exchange, StatusCodes.BAD_GATEWAY, "the upstream connection failed");
+        } else {
+            ErrorResponses.send(exchange, status, StatusCodes.getReason(status).toLowerCase(java.util.Locale.ROOT));
+        }
+        return true;
+    }
+}

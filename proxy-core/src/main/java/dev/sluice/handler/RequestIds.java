@@ -1,0 +1,37 @@
+package dev.sluice.handler;
+
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.HttpString;
+
+import java.util.concurrent.ThreadLocalRandom;
+
+/** X-Request-Id: kept when the client sent one, generated otherwise; forwarded, returned and logged. */
+public final class RequestIds {
+    public static final HttpString HEADER = new HttpString("X-Request-Id");
+    private static final int MAX_LENGTH = 200;
+
+    private RequestIds() {
+    }
+
+    /** Makes sure the request has an id, mirrors it on the response and returns it. */
+    public static String assign(HttpServerExchange exchange) {
+        String id = exchange.getRequestHeaders().getFirst(HEADER);
+        if (id == null || id.isEmpty() || id.length() > MAX_LENGTH) {
+            id = generate();
+            exchange.getRequestHeaders().put(HEADER, id);
+        }
+        exchange.getResponseHeaders().put(HEADER, id);
+        return id;
+    }
+
+    /** The request's id, once {@link #assign} has run. */
+    public static String of(HttpServerExchange exchange) {
+        String id = exchange.getRequestHeaders().getFirst(HEADER);
+        return id == null ? "-" : id;
+    }
+
+    private static String generate() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        return Long.toHexString(random.nextLong() | Long.MIN_VALUE) + Long.toHexString(random.nextLong() | Long.MIN_VALUE);
+    }
+}

@@ -1,0 +1,120 @@
+package dev.sluice.runtime;
+
+import io.undertow.server.HttpServerExchange;
+import io.undertow.server.handlers.proxy.ProxyCallback;
+import io.undertow.server.handlers.proxy.ProxyClient;
+import io.undertow.server.handlers.proxy.ProxyConnection;
+import io.undertow.util.AttachmentKey;
+import org.xnio.IoUtils;
+import org.xnio.XnioExecutor;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The pool's {@link ProxyClient} with what Sluice adds around it: a deadline on getting a
+ * connection (Undertow's pool has none for the TCP connect), retries across every server,
+ * and a mark on the exchange when a connection could not be had, so that the answer is
+ * 502 (upstream unreachable) rather than Undertow's 503.
+ */
+public final class UpstreamClient implements ProxyClient {
+    /** Set when no connection to any server of the upstream could be made for this exchange. */
+    public static final AttachmentKey<String> CONNECT_FAILURE = AttachmentKey.create(String.class);
+    /** The upstream connection the exchange was given, so that a broken exchange can close it. */
+    public static final AttachmentKey<ProxyConnection> CONNECTION = AttachmentKey.create(ProxyConnection.class);
+
+    private final UpstreamPool pool;
+    private final ProxyClient delegate;
+    private final Target target;
+
+    public UpstreamClient(UpstreamPool pool) {
+        this.pool = pool;
+        this.delegate = pool.client();
+        this.target = new Target(Math.max(0, pool.maxConnectAttempts() - 1));
+    }
+
+    public UpstreamPool pool() {
+        return pool;
+    }
+
+    @Override
+    public ProxyTarget findTarget(HttpServerExchange exchange) {
+        return target;
+    }
+
+    @Override
+    public void getConnection(ProxyTarget ignored, HttpServerExchange exchange,
+                              ProxyCallback<ProxyConnection> callback, long timeout, TimeUnit unit) {
+        Once once = new Once(exchange, callback);
+        once.timer = exchange.getIoThread().executeAfter(once::timedOut, pool.connectTimeout(), pool.timeoutUnit());
+        delegate.getConnection(delegate.findTarget(exchange), exchange, once, timeout, unit);
+    }
+
+    private record Target(int getMaxRetries) implements MaxRetriesProxyTarget {
+    }
+
+    /** Passes on the first outcome only; a connection that arrives after the deadline is closed. */
+    private final class Once implements ProxyCallback<ProxyConnection> {
+        private final HttpServerExchange exchange;
+        private final ProxyCallback<ProxyConnection> callback;
+        private XnioExecutor.Key timer;
+        private boolean done;
+
+        Once(HttpServerExchange exchange, ProxyCallback<ProxyConnection> callback) {
+            this.exchange = exchange;
+            this.callback = callback;
+        }
+
+        private boolean finish() {
+            if (done) {
+                return false;
+            }
+            done = true;
+            if (timer != null) {
+                timer.remove();
+            }
+            return true;
+        }
+
+        void timedOut() {
+            if (finish()) {
+                exchange.putAttachment(CONNECT_FAILURE, "no connection to upstream " + pool.name()
+                        + " within " + pool.connectTimeout() + " ms");
+                callback.failed(exchange);
+            }
+        }
+
+        @Override
+        public void completed(HttpServerExchange exchange, ProxyConnection result) {
+            if (finish()) {
+                exchange.removeAttachment(CONNECT_FAILURE);
+                exchange.putAttachment(CONNECTION, result);
+                callback.completed(exchange, result);
+            } else {
+                IoUtils.safeClose(result.getConnection());
+            }
+        }
+
+        @Override
+        public void failed(HttpServerExchange exchange) {
+            if (finish()) {
+                exchange.putAttachment(CONNECT_FAILURE, "cannot connect to upstream " + pool.name()
+                        + " " + pool.servers());
+                callback.failed(exchange);
+            }
+        }
+
+        @Override
+        public void couldNotResolveBackend(HttpServerExchange exchange) {
+            if (finish()) {
+                callback.couldNotResolveBackend(exchange);
+            }
+        }
+
+        @Override
+        public void queuedRequestFailed(HttpServerExchange exchange) {
+            if (finish()) {
+                callback.queuedRequestFailed(exchange);
+            }
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package dev.sluice.runtime;
+
+import dev.sluice.config.UpstreamConfig;
+import io.undertow.server.handlers.proxy.LoadBalancingProxyClient;
+
+import java.net.URI;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The servers of one upstream and the pooled keep-alive connections to them, on Undertow's
+ * {@link LoadBalancingProxyClient}: round-robin, sticky by the cookie's {@code .route}
+ * suffix (Tomcat jvmRoute, mod_jk style), a server that refused a connection is tried last
+ * until a probe connect succeeds again.
+ */
+public final class UpstreamPool {
+    /** Connections a request may wait for when every pooled connection is busy. */
+    private static final int MAX_QUEUE = 1000;
+    /** Seconds between connect probes of a server that failed. */
+    private static final int PROBLEM_SERVER_RETRY_SECONDS = 5;
+    /** Idle pooled connections above the soft maximum are closed after this long. */
+    private static final int IDLE_CONNECTION_TTL_MILLIS = 60_000;
+
+    private final String name;
+    private final List<URI> servers;
+    private final LoadBalancingProxyClient client;
+    private final long connectTimeoutMillis;
+
+    /**
+     * @param servers   the servers' URIs: the configured ones, or a built-in upstream's own address
+     * @param ioThreads the proxy's IO thread count; Undertow pools per IO thread
+     */
+    public UpstreamPool(UpstreamConfig config, List<URI> servers, int ioThreads) {
+        this.name = config.name();
+        this.servers = List.copyOf(servers);
+        this.connectTimeoutMillis = config.connectTimeout().toMillis();
+        int perThread = Math.max(1, (config.maxConnectionsPerServer() + ioThreads - 1) / ioThreads);
+        client = new LoadBalancingProxyClient()
+                .setConnectionsPerThread(perThread)
+                .setSoftMaxConnectionsPerThread(Math.max(1, Math.min(perThread, 20)))
+                .setMaxQueueSize(MAX_QUEUE)
+                .setTtl(IDLE_CONNECTION_TTL_MILLIS)
+                .setProblemServerRetry(PROBLEM_SERVER_RETRY_SECONDS);
+        if (!config.stickyCookie().equals(UpstreamConfig.DEFAULT_STICKY_COOKIE)) {
+            client.removeSessionCookieName(UpstreamConfig.DEFAULT_STICKY_COOKIE);
+            client.addSessionCookieName(config.stickyCookie());
+        }
+        if (config.builtin() != null) {
+            this.servers.forEach(client::addHost);
+        } else {
+            config.servers().forEach(s -> client.addHost(s.url(), s.route()));
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public List<URI> servers() {
+        return servers;
+    }
+
+    public LoadBalancingProxyClient client() {
+        return client;
+    }
+
+    /** How long to wait for a pooled connection, in the unit of {@link #timeoutUnit()}. */
+    public long connectTimeout() {
+        return connectTimeoutMillis;
+    }
+
+    public TimeUnit timeoutUnit() {
+        return TimeUnit.MILLISECONDS;
+    }
+
+    /** A connect failure is tried again on another server, until each was tried once. */
+    public int maxConnectAttempts() {
+        return servers.size();
+    }
+
+    public void close() {
+        servers.forEach(client::removeHost);
+    }
+}

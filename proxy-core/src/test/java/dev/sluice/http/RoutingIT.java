@@ -1,0 +1,122 @@
+package dev.sluice.http;
+
+import dev.sluice.Sluice;
+import dev.sluice.testing.HttpBackend;
+import dev.sluice.testing.HttpBackendResponder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Which upstream a request goes to, how its path is rewritten, and what the proxy answers itself. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class RoutingIT {
+    private static final HttpClient CLIENT = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+
+    // A route for the request's host beats any host-less route, then the longest matching path prefix wins.
+    @Test
+    void hostRouteBeatsGenericRouteAndLongestPrefixWins() throws Exception {
+        try (HttpBackend generic = HttpBackend.start(HttpBackendResponder.text("generic"));
+             HttpBackend statics = HttpBackend.start(HttpBackendResponder.text("static"));
+             HttpBackend images = HttpBackend.start(HttpBackendResponder.text("images"));
+             HttpBackend api = HttpBackend.start(HttpBackendResponder.text("api"));
+             Sluice proxy = TestProxy.builder()
+                     .route("/", generic.uri())
+                     .route("/static/", statics.uri())
+                     .route("/static/images/", images.uri())
+                     .route("api.example", "/", false, api.uri())
+                     .start()) {
+
+            assertEquals("api", answerFrom(proxy, "api.example", "/static/images/logo.png"), "host route, though a generic prefix is longer");
+            assertEquals("api", answerFrom(proxy, "API.Example:8080", "/x"), "host match ignores case and port");
+            assertEquals("images", answerFrom(proxy, "other.example", "/static/images/logo.png"));
+            assertEquals("static", answerFrom(proxy, "other.example", "/static/site.css"));
+            assertEquals("generic", answerFrom(proxy, "other.example", "/staticfile"));
+            assertEquals("generic", answerFrom(proxy, "other.example", "/"));
+        }
+    }
+
+    // With strip-prefix the matched prefix is cut off: /api/x?q=1 arrives as /x?q=1, and /api/ as /.
+    @Test
+    void stripPrefixForwardsTheRestOfThePath() throws Exception {
+        try (HttpBackend backend = HttpBackend.start(HttpBackendResponder.echoUri());
+             Sluice proxy = TestProxy.builder().route(null, "/api/", true, backend.uri()).start()) {
+
+            assertEquals("/x?q=1", send(proxy, "/api/x?q=1").body());
+            assertEquals("/x?q=1", backend.takeRequest().uri());
+            assertEquals("/", send(proxy, "/api/").body());
+            assertEquals("/", backend.takeRequest().uri());
+        }
+    }
+
+    // A request no route matches gets the proxy's own 404 naming host and path; no upstream is asked.
+    @Test
+    void requestWithoutRouteGetsNoRoute404() throws Exception {
+        try (HttpBackend backend = HttpBackend.start();
+             Sluice proxy = TestProxy.builder().route("/api/", backend.uri()).start()) {
+            HttpResponse<String> response = send(proxy, "/nowhere");
+
+            assertEquals(404, response.statusCode());
+            assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"),
+                    "Content-Type: " + response.headers().firstValue("Content-Type"));
+            assertTrue(response.body().startsWith("no route for"), "body: " + response.body());
+            assertTrue(response.body().contains("127.0.0.1") && response.body().contains("/nowhere"),
+                    "body names host and path: " + response.body());
+            assertBodyMentionsRequestId(response);
+            assertEquals(List.of(), backend.drainRequests());
+        }
+    }
+
+    // An upstream that refuses connections gives a 502 text/plain that carries the request id.
+    @Test
+    void upstreamRefusingConnectionsGives502WithRequestId() throws Exception {
+        URI deadServer;
+        try (ServerSocket bound = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            deadServer = URI.create("http://127.0.0.1:" + bound.getLocalPort());
+        }
+        try (Sluice proxy = TestProxy.builder().route("/", deadServer).start()) {
+            HttpResponse<String> response = send(proxy, "/down");
+
+            assertEquals(502, response.statusCode());
+            assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"),
+                    "Content-Type: " + response.headers().firstValue("Content-Type"));
+            assertBodyMentionsRequestId(response);
+        }
+    }
+
+    private static void assertBodyMentionsRequestId(HttpResponse<String> response) {
+        String requestId = response.headers().firstValue("X-Request-Id").orElse(null);
+        assertNotNull(requestId, "X-Request-Id on the error response");
+        assertTrue(response.body().contains(requestId), "body '" + response.body() + "' mentions request id " + requestId);
+    }
+
+    private static HttpResponse<String> send(Sluice proxy, String target) throws Exception {
+        return CLIENT.send(HttpRequest.newBuilder(proxy.uri("http", target)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The body of the answer to GET {@code target} sent with {@code Host: host}; fails unless 200. */
+    private static String answerFrom(Sluice proxy, String host, String target) throws Exception {
+        try (RawHttpConnection client = RawHttpConnection.open(proxy.port())) {
+            client.send(RawHttpConnection.head("GET", target, "Host: " + host));
+            RawHttpResponse response = client.readResponse();
+            assertEquals(200, response.status(), "GET " + target + " Host: " + host + " -> " + response);
+            return response.bodyText();
+        }
+    }
+}
