@@ -125,7 +125,6 @@ public final class Launcher {
             err.println(e.getMessage());
             return EXIT_RUNTIME_FAILURE;
         }
-        log.info("stopped");
-        return EXIT_OK;
+        return EXIT_OK; // Sluice itself logs that it stopped
     }
 }

@@ -174,7 +174,7 @@ class DistributionIT {
         // The most common start-up failure: say which address is taken, without a stack trace.
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             String address = "127.0.0.1:" + taken.getLocalPort();
-            Path config = Files.writeString(tmp.resolve("taken.yaml"), shippedConfig().replace(SHIPPED_LISTENER, address));
+            Path config = Files.writeString(tmp.resolve("taken.yaml"), shippedConfigListeningOn(address));
             Sluice sluice = launch("-c", config.toString());
             assertEquals(1, sluice.awaitExit(START_TIMEOUT), sluice.stderr());
             assertTrue(sluice.stderr().contains(address), sluice.stderr());
@@ -196,22 +196,27 @@ class DistributionIT {
 
     /** The shipped conf/sluice.yaml with only its listener moved to port 0, so tests never collide. */
     private Path defaultConfigOnPortZero() throws IOException {
-        String shipped = shippedConfig();
-        String copy = shipped.replace(SHIPPED_LISTENER, "127.0.0.1:0");
-        List<String> before = shipped.lines().toList();
-        List<String> after = copy.lines().toList();
-        int changedSettings = 0;
-        for (int i = 0; i < before.size(); i++) {
-            if (!before.get(i).equals(after.get(i)) && !before.get(i).strip().startsWith("#")) {
-                changedSettings++;
-            }
-        }
-        assertEquals(1, changedSettings, "the shipped config sets its listener to " + SHIPPED_LISTENER + " exactly once");
-        return Files.writeString(tmp.resolve("sluice.yaml"), copy);
+        return Files.writeString(tmp.resolve("sluice.yaml"), shippedConfigListeningOn("127.0.0.1:0"));
     }
 
-    private static String shippedConfig() throws IOException {
-        return Files.readString(DIST.resolve("conf/sluice.yaml"));
+    /**
+     * The shipped file with its one listener setting changed and nothing else (comments that
+     * mention the default address stay as they are): the test runs what a user runs.
+     */
+    private static String shippedConfigListeningOn(String address) throws IOException {
+        List<String> lines = new ArrayList<>(Files.readAllLines(DIST.resolve("conf/sluice.yaml")));
+        int changed = 0;
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            int comment = line.indexOf('#');
+            String setting = comment < 0 ? line : line.substring(0, comment);
+            if (setting.contains(SHIPPED_LISTENER)) {
+                lines.set(i, setting.replace(SHIPPED_LISTENER, address) + line.substring(setting.length()));
+                changed++;
+            }
+        }
+        assertEquals(1, changed, "the shipped config sets its listener to " + SHIPPED_LISTENER + " exactly once");
+        return String.join("\n", lines) + "\n";
     }
 
     private Sluice launch(String... args) throws IOException {
