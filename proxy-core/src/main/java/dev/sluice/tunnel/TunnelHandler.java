@@ -132,6 +132,7 @@ public final class TunnelHandler implements HttpHandler {
         private final UpstreamClient client;
         private final Legs legs = new Legs();
         private int attempts;
+        private boolean answered;
 
         Handshake(HttpServerExchange exchange, Route route, UpstreamClient client) {
             this.exchange = exchange;
@@ -220,11 +221,15 @@ public final class TunnelHandler implements HttpHandler {
 
         private void upstreamFailed(ClientConnection connection, IOException e) {
             IoUtils.safeClose(connection);
+            if (answered) {
+                return; // the client already has its answer (or its tunnel); this is only the upstream leg ending
+            }
             ErrorResponses.send(exchange, StatusCodes.BAD_GATEWAY, "upstream " + client.pool().name()
                     + " failed during the WebSocket handshake: " + e.getMessage());
         }
 
         private void answer(ClientExchange answered) {
+            this.answered = true;
             ClientResponse response = answered.getResponse();
             ClientConnection connection = answered.getConnection();
             if (response.getResponseCode() != StatusCodes.SWITCHING_PROTOCOLS) {
