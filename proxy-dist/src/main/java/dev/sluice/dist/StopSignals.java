@@ -1,0 +1,62 @@
+package dev.sluice.dist;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Turns SIGTERM and SIGINT into a wake-up for the main thread, which then drains and stops
+ * the proxy and lets {@code main} return 0.
+ *
+ * <p>Why not a shutdown hook: the JVM runs hooks on its way out and then exits with 128+signal
+ * (143 for TERM), so a clean, drained stop would still look like a failure to systemd,
+ * Kubernetes or a shell. Handling the signals ourselves keeps the exit code ours.
+ * A second TERM or INT during the drain stops at once, as operators expect of a second
+ * Ctrl-C. SIGHUP, whose JVM default is to die without draining, is only logged until
+ * reloading exists.
+ */
+final class StopSignals {
+    private static final Logger log = LoggerFactory.getLogger(StopSignals.class);
+    private static final List<String> STOP = List.of("TERM", "INT");
+    /** Exit code of a stop that skipped the drain. */
+    private static final int EXIT_NOT_DRAINED = 1;
+
+    private final CountDownLatch stop = new CountDownLatch(1);
+    private volatile String received = "";
+
+    /** Takes over TERM and INT from the JVM; a signal the JVM will not hand over (e.g. under -Xrs) keeps its default. */
+    void install() {
+        for (String name : STOP) {
+            try {
+                Signal.handle(new Signal(name), this::onSignal);
+            } catch (IllegalArgumentException e) {
+                // The platform or the JVM options reserve this signal; its default still stops the process.
+            }
+        }
+        try {
+            Signal.handle(new Signal("HUP"), signal -> log.warn(
+                    "SLU0004 SIGHUP received: reloading is not supported yet, the running configuration stays"));
+        } catch (IllegalArgumentException e) {
+            // HUP is reserved here; its default applies.
+        }
+    }
+
+    /** Blocks until a stop signal arrives and returns its name, e.g. {@code SIGTERM}. */
+    String await() throws InterruptedException {
+        stop.await();
+        return received;
+    }
+
+    /** Runs on the JVM's signal thread: only record and wake, the main thread does the work. */
+    private void onSignal(Signal signal) {
+        if (!received.isEmpty()) {
+            System.err.println("sluice: second SIG" + signal.getName() + ", stopping without draining");
+            Runtime.getRuntime().halt(EXIT_NOT_DRAINED);
+        }
+        received = "SIG" + signal.getName();
+        stop.countDown();
+    }
+}
