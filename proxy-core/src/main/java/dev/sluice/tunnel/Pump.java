@@ -35,6 +35,9 @@ final class Pump {
         void failed(Pump pump, IOException e, boolean reading);
     }
 
+    /** Buffers moved in one go before letting the IO thread's other connections have a turn. */
+    private static final int BUFFERS_PER_TURN = 16;
+
     private final String name;
     private final ConduitStreamSourceChannel source;
     private final ConduitStreamSinkChannel sink;
@@ -78,7 +81,11 @@ final class Pump {
         if (done || inFlight != null) {
             return;
         }
-        while (true) {
+        for (int turn = 0; ; turn++) {
+            if (turn == BUFFERS_PER_TURN) {
+                source.wakeupReads();
+                return;
+            }
             PooledByteBuffer pooled = pool.allocate();
             ByteBuffer buffer = pooled.getBuffer();
             int read;
