@@ -1,0 +1,96 @@
+package dev.sluice.edge;
+
+import dev.sluice.Sluice;
+import dev.sluice.tunnel.Tunnel;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A tunnel with a reader that does not read: the writer on the other side must be held back
+ * (bounded buffers, not an ever-growing queue in the proxy), and once the reader catches up
+ * every byte arrives, in order.
+ *
+ * <p>The test ends' sockets have small fixed buffers so the kernel hides at most a few hundred
+ * KiB; what the proxy's own sockets may buffer (autotuned, up to tcp_wmem/tcp_rmem max) is
+ * why "stalled" is checked against a quarter of the 64 MiB (observed: about 6 MB) rather
+ * than against a tight bound.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class TunnelBackpressureIT {
+    private static final long TOTAL = 64L * 1024 * 1024;
+    private static final int SMALL_BUFFER = 64 * 1024;
+    private static final Duration STALLED = Duration.ofMillis(500);
+
+    // The upstream writes 64 MiB to a client that reads nothing: its writes stall far short of
+    // 64 MiB; then the client reads all of it and the SHA-256 matches.
+    @Test
+    void upstreamWriterStallsWhileClientDoesNotReadThenEveryByteArrivesInOrder() throws Exception {
+        try (RawBackend backend = RawBackend.webSocket(SMALL_BUFFER);
+             Sluice proxy = Sluice.builder().route("/", backend.uri()).start()) {
+            WebSocketHandshake.Answer client = WebSocketHandshake.open(proxy.port(), SMALL_BUFFER, "/bulk");
+            assertEquals(101, client.status(), client.head().text());
+            RawPeer upstream = backend.takePeer();
+
+            ProgressWriter writer = ProgressWriter.start(upstream.out(), TOTAL, 1);
+            long stalledAt = awaitStall(writer);
+            Tunnel tunnel = proxy.tunnels().list().get(0);
+            long countedWhileStalled = tunnel.bytesToClient();
+            System.out.printf("upstream writer stalled at %d bytes; tunnel had counted %d bytes to the client%n",
+                    stalledAt, countedWhileStalled);
+            assertTrue(stalledAt < TOTAL / 4, "upstream writer got " + stalledAt + " bytes out while the client read nothing");
+            assertTrue(countedWhileStalled > 0 && countedWhileStalled <= stalledAt,
+                    "bytesToClient mid-transfer: " + countedWhileStalled);
+
+            byte[] received = ProgressWriter.readDigest(client.peer().in(), TOTAL);
+            assertArrayEquals(writer.awaitDigest(Duration.ofSeconds(20)), received, "SHA-256 of the 64 MiB");
+            assertEquals(TOTAL, tunnel.bytesToClient());
+            client.peer().close();
+        }
+    }
+
+    // Mirror: the client writes 64 MiB to an upstream that reads nothing; the client's writes
+    // stall, then the upstream reads all of it and the SHA-256 matches.
+    @Test
+    void clientWriterStallsWhileUpstreamDoesNotReadThenEveryByteArrivesInOrder() throws Exception {
+        try (RawBackend backend = RawBackend.webSocket(SMALL_BUFFER);
+             Sluice proxy = Sluice.builder().route("/", backend.uri()).start()) {
+            WebSocketHandshake.Answer client = WebSocketHandshake.open(proxy.port(), SMALL_BUFFER, "/bulk");
+            assertEquals(101, client.status(), client.head().text());
+            RawPeer upstream = backend.takePeer();
+
+            ProgressWriter writer = ProgressWriter.start(client.peer().out(), TOTAL, 2);
+            long stalledAt = awaitStall(writer);
+            Tunnel tunnel = proxy.tunnels().list().get(0);
+            long countedWhileStalled = tunnel.bytesToUpstream();
+            System.out.printf("client writer stalled at %d bytes; tunnel had counted %d bytes to the upstream%n",
+                    stalledAt, countedWhileStalled);
+            assertTrue(stalledAt < TOTAL / 4, "client writer got " + stalledAt + " bytes out while the upstream read nothing");
+            assertTrue(countedWhileStalled > 0 && countedWhileStalled <= stalledAt,
+                    "bytesToUpstream mid-transfer: " + countedWhileStalled);
+
+            byte[] received = ProgressWriter.readDigest(upstream.in(), TOTAL);
+            assertArrayEquals(writer.awaitDigest(Duration.ofSeconds(20)), received, "SHA-256 of the 64 MiB");
+            assertEquals(TOTAL, tunnel.bytesToUpstream());
+            client.peer().close();
+        }
+    }
+
+    /** Waits until the writer has made some progress and then none for {@link #STALLED}; returns where it stopped. */
+    private static long awaitStall(ProgressWriter writer) {
+        await("writer stalls (no progress for " + STALLED.toMillis() + " ms)")
+                .atMost(Duration.ofSeconds(15))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> writer.isDone() || (writer.written() > 0 && writer.sinceProgress().compareTo(STALLED) >= 0));
+        assertFalse(writer.isDone(), "the writer finished all 64 MiB although nobody read");
+        return writer.written();
+    }
+}

@@ -1,0 +1,102 @@
+package dev.sluice.edge;
+
+import dev.sluice.Sluice;
+import dev.sluice.config.WebSocketConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** How a tunnel ends: a reset on either side, and a half-close the other side never answers. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class TunnelCloseIT {
+    private static final Duration PASSED_ON = Duration.ofSeconds(2);
+
+    // The upstream resets its socket (SO_LINGER 0): the client sees a reset or EOF within 2 s
+    // and the tunnel is gone from the registry.
+    @Test
+    void upstreamResetReachesClientWithinTwoSecondsAndTunnelCloses() throws Exception {
+        try (RawBackend backend = RawBackend.webSocket();
+             Sluice proxy = Sluice.builder().route("/", backend.uri()).start()) {
+            WebSocketHandshake.Answer client = openTunnel(proxy);
+            RawPeer upstream = backend.takePeer();
+            await().atMost(PASSED_ON).until(() -> proxy.tunnels().open() == 1);
+
+            upstream.reset();
+            String end = client.peer().awaitEnd(PASSED_ON);
+            System.out.println("client saw the upstream's reset as: " + end);
+            await().atMost(PASSED_ON).until(() -> proxy.tunnels().open() == 0);
+            client.peer().close();
+        }
+    }
+
+    // Mirror: the client resets; the upstream sees a reset or EOF within 2 s and the tunnel closes.
+    @Test
+    void clientResetReachesUpstreamWithinTwoSecondsAndTunnelCloses() throws Exception {
+        try (RawBackend backend = RawBackend.webSocket();
+             Sluice proxy = Sluice.builder().route("/", backend.uri()).start()) {
+            WebSocketHandshake.Answer client = openTunnel(proxy);
+            RawPeer upstream = backend.takePeer();
+            await().atMost(PASSED_ON).until(() -> proxy.tunnels().open() == 1);
+
+            client.peer().reset();
+            String end = upstream.awaitEnd(PASSED_ON);
+            System.out.println("upstream saw the client's reset as: " + end);
+            await().atMost(PASSED_ON).until(() -> proxy.tunnels().open() == 0);
+        }
+    }
+
+    // The client half-closes and the upstream never closes: the FIN is passed on, the other
+    // direction keeps working, and after half-close-timeout (300 ms) both sockets are closed.
+    @Test
+    void halfCloseNeverAnsweredClosesBothSidesAfterHalfCloseTimeout() throws Exception {
+        WebSocketConfig ws = new WebSocketConfig(true, Duration.ofHours(1), Duration.ofMillis(300), List.of(), 10_000);
+        try (RawBackend backend = RawBackend.webSocket();
+             Sluice proxy = Sluice.builder().route("/", ws, backend.uri()).start()) {
+            WebSocketHandshake.Answer client = openTunnel(proxy);
+            RawPeer upstream = backend.takePeer();
+            await().atMost(PASSED_ON).until(() -> proxy.tunnels().open() == 1);
+
+            long halfClosedAt = System.nanoTime();
+            client.peer().socket().shutdownOutput();
+            assertEquals(-1, upstream.in().read(), "the client's FIN reaches the upstream");
+            byte[] late = "still talking".getBytes(StandardCharsets.US_ASCII);
+            upstream.write(late);
+            assertEquals("still talking", new String(client.peer().readExactly(late.length), StandardCharsets.US_ASCII),
+                    "the other direction still flows while half-closed");
+
+            String clientEnd = client.peer().awaitEnd(Duration.ofSeconds(3));
+            long closedAfterMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - halfClosedAt);
+            assertTrue(closedAfterMillis >= 250, "closed after " + closedAfterMillis + " ms, before the 300 ms half-close timeout");
+            System.out.println("half-closed tunnel ended for the client after " + closedAfterMillis + " ms: " + clientEnd);
+            // The upstream's socket is closed by the proxy too: its writes start failing.
+            await("upstream writes fail").atMost(PASSED_ON).pollInterval(Duration.ofMillis(50))
+                    .until(() -> writeFails(upstream));
+            await().atMost(PASSED_ON).until(() -> proxy.tunnels().open() == 0);
+            client.peer().close();
+        }
+    }
+
+    private static WebSocketHandshake.Answer openTunnel(Sluice proxy) throws IOException {
+        WebSocketHandshake.Answer client = WebSocketHandshake.open(proxy.port(), "/ws");
+        assertEquals(101, client.status(), client.head().text());
+        return client;
+    }
+
+    private static boolean writeFails(RawPeer peer) {
+        try {
+            peer.write(new byte[] {1});
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+}
