@@ -89,7 +89,7 @@ public final class Sluice implements AutoCloseable {
             Undertow.Builder builder = Undertow.builder()
                     .setWorker(worker)
                     .setByteBufferPool(buffers)
-                    .setServerOption(UndertowOptions.MAX_HEADER_SIZE, (int) config.limits().maxRequestHeaderSize())
+                    .setServerOption(UndertowOptions.MAX_HEADER_SIZE, HandlerChain.parserHeaderCeiling(config.limits()))
                     .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, config.limits().maxRequestBodySize())
                     .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT,
                             (int) config.limits().requestHeaderTimeout().toMillis())
@@ -164,7 +164,9 @@ public final class Sluice implements AutoCloseable {
         }
         closed = true;
         long deadline = System.nanoTime() + config.drainTimeout().toNanos();
-        server.getListenerInfo().forEach(Undertow.ListenerInfo::suspend);
+        // Undertow.stop() only closes the listening sockets when the worker is ours; a listener's
+        // suspend() would also close every open connection, tunnels included, with no drain.
+        server.stop();
         graceful.shutdown();
         try {
             graceful.awaitShutdown(Math.max(0, remainingMillis(deadline)));

@@ -17,7 +17,7 @@ public final class ErrorResponses {
     }
 
     /**
-     * Answers with the status and a one-line reason, and logs the reason (4xx at debug: the
+     * Answers with the status and a one-line reason, and logs the reason (4xx at info: the
      * client's problem; 5xx at warn: ours or the upstream's).
      */
     public static void send(HttpServerExchange exchange, int status, String reason) {
@@ -26,7 +26,7 @@ public final class ErrorResponses {
             log.warn("SLU1{} {} {} -> {}: {} (request id {})", status, exchange.getRequestMethod(),
                     exchange.getRequestURI(), status, reason, id);
         } else {
-            log.debug("SLU1{} {} {} -> {}: {} (request id {})", status, exchange.getRequestMethod(),
+            log.info("SLU1{} {} {} -> {}: {} (request id {})", status, exchange.getRequestMethod(),
                     exchange.getRequestURI(), status, reason, id);
         }
         if (exchange.isResponseStarted()) {

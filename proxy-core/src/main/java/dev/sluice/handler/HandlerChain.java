@@ -18,6 +18,7 @@ import java.util.Map;
  * <pre>
  *   client ─▶ EntryHandler (request id, error pages)
  *          ─▶ AccessLogHandler (one line when the exchange completes; absent when the log is off)
+ *          ─▶ RequestLimitsHandler (431 head too large, 413 declared body too large)
  *          ─▶ RoutingHandler (host, longest prefix; 404)
  *               ├─ WebSocket upgrade ─▶ TunnelHandler ─▶ Splice ◀─▶ upstream
  *               └─ anything else     ─▶ HttpForwardHandler ─▶ ProxyHandler ─▶ upstream pool
@@ -27,13 +28,18 @@ public final class HandlerChain {
     private HandlerChain() {
     }
 
+    /** Undertow's own ceiling on a request head, above the configured limit so that we answer 431. */
+    public static int parserHeaderCeiling(LimitsConfig limits) {
+        return RequestLimitsHandler.parserCeiling(limits);
+    }
+
     /** @param accessLog where access log lines go, or null when the access log is off */
     public static HttpHandler build(RouteTable routes, Map<String, UpstreamClient> clients, TunnelRegistry tunnels,
                                     ForwardedHeaders forwarded, LimitsConfig limits, ByteBufferPool buffers,
                                     AccessLog accessLog) {
         HttpHandler tunnel = new TunnelHandler(clients, tunnels, forwarded, limits, buffers);
-        HttpHandler forward = new HttpForwardHandler(clients, forwarded);
-        HttpHandler routing = new RoutingHandler(routes, tunnel, forward);
-        return new EntryHandler(accessLog == null ? routing : new AccessLogHandler(accessLog, routing));
+        HttpHandler forward = new HttpForwardHandler(clients, forwarded, limits.maxRequestBodySize());
+        HttpHandler limited = new RequestLimitsHandler(limits, new RoutingHandler(routes, tunnel, forward));
+        return new EntryHandler(accessLog == null ? limited : new AccessLogHandler(accessLog, limited));
     }
 }

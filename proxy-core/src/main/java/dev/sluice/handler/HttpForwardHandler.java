@@ -18,9 +18,11 @@ import java.util.stream.Collectors;
 final class HttpForwardHandler implements HttpHandler {
     private final Map<String, ProxyHandler> byUpstream;
     private final ForwardedHeaders forwarded;
+    private final long maxBody;
 
-    HttpForwardHandler(Map<String, UpstreamClient> clients, ForwardedHeaders forwarded) {
+    HttpForwardHandler(Map<String, UpstreamClient> clients, ForwardedHeaders forwarded, long maxBody) {
         this.forwarded = forwarded;
+        this.maxBody = maxBody;
         this.byUpstream = clients.entrySet().stream().collect(Collectors.toUnmodifiableMap(Map.Entry::getKey,
                 e -> ProxyHandler.builder()
                         .setProxyClient(e.getValue())
@@ -37,6 +39,7 @@ final class HttpForwardHandler implements HttpHandler {
         HopByHopHeaders.removeFrom(exchange.getRequestHeaders());
         forwarded.prepare(exchange);
         exchange.addResponseCommitListener(ex -> HopByHopHeaders.removeFrom(ex.getResponseHeaders()));
+        exchange.addRequestWrapper((factory, ex) -> new AbortingRequestConduit(factory.create(), ex, maxBody));
         byUpstream.get(route.upstream().name()).handleRequest(exchange);
     }
 }

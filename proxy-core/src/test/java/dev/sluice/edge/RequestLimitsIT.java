@@ -71,7 +71,7 @@ class RequestLimitsIT {
             String outcome = sendChunkedUpload(client, 8, 512);
             System.out.println("chunked upload over the limit, the client got: " + outcome);
             assertTrue(outcome.startsWith("closed"), "client got: " + outcome);
-            assertNoUploadReached(backend, proxy, true);
+            assertNoUploadReached(backend, proxy, true, true);
         }
     }
 
@@ -119,6 +119,15 @@ class RequestLimitsIT {
 
     /** Checks that the backend got the upload neither whole nor (unless {@code headAllowed}) even its head. */
     private void assertNoUploadReached(RawBackend backend, Sluice proxy, boolean headAllowed) throws Exception {
+        assertNoUploadReached(backend, proxy, headAllowed, false);
+    }
+
+    /**
+     * @param resetExpected the upload had begun to flow upstream, so the proxy must have reset
+     *                      that connection: a clean close would end a chunked body as if whole
+     */
+    private void assertNoUploadReached(RawBackend backend, Sluice proxy, boolean headAllowed,
+                                       boolean resetExpected) throws Exception {
         // A request sent after the refusal reaches the backend; anything forwarded of the upload
         // was sent before it and has had its time to arrive.
         HttpResponse<String> after = CLIENT.send(HttpRequest.newBuilder(proxy.uri("http", "/after"))
@@ -130,7 +139,13 @@ class RequestLimitsIT {
             assertEquals(List.of(), uploadHeads, "request heads of the refused upload that reached the backend");
         }
         assertEquals(List.of(), wholeUploads, "refused uploads the backend received whole");
-        assertEquals(List.of(), backend.failures());
+        if (resetExpected) {
+            await().atMost(Duration.ofSeconds(2)).until(() -> !backend.failures().isEmpty());
+            assertTrue(backend.failures().stream().allMatch(f -> String.valueOf(f).contains("Connection reset")),
+                    "the backend's half-received upload should end in a reset: " + backend.failures());
+        } else {
+            assertEquals(List.of(), backend.failures());
+        }
     }
 
     /**

@@ -1,0 +1,64 @@
+package dev.sluice.handler;
+
+import dev.sluice.config.LimitsConfig;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.HeaderValues;
+import io.undertow.util.Headers;
+import io.undertow.util.StatusCodes;
+
+/**
+ * Refuses what is too big before anything is forwarded: a request head over
+ * {@code limits.max-request-header-size} gets 431, a declared body over
+ * {@code limits.max-request-body-size} gets 413. (A chunked body is counted as it streams;
+ * see {@link AbortingRequestConduit}.)
+ *
+ * <p>Undertow's parser keeps a hard ceiling of its own, 64 KiB above the limit, and answers a
+ * head beyond it with 400 (as nginx does), so the head measured here is never unbounded.
+ */
+final class RequestLimitsHandler implements HttpHandler {
+    private final LimitsConfig limits;
+    private final HttpHandler next;
+
+    RequestLimitsHandler(LimitsConfig limits, HttpHandler next) {
+        this.limits = limits;
+        this.next = next;
+    }
+
+    @Override
+    public void handleRequest(HttpServerExchange exchange) throws Exception {
+        long head = headSize(exchange);
+        if (head > limits.maxRequestHeaderSize()) {
+            exchange.setPersistent(false);
+            ErrorResponses.send(exchange, StatusCodes.REQUEST_HEADER_FIELDS_TOO_LARGE, "request head of about "
+                    + head + " bytes is over limits.max-request-header-size (" + limits.maxRequestHeaderSize() + ")");
+            return;
+        }
+        long body = exchange.getRequestContentLength();
+        if (body > limits.maxRequestBodySize()) {
+            exchange.setPersistent(false); // the body will not be read
+            ErrorResponses.send(exchange, StatusCodes.REQUEST_ENTITY_TOO_LARGE, "request body of " + body
+                    + " bytes is over limits.max-request-body-size (" + limits.maxRequestBodySize() + ")");
+            return;
+        }
+        next.handleRequest(exchange);
+    }
+
+    /** The head as it came on the wire, give or take white space: request line and every field line. */
+    private static long headSize(HttpServerExchange exchange) {
+        long size = exchange.getRequestMethod().length() + 1 + exchange.getRequestURI().length()
+                + (exchange.getQueryString().isEmpty() ? 0 : 1 + exchange.getQueryString().length())
+                + 1 + exchange.getProtocol().length() + 2 + 2;
+        for (HeaderValues values : exchange.getRequestHeaders()) {
+            for (String value : values) {
+                size += values.getHeaderName().length() + 2 + value.length() + 2;
+            }
+        }
+        return size;
+    }
+
+    /** The ceiling given to Undertow's parser. */
+    static int parserCeiling(LimitsConfig limits) {
+        return (int) Math.min(Integer.MAX_VALUE, limits.maxRequestHeaderSize() + 64 * 1024);
+    }
+}
