@@ -58,9 +58,6 @@ final class Splice implements Pump.Events {
 
     void start() {
         tunnel.attach(this);
-        // Either side closing under us (e.g. the JVM shutting a channel) must still end the tunnel.
-        client.getCloseSetter().set(c -> close("client connection closed"));
-        upstream.getCloseSetter().set(c -> close("upstream connection closed"));
         idleTimer = ioThread.executeAfter(this::checkIdle, idleNanos, TimeUnit.NANOSECONDS);
         toUpstream.start();
         toClient.start();
@@ -117,7 +114,8 @@ final class Splice implements Pump.Events {
         }
     }
 
-    private void close(String reason) {
+    /** Ends the tunnel; the first reason given is the one logged. Call on the IO thread. */
+    void close(String reason) {
         if (closed) {
             return;
         }
@@ -128,8 +126,6 @@ final class Splice implements Pump.Events {
         if (halfCloseTimer != null) {
             halfCloseTimer.remove();
         }
-        client.getCloseSetter().set(null);
-        upstream.getCloseSetter().set(null);
         IoUtils.safeClose(client, upstream);
         toUpstream.release();
         toClient.release();

@@ -130,6 +130,7 @@ public final class TunnelHandler implements HttpHandler {
         private final HttpServerExchange exchange;
         private final Route route;
         private final UpstreamClient client;
+        private final Legs legs = new Legs();
         private int attempts;
 
         Handshake(HttpServerExchange exchange, Route route, UpstreamClient client) {
@@ -175,6 +176,9 @@ public final class TunnelHandler implements HttpHandler {
         }
 
         private void send(ClientConnection connection) {
+            legs.upstream = connection;
+            exchange.getConnection().addCloseListener(c -> legs.clientClosed());
+            connection.addCloseListener(c -> legs.upstreamClosed());
             ClientRequest request = new ClientRequest().setMethod(Methods.GET).setPath(upstreamTarget());
             HeaderMap out = request.getRequestHeaders();
             for (HeaderValues values : exchange.getRequestHeaders()) {
@@ -250,8 +254,9 @@ public final class TunnelHandler implements HttpHandler {
                 }
                 Tunnel tunnel = registry.register(route.path(), client.pool().name(), ex.getSourceAddress(), server);
                 log.debug("SLU2001 {} opened (request id {})", tunnel, requestId);
-                new Splice(tunnel, registry, clientSide, upstreamSide, buffers, ws.idleTimeout(), ws.halfCloseTimeout())
-                        .start();
+                legs.splice = new Splice(tunnel, registry, clientSide, upstreamSide, buffers, ws.idleTimeout(),
+                        ws.halfCloseTimeout());
+                legs.splice.start();
             });
             exchange.endExchange();
         }
@@ -269,6 +274,7 @@ public final class TunnelHandler implements HttpHandler {
             }
             exchange.addExchangeCompleteListener((ex, next) -> {
                 IoUtils.safeClose(connection);
+                legs.upstream = null;
                 next.proceed();
             });
             ChannelExceptionHandler<java.nio.channels.Channel> abort = (channel, e) -> {
@@ -308,6 +314,30 @@ public final class TunnelHandler implements HttpHandler {
             HopByHopHeaders.removeFrom(out);
             if (upgrade != null) {
                 out.put(Headers.UPGRADE, upgrade);
+            }
+        }
+    }
+
+    /**
+     * Whichever connection goes away first takes the other with it: before the switch the
+     * upstream connection is ours alone to close, after it the splice's. Kept apart from the
+     * exchange because the client connection keeps its close listeners until it closes.
+     */
+    private static final class Legs {
+        private ClientConnection upstream;
+        private Splice splice;
+
+        void clientClosed() {
+            if (splice != null) {
+                splice.close("client connection closed");
+            } else if (upstream != null) {
+                IoUtils.safeClose(upstream);
+            }
+        }
+
+        void upstreamClosed() {
+            if (splice != null) {
+                splice.close("upstream connection closed");
             }
         }
     }

@@ -1,0 +1,321 @@
+package dev.sluice.dist;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Runs the built distribution the way an operator does: {@code target/sluice/bin/sluice} as a
+ * child process, judged by its exit code, its output and what it serves.
+ */
+class DistributionIT {
+    private static final Path DIST = Path.of(System.getProperty("sluice.distribution", "target/sluice")).toAbsolutePath();
+    private static final String VERSION = System.getProperty("sluice.version", "0.1.0-SNAPSHOT");
+    private static final String SHIPPED_LISTENER = "127.0.0.1:8080";
+    private static final Pattern LISTENING = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)");
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(30); // a cold JVM on a busy 2-core machine
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+
+    @TempDir
+    Path tmp;
+
+    private final List<Process> processes = new ArrayList<>();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @AfterEach
+    void stopEveryProcess() throws InterruptedException {
+        for (Process process : processes) {
+            if (process.isAlive()) {
+                process.destroyForcibly();
+                process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @Test
+    void distributionHasLauncherLibrariesConfigurationAndLogsFolder() throws IOException {
+        // The layout the README promises; bin/sluice must be executable straight out of the build.
+        assertTrue(Files.getPosixFilePermissions(DIST.resolve("bin/sluice")).contains(PosixFilePermission.OWNER_EXECUTE));
+        assertTrue(Files.isRegularFile(DIST.resolve("lib/proxy-dist-" + VERSION + ".jar")));
+        assertTrue(Files.isRegularFile(DIST.resolve("lib/proxy-core-" + VERSION + ".jar")));
+        assertTrue(Files.isRegularFile(DIST.resolve("conf/sluice.yaml")));
+        assertTrue(Files.isDirectory(DIST.resolve("logs")));
+    }
+
+    @Test
+    void defaultConfigServesTheEchoDemoPage() throws Exception {
+        // First run with nothing configured: GET / in a browser shows the built-in WebSocket echo page.
+        Sluice sluice = launch("-c", defaultConfigOnPortZero().toString());
+        int port = sluice.awaitListeningPort();
+        HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+                .header("Accept", "text/html").timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, page.statusCode(), page.body());
+        assertTrue(page.headers().firstValue("Content-Type").orElse("").startsWith("text/html"), page.headers().toString());
+        assertTrue(page.body().contains("WebSocket"), page.body());
+    }
+
+    @Test
+    void defaultConfigEchoesWebSocketMessages() throws Exception {
+        // The demo's WebSocket half: a text message comes back unchanged through a real tunnel.
+        Sluice sluice = launch("-c", defaultConfigOnPortZero().toString());
+        int port = sluice.awaitListeningPort();
+        BlockingQueue<String> received = new LinkedBlockingQueue<>();
+        WebSocket ws = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
+                .buildAsync(URI.create("ws://127.0.0.1:" + port + "/"), new TextCollector(received))
+                .get(10, TimeUnit.SECONDS);
+        try {
+            ws.sendText("hello through sluice", true).get(10, TimeUnit.SECONDS);
+            assertEquals("hello through sluice", received.poll(10, TimeUnit.SECONDS), "echo of the sent message");
+        } finally {
+            ws.abort();
+        }
+    }
+
+    @Test
+    void sigtermDrainsAndExitsZero() throws Exception {
+        // systemd and Kubernetes stop with TERM; a clean stop must report 0, not 143.
+        Sluice sluice = launch("-c", defaultConfigOnPortZero().toString());
+        sluice.awaitListeningPort();
+        sluice.process.destroy(); // SIGTERM on Unix
+        assertEquals(0, sluice.awaitExit(STOP_TIMEOUT), sluice.stderr());
+        assertTrue(sluice.stderr().contains("received SIGTERM"), sluice.stderr());
+    }
+
+    @Test
+    void sigintDrainsAndExitsZero() throws Exception {
+        // Ctrl-C in a terminal stops as cleanly as TERM.
+        Sluice sluice = launch("-c", defaultConfigOnPortZero().toString());
+        sluice.awaitListeningPort();
+        Process kill = new ProcessBuilder("kill", "-INT", Long.toString(sluice.process.pid())).inheritIO().start();
+        assertTrue(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0, "kill -INT ran");
+        assertEquals(0, sluice.awaitExit(STOP_TIMEOUT), sluice.stderr());
+        assertTrue(sluice.stderr().contains("received SIGINT"), sluice.stderr());
+    }
+
+    @Test
+    void checkAcceptsTheShippedConfigurationFoundFromItsHome() throws Exception {
+        // No -c and a foreign working directory: the default file is found through SLUICE_HOME.
+        Sluice check = launch("--check");
+        assertEquals(0, check.awaitExit(START_TIMEOUT), check.stderr());
+        assertEquals("configuration ok", check.stdout().strip());
+    }
+
+    @Test
+    void checkReportsEveryProblemWithFileLineColumnAndExits2() throws Exception {
+        // Two independent mistakes: both are reported at once, each with its place, and nothing starts.
+        Path bad = Files.writeString(tmp.resolve("bad.yaml"), """
+                listeners:
+                  - address: 127.0.0.1:0
+                upstreams:
+                  demo:
+                    builtin: echo
+                routes:
+                  - match: { path: / }
+                    upstream: nowhere
+                listenerz: []
+                """);
+        Sluice check = launch("--check", "-c", bad.toString());
+        assertEquals(2, check.awaitExit(START_TIMEOUT), check.stderr());
+        Pattern problem = Pattern.compile("^" + Pattern.quote(bad.toString()) + ":\\d+:\\d+: .+", Pattern.MULTILINE);
+        assertTrue(problem.matcher(check.stderr()).results().count() >= 2, check.stderr());
+        assertFalse(check.stdout().contains("configuration ok"), check.stdout());
+    }
+
+    @Test
+    void versionPrintsTheProjectVersion() throws Exception {
+        // The same version as the Maven build, read from inside the jar.
+        Sluice version = launch("--version");
+        assertEquals(0, version.awaitExit(START_TIMEOUT), version.stderr());
+        assertEquals("sluice " + VERSION, version.stdout().strip());
+    }
+
+    @Test
+    void unknownOptionExits2WithHint() throws Exception {
+        // A typo must neither start the proxy nor be silently ignored.
+        Sluice bogus = launch("--bogus");
+        assertEquals(2, bogus.awaitExit(START_TIMEOUT), bogus.stderr());
+        assertTrue(bogus.stderr().contains("unknown option '--bogus'"), bogus.stderr());
+        assertEquals("", bogus.stdout());
+    }
+
+    @Test
+    void portAlreadyTakenExits1NamingTheAddress() throws Exception {
+        // The most common start-up failure: say which address is taken, without a stack trace.
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            String address = "127.0.0.1:" + taken.getLocalPort();
+            Path config = Files.writeString(tmp.resolve("taken.yaml"), shippedConfigListeningOn(address));
+            Sluice sluice = launch("-c", config.toString());
+            assertEquals(1, sluice.awaitExit(START_TIMEOUT), sluice.stderr());
+            assertTrue(sluice.stderr().contains(address), sluice.stderr());
+            assertFalse(sluice.stderr().contains("\tat "), "no stack trace:\n" + sluice.stderr());
+        }
+    }
+
+    @Test
+    void movedDistributionFindsItsHomeThroughASymlink() throws Exception {
+        // Operators unpack anywhere (even a path with a space) and link bin/sluice into their PATH.
+        Path moved = tmp.resolve("opt dir/sluice");
+        copyTree(DIST, moved);
+        Path link = Files.createDirectories(tmp.resolve("bin")).resolve("sluice");
+        Files.createSymbolicLink(link, moved.resolve("bin/sluice"));
+        Sluice check = launch(link, "--check");
+        assertEquals(0, check.awaitExit(START_TIMEOUT), check.stderr());
+        assertEquals("configuration ok", check.stdout().strip());
+    }
+
+    /** The shipped conf/sluice.yaml with only its listener moved to port 0, so tests never collide. */
+    private Path defaultConfigOnPortZero() throws IOException {
+        return Files.writeString(tmp.resolve("sluice.yaml"), shippedConfigListeningOn("127.0.0.1:0"));
+    }
+
+    /**
+     * The shipped file with its one listener setting changed and nothing else (comments that
+     * mention the default address stay as they are): the test runs what a user runs.
+     */
+    private static String shippedConfigListeningOn(String address) throws IOException {
+        List<String> lines = new ArrayList<>(Files.readAllLines(DIST.resolve("conf/sluice.yaml")));
+        int changed = 0;
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            int comment = line.indexOf('#');
+            String setting = comment < 0 ? line : line.substring(0, comment);
+            if (setting.contains(SHIPPED_LISTENER)) {
+                lines.set(i, setting.replace(SHIPPED_LISTENER, address) + line.substring(setting.length()));
+                changed++;
+            }
+        }
+        assertEquals(1, changed, "the shipped config sets its listener to " + SHIPPED_LISTENER + " exactly once");
+        return String.join("\n", lines) + "\n";
+    }
+
+    private Sluice launch(String... args) throws IOException {
+        return launch(DIST.resolve("bin/sluice"), args);
+    }
+
+    private Sluice launch(Path launcher, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(launcher.toString()));
+        command.addAll(List.of(args));
+        int n = processes.size();
+        Path stdout = tmp.resolve("stdout-" + n + ".txt");
+        Path stderr = tmp.resolve("stderr-" + n + ".txt");
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(tmp.toFile()) // not the module folder: the launcher must not depend on it
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .redirectOutput(stdout.toFile())
+                .redirectError(stderr.toFile());
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        builder.environment().remove("JAVA_OPTS");
+        builder.environment().remove("SLUICE_HOME");
+        Process process = builder.start();
+        processes.add(process);
+        return new Sluice(process, stdout, stderr);
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path source : paths.toList()) {
+                Path target = to.resolve(from.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(source, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+    }
+
+    /** A launched {@code bin/sluice}, with its output captured in files. */
+    private record Sluice(Process process, Path stdoutFile, Path stderrFile) {
+
+        /** The port from the first {@code listening on http://127.0.0.1:PORT} log line; fails at once if the process died. */
+        int awaitListeningPort() {
+            return await("the 'listening on' log line").atMost(START_TIMEOUT).until(() -> {
+                Optional<Integer> port = listeningPort();
+                if (port.isEmpty() && !process.isAlive()) {
+                    fail("sluice exited with " + process.exitValue() + " before listening:\n" + stderr() + stdout());
+                }
+                return port;
+            }, Optional::isPresent).orElseThrow();
+        }
+
+        private Optional<Integer> listeningPort() {
+            Matcher m = LISTENING.matcher(stderr() + stdout());
+            return m.find() ? Optional.of(Integer.parseInt(m.group(1))) : Optional.empty();
+        }
+
+        int awaitExit(Duration timeout) throws InterruptedException {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                fail("sluice still running after " + timeout + ":\n" + stderr());
+            }
+            return process.exitValue();
+        }
+
+        String stdout() {
+            return read(stdoutFile);
+        }
+
+        String stderr() {
+            return read(stderrFile);
+        }
+
+        private static String read(Path file) {
+            try {
+                return Files.readString(file, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    /** Collects whole text messages (the JDK may deliver one in parts). */
+    private static final class TextCollector implements WebSocket.Listener {
+        private final BlockingQueue<String> messages;
+        private final StringBuilder partial = new StringBuilder();
+
+        TextCollector(BlockingQueue<String> messages) {
+            this.messages = messages;
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                messages.add(partial.toString());
+                partial.setLength(0);
+            }
+            webSocket.request(1);
+            return null;
+        }
+    }
+}
