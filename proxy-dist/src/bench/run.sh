@@ -9,8 +9,9 @@
 # A manual (or opt-in CI) tool: it declines to run inside a test run or CI unless SLUICE_BENCH=1.
 set -euo pipefail
 
-DURATION=${BENCH_DURATION:-10s}          # each measured wrk run
-WARMUP=${BENCH_WARMUP:-5s}               # an unmeasured wrk run before each measured one
+DURATION=${BENCH_DURATION:-5s}           # each measured wrk run
+ROUNDS=${BENCH_ROUNDS:-3}                # measured runs per row; the table shows their median
+WARMUP=${BENCH_WARMUP:-5s}               # an unmeasured wrk run per row before the rounds
 CONNECTIONS=${BENCH_CONNECTIONS:-32}
 THREADS=${BENCH_THREADS:-1}              # wrk threads; 1 leaves the 2nd core to the servers
 SMALL_BYTES=${BENCH_SMALL_BYTES:-1024}
@@ -21,6 +22,7 @@ WS_ROUNDS=${BENCH_WS_ROUNDS:-10000}
 WS_WARMUP=${BENCH_WS_WARMUP:-3000}
 WS_BYTES=${BENCH_WS_BYTES:-32}
 SLUICE_JAVA_OPTS=${SLUICE_JAVA_OPTS:-}   # JAVA_OPTS for the Sluice JVM (default: JVM ergonomics)
+KEEP=${BENCH_KEEP:-0}                    # 1 keeps the temp dir (configs, logs, wrk output)
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
 BENCH_SRC=$ROOT/proxy-dist/src/bench
@@ -105,7 +107,7 @@ cleanup() {
         kill -KILL "$pid" 2>/dev/null || true
         wait "$pid" 2>/dev/null || true
     done
-    rm -rf "$TMP"
+    if [[ $KEEP == 1 ]]; then say "kept $TMP (configs, logs, wrk output)"; else rm -rf "$TMP"; fi
     exit $rc
 }
 trap cleanup EXIT
@@ -255,6 +257,7 @@ routes:
   - match: { path: /ws }
     upstream: wsecho
 access-log: off
+shutdown: { drain-timeout: 2s }
 EOF
 
 # --- build the Java helpers, start everything --------------------------------------------------
@@ -313,29 +316,44 @@ to_mib() {  # wrk's "15.00MB" (binary units) -> MiB
         if (f < 0) { print "?" } else { printf "%.1f", n * f } }'
 }
 
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
 declare -A RPS P50 P99 MIBS ERRS
-run_wrk() {  # run_wrk KEY URL
-    local key=$1 url=$2 out="$TMP/wrk-$1.txt"
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "$url" >/dev/null
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$url" >"$out"
-    RPS[$key]=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$out")
-    P50[$key]=$(to_ms "$(awk '$1 == "50%" { print $2 }' "$out")")
-    P99[$key]=$(to_ms "$(awk '$1 == "99%" { print $2 }' "$out")")
-    MIBS[$key]=$(to_mib "$(awk '/^Transfer\/sec:/ { print $2 }' "$out")")
-    ERRS[$key]=$(awk '/Non-2xx or 3xx responses:/ { n += $NF }
-        /Socket errors:/ { gsub(/,/, ""); n += $4 + $6 + $8 + $10 } END { print n + 0 }' "$out")
+measure() {  # measure KEY URL ROUND : one measured wrk run, its figures appended to KEY's lists
+    local key=$1 out="$TMP/wrk-$1-$3.txt"
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$2" >"$out"
+    RPS[$key]+=" $(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$out")"
+    P50[$key]+=" $(to_ms "$(awk '$1 == "50%" { print $2 }' "$out")")"
+    P99[$key]+=" $(to_ms "$(awk '$1 == "99%" { print $2 }' "$out")")"
+    MIBS[$key]+=" $(to_mib "$(awk '/^Transfer\/sec:/ { print $2 }' "$out")")"
+    ERRS[$key]=$(( ${ERRS[$key]:-0} + $(awk '/Non-2xx or 3xx responses:/ { n += $NF }
+        /Socket errors:/ { gsub(/,/, ""); n += $4 + $6 + $8 + $10 } END { print n + 0 }' "$out") ))
 }
+url_of() { case $1 in direct) echo "$DIRECT/$2.bin" ;; nginx) echo "$NGINX/$2.bin" ;; sluice) echo "$SLUICE/$2.bin" ;; esac; }
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 awk -v l="${LOAD_BEFORE%% *}" -v n="$(nproc)" 'BEGIN { exit !(l > n / 2) }' &&
     say "note: load average ${LOAD_BEFORE%% *} on $(nproc) cores before starting: other work shares the CPUs, figures will be noisy"
-say "Sluice: $MODE; wrk -t$THREADS -c$CONNECTIONS -d$DURATION (after a $WARMUP warm-up) per row; load average $LOAD_BEFORE"
+say "Sluice: $MODE; a $WARMUP warm-up per row, then $ROUNDS interleaved rounds of wrk -t$THREADS -c$CONNECTIONS -d$DURATION"
 for body in small large; do
     for target in direct nginx sluice; do
-        case $target in direct) base=$DIRECT ;; nginx) base=$NGINX ;; sluice) base=$SLUICE ;; esac
-        say "  $body body: $target"
-        run_wrk "$body-$target" "$base/$body.bin"
+        say "  warm-up: $body body, $target"
+        wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "$(url_of "$target" "$body")" >/dev/null
     done
+done
+# Rounds interleave the targets, so a burst of outside load hurts all three alike, and the
+# median of the rounds drops the burst.
+for round in $(seq 1 "$ROUNDS"); do
+    for body in small large; do
+        for target in direct nginx sluice; do
+            say "  round $round/$ROUNDS: $body body, $target"
+            measure "$body-$target" "$(url_of "$target" "$body")" "$round"
+        done
+    done
+done
+for k in "${!RPS[@]}"; do
+    RPS[$k]=$(median <<<"${RPS[$k]}"); P50[$k]=$(median <<<"${P50[$k]}")
+    P99[$k]=$(median <<<"${P99[$k]}"); MIBS[$k]=$(median <<<"${MIBS[$k]}")
 done
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -344,7 +362,7 @@ human_size() { awk -v b="$1" 'BEGIN { if (b >= 1048576) printf "%gMiB", b / 1048
 
 echo
 echo "Sluice $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo '(no git)') ($MODE), $(java -version 2>&1 | head -n1), $(nginx -v 2>&1 | sed 's/.*: //'), $(wrk -v 2>&1 | head -n1 | cut -d' ' -f1-2)"
-echo "HTTP GET, wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency, all on 127.0.0.1 ($(nproc) cores; load average $LOAD_BEFORE before, $LOAD_AFTER after)"
+echo "HTTP GET, median of $ROUNDS rounds of wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency, all on 127.0.0.1 ($(nproc) cores; load average $LOAD_BEFORE before, $LOAD_AFTER after)"
 printf '%-7s %-7s %10s %9s %9s %9s %7s\n' body target 'req/s' 'p50 ms' 'p99 ms' 'MiB/s' errors
 for body in small large; do
     size=$(human_size "$([[ $body == small ]] && echo "$SMALL_BYTES" || echo "$LARGE_BYTES")")
@@ -385,11 +403,12 @@ if [[ $WS == 1 ]]; then
     done
     echo
     echo "WebSocket echo, $WS_ROUNDS sequential round trips of a $WS_BYTES-byte text message (after $WS_WARMUP warm-up), one connection, java.net.http client"
-    printf '%-7s %10s %9s %9s %14s\n' target 'mean µs' 'p50 µs' 'p99 µs' 'mean vs direct'
+    printf '%-7s %10s %9s %9s %14s\n' target 'mean µs' 'p50 µs' 'p99 µs' 'p50 vs direct'
     for target in direct nginx sluice; do
         printf '%-7s %10s %9s %9s %14s\n' "$target" "${WS_MEAN[$target]}" "${WS_P50[$target]}" "${WS_P99[$target]}" \
-            "$(ratio "${WS_MEAN[$target]}" "${WS_MEAN[direct]}")"
+            "$(ratio "${WS_P50[$target]}" "${WS_P50[direct]}")"
     done
-    echo "Sluice added $(awk -v s="${WS_MEAN[sluice]}" -v d="${WS_MEAN[direct]}" 'BEGIN { printf "%.0f", s - d }') µs per round trip," \
-        "nginx $(awk -v s="${WS_MEAN[nginx]}" -v d="${WS_MEAN[direct]}" 'BEGIN { printf "%.0f", s - d }') µs (mean)"
+    added() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%+.0f", a - b }'; }
+    echo "Added per round trip: Sluice $(added "${WS_P50[sluice]}" "${WS_P50[direct]}") µs p50, $(added "${WS_MEAN[sluice]}" "${WS_MEAN[direct]}") µs mean;" \
+        "nginx $(added "${WS_P50[nginx]}" "${WS_P50[direct]}") µs p50, $(added "${WS_MEAN[nginx]}" "${WS_MEAN[direct]}") µs mean"
 fi
