@@ -1,0 +1,414 @@
+#!/usr/bin/env bash
+# Sluice benchmark: the same wrk load against an nginx backend directly, through an nginx
+# reverse proxy and through Sluice, all measured in one run so the ratios compare like with
+# like; then WebSocket echo round trips direct, through nginx and through Sluice.
+#
+#   proxy-dist/src/bench/run.sh            (see proxy-dist/src/bench/README.md)
+#
+# Everything binds 127.0.0.1 on free ports, lives in one temp dir, and is stopped by PID on exit.
+# A manual (or opt-in CI) tool: it declines to run inside a test run or CI unless SLUICE_BENCH=1.
+set -euo pipefail
+
+DURATION=${BENCH_DURATION:-5s}           # each measured wrk run
+ROUNDS=${BENCH_ROUNDS:-3}                # measured runs per row; the table shows their median
+WARMUP=${BENCH_WARMUP:-5s}               # an unmeasured wrk run per row before the rounds
+CONNECTIONS=${BENCH_CONNECTIONS:-32}
+THREADS=${BENCH_THREADS:-1}              # wrk threads; 1 leaves the 2nd core to the servers
+SMALL_BYTES=${BENCH_SMALL_BYTES:-1024}
+LARGE_BYTES=${BENCH_LARGE_BYTES:-1048576}
+PROXY_WORKERS=${BENCH_NGINX_WORKERS:-auto}   # the nginx proxy's workers (auto = one per core)
+WS=${BENCH_WS:-1}                        # 0 skips the WebSocket part
+WS_ROUNDS=${BENCH_WS_ROUNDS:-10000}
+WS_WARMUP=${BENCH_WS_WARMUP:-3000}
+WS_BYTES=${BENCH_WS_BYTES:-32}
+SLUICE_JAVA_OPTS=${SLUICE_JAVA_OPTS:-}   # JAVA_OPTS for the Sluice JVM (default: JVM ergonomics)
+KEEP=${BENCH_KEEP:-0}                    # 1 keeps the temp dir (configs, logs, wrk output)
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
+BENCH_SRC=$ROOT/proxy-dist/src/bench
+DIST=$ROOT/proxy-dist/target/sluice
+
+say() { printf '%s\n' "$*" >&2; }
+die() { say "run.sh: $*"; exit 1; }
+
+case "${1:-}" in
+    -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    "") ;;
+    *) die "no arguments expected (settings are BENCH_* environment variables, see README.md)" ;;
+esac
+
+# --- not part of tests -----------------------------------------------------------------------
+if [[ "${SLUICE_BENCH:-}" != 1 ]]; then
+    if [[ -n "${MAVEN_PROJECTBASEDIR:-}${MAVEN_CMD_LINE_ARGS:-}" ]] || [[ -n "${CI:-}" && "${CI}" != false ]]; then
+        say "run.sh: not running the benchmark here: it takes minutes, installs packages and needs a quiet"
+        say "machine, so it is not part of the tests or CI. Run it by hand, or set SLUICE_BENCH=1 to insist."
+        exit 0
+    fi
+fi
+
+# --- tools -----------------------------------------------------------------------------------
+APT_UPDATED=0
+apt_install() {  # apt_install PACKAGE... ; returns non-zero if it could not
+    [[ $(id -u) == 0 ]] || return 1
+    command -v apt-get >/dev/null || return 1
+    if [[ $APT_UPDATED == 0 ]]; then
+        say "installing $*: apt-get update"
+        apt-get update -qq >&2 || return 1
+        APT_UPDATED=1
+    fi
+    # Debian's nginx package would start a system nginx on *:80; forbid service starts meanwhile.
+    local policy=/usr/sbin/policy-rc.d made_policy=0 rc=0
+    if [[ ! -e $policy ]]; then
+        printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy" && made_policy=1
+    fi
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >&2 || rc=$?
+    [[ $made_policy == 1 ]] && rm -f "$policy"
+    return $rc
+}
+need() {  # need COMMAND PACKAGE [FALLBACK_PACKAGE]
+    command -v "$1" >/dev/null && return 0
+    apt_install "$2" || { [[ -n "${3:-}" ]] && apt_install "$3"; } ||
+        die "'$1' is missing and could not be installed (as root: apt-get install $2)"
+    command -v "$1" >/dev/null || die "'$1' still missing after installing $2"
+}
+export PATH=$PATH:/usr/sbin:/sbin
+need wrk wrk
+need nginx nginx-light nginx
+need curl curl
+need ss iproute2
+need javac openjdk-17-jdk-headless
+need java openjdk-17-jre-headless
+
+# --- Sluice: the built distribution, or proxy-core embedded until the distribution exists ---
+if [[ -x $DIST/bin/sluice ]]; then
+    MODE=distribution
+    CLASSPATH_LIB="$DIST/lib/*"
+else
+    MODE=embedded
+fi
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/sluice-bench.XXXXXX")
+chmod 755 "$TMP"   # nginx workers run as an unprivileged user when started by root
+
+# --- processes: started here, stopped here, by PID only -------------------------------------
+PIDS=()
+cleanup() {
+    local rc=$? i pid
+    trap - EXIT INT TERM
+    for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do
+        pid=${PIDS[i]}
+        kill -TERM "$pid" 2>/dev/null || continue
+    done
+    for pid in "${PIDS[@]}"; do
+        for _ in $(seq 1 100); do  # up to 10 s for a clean stop, then SIGKILL
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill -KILL "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    done
+    if [[ $KEEP == 1 ]]; then say "kept $TMP (configs, logs, wrk output)"; else rm -rf "$TMP"; fi
+    exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+spawn() {  # spawn NAME COMMAND... : runs in the background, log in $TMP/NAME.log, PID in $LAST_PID
+    local name=$1; shift
+    "$@" >"$TMP/$name.log" 2>&1 &
+    LAST_PID=$!
+    PIDS+=("$LAST_PID")
+}
+
+children_of() {  # PIDs whose parent is $1 (a stat line: "PID (comm) STATE PPID ...")
+    cat /proc/[0-9]*/stat 2>/dev/null | awk -v p="$1" '{ pid = $1; sub(/^.*\) /, ""); if ($2 == p) print pid }'
+}
+
+jvm_of() {  # the java process started as $1: itself if it exec'd java, else its java child
+    local pid=$1 child
+    [[ $(readlink "/proc/$pid/exe" 2>/dev/null) == *java* ]] && { echo "$pid"; return; }
+    for child in $(children_of "$pid"); do
+        [[ $(readlink "/proc/$child/exe" 2>/dev/null) == *java* ]] && { echo "$child"; return; }
+    done
+}
+
+rss_kib() {  # VmRSS of the PIDs given, summed, in KiB
+    local total=0 pid kib
+    for pid in "$@"; do
+        kib=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status" 2>/dev/null || echo 0)
+        total=$((total + ${kib:-0}))
+    done
+    echo "$total"
+}
+
+USED_PORTS=" "
+pick_port() {  # pick_port VAR : a port nothing listens on, not handed out before in this run
+    local port
+    for _ in $(seq 1 500); do
+        port=$((20000 + RANDOM % 40000))
+        [[ $USED_PORTS == *" $port "* ]] && continue
+        ss -Htln "sport = :$port" | grep -q . && continue
+        USED_PORTS+="$port "
+        printf -v "$1" '%s' "$port"
+        return
+    done
+    die "no free port found"
+}
+
+wait_ready() {  # wait_ready NAME PID URL : until URL answers, or say why not
+    local name=$1 pid=$2 url=$3
+    for _ in $(seq 1 300); do
+        kill -0 "$pid" 2>/dev/null || { cat "$TMP/$name.log" >&2; die "$name exited during start"; }
+        curl -s -o /dev/null --max-time 1 "$url" && return 0
+        sleep 0.1
+    done
+    cat "$TMP/$name.log" >&2
+    die "$name did not answer $url within 30 s"
+}
+
+# --- content and configuration ---------------------------------------------------------------
+pick_port BACKEND_PORT; pick_port NGINX_PORT; pick_port SLUICE_PORT; pick_port WS_PORT
+mkdir -p "$TMP/www" "$TMP/backend" "$TMP/proxy" "$TMP/classes"
+head -c "$SMALL_BYTES" /dev/urandom >"$TMP/www/small.bin"
+head -c "$LARGE_BYTES" /dev/urandom >"$TMP/www/large.bin"
+chmod -R a+rX "$TMP/www"
+
+nginx_common() {  # nginx_common DIR : main-context lines shared by both nginx instances
+    cat <<EOF
+daemon off;
+master_process on;
+pid $1/nginx.pid;
+error_log $1/error.log warn;
+events { worker_connections 4096; }
+EOF
+}
+
+{
+    nginx_common "$TMP/backend"
+    cat <<EOF
+worker_processes 1;
+http {
+    access_log off;
+    default_type application/octet-stream;
+    client_body_temp_path $TMP/backend/body;
+    proxy_temp_path $TMP/backend/proxy;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_requests 1000000;
+    server {
+        listen 127.0.0.1:$BACKEND_PORT;
+        root $TMP/www;
+        location / { }
+    }
+}
+EOF
+} >"$TMP/backend/nginx.conf"
+
+{
+    nginx_common "$TMP/proxy"
+    cat <<EOF
+worker_processes $PROXY_WORKERS;
+http {
+    access_log off;
+    client_body_temp_path $TMP/proxy/body;
+    proxy_temp_path $TMP/proxy/proxy;
+    keepalive_requests 1000000;
+    upstream backend {
+        server 127.0.0.1:$BACKEND_PORT;
+        keepalive 64;
+        keepalive_requests 1000000;
+    }
+    upstream wsecho {
+        server 127.0.0.1:$WS_PORT;
+    }
+    server {
+        listen 127.0.0.1:$NGINX_PORT;
+        location / {
+            proxy_pass http://backend;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+        }
+        location /ws {
+            proxy_pass http://wsecho;
+            proxy_http_version 1.1;
+            proxy_set_header Upgrade \$http_upgrade;
+            proxy_set_header Connection "upgrade";
+            proxy_read_timeout 1h;
+        }
+    }
+}
+EOF
+} >"$TMP/proxy/nginx.conf"
+
+cat >"$TMP/sluice.yaml" <<EOF
+listeners:
+  - address: 127.0.0.1:$SLUICE_PORT
+upstreams:
+  backend:
+    servers:
+      - url: http://127.0.0.1:$BACKEND_PORT
+  wsecho:
+    servers:
+      - url: http://127.0.0.1:$WS_PORT
+routes:
+  - match: { path: / }
+    upstream: backend
+  - match: { path: /ws }
+    upstream: wsecho
+access-log: off
+shutdown: { drain-timeout: 2s }
+EOF
+
+# --- build the Java helpers, start everything --------------------------------------------------
+if [[ $MODE == embedded ]]; then
+    # No proxy-dist/target/sluice yet: build proxy-core and run it from its jar and classpath.
+    # (The classpath file is written per module; proxy-core comes last, after proxy-config.)
+    say "no $DIST/bin/sluice: building proxy-core to run Sluice embedded"
+    (cd "$ROOT" && mvn -B -q -pl proxy-core -am package -DskipTests dependency:build-classpath \
+        -Dmdep.outputFile="$TMP/core.classpath" >"$TMP/mvn.log" 2>&1) || { cat "$TMP/mvn.log" >&2; die "could not build proxy-core"; }
+    core_jar=$(ls "$ROOT"/proxy-core/target/proxy-core-*.jar | grep -v -- '-sources\|-tests' | head -n1)
+    CLASSPATH_LIB="$core_jar:$(cat "$TMP/core.classpath")"
+fi
+javac -nowarn -d "$TMP/classes" -cp "$CLASSPATH_LIB" "$BENCH_SRC"/java/dev/sluice/bench/*.java
+HELPER_CP="$TMP/classes:$CLASSPATH_LIB"
+
+nginx -t -q -p "$TMP/backend" -c "$TMP/backend/nginx.conf" || die "backend nginx.conf rejected"
+nginx -t -q -p "$TMP/proxy" -c "$TMP/proxy/nginx.conf" || die "proxy nginx.conf rejected"
+spawn backend nginx -p "$TMP/backend" -c "$TMP/backend/nginx.conf"; BACKEND_PID=$LAST_PID
+spawn proxy nginx -p "$TMP/proxy" -c "$TMP/proxy/nginx.conf"; NGINX_PID=$LAST_PID
+spawn wsecho java -Xmx256m -cp "$HELPER_CP" dev.sluice.bench.WsEchoBackend "$WS_PORT"; WS_PID=$LAST_PID
+if [[ $MODE == distribution ]]; then
+    JAVA_OPTS=$SLUICE_JAVA_OPTS spawn sluice "$DIST/bin/sluice" -c "$TMP/sluice.yaml"
+else
+    # shellcheck disable=SC2086 # SLUICE_JAVA_OPTS is a list of options
+    spawn sluice java $SLUICE_JAVA_OPTS -cp "$HELPER_CP" dev.sluice.bench.EmbeddedSluice "$TMP/sluice.yaml"
+fi
+SLUICE_PID=$LAST_PID
+
+DIRECT=http://127.0.0.1:$BACKEND_PORT
+NGINX=http://127.0.0.1:$NGINX_PORT
+SLUICE=http://127.0.0.1:$SLUICE_PORT
+wait_ready backend "$BACKEND_PID" "$DIRECT/small.bin"
+wait_ready proxy "$NGINX_PID" "$NGINX/small.bin"
+wait_ready sluice "$SLUICE_PID" "$SLUICE/small.bin"
+SLUICE_JVM=$(jvm_of "$SLUICE_PID")
+[[ -n $SLUICE_JVM ]] || die "could not find the Sluice JVM (started as PID $SLUICE_PID)"
+[[ $SLUICE_JVM == "$SLUICE_PID" ]] || PIDS+=("$SLUICE_JVM")
+
+# Every target must serve the very same bytes before its speed means anything.
+for base in "$DIRECT" "$NGINX" "$SLUICE"; do
+    for file in small.bin large.bin; do
+        curl -s --max-time 10 "$base/$file" | cmp -s - "$TMP/www/$file" ||
+            die "$base/$file does not serve the expected $(wc -c <"$TMP/www/$file") bytes"
+    done
+done
+
+# --- HTTP load -------------------------------------------------------------------------------
+to_ms() {  # wrk's "812.00us" / "1.23ms" / "2.01s" -> milliseconds
+    awk -v v="$1" 'BEGIN { n = v + 0; u = v; sub(/^[0-9.]+/, "", u);
+        f = (u == "us") ? 0.001 : (u == "ms") ? 1 : (u == "s") ? 1000 : (u == "m") ? 60000 : -1;
+        if (f < 0) { print "?" } else { printf "%.2f", n * f } }'
+}
+to_mib() {  # wrk's "15.00MB" (binary units) -> MiB
+    awk -v v="$1" 'BEGIN { n = v + 0; u = v; sub(/^[0-9.]+/, "", u);
+        f = (u == "B") ? 1 / 1048576 : (u == "KB") ? 1 / 1024 : (u == "MB") ? 1 : (u == "GB") ? 1024 : (u == "TB") ? 1048576 : -1;
+        if (f < 0) { print "?" } else { printf "%.1f", n * f } }'
+}
+
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+declare -A RPS P50 P99 MIBS ERRS
+measure() {  # measure KEY URL ROUND : one measured wrk run, its figures appended to KEY's lists
+    local key=$1 out="$TMP/wrk-$1-$3.txt"
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$2" >"$out"
+    RPS[$key]+=" $(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$out")"
+    P50[$key]+=" $(to_ms "$(awk '$1 == "50%" { print $2 }' "$out")")"
+    P99[$key]+=" $(to_ms "$(awk '$1 == "99%" { print $2 }' "$out")")"
+    MIBS[$key]+=" $(to_mib "$(awk '/^Transfer\/sec:/ { print $2 }' "$out")")"
+    ERRS[$key]=$(( ${ERRS[$key]:-0} + $(awk '/Non-2xx or 3xx responses:/ { n += $NF }
+        /Socket errors:/ { gsub(/,/, ""); n += $4 + $6 + $8 + $10 } END { print n + 0 }' "$out") ))
+}
+url_of() { case $1 in direct) echo "$DIRECT/$2.bin" ;; nginx) echo "$NGINX/$2.bin" ;; sluice) echo "$SLUICE/$2.bin" ;; esac; }
+
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+awk -v l="${LOAD_BEFORE%% *}" -v n="$(nproc)" 'BEGIN { exit !(l > n / 2) }' &&
+    say "note: load average ${LOAD_BEFORE%% *} on $(nproc) cores before starting: other work shares the CPUs, figures will be noisy"
+say "Sluice: $MODE; a $WARMUP warm-up per row, then $ROUNDS interleaved rounds of wrk -t$THREADS -c$CONNECTIONS -d$DURATION"
+for body in small large; do
+    for target in direct nginx sluice; do
+        say "  warm-up: $body body, $target"
+        wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "$(url_of "$target" "$body")" >/dev/null
+    done
+done
+# Rounds interleave the targets, so a burst of outside load hurts all three alike, and the
+# median of the rounds drops the burst.
+for round in $(seq 1 "$ROUNDS"); do
+    for body in small large; do
+        for target in direct nginx sluice; do
+            say "  round $round/$ROUNDS: $body body, $target"
+            measure "$body-$target" "$(url_of "$target" "$body")" "$round"
+        done
+    done
+done
+for k in "${!RPS[@]}"; do
+    RPS[$k]=$(median <<<"${RPS[$k]}"); P50[$k]=$(median <<<"${P50[$k]}")
+    P99[$k]=$(median <<<"${P99[$k]}"); MIBS[$k]=$(median <<<"${MIBS[$k]}")
+done
+LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print "-"; else printf "%.2f", a / b }'; }
+human_size() { awk -v b="$1" 'BEGIN { if (b >= 1048576) printf "%gMiB", b / 1048576; else if (b >= 1024) printf "%gKiB", b / 1024; else printf "%dB", b }'; }
+
+echo
+echo "Sluice $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo '(no git)') ($MODE), $(java -version 2>&1 | head -n1), $(nginx -v 2>&1 | sed 's/.*: //'), $(wrk -v 2>&1 | head -n1 | cut -d' ' -f1-2)"
+echo "HTTP GET, median of $ROUNDS rounds of wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency, all on 127.0.0.1 ($(nproc) cores; load average $LOAD_BEFORE before, $LOAD_AFTER after)"
+printf '%-7s %-7s %10s %9s %9s %9s %7s\n' body target 'req/s' 'p50 ms' 'p99 ms' 'MiB/s' errors
+for body in small large; do
+    size=$(human_size "$([[ $body == small ]] && echo "$SMALL_BYTES" || echo "$LARGE_BYTES")")
+    for target in direct nginx sluice; do
+        k=$body-$target
+        printf '%-7s %-7s %10s %9s %9s %9s %7s\n' "$size" "$target" "${RPS[$k]}" "${P50[$k]}" "${P99[$k]}" "${MIBS[$k]}" "${ERRS[$k]}"
+    done
+done
+echo
+echo "Ratios (req/s: higher is better for Sluice; p99: lower is better for Sluice)"
+printf '%-7s %-22s %-22s %-20s %-20s\n' body 'req/s sluice/direct' 'req/s sluice/nginx' 'p99 sluice/direct' 'p99 sluice/nginx'
+for body in small large; do
+    size=$(human_size "$([[ $body == small ]] && echo "$SMALL_BYTES" || echo "$LARGE_BYTES")")
+    printf '%-7s %-22s %-22s %-20s %-20s\n' "$size" \
+        "$(ratio "${RPS[$body-sluice]}" "${RPS[$body-direct]}")" "$(ratio "${RPS[$body-sluice]}" "${RPS[$body-nginx]}")" \
+        "$(ratio "${P99[$body-sluice]}" "${P99[$body-direct]}")" "$(ratio "${P99[$body-sluice]}" "${P99[$body-nginx]}")"
+done
+
+# shellcheck disable=SC2046 # one PID per word
+NGINX_PROCS=("$NGINX_PID" $(children_of "$NGINX_PID"))
+echo
+printf 'Memory after the HTTP run (VmRSS): Sluice JVM %d MiB (%s); nginx proxy %d MiB (master + %d workers)\n' \
+    $(($(rss_kib "$SLUICE_JVM") / 1024)) "$MODE${SLUICE_JAVA_OPTS:+, $SLUICE_JAVA_OPTS}" \
+    $(($(rss_kib "${NGINX_PROCS[@]}") / 1024)) $((${#NGINX_PROCS[@]} - 1))
+
+# --- WebSocket round trips ---------------------------------------------------------------------
+if [[ $WS == 1 ]]; then
+    wait_ready wsecho "$WS_PID" "http://127.0.0.1:$WS_PORT/"
+    declare -A WS_MEAN WS_P50 WS_P99
+    for target in direct nginx sluice; do
+        case $target in direct) port=$WS_PORT ;; nginx) port=$NGINX_PORT ;; sluice) port=$SLUICE_PORT ;; esac
+        say "  WebSocket: $target"
+        line=$(java -cp "$HELPER_CP" dev.sluice.bench.WsRoundTrip "ws://127.0.0.1:$port/ws" "$WS_ROUNDS" "$WS_WARMUP" "$WS_BYTES") ||
+            die "WebSocket round trips via $target failed"
+        WS_MEAN[$target]=$(sed -n 's/.* mean_us=\([^ ]*\).*/\1/p' <<<"$line")
+        WS_P50[$target]=$(sed -n 's/.* p50_us=\([^ ]*\).*/\1/p' <<<"$line")
+        WS_P99[$target]=$(sed -n 's/.* p99_us=\([^ ]*\).*/\1/p' <<<"$line")
+    done
+    echo
+    echo "WebSocket echo, $WS_ROUNDS sequential round trips of a $WS_BYTES-byte text message (after $WS_WARMUP warm-up), one connection, java.net.http client"
+    printf '%-7s %10s %9s %9s %14s\n' target 'mean µs' 'p50 µs' 'p99 µs' 'p50 vs direct'
+    for target in direct nginx sluice; do
+        printf '%-7s %10s %9s %9s %14s\n' "$target" "${WS_MEAN[$target]}" "${WS_P50[$target]}" "${WS_P99[$target]}" \
+            "$(ratio "${WS_P50[$target]}" "${WS_P50[direct]}")"
+    done
+    added() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%+.0f", a - b }'; }
+    echo "Added per round trip: Sluice $(added "${WS_P50[sluice]}" "${WS_P50[direct]}") µs p50, $(added "${WS_MEAN[sluice]}" "${WS_MEAN[direct]}") µs mean;" \
+        "nginx $(added "${WS_P50[nginx]}" "${WS_P50[direct]}") µs p50, $(added "${WS_MEAN[nginx]}" "${WS_MEAN[direct]}") µs mean"
+fi
