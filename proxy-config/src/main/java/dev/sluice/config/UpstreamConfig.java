@@ -10,6 +10,7 @@ import java.util.Objects;
  *
  * @param stickyCookie            cookie whose {@code .route} suffix picks the server (default JSESSIONID)
  * @param connectTimeout          how long a TCP connect to one server may take (default 5s)
+ * @param responseTimeout         how long, once the request is sent, the response head may take (default 60s)
  * @param maxConnectionsPerServer pooled HTTP connections per server (default 1000); tunnels do not count
  */
 public record UpstreamConfig(
@@ -18,10 +19,12 @@ public record UpstreamConfig(
         Builtin builtin,
         String stickyCookie,
         Duration connectTimeout,
+        Duration responseTimeout,
         int maxConnectionsPerServer) {
 
     public static final String DEFAULT_STICKY_COOKIE = "JSESSIONID";
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofSeconds(60);
     public static final int DEFAULT_MAX_CONNECTIONS_PER_SERVER = 1000;
 
     public UpstreamConfig {
@@ -29,6 +32,7 @@ public record UpstreamConfig(
         servers = List.copyOf(servers);
         Objects.requireNonNull(stickyCookie, "stickyCookie");
         Objects.requireNonNull(connectTimeout, "connectTimeout");
+        Objects.requireNonNull(responseTimeout, "responseTimeout");
         if ((builtin == null) == servers.isEmpty()) {
             throw new IllegalArgumentException("upstream " + name + " needs either servers or builtin");
         }
@@ -37,12 +41,12 @@ public record UpstreamConfig(
     /** An upstream of plain servers with every other setting at its default. */
     public static UpstreamConfig of(String name, List<ServerConfig> servers) {
         return new UpstreamConfig(name, servers, null, DEFAULT_STICKY_COOKIE,
-                DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_CONNECTIONS_PER_SERVER);
+                DEFAULT_CONNECT_TIMEOUT, DEFAULT_RESPONSE_TIMEOUT, DEFAULT_MAX_CONNECTIONS_PER_SERVER);
     }
 
     /** A built-in upstream with every other setting at its default. */
     public static UpstreamConfig builtin(String name, Builtin builtin) {
         return new UpstreamConfig(name, List.of(), builtin, DEFAULT_STICKY_COOKIE,
-                DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_CONNECTIONS_PER_SERVER);
+                DEFAULT_CONNECT_TIMEOUT, DEFAULT_RESPONSE_TIMEOUT, DEFAULT_MAX_CONNECTIONS_PER_SERVER);
     }
 }

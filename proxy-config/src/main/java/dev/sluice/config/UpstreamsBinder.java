@@ -16,7 +16,7 @@ import org.yaml.snakeyaml.nodes.Node;
 /** {@code upstreams}: named pools of servers, or a built-in upstream. */
 final class UpstreamsBinder {
     private static final Keys UPSTREAM = Keys.of("servers", "builtin", "balance", "sticky-cookie",
-            "connect-timeout", "max-connections-per-server").notYetSupported("response-timeout", "health-check");
+            "connect-timeout", "response-timeout", "max-connections-per-server").notYetSupported("health-check");
     private static final Keys SERVER = Keys.of("url", "route");
     private static final String NAME = "[A-Za-z0-9][A-Za-z0-9._-]*";
     private static final String ROUTE = "[A-Za-z0-9_-]+";
@@ -105,12 +105,15 @@ final class UpstreamsBinder {
         }
         Duration connectTimeout = m.duration("connect-timeout", UpstreamConfig.DEFAULT_CONNECT_TIMEOUT,
                 Duration.ofMillis(1), Duration.ofHours(1));
+        Duration responseTimeout = m.duration("response-timeout", UpstreamConfig.DEFAULT_RESPONSE_TIMEOUT,
+                Duration.ofMillis(1), Duration.ofDays(7));
         Integer maxConnections = m.integer("max-connections-per-server",
                 UpstreamConfig.DEFAULT_MAX_CONNECTIONS_PER_SERVER, 1, MAX_CONNECTIONS);
         if (problems.addedSince(before) || servers == null) {
             return null;
         }
-        return new UpstreamConfig(name, servers, builtin, stickyCookie, connectTimeout, maxConnections);
+        return new UpstreamConfig(name, servers, builtin, stickyCookie, connectTimeout, responseTimeout,
+                maxConnections);
     }
 
     private static Builtin builtin(String text) {

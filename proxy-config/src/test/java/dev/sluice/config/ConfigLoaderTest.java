@@ -58,6 +58,7 @@ class ConfigLoaderTest {
                     balance: round-robin
                     sticky-cookie: SESSION
                     connect-timeout: 250ms
+                    response-timeout: 90s
                     max-connections-per-server: 10
                   demo:
                     builtin: echo
@@ -90,7 +91,7 @@ class ConfigLoaderTest {
         assertEquals(new UpstreamConfig("app", List.of(
                         new ServerConfig(URI.create("http://127.0.0.1:8081"), "node1"),
                         new ServerConfig(URI.create("http://backend.example:80"), "node2")),
-                        null, "SESSION", Duration.ofMillis(250), 10),
+                        null, "SESSION", Duration.ofMillis(250), Duration.ofSeconds(90), 10),
                 c.upstreams().get("app"));
         assertEquals(new RouteConfig("/chat/", "example.com", "app", true, new WebSocketConfig(false,
                         Duration.ofMinutes(2), Duration.ofSeconds(5),

@@ -351,7 +351,6 @@ class ConfigProblemsTest {
                   app:
                     servers: [ { url: http://127.0.0.1:8081 } ]
                     balance: least-connections
-                    response-timeout: 60s
                     health-check: { path: /health }
                   other:
                     builtin: echo
@@ -367,14 +366,12 @@ class ConfigProblemsTest {
                         + "of Sluice (remove it)",
                 "t.yaml:9:14: upstreams.app.balance: least-connections is not supported yet in this version "
                         + "of Sluice (remove it: round-robin is the default)",
-                "t.yaml:10:5: upstreams.app.response-timeout: response-timeout is not supported yet in this "
-                        + "version of Sluice (remove it)",
-                "t.yaml:11:5: upstreams.app.health-check: health-check is not supported yet in this version "
+                "t.yaml:10:5: upstreams.app.health-check: health-check is not supported yet in this version "
                         + "of Sluice (remove it)",
-                "t.yaml:14:14: upstreams.other.balance: unknown balance 'random' (use round-robin)",
-                "t.yaml:16:23: routes[0].match.subprotocol: subprotocol is not supported yet in this version "
+                "t.yaml:13:14: upstreams.other.balance: unknown balance 'random' (use round-robin)",
+                "t.yaml:15:23: routes[0].match.subprotocol: subprotocol is not supported yet in this version "
                         + "of Sluice (remove it)",
-                "t.yaml:18:1: faults: faults is not supported yet in this version of Sluice (remove it)");
+                "t.yaml:17:1: faults: faults is not supported yet in this version of Sluice (remove it)");
     }
 
     @Test
@@ -500,7 +497,7 @@ class ConfigProblemsTest {
                         + "in this version of Sluice (use http://)",
                 "t.yaml:9:5: upstreams.app.conect-timeout: unknown key 'conect-timeout' (did you mean "
                         + "'connect-timeout'? allowed here: servers, builtin, balance, sticky-cookie, "
-                        + "connect-timeout, max-connections-per-server)",
+                        + "connect-timeout, response-timeout, max-connections-per-server)",
                 "t.yaml:10:35: limits.request-header-timeout: 0ms is too short (at least 1ms)");
     }
 

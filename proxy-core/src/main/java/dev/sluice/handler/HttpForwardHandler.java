@@ -1,5 +1,6 @@
 package dev.sluice.handler;
 
+import dev.sluice.runtime.ResponseDeadline;
 import dev.sluice.runtime.Route;
 import dev.sluice.runtime.UpstreamClient;
 import io.undertow.server.HttpHandler;
@@ -39,7 +40,8 @@ final class HttpForwardHandler implements HttpHandler {
         HopByHopHeaders.removeFrom(exchange.getRequestHeaders());
         forwarded.prepare(exchange);
         exchange.addResponseCommitListener(ex -> HopByHopHeaders.removeFrom(ex.getResponseHeaders()));
-        exchange.addRequestWrapper((factory, ex) -> new AbortingRequestConduit(factory.create(), ex, maxBody));
+        exchange.addRequestWrapper((factory, ex) -> new RequestBodyWatch(factory.create(), ex, maxBody));
+        ResponseDeadline.attach(exchange, route.upstream());
         byUpstream.get(route.upstream().name()).handleRequest(exchange);
     }
 }

@@ -1,5 +1,6 @@
 package dev.sluice.handler;
 
+import dev.sluice.runtime.ResponseDeadline;
 import dev.sluice.runtime.UpstreamClient;
 import io.undertow.server.DefaultResponseListener;
 import io.undertow.server.HttpServerExchange;
@@ -38,7 +39,12 @@ final class ProxyErrorPages implements DefaultResponseListener {
                     "the upstream switched protocols (101) although the client did not ask to upgrade");
             return true;
         }
-        Long bodyLimit = exchange.getAttachment(AbortingRequestConduit.BODY_TOO_LARGE);
+        ResponseDeadline deadline = exchange.getAttachment(ResponseDeadline.KEY);
+        if (deadline != null && deadline.expired()) {
+            ErrorResponses.send(exchange, StatusCodes.GATEWAY_TIME_OUT, deadline.reason());
+            return true;
+        }
+        Long bodyLimit = exchange.getAttachment(RequestBodyWatch.BODY_TOO_LARGE);
         if (bodyLimit != null) {
             exchange.setPersistent(false);
             ErrorResponses.send(exchange, StatusCodes.REQUEST_ENTITY_TOO_LARGE,

@@ -11,7 +11,7 @@ import io.undertow.util.StatusCodes;
  * Refuses what is too big before anything is forwarded: a request head over
  * {@code limits.max-request-header-size} gets 431, a declared body over
  * {@code limits.max-request-body-size} gets 413. (A chunked body is counted as it streams;
- * see {@link AbortingRequestConduit}.)
+ * see {@link RequestBodyWatch}.)
  *
  * <p>Undertow's parser keeps a hard ceiling of its own, 64 KiB above the limit, and answers a
  * head beyond it with 400 (as nginx does), so the head measured here is never unbounded.

@@ -5,9 +5,13 @@ import io.undertow.server.handlers.proxy.ProxyCallback;
 import io.undertow.server.handlers.proxy.ProxyClient;
 import io.undertow.server.handlers.proxy.ProxyConnection;
 import io.undertow.util.AttachmentKey;
+import io.undertow.client.ClientConnection;
 import org.xnio.IoUtils;
+import org.xnio.Options;
+import org.xnio.StreamConnection;
 import org.xnio.XnioExecutor;
 
+import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -44,9 +48,36 @@ public final class UpstreamClient implements ProxyClient {
     @Override
     public void getConnection(ProxyTarget ignored, HttpServerExchange exchange,
                               ProxyCallback<ProxyConnection> callback, long timeout, TimeUnit unit) {
+        ResponseDeadline deadline = exchange.getAttachment(ResponseDeadline.KEY);
+        if (deadline != null && deadline.expired()) {
+            // Undertow retries an idempotent request that failed; one that timed out is not
+            // retried, or a slow upstream would be asked again and again.
+            callback.couldNotResolveBackend(exchange);
+            return;
+        }
         Once once = new Once(exchange, callback);
         once.timer = exchange.getIoThread().executeAfter(once::timedOut, pool.connectTimeout(), pool.timeoutUnit());
         delegate.getConnection(delegate.findTarget(exchange), exchange, once, timeout, unit);
+    }
+
+    /**
+     * Closes an upstream connection now, optionally with a TCP reset. Undertow's own close()
+     * is a clean close: it ends the current request's framing (for a chunked body that writes
+     * the last-chunk marker) and then waits up to 10 s for the upstream to hang up first.
+     * performUpgrade() is the one way Undertow's client hands out the raw socket; it also takes
+     * the request's framing off it, so nothing more is written. The client's close listener
+     * then fails the exchange in flight, as any lost connection does.
+     */
+    public static void closeNow(ClientConnection connection, boolean reset) {
+        try {
+            StreamConnection raw = connection.performUpgrade();
+            if (reset) {
+                raw.setOption(Options.CLOSE_ABORT, true);
+            }
+            IoUtils.safeClose(raw);
+        } catch (IOException | RuntimeException e) {
+            IoUtils.safeClose(connection);
+        }
     }
 
     private record Target(int getMaxRetries) implements MaxRetriesProxyTarget {
@@ -88,6 +119,10 @@ public final class UpstreamClient implements ProxyClient {
             if (finish()) {
                 exchange.removeAttachment(CONNECT_FAILURE);
                 exchange.putAttachment(CONNECTION, result);
+                ResponseDeadline deadline = exchange.getAttachment(ResponseDeadline.KEY);
+                if (deadline != null && exchange.isRequestComplete()) {
+                    deadline.requestSent(); // no body to wait for; otherwise RequestBodyWatch starts it
+                }
                 callback.completed(exchange, result);
             } else {
                 IoUtils.safeClose(result.getConnection());

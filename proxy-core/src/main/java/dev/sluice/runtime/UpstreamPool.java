@@ -25,6 +25,7 @@ public final class UpstreamPool {
     private final List<URI> servers;
     private final LoadBalancingProxyClient client;
     private final long connectTimeoutMillis;
+    private final long responseTimeoutMillis;
 
     /**
      * @param servers   the servers' URIs: the configured ones, or a built-in upstream's own address
@@ -34,6 +35,7 @@ public final class UpstreamPool {
         this.name = config.name();
         this.servers = List.copyOf(servers);
         this.connectTimeoutMillis = config.connectTimeout().toMillis();
+        this.responseTimeoutMillis = config.responseTimeout().toMillis();
         int perThread = Math.max(1, (config.maxConnectionsPerServer() + ioThreads - 1) / ioThreads);
         client = new LoadBalancingProxyClient()
                 .setConnectionsPerThread(perThread)
@@ -67,6 +69,11 @@ public final class UpstreamPool {
     /** How long to wait for a pooled connection, in the unit of {@link #timeoutUnit()}. */
     public long connectTimeout() {
         return connectTimeoutMillis;
+    }
+
+    /** How long the response head may take once the request is sent, in the unit of {@link #timeoutUnit()}. */
+    public long responseTimeout() {
+        return responseTimeoutMillis;
     }
 
     public TimeUnit timeoutUnit() {

@@ -32,6 +32,7 @@ import org.xnio.ChannelListener;
 import org.xnio.ChannelListeners;
 import org.xnio.IoUtils;
 import org.xnio.StreamConnection;
+import org.xnio.XnioExecutor;
 import org.xnio.channels.StreamSinkChannel;
 
 import java.io.IOException;
@@ -133,6 +134,7 @@ public final class TunnelHandler implements HttpHandler {
         private final Legs legs = new Legs();
         private int attempts;
         private boolean answered;
+        private XnioExecutor.Key deadline;
 
         Handshake(HttpServerExchange exchange, Route route, UpstreamClient client) {
             this.exchange = exchange;
@@ -190,6 +192,8 @@ public final class TunnelHandler implements HttpHandler {
             out.put(Headers.UPGRADE, "websocket");
             out.put(Headers.CONNECTION, "Upgrade");
             ForwardedHeaders.appendPeer(exchange, out);
+            deadline = exchange.getIoThread().executeAfter(() -> timedOut(connection),
+                    client.pool().responseTimeout(), client.pool().timeoutUnit());
             connection.sendRequest(request, new ClientCallback<>() {
                 @Override
                 public void completed(ClientExchange sent) {
@@ -219,17 +223,35 @@ public final class TunnelHandler implements HttpHandler {
             return query == null || query.isEmpty() ? path : path + "?" + query;
         }
 
+        private void timedOut(ClientConnection connection) {
+            if (answered) {
+                return;
+            }
+            answered = true;
+            UpstreamClient.closeNow(connection, false);
+            ErrorResponses.send(exchange, StatusCodes.GATEWAY_TIME_OUT, "upstream " + client.pool().name()
+                    + " did not answer the WebSocket handshake within response-timeout ("
+                    + client.pool().responseTimeout() + " ms)");
+        }
+
         private void upstreamFailed(ClientConnection connection, IOException e) {
             IoUtils.safeClose(connection);
             if (answered) {
                 return; // the client already has its answer (or its tunnel); this is only the upstream leg ending
             }
+            answered = true;
+            deadline.remove();
             ErrorResponses.send(exchange, StatusCodes.BAD_GATEWAY, "upstream " + client.pool().name()
                     + " failed during the WebSocket handshake: " + e.getMessage());
         }
 
         private void answer(ClientExchange answered) {
+            if (this.answered) {
+                IoUtils.safeClose(answered.getConnection()); // too late: the client was told 504
+                return;
+            }
             this.answered = true;
+            deadline.remove();
             ClientResponse response = answered.getResponse();
             ClientConnection connection = answered.getConnection();
             if (response.getResponseCode() != StatusCodes.SWITCHING_PROTOCOLS) {
@@ -238,7 +260,7 @@ public final class TunnelHandler implements HttpHandler {
             }
             String problem = WebSocketResponse.problem(response, exchange.getRequestHeaders());
             if (problem != null) {
-                IoUtils.safeClose(connection);
+                UpstreamClient.closeNow(connection, false);
                 ErrorResponses.send(exchange, StatusCodes.BAD_GATEWAY, "upstream " + client.pool().name()
                         + " answered the WebSocket handshake with a " + problem);
                 return;
@@ -336,7 +358,7 @@ public final class TunnelHandler implements HttpHandler {
             if (splice != null) {
                 splice.close("client connection closed");
             } else if (upstream != null) {
-                IoUtils.safeClose(upstream);
+                UpstreamClient.closeNow(upstream, false);
             }
         }
 

@@ -1,14 +1,11 @@
 package dev.sluice.handler;
 
+import dev.sluice.runtime.ResponseDeadline;
 import dev.sluice.runtime.UpstreamClient;
-import io.undertow.client.ClientConnection;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RequestTooBigException;
 import io.undertow.server.handlers.proxy.ProxyConnection;
 import io.undertow.util.AttachmentKey;
-import org.xnio.IoUtils;
-import org.xnio.Options;
-import org.xnio.StreamConnection;
 import org.xnio.channels.StreamSinkChannel;
 import org.xnio.conduits.AbstractStreamSourceConduit;
 import org.xnio.conduits.StreamSourceConduit;
@@ -18,20 +15,21 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 
 /**
- * Wraps the client's request body on its way upstream. When reading it fails (the body grew
- * past {@code limits.max-request-body-size}, or the client went away mid-upload) the upstream
+ * Watches the client's request body on its way upstream. Its end starts the
+ * {@link ResponseDeadline}. When reading it fails (the body grew past
+ * {@code limits.max-request-body-size}, or the client went away mid-upload) the upstream
  * connection is reset at once: Undertow's proxy would otherwise close it cleanly, and a clean
  * close of a chunked request writes the last-chunk marker, so the upstream would take a
  * truncated body for a whole one.
  */
-final class AbortingRequestConduit extends AbstractStreamSourceConduit<StreamSourceConduit> {
+final class RequestBodyWatch extends AbstractStreamSourceConduit<StreamSourceConduit> {
     /** Set when the body was refused for its size, so the answer is 413 rather than 502. */
     static final AttachmentKey<Long> BODY_TOO_LARGE = AttachmentKey.create(Long.class);
 
     private final HttpServerExchange exchange;
     private final long limit;
 
-    AbortingRequestConduit(StreamSourceConduit next, HttpServerExchange exchange, long limit) {
+    RequestBodyWatch(StreamSourceConduit next, HttpServerExchange exchange, long limit) {
         super(next);
         this.exchange = exchange;
         this.limit = limit;
@@ -40,7 +38,7 @@ final class AbortingRequestConduit extends AbstractStreamSourceConduit<StreamSou
     @Override
     public int read(ByteBuffer dst) throws IOException {
         try {
-            return next.read(dst);
+            return ended(next.read(dst));
         } catch (IOException e) {
             throw abort(e);
         }
@@ -49,7 +47,7 @@ final class AbortingRequestConduit extends AbstractStreamSourceConduit<StreamSou
     @Override
     public long read(ByteBuffer[] dsts, int offs, int len) throws IOException {
         try {
-            return next.read(dsts, offs, len);
+            return ended(next.read(dsts, offs, len));
         } catch (IOException e) {
             throw abort(e);
         }
@@ -67,10 +65,20 @@ final class AbortingRequestConduit extends AbstractStreamSourceConduit<StreamSou
     @Override
     public long transferTo(long count, ByteBuffer throughBuffer, StreamSinkChannel target) throws IOException {
         try {
-            return next.transferTo(count, throughBuffer, target);
+            return ended(next.transferTo(count, throughBuffer, target));
         } catch (IOException e) {
             throw abort(e);
         }
+    }
+
+    private <N extends Number> N ended(N read) {
+        if (read.longValue() == -1) {
+            ResponseDeadline deadline = exchange.getAttachment(ResponseDeadline.KEY);
+            if (deadline != null) {
+                deadline.requestSent();
+            }
+        }
+        return read;
     }
 
     private IOException abort(IOException e) {
@@ -79,22 +87,8 @@ final class AbortingRequestConduit extends AbstractStreamSourceConduit<StreamSou
         }
         ProxyConnection upstream = exchange.getAttachment(UpstreamClient.CONNECTION);
         if (upstream != null) {
-            reset(upstream.getConnection());
+            UpstreamClient.closeNow(upstream.getConnection(), true);
         }
         return e;
-    }
-
-    /**
-     * Closes with a TCP reset. performUpgrade() is the one way Undertow's client hands out the
-     * raw socket; it also takes the request's framing conduit off it, so nothing more is written.
-     */
-    private static void reset(ClientConnection connection) {
-        try {
-            StreamConnection raw = connection.performUpgrade();
-            raw.setOption(Options.CLOSE_ABORT, true);
-            IoUtils.safeClose(raw);
-        } catch (IOException | RuntimeException e) {
-            IoUtils.safeClose(connection);
-        }
     }
 }
