@@ -41,6 +41,8 @@ final class Splice implements Pump.Events {
     private long lastActivity = System.nanoTime();
     private XnioExecutor.Key idleTimer;
     private XnioExecutor.Key halfCloseTimer;
+    /** The direction whose source sent the first FIN: it names who ended the tunnel. */
+    private Pump firstDone;
     private boolean closed;
 
     Splice(Tunnel tunnel, TunnelRegistry registry, StreamConnection client, StreamConnection upstream,
@@ -75,9 +77,12 @@ final class Splice implements Pump.Events {
 
     @Override
     public void finished(Pump pump) {
+        if (firstDone == null) {
+            firstDone = pump;
+        }
         Pump other = pump == toUpstream ? toClient : toUpstream;
         if (other.isDone()) {
-            close(pump == toUpstream ? "upstream closed" : "client closed");
+            close(endedBy());
         } else if (halfCloseTimer == null) {
             halfCloseTimer = ioThread.executeAfter(() -> close("half-close timeout"),
                     halfCloseTimeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -112,6 +117,18 @@ final class Splice implements Pump.Events {
         } else {
             ioThread.execute(() -> close(reason));
         }
+    }
+
+    /**
+     * One of the connections closed under the splice: XNIO closes a connection by itself once
+     * both of its sides are shut, which can come just before the last pump reports.
+     */
+    void connectionClosed(boolean clientSide) {
+        close(firstDone != null ? endedBy() : (clientSide ? "client" : "upstream") + " connection closed");
+    }
+
+    private String endedBy() {
+        return firstDone == toUpstream ? "client closed" : "upstream closed";
     }
 
     /** Ends the tunnel; the first reason given is the one logged. Call on the IO thread. */

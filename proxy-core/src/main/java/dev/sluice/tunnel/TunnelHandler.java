@@ -356,7 +356,7 @@ public final class TunnelHandler implements HttpHandler {
 
         void clientClosed() {
             if (splice != null) {
-                splice.close("client connection closed");
+                splice.connectionClosed(true);
             } else if (upstream != null) {
                 UpstreamClient.closeNow(upstream, false);
             }
@@ -364,7 +364,7 @@ public final class TunnelHandler implements HttpHandler {
 
         void upstreamClosed() {
             if (splice != null) {
-                splice.close("upstream connection closed");
+                splice.connectionClosed(false);
             }
         }
     }
