@@ -1,0 +1,186 @@
+package dev.sluice.tomcat;
+
+import dev.sluice.Sluice;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Two Tomcats with {@code jvmRoute} node1 and node2 behind one upstream whose servers carry
+ * those routes: {@code JSESSIONID=ID.nodeN} keeps a client on node N, for HTTP and for a
+ * WebSocket handshake, until node N goes away.
+ */
+class StickySessionIT {
+    private static final HttpClient CLIENT = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+    private static final Pattern VISIT = Pattern.compile("node=(\\S+) count=(\\d+) session=(\\S+)");
+
+    private TomcatNode node1;
+    private TomcatNode node2;
+    private Sluice proxy;
+
+    @BeforeEach
+    void start() {
+        node1 = node("node1");
+        node2 = node("node2");
+        proxy = TomcatProxy.inFrontOf(node1, node2);
+    }
+
+    @AfterEach
+    void stop() {
+        try (TomcatNode a = node1; TomcatNode b = node2; Sluice p = proxy) {
+            // closed in reverse order: the proxy first, then the nodes
+        }
+    }
+
+    private static TomcatNode node(String name) {
+        return TomcatNode.named(name).jvmRoute(name)
+                .servlet("/", new SessionCounterServlet(name))
+                .webSocket("/ws")
+                .start();
+    }
+
+    // Proves the cookie's route suffix is the node that created the session, for either node.
+    @Test
+    void firstRequestsWithoutCookie_areSpreadAndEachGetsACookieEndingInItsNodesRoute() throws Exception {
+        Visit a = visit(null);
+        Visit b = visit(null);
+
+        assertNotEquals(a.node(), b.node(), "round-robin without a cookie: " + a + " / " + b);
+        for (Visit v : new Visit[] {a, b}) {
+            assertEquals(1, v.count(), v.toString());
+            assertTrue(v.cookie().orElseThrow().matches("JSESSIONID=[0-9A-F]+\\." + v.node()), v.toString());
+            assertEquals("JSESSIONID=" + v.session(), v.cookie().orElseThrow());
+        }
+    }
+
+    // Proves ten requests with the cookie stay on the session's node (round-robin would alternate).
+    @Test
+    void tenRequestsWithTheCookie_allReachTheSessionsNodeAndItsCounterIncrements() throws Exception {
+        Visit first = visit(null);
+        String cookie = first.cookie().orElseThrow();
+
+        for (int i = 2; i <= 11; i++) {
+            Visit next = visit(cookie);
+            assertEquals(first.node(), next.node(), "request " + i + ": " + next);
+            assertEquals(i, next.count(), "request " + i + ": " + next);
+            assertEquals(first.session(), next.session(), "request " + i + ": " + next);
+            assertTrue(next.cookie().isEmpty(), "no new session expected: " + next);
+        }
+    }
+
+    // Proves a WebSocket handshake is routed by the cookie too, and lands in that node's HttpSession.
+    @Test
+    void webSocketHandshakeWithTheCookie_reachesTheSessionsNodeEndpoint() throws Exception {
+        Visit a = visit(null);
+        Visit b = visit(null); // round-robin: the other node, so both routes are exercised
+
+        for (Visit v : new Visit[] {a, b, a, b}) {
+            TextListener listener = new TextListener();
+            WebSocket ws = CLIENT.newWebSocketBuilder()
+                    .header("Cookie", v.cookie().orElseThrow())
+                    .connectTimeout(Duration.ofSeconds(5))
+                    .buildAsync(proxy.uri("ws", "/ws"), listener)
+                    .get(10, TimeUnit.SECONDS);
+            assertEquals(v.node() + " session=" + v.session(), listener.next(), "handshake with the cookie of " + v);
+            ws.sendClose(WebSocket.NORMAL_CLOSURE, "").get(5, TimeUnit.SECONDS);
+            assertEquals("closed 1000", listener.next());
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> proxy.tunnels().open() == 0);
+    }
+
+    // Proves a stopped node's sessions fail over: 200 and a new session on the other node, not an error.
+    @Test
+    void sessionsNodeStopped_requestWithItsCookieFailsOverToTheOtherNodeWithANewSession() throws Exception {
+        Visit first = visit(null);
+        String cookie = first.cookie().orElseThrow();
+        assertEquals(2, visit(cookie).count()); // a pooled keep-alive connection to the node now exists
+        TomcatNode owner = first.node().equals("node1") ? node1 : node2;
+        TomcatNode survivor = owner == node1 ? node2 : node1;
+
+        owner.close();
+        Visit failedOver = visit(cookie);
+
+        assertEquals(survivor.name(), failedOver.node(), failedOver.toString());
+        assertEquals(1, failedOver.count(), "a new session: " + failedOver);
+        assertTrue(failedOver.cookie().orElseThrow().endsWith("." + survivor.name()), failedOver.toString());
+        Visit after = visit(failedOver.cookie().orElseThrow());
+        assertEquals(survivor.name(), after.node(), after.toString());
+        assertEquals(2, after.count(), "the new session is kept: " + after);
+    }
+
+    /** One GET / through the proxy, with this Cookie header (or none); fails unless 200. */
+    private Visit visit(String cookie) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(proxy.uri("http", "/")).timeout(Duration.ofSeconds(10));
+        if (cookie != null) {
+            request.header("Cookie", cookie);
+        }
+        HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), () -> "status, body: " + response.body());
+        Matcher m = VISIT.matcher(response.body());
+        assertTrue(m.matches(), () -> "body: " + response.body());
+        Optional<String> setCookie = response.headers().firstValue("Set-Cookie").map(c -> c.split(";", 2)[0]);
+        return new Visit(m.group(1), Integer.parseInt(m.group(2)), m.group(3), setCookie);
+    }
+
+    /** What the servlet answered, and the session cookie it set, if it set one. */
+    private record Visit(String node, int count, String session, Optional<String> cookie) {
+    }
+
+    /** Whole text messages and the close, as strings, in arrival order. */
+    static final class TextListener implements WebSocket.Listener {
+        private final BlockingQueue<String> events = new LinkedBlockingQueue<>();
+        private final StringBuilder partial = new StringBuilder();
+
+        @Override
+        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                events.add(partial.toString());
+                partial.setLength(0);
+            }
+            ws.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+            events.add("closed " + statusCode + (reason.isEmpty() ? "" : " " + reason));
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket ws, Throwable error) {
+            events.add("error " + error);
+        }
+
+        /** The next event within 5 s; fails the test when none comes. */
+        String next() throws InterruptedException {
+            String event = events.poll(5, TimeUnit.SECONDS);
+            assertTrue(event != null, "no WebSocket event within 5 s");
+            return event;
+        }
+    }
+}
