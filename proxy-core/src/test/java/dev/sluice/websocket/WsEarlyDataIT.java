@@ -25,7 +25,7 @@ class WsEarlyDataIT {
     @Test
     void clientFrameSentWithHandshakeIsEchoedAfter101() throws Exception {
         try (WsEchoBackend backend = WsEchoBackend.start();
-             Sluice proxy = TestProxy.builder().route("/", backend.httpUri()).start();
+             Sluice proxy = TestProxy.builder().route("/", backend.uri()).start();
              RawPeer client = RawPeer.connect(proxy.port())) {
 
             client.write(concat(ascii(WsWire.handshake("/echo")), WsWire.clientText("early bird")));

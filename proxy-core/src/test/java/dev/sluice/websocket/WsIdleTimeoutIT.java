@@ -32,7 +32,7 @@ class WsIdleTimeoutIT {
     @BeforeEach
     void start() {
         backend = WsEchoBackend.start();
-        proxy = TestProxy.builder().route("/", TestProxy.idleTimeout(IDLE), backend.httpUri()).start();
+        proxy = TestProxy.builder().route("/", TestProxy.idleTimeout(IDLE), backend.uri()).start();
     }
 
     @AfterEach
