@@ -1,6 +1,10 @@
 package dev.sluice.edge;
 
 import dev.sluice.Sluice;
+import dev.sluice.testing.RawBackend;
+import dev.sluice.testing.RawPeer;
+import dev.sluice.testing.TestProxy;
+import dev.sluice.testing.WsWire;
 import dev.sluice.tunnel.Tunnel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -31,11 +35,11 @@ class ProxyShutdownIT {
     @Test
     void closeWithIdleTunnelReturnsAfterDrainTimeoutAndClosesIt() throws Exception {
         try (RawBackend backend = RawBackend.webSocket()) {
-            Sluice proxy = Sluice.builder().drainTimeout(Duration.ofMillis(300)).route("/", backend.uri()).start();
-            WebSocketHandshake.Answer client;
+            Sluice proxy = TestProxy.builder().drainTimeout(Duration.ofMillis(300)).route("/", backend.uri()).start();
+            WsWire.Answer client;
             Tunnel tunnel;
             try {
-                client = WebSocketHandshake.open(proxy.port(), "/idle");
+                client = WsWire.open(proxy.port(), "/idle");
                 assertEquals(101, client.status(), client.head().text());
                 backend.takePeer();
                 await().atMost(Duration.ofSeconds(2)).until(() -> proxy.tunnels().open() == 1);
@@ -64,10 +68,10 @@ class ProxyShutdownIT {
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
         AtomicLong clientLeftAt = new AtomicLong();
         try (RawBackend backend = RawBackend.webSocket()) {
-            Sluice proxy = Sluice.builder().drainTimeout(Duration.ofSeconds(5)).route("/", backend.uri()).start();
+            Sluice proxy = TestProxy.builder().drainTimeout(Duration.ofSeconds(5)).route("/", backend.uri()).start();
             Tunnel tunnel;
             try {
-                WebSocketHandshake.Answer client = WebSocketHandshake.open(proxy.port(), "/leaving");
+                WsWire.Answer client = WsWire.open(proxy.port(), "/leaving");
                 assertEquals(101, client.status(), client.head().text());
                 RawPeer upstream = backend.takePeer();
                 // A well-behaved upstream closes once the client has gone.
@@ -76,7 +80,7 @@ class ProxyShutdownIT {
                 tunnel = proxy.tunnels().list().get(0);
                 timer.schedule(() -> {
                     clientLeftAt.set(System.nanoTime());
-                    closeQuietly(client.peer());
+                    client.peer().close();
                 }, 200, TimeUnit.MILLISECONDS);
             } catch (Exception | Error e) {
                 proxy.close();
@@ -102,7 +106,7 @@ class ProxyShutdownIT {
     @Test
     void listenerRefusesConnectionsAfterClose() throws Exception {
         try (RawBackend backend = RawBackend.webSocket()) {
-            Sluice proxy = Sluice.builder().route("/", backend.uri()).start();
+            Sluice proxy = TestProxy.builder().route("/", backend.uri()).start();
             int port = proxy.port();
             try (Socket before = new Socket()) {
                 before.connect(new InetSocketAddress("127.0.0.1", port), 1_000);
@@ -127,14 +131,6 @@ class ProxyShutdownIT {
         } catch (IOException | AssertionError e) {
             // the test's own assertions report what went wrong
         }
-        closeQuietly(peer);
-    }
-
-    private static void closeQuietly(RawPeer peer) {
-        try {
-            peer.close();
-        } catch (IOException e) {
-            // already closed
-        }
+        peer.close();
     }
 }

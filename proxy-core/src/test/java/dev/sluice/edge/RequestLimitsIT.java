@@ -3,9 +3,14 @@ package dev.sluice.edge;
 import dev.sluice.Sluice;
 import dev.sluice.config.LimitsConfig;
 import dev.sluice.testing.HttpBackend;
+import dev.sluice.testing.RawBackend;
+import dev.sluice.testing.RawHttp;
+import dev.sluice.testing.RawPeer;
+import dev.sluice.testing.TestProxy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,7 +18,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -45,13 +49,13 @@ class RequestLimitsIT {
     @Test
     void bodyWithContentLengthOverLimitGets413AndNeverReachesBackend() throws Exception {
         try (RawBackend backend = RawBackend.start(this::answerOk);
-             Sluice proxy = Sluice.builder().limits(SMALL).route("/", backend.uri()).start();
+             Sluice proxy = TestProxy.builder().limits(SMALL).route("/", backend.uri()).start();
              RawPeer client = RawPeer.connect(proxy.port())) {
             String upload = "a".repeat(4 * MAX_BODY);
             client.write("POST /upload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\n"
                     + "Content-Length: " + upload.length() + "\r\n\r\n" + upload);
 
-            HttpHead answer = HttpHead.parse(client.readHead());
+            RawHttp.Head answer = client.readHead();
             String body = new String(client.readExactly(answer.contentLength()), StandardCharsets.UTF_8);
             assertAll(
                     () -> assertEquals(413, answer.status(), answer.text() + body),
@@ -66,7 +70,7 @@ class RequestLimitsIT {
     @Test
     void chunkedUploadGrowingPastLimitClosesConnectionAndNeverReachesBackendWhole() throws Exception {
         try (RawBackend backend = RawBackend.start(this::answerOk);
-             Sluice proxy = Sluice.builder().limits(SMALL).route("/", backend.uri()).start();
+             Sluice proxy = TestProxy.builder().limits(SMALL).route("/", backend.uri()).start();
              RawPeer client = RawPeer.connect(proxy.port())) {
             String outcome = sendChunkedUpload(client, 8, 512);
             System.out.println("chunked upload over the limit, the client got: " + outcome);
@@ -80,11 +84,11 @@ class RequestLimitsIT {
     @Test
     void headOverMaxHeaderSizeGets431AndNeverReachesBackend() throws Exception {
         try (HttpBackend backend = HttpBackend.start();
-             Sluice proxy = Sluice.builder().limits(SMALL).route("/", backend.uri()).start();
+             Sluice proxy = TestProxy.builder().limits(SMALL).route("/", backend.uri()).start();
              RawPeer client = RawPeer.connect(proxy.port())) {
             client.write("GET /big-head HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Filler: " + "f".repeat(2 * MAX_HEAD) + "\r\n\r\n");
 
-            HttpHead answer = HttpHead.parse(client.readHead());
+            RawHttp.Head answer = client.readHead();
             String body = new String(client.readExactly(answer.contentLength()), StandardCharsets.UTF_8);
             System.out.println("request head over the limit got: " + answer.text().trim() + " / body: " + body);
             assertEquals(431, answer.status(), answer.text());
@@ -97,7 +101,7 @@ class RequestLimitsIT {
     @Test
     void stalledHalfHeadIsDisconnectedAfterRequestHeaderTimeout() throws Exception {
         try (HttpBackend backend = HttpBackend.start();
-             Sluice proxy = Sluice.builder().limits(SMALL).route("/", backend.uri()).start();
+             Sluice proxy = TestProxy.builder().limits(SMALL).route("/", backend.uri()).start();
              RawPeer client = RawPeer.connect(proxy.port())) {
             long sentAt = System.nanoTime();
             client.write("GET /slow HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Half: ");
@@ -133,8 +137,10 @@ class RequestLimitsIT {
         HttpResponse<String> after = CLIENT.send(HttpRequest.newBuilder(proxy.uri("http", "/after"))
                 .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, after.statusCode(), after.body());
-        await().atMost(Duration.ofSeconds(2)).until(() -> backend.heads().stream().anyMatch(h -> h.startsWith("GET /after ")));
-        List<String> uploadHeads = backend.heads().stream().filter(h -> h.startsWith("POST /upload ")).toList();
+        await().atMost(Duration.ofSeconds(2))
+                .until(() -> backend.heads().stream().anyMatch(h -> h.startLine().startsWith("GET /after ")));
+        List<RawHttp.Head> uploadHeads = backend.heads().stream()
+                .filter(h -> h.startLine().startsWith("POST /upload ")).toList();
         if (!headAllowed) {
             assertEquals(List.of(), uploadHeads, "request heads of the refused upload that reached the backend");
         }
@@ -152,52 +158,18 @@ class RequestLimitsIT {
      * Backend script: reads the request's body to its end as framed, records an upload that
      * arrived whole (with its length), answers 200 and closes.
      */
-    private void answerOk(RawPeer peer, String head) throws IOException {
-        Map<String, String> headers = HttpHead.headers(head);
+    private void answerOk(RawPeer peer, RawHttp.Head head) throws IOException {
         long length;
-        if ("chunked".equalsIgnoreCase(headers.get("Transfer-Encoding"))) {
-            length = readChunkedBody(peer);
-        } else {
-            int declared = Integer.parseInt(headers.getOrDefault("Content-Length", "0"));
-            length = peer.in().readNBytes(declared).length == declared ? declared : -1;
+        try {
+            length = peer.requestBody(head).readAllBytes().length;
+        } catch (EOFException endedEarly) {
+            length = -1;
         }
-        if (length >= 0 && head.startsWith("POST /upload ")) {
-            wholeUploads.add(head.lines().findFirst().orElse(head) + " with a complete " + length + "-byte body");
+        if (length >= 0 && head.startLine().startsWith("POST /upload ")) {
+            wholeUploads.add(head.startLine() + " with a complete " + length + "-byte body");
         }
         peer.write("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
         peer.close();
-    }
-
-    /** Decodes a chunked body up to its last chunk; its length, or -1 when the connection ends first. */
-    private static long readChunkedBody(RawPeer peer) throws IOException {
-        long length = 0;
-        while (true) {
-            String sizeLine = readLine(peer);
-            if (sizeLine == null) {
-                return -1;
-            }
-            int size = Integer.parseInt(sizeLine.split(";")[0].trim(), 16);
-            if (size == 0) {
-                return readLine(peer) == null ? -1 : length; // the empty line after the last chunk
-            }
-            if (peer.in().readNBytes(size).length != size || readLine(peer) == null) {
-                return -1;
-            }
-            length += size;
-        }
-    }
-
-    /** One CRLF-terminated line, or null at EOF. */
-    private static String readLine(RawPeer peer) throws IOException {
-        StringBuilder line = new StringBuilder();
-        int b;
-        while ((b = peer.in().read()) >= 0) {
-            if (b == '\n') {
-                return line.toString().strip();
-            }
-            line.append((char) b);
-        }
-        return null;
     }
 
     /** Sends the upload chunk by chunk and says how the proxy answered: "413 ...", "200 ...", or "closed ...". */
@@ -215,8 +187,8 @@ class RequestLimitsIT {
             return "closed while sending, after " + sent + " body bytes (" + e.getMessage() + ")";
         }
         try {
-            HttpHead answer = HttpHead.parse(client.readHead());
-            return answer.status() + " " + answer.text().lines().findFirst().orElse("");
+            RawHttp.Head answer = client.readHead();
+            return answer.status() + " " + answer.startLine();
         } catch (IOException e) {
             return "closed without an answer (" + e.getMessage() + ")";
         }

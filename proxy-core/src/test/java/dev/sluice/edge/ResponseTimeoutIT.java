@@ -1,22 +1,15 @@
 package dev.sluice.edge;
 
 import dev.sluice.Sluice;
-import dev.sluice.config.AccessLogConfig;
-import dev.sluice.config.HostPort;
-import dev.sluice.config.LimitsConfig;
-import dev.sluice.config.ListenerConfig;
-import dev.sluice.config.RouteConfig;
-import dev.sluice.config.ServerConfig;
-import dev.sluice.config.SluiceConfig;
-import dev.sluice.config.UpstreamConfig;
+import dev.sluice.testing.RawBackend;
+import dev.sluice.testing.RawHttp;
+import dev.sluice.testing.RawPeer;
+import dev.sluice.testing.TestProxy;
+import dev.sluice.testing.WsWire;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
@@ -42,19 +35,19 @@ class ResponseTimeoutIT {
     void silentUpstreamGets504AndItsConnectionIsClosed() throws Exception {
         BlockingQueue<String> upstreamEnd = new ArrayBlockingQueue<>(1);
         try (RawBackend backend = RawBackend.start((peer, head) -> upstreamEnd.add(peer.awaitEnd(Duration.ofSeconds(10))));
-             Sluice proxy = Sluice.start(config(backend.uri()));
+             Sluice proxy = TestProxy.builder().responseTimeout(TIMEOUT).route("/", backend.uri()).start();
              RawPeer client = RawPeer.connect(proxy.port())) {
             long sent = System.nanoTime();
             client.write("GET /slow HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
 
-            HttpHead answer = HttpHead.parse(client.readHead());
+            RawHttp.Head answer = client.readHead();
             long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent);
             String body = new String(client.readExactly(answer.contentLength()), StandardCharsets.UTF_8);
             assertEquals(504, answer.status(), answer.text());
             assertTrue(body.contains("response-timeout"), body);
             assertTrue(tookMillis >= TIMEOUT.toMillis() && tookMillis < 3_000, "answered after " + tookMillis + " ms");
             assertNotNull(upstreamEnd.poll(5, TimeUnit.SECONDS), "the proxy closed its upstream connection");
-            assertEquals(1, backend.accepted(), "a timed-out GET is not retried");
+            assertEquals(1, backend.connections(), "a timed-out GET is not retried");
         }
     }
 
@@ -67,10 +60,10 @@ class ResponseTimeoutIT {
                  assertTrue(rest.await(10, TimeUnit.SECONDS));
                  peer.write("-last");
              });
-             Sluice proxy = Sluice.start(config(backend.uri()));
+             Sluice proxy = TestProxy.builder().responseTimeout(TIMEOUT).route("/", backend.uri()).start();
              RawPeer client = RawPeer.connect(proxy.port())) {
             client.write("GET /stream HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
-            HttpHead answer = HttpHead.parse(client.readHead());
+            RawHttp.Head answer = client.readHead();
             assertEquals(200, answer.status(), answer.text());
             assertEquals("first", new String(client.readExactly(5), StandardCharsets.US_ASCII));
 
@@ -88,13 +81,13 @@ class ResponseTimeoutIT {
                  peer.write("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n");
                  peer.write(body);
              });
-             Sluice proxy = Sluice.start(config(backend.uri()));
+             Sluice proxy = TestProxy.builder().responseTimeout(TIMEOUT).route("/", backend.uri()).start();
              RawPeer client = RawPeer.connect(proxy.port())) {
             client.write("POST /upload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 10\r\n\r\nfirst");
             await().pollDelay(SLOW).atMost(SLOW.plusSeconds(1)).until(() -> true);
             client.write("-last");
 
-            HttpHead answer = HttpHead.parse(client.readHead());
+            RawHttp.Head answer = client.readHead();
             assertEquals(200, answer.status(), answer.text());
             assertEquals("first-last", new String(client.readExactly(10), StandardCharsets.US_ASCII));
         }
@@ -105,8 +98,8 @@ class ResponseTimeoutIT {
     void unansweredWebSocketHandshakeGets504() throws Exception {
         BlockingQueue<String> upstreamEnd = new ArrayBlockingQueue<>(1);
         try (RawBackend backend = RawBackend.start((peer, head) -> upstreamEnd.add(peer.awaitEnd(Duration.ofSeconds(10))));
-             Sluice proxy = Sluice.start(config(backend.uri()))) {
-            WebSocketHandshake.Answer answer = WebSocketHandshake.open(proxy.port(), "/ws");
+             Sluice proxy = TestProxy.builder().responseTimeout(TIMEOUT).route("/", backend.uri()).start()) {
+            WsWire.Answer answer = WsWire.open(proxy.port(), "/ws");
             try (RawPeer client = answer.peer()) {
                 assertEquals(504, answer.head().status(), answer.head().text());
                 String body = new String(client.readExactly(answer.head().contentLength()), StandardCharsets.UTF_8);
@@ -115,13 +108,5 @@ class ResponseTimeoutIT {
             assertNotNull(upstreamEnd.poll(5, TimeUnit.SECONDS), "the proxy closed its upstream connection");
             assertEquals(0, proxy.tunnels().total());
         }
-    }
-
-    private static SluiceConfig config(URI backend) throws IOException {
-        UpstreamConfig upstream = new UpstreamConfig("app", List.of(new ServerConfig(backend, null)), null,
-                UpstreamConfig.DEFAULT_STICKY_COOKIE, UpstreamConfig.DEFAULT_CONNECT_TIMEOUT, TIMEOUT, 100);
-        return new SluiceConfig("test", List.of(new ListenerConfig(new HostPort("127.0.0.1", 0))), null,
-                Map.of("app", upstream), List.of(RouteConfig.of("/", "app")), LimitsConfig.DEFAULTS, List.of(),
-                AccessLogConfig.OFF, Duration.ZERO);
     }
 }

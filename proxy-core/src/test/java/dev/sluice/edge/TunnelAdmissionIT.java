@@ -2,6 +2,10 @@ package dev.sluice.edge;
 
 import dev.sluice.Sluice;
 import dev.sluice.config.WebSocketConfig;
+import dev.sluice.testing.RawBackend;
+import dev.sluice.testing.RawPeer;
+import dev.sluice.testing.TestProxy;
+import dev.sluice.testing.WsWire;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -23,26 +27,26 @@ class TunnelAdmissionIT {
     @Test
     void thirdTunnelOverRouteLimitGets503NamingLimitAndFreedSlotIsReused() throws Exception {
         try (RawBackend backend = RawBackend.webSocket();
-             Sluice proxy = Sluice.builder().route("/", websocket(true, List.of(), 2), backend.uri()).start()) {
-            WebSocketHandshake.Answer first = WebSocketHandshake.open(proxy.port(), "/ws");
-            WebSocketHandshake.Answer second = WebSocketHandshake.open(proxy.port(), "/ws");
+             Sluice proxy = TestProxy.builder().route("/", websocket(true, List.of(), 2), backend.uri()).start()) {
+            WsWire.Answer first = WsWire.open(proxy.port(), "/ws");
+            WsWire.Answer second = WsWire.open(proxy.port(), "/ws");
             assertEquals(101, first.status(), first.head().text());
             assertEquals(101, second.status(), second.head().text());
             RawPeer firstUpstream = backend.takePeer();
             backend.takePeer();
             await().atMost(SETTLED).until(() -> proxy.tunnels().open() == 2);
 
-            WebSocketHandshake.Answer third = WebSocketHandshake.open(proxy.port(), "/ws");
+            WsWire.Answer third = WsWire.open(proxy.port(), "/ws");
             assertEquals(503, third.status(), third.head().text());
             String body = third.body();
             assertTrue(body.contains("max-tunnels") && body.contains("2"), "503 body names the limit: " + body);
-            assertEquals(2, backend.accepted(), "the refused handshake never reached the upstream");
+            assertEquals(2, backend.connections(), "the refused handshake never reached the upstream");
             third.peer().close();
 
             first.peer().close();
             firstUpstream.close();
             await().atMost(SETTLED).until(() -> proxy.tunnels().open() == 1);
-            WebSocketHandshake.Answer fourth = WebSocketHandshake.open(proxy.port(), "/ws");
+            WsWire.Answer fourth = WsWire.open(proxy.port(), "/ws");
             assertEquals(101, fourth.status(), "a freed slot is usable again: " + fourth.head().text());
             await().atMost(SETTLED).until(() -> proxy.tunnels().open() == 2);
             second.peer().close();
@@ -55,18 +59,18 @@ class TunnelAdmissionIT {
     @Test
     void originNotAllowedGets403WithoutUpstreamConnection() throws Exception {
         try (RawBackend backend = RawBackend.webSocket();
-             Sluice proxy = Sluice.builder()
+             Sluice proxy = TestProxy.builder()
                      .route("/", websocket(true, List.of("https://ok.example"), 10_000), backend.uri()).start()) {
-            WebSocketHandshake.Answer evil = WebSocketHandshake.open(proxy.port(), "/ws", "Origin: https://evil.example");
+            WsWire.Answer evil = WsWire.open(proxy.port(), "/ws", "Origin: https://evil.example");
             assertEquals(403, evil.status(), evil.head().text());
             String body = evil.body();
             assertTrue(body.contains("evil.example"), "403 body says which origin: " + body);
             evil.peer().close();
 
-            WebSocketHandshake.Answer ok = WebSocketHandshake.open(proxy.port(), "/ws", "Origin: https://ok.example");
+            WsWire.Answer ok = WsWire.open(proxy.port(), "/ws", "Origin: https://ok.example");
             assertEquals(101, ok.status(), ok.head().text());
             backend.takePeer();
-            assertEquals(1, backend.accepted(), "only the allowed origin's handshake reached the upstream");
+            assertEquals(1, backend.connections(), "only the allowed origin's handshake reached the upstream");
             ok.peer().close();
         }
     }
@@ -76,19 +80,19 @@ class TunnelAdmissionIT {
     @Test
     void disabledWebSocketRouteGets403WithoutUpstreamConnection() throws Exception {
         try (RawBackend backend = RawBackend.webSocket();
-             Sluice proxy = Sluice.builder()
+             Sluice proxy = TestProxy.builder()
                      .route("/off/", websocket(false, List.of(), 10_000), backend.uri())
                      .route("/", backend.uri()).start()) {
-            WebSocketHandshake.Answer refused = WebSocketHandshake.open(proxy.port(), "/off/ws");
+            WsWire.Answer refused = WsWire.open(proxy.port(), "/off/ws");
             assertEquals(403, refused.status(), refused.head().text());
             String body = refused.body();
             assertTrue(body.contains("disabled"), "403 body says why: " + body);
             refused.peer().close();
 
-            WebSocketHandshake.Answer enabled = WebSocketHandshake.open(proxy.port(), "/on/ws");
+            WsWire.Answer enabled = WsWire.open(proxy.port(), "/on/ws");
             assertEquals(101, enabled.status(), enabled.head().text());
             backend.takePeer();
-            assertEquals(1, backend.accepted(), "only the enabled route's handshake reached the upstream");
+            assertEquals(1, backend.connections(), "only the enabled route's handshake reached the upstream");
             enabled.peer().close();
         }
     }

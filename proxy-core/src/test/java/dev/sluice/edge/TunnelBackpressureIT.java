@@ -1,6 +1,10 @@
 package dev.sluice.edge;
 
 import dev.sluice.Sluice;
+import dev.sluice.testing.RawBackend;
+import dev.sluice.testing.RawPeer;
+import dev.sluice.testing.TestProxy;
+import dev.sluice.testing.WsWire;
 import dev.sluice.tunnel.Tunnel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -42,8 +46,8 @@ class TunnelBackpressureIT {
     @Test
     void upstreamWriterStallsWhileClientDoesNotReadThenEveryByteArrivesInOrder() throws Exception {
         try (RawBackend backend = RawBackend.webSocket(SMALL_BUFFER);
-             Sluice proxy = Sluice.builder().route("/", backend.uri()).start()) {
-            WebSocketHandshake.Answer client = WebSocketHandshake.open(proxy.port(), SMALL_BUFFER, "/bulk");
+             Sluice proxy = TestProxy.builder().route("/", backend.uri()).start()) {
+            WsWire.Answer client = WsWire.open(proxy.port(), SMALL_BUFFER, "/bulk");
             assertEquals(101, client.status(), client.head().text());
             RawPeer upstream = backend.takePeer();
 
@@ -70,8 +74,8 @@ class TunnelBackpressureIT {
     @Test
     void clientWriterStallsWhileUpstreamDoesNotReadThenEveryByteArrivesInOrder() throws Exception {
         try (RawBackend backend = RawBackend.webSocket(SMALL_BUFFER);
-             Sluice proxy = Sluice.builder().route("/", backend.uri()).start()) {
-            WebSocketHandshake.Answer client = WebSocketHandshake.open(proxy.port(), SMALL_BUFFER, "/bulk");
+             Sluice proxy = TestProxy.builder().route("/", backend.uri()).start()) {
+            WsWire.Answer client = WsWire.open(proxy.port(), SMALL_BUFFER, "/bulk");
             assertEquals(101, client.status(), client.head().text());
             RawPeer upstream = backend.takePeer();
 

@@ -2,6 +2,10 @@ package dev.sluice.edge;
 
 import dev.sluice.Sluice;
 import dev.sluice.config.WebSocketConfig;
+import dev.sluice.testing.RawBackend;
+import dev.sluice.testing.RawPeer;
+import dev.sluice.testing.TestProxy;
+import dev.sluice.testing.WsWire;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -25,8 +29,8 @@ class TunnelCloseIT {
     @Test
     void upstreamResetReachesClientWithinTwoSecondsAndTunnelCloses() throws Exception {
         try (RawBackend backend = RawBackend.webSocket();
-             Sluice proxy = Sluice.builder().route("/", backend.uri()).start()) {
-            WebSocketHandshake.Answer client = openTunnel(proxy);
+             Sluice proxy = TestProxy.builder().route("/", backend.uri()).start()) {
+            WsWire.Answer client = openTunnel(proxy);
             RawPeer upstream = backend.takePeer();
             await().atMost(PASSED_ON).until(() -> proxy.tunnels().open() == 1);
 
@@ -42,8 +46,8 @@ class TunnelCloseIT {
     @Test
     void clientResetReachesUpstreamWithinTwoSecondsAndTunnelCloses() throws Exception {
         try (RawBackend backend = RawBackend.webSocket();
-             Sluice proxy = Sluice.builder().route("/", backend.uri()).start()) {
-            WebSocketHandshake.Answer client = openTunnel(proxy);
+             Sluice proxy = TestProxy.builder().route("/", backend.uri()).start()) {
+            WsWire.Answer client = openTunnel(proxy);
             RawPeer upstream = backend.takePeer();
             await().atMost(PASSED_ON).until(() -> proxy.tunnels().open() == 1);
 
@@ -60,8 +64,8 @@ class TunnelCloseIT {
     void halfCloseNeverAnsweredClosesBothSidesAfterHalfCloseTimeout() throws Exception {
         WebSocketConfig ws = new WebSocketConfig(true, Duration.ofHours(1), Duration.ofMillis(300), List.of(), 10_000);
         try (RawBackend backend = RawBackend.webSocket();
-             Sluice proxy = Sluice.builder().route("/", ws, backend.uri()).start()) {
-            WebSocketHandshake.Answer client = openTunnel(proxy);
+             Sluice proxy = TestProxy.builder().route("/", ws, backend.uri()).start()) {
+            WsWire.Answer client = openTunnel(proxy);
             RawPeer upstream = backend.takePeer();
             await().atMost(PASSED_ON).until(() -> proxy.tunnels().open() == 1);
 
@@ -85,8 +89,8 @@ class TunnelCloseIT {
         }
     }
 
-    private static WebSocketHandshake.Answer openTunnel(Sluice proxy) throws IOException {
-        WebSocketHandshake.Answer client = WebSocketHandshake.open(proxy.port(), "/ws");
+    private static WsWire.Answer openTunnel(Sluice proxy) throws IOException {
+        WsWire.Answer client = WsWire.open(proxy.port(), "/ws");
         assertEquals(101, client.status(), client.head().text());
         return client;
     }

@@ -1,6 +1,10 @@
 package dev.sluice.edge;
 
 import dev.sluice.Sluice;
+import dev.sluice.testing.RawBackend;
+import dev.sluice.testing.RawPeer;
+import dev.sluice.testing.TestProxy;
+import dev.sluice.testing.WsWire;
 import dev.sluice.tunnel.Tunnel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -23,8 +27,8 @@ class TunnelCountersIT {
     @Test
     void countersRiseWithEachBurstWhileOpenAndEqualBytesEachSideReceived() throws Exception {
         try (RawBackend backend = RawBackend.webSocket();
-             Sluice proxy = Sluice.builder().route("/", backend.uri()).start()) {
-            WebSocketHandshake.Answer client = WebSocketHandshake.open(proxy.port(), "/counted");
+             Sluice proxy = TestProxy.builder().route("/", backend.uri()).start()) {
+            WsWire.Answer client = WsWire.open(proxy.port(), "/counted");
             assertEquals(101, client.status(), client.head().text());
             RawPeer upstream = backend.takePeer();
             await().atMost(COUNTED).until(() -> proxy.tunnels().open() == 1);

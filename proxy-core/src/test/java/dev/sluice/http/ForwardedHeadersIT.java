@@ -3,6 +3,9 @@ package dev.sluice.http;
 import dev.sluice.Sluice;
 import dev.sluice.testing.HttpBackend;
 import dev.sluice.testing.HttpBackendRequest;
+import dev.sluice.testing.RawHttp;
+import dev.sluice.testing.RawPeer;
+import dev.sluice.testing.TestProxy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,7 +49,7 @@ class ForwardedHeadersIT {
     @Test
     void forwardedHeadersDescribeTheClientAndHostIsPreserved() throws Exception {
         try (Sluice proxy = TestProxy.builder().route("/", backend.uri()).start()) {
-            RawHttpResponse response = exchange(proxy, RawHttpConnection.head("GET", "/who", "Host: shop.example"));
+            RawHttp.Response response = exchange(proxy, RawHttp.request("GET", "/who", "Host: shop.example"));
 
             assertEquals(200, response.status());
             HttpBackendRequest seen = backend.takeRequest();
@@ -62,7 +65,7 @@ class ForwardedHeadersIT {
     @Test
     void hopByHopRequestHeadersDoNotReachTheBackend() throws Exception {
         try (Sluice proxy = TestProxy.builder().route("/", backend.uri()).start()) {
-            RawHttpResponse response = exchange(proxy, RawHttpConnection.head("GET", "/hop",
+            RawHttp.Response response = exchange(proxy, RawHttp.request("GET", "/hop",
                     "Host: 127.0.0.1:" + proxy.port(),
                     "Connection: keep-alive, X-Hop",
                     "X-Hop: 1",
@@ -87,15 +90,15 @@ class ForwardedHeadersIT {
     @Test
     void h2cUpgradeIsStrippedAndServedAsPlainHttp() throws Exception {
         try (Sluice proxy = TestProxy.builder().route("/", backend.uri()).start();
-             RawHttpConnection client = RawHttpConnection.open(proxy.port())) {
+             RawPeer client = RawPeer.connect(proxy.port())) {
             String host = "Host: 127.0.0.1:" + proxy.port();
-            client.send(RawHttpConnection.head("GET", "/h2c", host,
+            client.write(RawHttp.request("GET", "/h2c", host,
                     "Connection: Upgrade, HTTP2-Settings",
                     "Upgrade: h2c",
                     "HTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA"));
-            RawHttpResponse response = client.readResponse();
-            client.send(RawHttpConnection.head("GET", "/next", host));
-            RawHttpResponse next = client.readResponse();
+            RawHttp.Response response = client.readResponse();
+            client.write(RawHttp.request("GET", "/next", host));
+            RawHttp.Response next = client.readResponse();
 
             assertEquals(200, response.status());
             assertEquals("ok", response.bodyText());
@@ -118,21 +121,21 @@ class ForwardedHeadersIT {
                 .header("Keep-Alive", "timeout=5")
                 .header("X-Resp-Ordinary", "kept")
                 .send("ok"));
-        RawHttpResponse direct;
-        try (RawHttpConnection client = RawHttpConnection.open(backend.port())) {
-            client.send(RawHttpConnection.head("GET", "/direct", "Host: 127.0.0.1:" + backend.port()));
+        RawHttp.Response direct;
+        try (RawPeer client = RawPeer.connect(backend.port())) {
+            client.write(RawHttp.request("GET", "/direct", "Host: 127.0.0.1:" + backend.port()));
             direct = client.readResponse();
         }
-        assertTrue(direct.hasHeader("X-Resp-Hop") && direct.hasHeader("Keep-Alive"),
+        assertTrue(direct.has("X-Resp-Hop") && direct.has("Keep-Alive"),
                 "the backend itself must send the hop-by-hop headers, or this test proves nothing: " + direct);
 
         try (Sluice proxy = TestProxy.builder().route("/", backend.uri()).start()) {
-            RawHttpResponse response = exchange(proxy, RawHttpConnection.head("GET", "/hop", "Host: 127.0.0.1:" + proxy.port()));
+            RawHttp.Response response = exchange(proxy, RawHttp.request("GET", "/hop", "Host: 127.0.0.1:" + proxy.port()));
 
             assertEquals(200, response.status());
             assertEquals("kept", response.header("X-Resp-Ordinary"));
-            assertFalse(response.hasHeader("X-Resp-Hop"), "X-Resp-Hop reached the client: " + response);
-            assertFalse(response.hasHeader("Keep-Alive"), "Keep-Alive reached the client: " + response);
+            assertFalse(response.has("X-Resp-Hop"), "X-Resp-Hop reached the client: " + response);
+            assertFalse(response.has("Keep-Alive"), "Keep-Alive reached the client: " + response);
             assertFalse(tokens(response.headers("Connection")).contains("x-resp-hop"),
                     "Connection at the client still names X-Resp-Hop: " + response);
         }
@@ -142,7 +145,7 @@ class ForwardedHeadersIT {
     @Test
     void untrustedClientsForwardedHeadersAreReplaced() throws Exception {
         try (Sluice proxy = TestProxy.builder().route("/", backend.uri()).start()) {
-            RawHttpResponse response = exchange(proxy, RawHttpConnection.head("GET", "/spoof",
+            RawHttp.Response response = exchange(proxy, RawHttp.request("GET", "/spoof",
                     "Host: shop.example",
                     "X-Forwarded-For: 6.6.6.6",
                     "X-Forwarded-Host: spoof.example",
@@ -162,7 +165,7 @@ class ForwardedHeadersIT {
     @Test
     void trustedPeersForwardedForIsAppendedTo() throws Exception {
         try (Sluice proxy = TestProxy.builder().trust("127.0.0.1/32").route("/", backend.uri()).start()) {
-            RawHttpResponse response = exchange(proxy, RawHttpConnection.head("GET", "/chain",
+            RawHttp.Response response = exchange(proxy, RawHttp.request("GET", "/chain",
                     "Host: shop.example", "X-Forwarded-For: 6.6.6.6"));
 
             assertEquals(200, response.status());
@@ -174,7 +177,7 @@ class ForwardedHeadersIT {
     @Test
     void trustedPeersForwardedProtoHostAndPortAreKept() throws Exception {
         try (Sluice proxy = TestProxy.builder().trust("127.0.0.1/32").route("/", backend.uri()).start()) {
-            RawHttpResponse response = exchange(proxy, RawHttpConnection.head("GET", "/tls",
+            RawHttp.Response response = exchange(proxy, RawHttp.request("GET", "/tls",
                     "Host: internal.example",
                     "X-Forwarded-Proto: https",
                     "X-Forwarded-Host: public.example",
@@ -219,9 +222,9 @@ class ForwardedHeadersIT {
     }
 
     /** Sends one request on a fresh connection and reads the whole response. */
-    private static RawHttpResponse exchange(Sluice proxy, String requestHead) throws Exception {
-        try (RawHttpConnection client = RawHttpConnection.open(proxy.port())) {
-            client.send(requestHead);
+    private static RawHttp.Response exchange(Sluice proxy, String requestHead) throws Exception {
+        try (RawPeer client = RawPeer.connect(proxy.port())) {
+            client.write(requestHead);
             return client.readResponse();
         }
     }

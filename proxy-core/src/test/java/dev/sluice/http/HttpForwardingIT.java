@@ -4,6 +4,9 @@ import dev.sluice.Sluice;
 import dev.sluice.testing.HttpBackend;
 import dev.sluice.testing.HttpBackendRequest;
 import dev.sluice.testing.HttpBackendResponder;
+import dev.sluice.testing.RawHttp;
+import dev.sluice.testing.RawPeer;
+import dev.sluice.testing.TestProxy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -152,15 +155,15 @@ class HttpForwardingIT {
             out.close();
         });
         try (Sluice proxy = TestProxy.builder().route("/", backend.uri()).start();
-             RawHttpConnection client = RawHttpConnection.open(proxy.port())) {
-            client.send(RawHttpConnection.head("GET", "/download", "Host: 127.0.0.1:" + proxy.port()));
+             RawPeer client = RawPeer.connect(proxy.port())) {
+            client.write(RawHttp.request("GET", "/download", "Host: 127.0.0.1:" + proxy.port()));
 
             MessageDigest digest = DeterministicBytes.newSha256();
             byte[] buffer = new byte[64 * 1024];
             long received = 0;
             InputStream body;
             try {
-                RawHttpConnection.Head head = client.readHead();
+                RawHttp.Head head = client.readHead();
                 assertEquals(200, head.status(), "status of " + head);
                 body = client.body(head);
                 while (received < firstPiece) {
@@ -194,12 +197,12 @@ class HttpForwardingIT {
         backend.respondWith((request, reply) -> reply.header("Content-Type", "text/plain")
                 .send(request.uri().equals("/after") ? "after" : resource));
         try (Sluice proxy = TestProxy.builder().route("/", backend.uri()).start();
-             RawHttpConnection client = RawHttpConnection.open(proxy.port())) {
+             RawPeer client = RawPeer.connect(proxy.port())) {
             String host = "Host: 127.0.0.1:" + proxy.port();
-            client.send(RawHttpConnection.head("HEAD", "/resource", host));
-            RawHttpResponse head = client.readResponse(true);
-            client.send(RawHttpConnection.head("GET", "/after", host));
-            RawHttpResponse after = client.readResponse();
+            client.write(RawHttp.request("HEAD", "/resource", host));
+            RawHttp.Response head = client.readResponse(true);
+            client.write(RawHttp.request("GET", "/after", host));
+            RawHttp.Response after = client.readResponse();
 
             assertEquals(200, head.status());
             assertEquals("1234", head.header("Content-Length"));
@@ -227,10 +230,10 @@ class HttpForwardingIT {
     void sequentialRequestsShareOneKeptAliveConnection() throws Exception {
         backend.respondWith(HttpBackendResponder.echoUri());
         try (Sluice proxy = TestProxy.builder().route("/", backend.uri()).start();
-             RawHttpConnection client = RawHttpConnection.open(proxy.port())) {
+             RawPeer client = RawPeer.connect(proxy.port())) {
             for (int i = 0; i < 20; i++) {
-                client.send(RawHttpConnection.head("GET", "/k/" + i, "Host: 127.0.0.1:" + proxy.port()));
-                RawHttpResponse response = client.readResponse();
+                client.write(RawHttp.request("GET", "/k/" + i, "Host: 127.0.0.1:" + proxy.port()));
+                RawHttp.Response response = client.readResponse();
 
                 assertEquals(200, response.status(), "request " + i);
                 assertEquals("/k/" + i, response.bodyText(), "request " + i);

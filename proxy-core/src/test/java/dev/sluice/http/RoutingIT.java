@@ -3,6 +3,9 @@ package dev.sluice.http;
 import dev.sluice.Sluice;
 import dev.sluice.testing.HttpBackend;
 import dev.sluice.testing.HttpBackendResponder;
+import dev.sluice.testing.RawHttp;
+import dev.sluice.testing.RawPeer;
+import dev.sluice.testing.TestProxy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -112,9 +115,9 @@ class RoutingIT {
 
     /** The body of the answer to GET {@code target} sent with {@code Host: host}; fails unless 200. */
     private static String answerFrom(Sluice proxy, String host, String target) throws Exception {
-        try (RawHttpConnection client = RawHttpConnection.open(proxy.port())) {
-            client.send(RawHttpConnection.head("GET", target, "Host: " + host));
-            RawHttpResponse response = client.readResponse();
+        try (RawPeer client = RawPeer.connect(proxy.port())) {
+            client.write(RawHttp.request("GET", target, "Host: " + host));
+            RawHttp.Response response = client.readResponse();
             assertEquals(200, response.status(), "GET " + target + " Host: " + host + " -> " + response);
             return response.bodyText();
         }

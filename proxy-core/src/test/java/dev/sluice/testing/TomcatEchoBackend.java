@@ -110,7 +110,7 @@ public final class TomcatEchoBackend implements AutoCloseable {
     }
 
     /** {@code http://127.0.0.1:port}, the form a Sluice upstream takes. */
-    public URI httpUri() {
+    public URI uri() {
         return URI.create("http://127.0.0.1:" + port());
     }
 

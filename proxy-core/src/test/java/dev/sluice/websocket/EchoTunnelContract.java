@@ -1,7 +1,7 @@
 package dev.sluice.websocket;
 
 import dev.sluice.Sluice;
-import dev.sluice.testing.WsProxy;
+import dev.sluice.testing.TestProxy;
 import dev.sluice.testing.WsRecorder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -57,7 +57,7 @@ abstract class EchoTunnelContract {
     void start() {
         backend = startBackend();
         if (viaProxy()) {
-            proxy = WsProxy.start("/", backend.http());
+            proxy = TestProxy.builder().route("/", backend.http()).start();
             echo = proxy.uri("ws", backend.echoPath());
         } else {
             echo = URI.create("ws://" + backend.http().getAuthority() + backend.echoPath());
@@ -124,7 +124,7 @@ abstract class EchoTunnelContract {
         int tunnels = 100;
         int messages = 100;
         Instant deadline = Instant.now().plusSeconds(60);
-        long totalBefore = viaProxy() ? WsProxy.totalTunnels(proxy) : 0;
+        long totalBefore = viaProxy() ? proxy.tunnels().total() : 0;
 
         List<WsRecorder> recorders = new ArrayList<>();
         List<CompletableFuture<WebSocket>> opening = new ArrayList<>();
@@ -137,7 +137,7 @@ abstract class EchoTunnelContract {
         List<WebSocket> sockets = opening.stream().map(CompletableFuture::join).toList();
         if (viaProxy()) {
             await("all " + tunnels + " tunnels open at once").atMost(Duration.ofSeconds(10))
-                    .until(() -> WsProxy.openTunnels(proxy) == tunnels);
+                    .until(() -> proxy.tunnels().open() == tunnels);
         }
 
         // The JDK allows one outstanding send per WebSocket, so each tunnel chains its sends.
@@ -168,8 +168,8 @@ abstract class EchoTunnelContract {
         }
         if (viaProxy()) {
             await("every tunnel closed").atMost(Duration.ofSeconds(10))
-                    .until(() -> WsProxy.openTunnels(proxy) == 0);
-            assertEquals(totalBefore + tunnels, WsProxy.totalTunnels(proxy));
+                    .until(() -> proxy.tunnels().open() == 0);
+            assertEquals(totalBefore + tunnels, proxy.tunnels().total());
         }
     }
 

@@ -7,7 +7,7 @@ class TomcatEchoThroughProxyIT extends EchoTunnelContract {
     @Override
     protected Backend startBackend() {
         TomcatEchoBackend server = TomcatEchoBackend.start("chat");
-        return new Backend(server, server.httpUri(), TomcatEchoBackend.PATH);
+        return new Backend(server, server.uri(), TomcatEchoBackend.PATH);
     }
 
     @Override

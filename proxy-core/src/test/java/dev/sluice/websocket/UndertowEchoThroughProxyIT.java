@@ -7,7 +7,7 @@ class UndertowEchoThroughProxyIT extends EchoTunnelContract {
     @Override
     protected Backend startBackend() {
         WsEchoBackend server = WsEchoBackend.start("chat");
-        return new Backend(server, server.httpUri(), "/echo");
+        return new Backend(server, server.uri(), "/echo");
     }
 
     @Override

@@ -2,11 +2,11 @@ package dev.sluice.websocket;
 
 import dev.sluice.Sluice;
 import dev.sluice.testing.RawBackend;
-import dev.sluice.testing.RawClient;
 import dev.sluice.testing.RawHttp;
+import dev.sluice.testing.RawPeer;
+import dev.sluice.testing.TestProxy;
 import dev.sluice.testing.WsEchoBackend;
-import dev.sluice.testing.WsFrames;
-import dev.sluice.testing.WsProxy;
+import dev.sluice.testing.WsWire;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -25,17 +25,17 @@ class WsEarlyDataIT {
     @Test
     void clientFrameSentWithHandshakeIsEchoedAfter101() throws Exception {
         try (WsEchoBackend backend = WsEchoBackend.start();
-             Sluice proxy = WsProxy.start("/", backend.httpUri());
-             RawClient client = RawClient.connect(proxy.port())) {
+             Sluice proxy = TestProxy.builder().route("/", backend.uri()).start();
+             RawPeer client = RawPeer.connect(proxy.port())) {
 
-            client.send(concat(ascii(WsFrames.handshake("/echo")), WsFrames.clientText("early bird")));
+            client.write(concat(ascii(WsWire.handshake("/echo")), WsWire.clientText("early bird")));
             RawHttp.Head head = client.readHead();
             assertEquals(101, head.status(), head.startLine());
-            assertEquals(WsFrames.SAMPLE_ACCEPT, head.header("Sec-WebSocket-Accept").orElse(null));
+            assertEquals(WsWire.SAMPLE_ACCEPT, head.header("Sec-WebSocket-Accept"));
 
-            WsFrames.Frame echo = client.readFrame();
+            WsWire.Frame echo = client.readFrame();
             assertTrue(echo.fin());
-            assertEquals(WsFrames.TEXT, echo.opcode());
+            assertEquals(WsWire.TEXT, echo.opcode());
             assertFalse(echo.masked(), "server frames are never masked");
             assertEquals("early bird", echo.text());
         }
@@ -44,23 +44,22 @@ class WsEarlyDataIT {
     // The backend's first frame travels in the 101's write; the client must get it right after the head.
     @Test
     void backendFrameSentWith101ArrivesRightAfterTheHead() throws Exception {
-        try (RawBackend backend = RawBackend.start(conn -> {
-                 RawHttp.Head handshake = conn.readRequestHead();
-                 String key = handshake.header("Sec-WebSocket-Key").orElseThrow();
-                 conn.write(concat(ascii(WsFrames.switchingProtocols(key)), WsFrames.serverText("welcome")));
+        try (RawBackend backend = RawBackend.start((conn, handshake) -> {
+                 String key = handshake.requireHeader("Sec-WebSocket-Key");
+                 conn.write(concat(ascii(WsWire.switchingProtocols(key)), WsWire.serverText("welcome")));
              });
-             Sluice proxy = WsProxy.start("/ws", backend.httpUri());
-             RawClient client = RawClient.connect(proxy.port())) {
+             Sluice proxy = TestProxy.builder().route("/ws", backend.uri()).start();
+             RawPeer client = RawPeer.connect(proxy.port())) {
 
-            client.send(WsFrames.handshake("/ws"));
+            client.write(WsWire.handshake("/ws"));
             RawHttp.Head head = client.readHead();
             assertEquals(101, head.status(), head.startLine());
-            assertEquals(WsFrames.SAMPLE_ACCEPT, head.header("Sec-WebSocket-Accept").orElse(null));
+            assertEquals(WsWire.SAMPLE_ACCEPT, head.header("Sec-WebSocket-Accept"));
 
-            WsFrames.Frame welcome = client.readFrame();
-            assertEquals(WsFrames.TEXT, welcome.opcode());
+            WsWire.Frame welcome = client.readFrame();
+            assertEquals(WsWire.TEXT, welcome.opcode());
             assertEquals("welcome", welcome.text());
-            await("one tunnel open").atMost(Duration.ofSeconds(5)).until(() -> WsProxy.openTunnels(proxy) == 1);
+            await("one tunnel open").atMost(Duration.ofSeconds(5)).until(() -> proxy.tunnels().open() == 1);
         }
     }
 }

@@ -2,10 +2,9 @@ package dev.sluice.websocket;
 
 import dev.sluice.Sluice;
 import dev.sluice.testing.RawBackend;
-import dev.sluice.testing.RawClient;
-import dev.sluice.testing.RawHttp;
-import dev.sluice.testing.WsFrames;
-import dev.sluice.testing.WsProxy;
+import dev.sluice.testing.RawPeer;
+import dev.sluice.testing.TestProxy;
+import dev.sluice.testing.WsWire;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -24,10 +23,9 @@ class WsHalfCloseIT {
     @Test
     void clientHalfCloseReachesBackendWhoseAnswerStillArrives() throws Exception {
         CompletableFuture<String> backendSaw = new CompletableFuture<>();
-        try (RawBackend backend = RawBackend.start(conn -> {
+        try (RawBackend backend = RawBackend.start((conn, handshake) -> {
                  try {
-                     RawHttp.Head handshake = conn.readRequestHead();
-                     conn.write(WsFrames.switchingProtocols(handshake.header("Sec-WebSocket-Key").orElseThrow()));
+                     conn.write(WsWire.switchingProtocols(handshake.requireHeader("Sec-WebSocket-Key")));
                      backendSaw.complete(new String(conn.readToEof(), StandardCharsets.ISO_8859_1));
                      conn.write("BYE");
                      conn.close();
@@ -36,20 +34,20 @@ class WsHalfCloseIT {
                      throw e;
                  }
              });
-             Sluice proxy = WsProxy.start("/ws", backend.httpUri());
-             RawClient client = RawClient.connect(proxy.port())) {
+             Sluice proxy = TestProxy.builder().route("/ws", backend.uri()).start();
+             RawPeer client = RawPeer.connect(proxy.port())) {
 
-            client.send(WsFrames.handshake("/ws"));
+            client.write(WsWire.handshake("/ws"));
             assertEquals(101, client.readHead().status());
-            client.send("abc");
+            client.write("abc");
             client.shutdownOutput();
 
             assertEquals("abc", backendSaw.get(10, TimeUnit.SECONDS),
                     "the backend must read exactly the tunnelled bytes and then EOF");
-            assertEquals("BYE", new String(client.readNBytes(3), StandardCharsets.ISO_8859_1));
+            assertEquals("BYE", new String(client.readExactly(3), StandardCharsets.ISO_8859_1));
             assertTrue(client.readsEof(), "after the backend closed, the client must see EOF");
-            await("tunnel closed").atMost(Duration.ofSeconds(5)).until(() -> WsProxy.openTunnels(proxy) == 0);
-            assertEquals(1, WsProxy.totalTunnels(proxy));
+            await("tunnel closed").atMost(Duration.ofSeconds(5)).until(() -> proxy.tunnels().open() == 0);
+            assertEquals(1, proxy.tunnels().total());
         }
     }
 }

@@ -2,9 +2,9 @@ package dev.sluice.websocket;
 
 import dev.sluice.Sluice;
 import dev.sluice.testing.RawBackend;
-import dev.sluice.testing.RawClient;
 import dev.sluice.testing.RawHttp;
-import dev.sluice.testing.WsProxy;
+import dev.sluice.testing.RawPeer;
+import dev.sluice.testing.TestProxy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -36,21 +36,20 @@ class WsHandshakeRefusedIT {
     /** A proxy routing /ws to a raw backend running {@code script}; returns the proxy's port. */
     private int proxyTo(RawBackend.Script script) {
         backend = RawBackend.start(script);
-        proxy = WsProxy.start("/ws", backend.httpUri());
+        proxy = TestProxy.builder().route("/ws", backend.uri()).start();
         return proxy.port();
     }
 
     /** A backend that fails the test loudly if it is ever asked anything. */
     private int proxyToUntouchableBackend() {
-        return proxyTo(conn -> {
-            conn.readRequestHead();
+        return proxyTo((conn, head) -> {
             conn.write("HTTP/1.1 500 Backend Should Not Be Asked\r\nContent-Length: 0\r\n\r\n");
         });
     }
 
     private static RawHttp.Response exchange(int port, String request) throws Exception {
-        try (RawClient client = RawClient.connect(port)) {
-            client.send(request);
+        try (RawPeer client = RawPeer.connect(port)) {
+            client.write(request);
             return client.readResponse();
         }
     }
@@ -69,7 +68,7 @@ class WsHandshakeRefusedIT {
                 """);
         assertEquals(400, response.status(), response.toString());
         assertEquals(0, backend.connections(), "the upstream must not be contacted");
-        assertEquals(0, WsProxy.totalTunnels(proxy));
+        assertEquals(0, proxy.tunnels().total());
     }
 
     // RFC 6455 4.4: an unsupported version is answered 426 naming the version spoken.
@@ -86,9 +85,9 @@ class WsHandshakeRefusedIT {
                 \r
                 """);
         assertEquals(426, response.status(), response.toString());
-        assertEquals("13", response.header("Sec-WebSocket-Version").orElse(null));
+        assertEquals("13", response.header("Sec-WebSocket-Version"));
         assertEquals(0, backend.connections(), "the upstream must not be contacted");
-        assertEquals(0, WsProxy.totalTunnels(proxy));
+        assertEquals(0, proxy.tunnels().total());
     }
 
     // A handshake with a body could hide a second request inside the tunnel; refused outright.
@@ -107,29 +106,28 @@ class WsHandshakeRefusedIT {
                 hello""");
         assertEquals(400, response.status(), response.toString());
         assertEquals(0, backend.connections(), "the upstream must not be contacted");
-        assertEquals(0, WsProxy.totalTunnels(proxy));
+        assertEquals(0, proxy.tunnels().total());
     }
 
     // The client never asked to switch protocols, so an upstream 101 is a bad answer, not a tunnel.
     @Test
     void upstream101ToPlainGetGives502AndNoTunnel() throws Exception {
-        int port = proxyTo(conn -> {
-            conn.readRequestHead();
+        int port = proxyTo((conn, head) -> {
             conn.write("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n");
         });
         RawHttp.Response response = exchange(port, "GET /ws HTTP/1.1\r\nHost: x\r\n\r\n");
         assertEquals(502, response.status(), response.toString());
         assertEquals(1, backend.requests());
-        assertEquals(0, WsProxy.openTunnels(proxy));
-        assertEquals(0, WsProxy.totalTunnels(proxy));
+        assertEquals(0, proxy.tunnels().open());
+        assertEquals(0, proxy.tunnels().total());
     }
 
     // h2c upgrade is not ours to honour: the request goes on as plain HTTP without Upgrade.
     @Test
     void h2cUpgradeIsStrippedAndProxiedAsPlainHttp() throws Exception {
         CompletableFuture<RawHttp.Head> forwarded = new CompletableFuture<>();
-        int port = proxyTo(conn -> {
-            forwarded.complete(conn.readRequestHead());
+        int port = proxyTo((conn, head) -> {
+            forwarded.complete(head);
             conn.write("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok");
         });
         RawHttp.Response response = exchange(port, """
@@ -143,10 +141,9 @@ class WsHandshakeRefusedIT {
         assertEquals(200, response.status(), response.toString());
         assertEquals("ok", response.bodyText());
         RawHttp.Head head = forwarded.get(5, TimeUnit.SECONDS);
-        assertFalse(head.has("Upgrade"), "Upgrade must be stripped: " + head.fields().stream()
-                .map(f -> f[0] + ": " + f[1]).toList());
+        assertFalse(head.has("Upgrade"), "Upgrade must be stripped: " + head.text());
         assertFalse(head.has("HTTP2-Settings"), "a header named by Connection is hop-by-hop");
         assertTrue(head.startLine().startsWith("GET /ws "), head.startLine());
-        assertEquals(0, WsProxy.totalTunnels(proxy));
+        assertEquals(0, proxy.tunnels().total());
     }
 }

@@ -1,8 +1,8 @@
 package dev.sluice.websocket;
 
 import dev.sluice.Sluice;
+import dev.sluice.testing.TestProxy;
 import dev.sluice.testing.WsEchoBackend;
-import dev.sluice.testing.WsProxy;
 import dev.sluice.testing.WsRecorder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,7 +32,7 @@ class WsIdleTimeoutIT {
     @BeforeEach
     void start() {
         backend = WsEchoBackend.start();
-        proxy = WsProxy.start("/", backend.httpUri(), WsProxy.idleTimeout(IDLE));
+        proxy = TestProxy.builder().route("/", TestProxy.idleTimeout(IDLE), backend.uri()).start();
     }
 
     @AfterEach
@@ -56,8 +56,8 @@ class WsIdleTimeoutIT {
 
         String end = recorder.awaitEnd(Duration.ofSeconds(3));
         assertTrue(end.startsWith("close") || end.startsWith("error"), end);
-        await("idle tunnel removed").atMost(Duration.ofSeconds(3)).until(() -> WsProxy.openTunnels(proxy) == 0);
-        assertEquals(1, WsProxy.totalTunnels(proxy));
+        await("idle tunnel removed").atMost(Duration.ofSeconds(3)).until(() -> proxy.tunnels().open() == 0);
+        assertEquals(1, proxy.tunnels().total());
     }
 
     // A message every 100 ms for 1.5 s (five idle timeouts long) keeps the tunnel open throughout.
@@ -85,7 +85,7 @@ class WsIdleTimeoutIT {
         long aliveMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
         assertTrue(aliveMillis >= 1_350, "the traffic should have lasted about 1.5 s, was " + aliveMillis + " ms");
         assertFalse(recorder.hasEnded(), "a busy tunnel must not be closed as idle");
-        assertEquals(1, WsProxy.openTunnels(proxy));
+        assertEquals(1, proxy.tunnels().open());
         EchoTunnelContract.closeCleanly(ws, recorder);
     }
 }

@@ -2,10 +2,10 @@ package dev.sluice.websocket;
 
 import dev.sluice.Sluice;
 import dev.sluice.testing.RawBackend;
-import dev.sluice.testing.RawClient;
 import dev.sluice.testing.RawHttp;
-import dev.sluice.testing.WsFrames;
-import dev.sluice.testing.WsProxy;
+import dev.sluice.testing.RawPeer;
+import dev.sluice.testing.TestProxy;
+import dev.sluice.testing.WsWire;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -48,7 +48,7 @@ class WsSmugglingIT {
                 \r
                 """);
         assertEquals(426, refusal.status(), refusal.toString());
-        assertEquals("13", refusal.header("Sec-WebSocket-Version").orElse(null),
+        assertEquals("13", refusal.header("Sec-WebSocket-Version"),
                 "the backend's Sec-WebSocket-Version is an end-to-end header and must be relayed");
     }
 
@@ -65,7 +65,7 @@ class WsSmugglingIT {
         assertEquals(502, refusal.status(), refusal.toString());
     }
 
-    private static RawHttp.Response readSecond(RawClient client) {
+    private static RawHttp.Response readSecond(RawPeer client) {
         try {
             return client.readResponse();
         } catch (IOException e) {
@@ -80,14 +80,11 @@ class WsSmugglingIT {
      * the first response the client read.
      */
     private static RawHttp.Response smuggleBehind(String backendAnswer) throws Exception {
-        try (RawBackend backend = RawBackend.start(conn -> {
-                 conn.readRequestHead();
-                 conn.write(backendAnswer);
-             });
-             Sluice proxy = WsProxy.start("/ws", backend.httpUri());
-             RawClient client = RawClient.connect(proxy.port())) {
+        try (RawBackend backend = RawBackend.start((conn, head) -> conn.write(backendAnswer));
+             Sluice proxy = TestProxy.builder().route("/ws", backend.uri()).start();
+             RawPeer client = RawPeer.connect(proxy.port())) {
 
-            client.send(concat(ascii(WsFrames.handshake("/ws")), ascii(SECRET_REQUEST)));
+            client.write(concat(ascii(WsWire.handshake("/ws")), ascii(SECRET_REQUEST)));
             RawHttp.Response first = client.readResponse();
             RawHttp.Response second = readSecond(client);
 
@@ -95,16 +92,15 @@ class WsSmugglingIT {
             assertTrue(second.bodyText().startsWith("no route for") && second.bodyText().contains("/secret"),
                     "expected the proxy's 'no route for ... /secret', got: " + second.bodyText());
 
-            RawBackend.Ended upstream = backend.nextConnection(Duration.ofSeconds(5))
-                    .ended().get(10, TimeUnit.SECONDS);
+            RawBackend.Ended upstream = backend.nextConnectionEnd(Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS);
             assertFalse(upstream.receivedText().contains("GET /secret"),
                     "the backend must never see the smuggled request, but got:\n" + upstream.receivedText());
             assertTrue(upstream.peerClosed(),
                     "the proxy must close the upstream connection after a refused upgrade");
             assertEquals(1, backend.connections());
             assertEquals(1, backend.requests());
-            assertEquals(0, WsProxy.openTunnels(proxy));
-            assertEquals(0, WsProxy.totalTunnels(proxy));
+            assertEquals(0, proxy.tunnels().open());
+            assertEquals(0, proxy.tunnels().total());
             assertTrue(backend.failures().isEmpty(), () -> "backend script failed: " + backend.failures());
             return first;
         }

@@ -1,11 +1,11 @@
 package dev.sluice.websocket;
 
 import dev.sluice.testing.RawBackend;
-import dev.sluice.testing.RawClient;
 import dev.sluice.testing.RawHttp;
+import dev.sluice.testing.RawPeer;
 import dev.sluice.testing.TomcatEchoBackend;
 import dev.sluice.testing.WsEchoBackend;
-import dev.sluice.testing.WsFrames;
+import dev.sluice.testing.WsWire;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -19,22 +19,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The raw-socket helpers and backends checked without a proxy, so a proxy test failure means the proxy. */
 class WsTestToolsDirectIT {
 
-    // RawHttp and WsFrames agree with a real server: handshake + early frame in one write is answered.
+    // RawHttp and WsWire agree with a real server: handshake + early frame in one write is answered.
     @Test
     void undertowEchoAnswersFrameSentWithHandshake() throws Exception {
         try (WsEchoBackend backend = WsEchoBackend.start();
-             RawClient client = RawClient.connect(backend.port())) {
-            client.send(concat(ascii(WsFrames.handshake("/echo")), WsFrames.clientText("early")));
+             RawPeer client = RawPeer.connect(backend.port())) {
+            client.write(concat(ascii(WsWire.handshake("/echo")), WsWire.clientText("early")));
             RawHttp.Head head = client.readHead();
             assertEquals(101, head.status());
-            assertEquals(WsFrames.SAMPLE_ACCEPT, head.header("Sec-WebSocket-Accept").orElse(null));
-            assertEquals(WsFrames.SAMPLE_ACCEPT, WsFrames.acceptFor(WsFrames.SAMPLE_KEY));
+            assertEquals(WsWire.SAMPLE_ACCEPT, head.header("Sec-WebSocket-Accept"));
+            assertEquals(WsWire.SAMPLE_ACCEPT, WsWire.acceptFor(WsWire.SAMPLE_KEY));
             assertEquals("early", client.readFrame().text());
 
             byte[] big = new byte[70_000];
-            client.send(WsFrames.clientFrame(WsFrames.BINARY, big));
-            WsFrames.Frame echo = client.readFrame();
-            assertEquals(WsFrames.BINARY, echo.opcode());
+            client.write(WsWire.clientFrame(WsWire.BINARY, big));
+            WsWire.Frame echo = client.readFrame();
+            assertEquals(WsWire.BINARY, echo.opcode());
             assertEquals(big.length, echo.payload().length);
         }
     }
@@ -43,16 +43,16 @@ class WsTestToolsDirectIT {
     @Test
     void tomcatEchoAnswersRawHandshakeAndPlainGet() throws Exception {
         try (TomcatEchoBackend backend = TomcatEchoBackend.start("chat")) {
-            try (RawClient client = RawClient.connect(backend.port())) {
-                client.send(concat(ascii(WsFrames.handshake(TomcatEchoBackend.PATH, "Sec-WebSocket-Protocol: superchat, chat")),
-                        WsFrames.clientText("early")));
+            try (RawPeer client = RawPeer.connect(backend.port())) {
+                client.write(concat(ascii(WsWire.handshake(TomcatEchoBackend.PATH, "Sec-WebSocket-Protocol: superchat, chat")),
+                        WsWire.clientText("early")));
                 RawHttp.Head head = client.readHead();
                 assertEquals(101, head.status());
-                assertEquals("chat", head.header("Sec-WebSocket-Protocol").orElse(null));
+                assertEquals("chat", head.header("Sec-WebSocket-Protocol"));
                 assertEquals("early", client.readFrame().text());
             }
-            try (RawClient client = RawClient.connect(backend.port())) {
-                client.send("GET /plain HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            try (RawPeer client = RawPeer.connect(backend.port())) {
+                client.write("GET /plain HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
                 RawHttp.Response response = client.readResponse();
                 assertEquals(200, response.status());
                 assertEquals("plain", response.bodyText());
@@ -63,18 +63,16 @@ class WsTestToolsDirectIT {
     // The raw backend records every byte that arrived, even behind the head its script read.
     @Test
     void rawBackendRecordsPipelinedBytesAndPeerClose() throws Exception {
-        try (RawBackend backend = RawBackend.start(conn -> {
-                 conn.readRequestHead();
-                 conn.write("HTTP/1.1 403 Forbidden\r\nContent-Length: 2\r\n\r\nno");
-             });
-             RawClient client = RawClient.connect(backend.port())) {
-            client.send("GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /secret HTTP/1.1\r\nHost: x\r\n\r\n");
+        try (RawBackend backend = RawBackend.start((conn, head) ->
+                 conn.write("HTTP/1.1 403 Forbidden\r\nContent-Length: 2\r\n\r\nno"));
+             RawPeer client = RawPeer.connect(backend.port())) {
+            client.write("GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /secret HTTP/1.1\r\nHost: x\r\n\r\n");
             RawHttp.Response response = client.readResponse();
             assertEquals(403, response.status());
             assertEquals("no", response.bodyText());
             client.close();
 
-            RawBackend.Ended ended = backend.nextConnection(Duration.ofSeconds(5)).ended().get(10, TimeUnit.SECONDS);
+            RawBackend.Ended ended = backend.nextConnectionEnd(Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS);
             assertTrue(ended.receivedText().contains("GET /secret"), ended.receivedText());
             assertTrue(ended.peerClosed());
             assertEquals(1, backend.connections());

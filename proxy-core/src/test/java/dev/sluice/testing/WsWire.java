@@ -9,12 +9,15 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.Random;
+import java.util.concurrent.ThreadLocalRandom;
 
-/** Builds and parses RFC 6455 frames on raw sockets, and the handshake strings around them. */
-public final class WsFrames {
+/**
+ * RFC 6455 written and read by hand, so tests control every byte: opening handshakes (the
+ * client's request, a backend's 101, a client that opens one through the proxy) and frames.
+ */
+public final class WsWire {
     public static final int TEXT = 0x1;
     public static final int BINARY = 0x2;
-    public static final int CLOSE = 0x8;
 
     /** The RFC 6455 sample nonce and its accept value (section 1.3). */
     public static final String SAMPLE_KEY = "dGhlIHNhbXBsZSBub25jZQ==";
@@ -22,13 +25,87 @@ public final class WsFrames {
 
     private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
-    private WsFrames() {
+    private WsWire() {
+    }
+
+    /** What a handshake was answered with; after a 101 the peer is a raw tunnel. */
+    public record Answer(RawPeer peer, RawHttp.Head head) {
+        public int status() {
+            return head.status();
+        }
+
+        /** The body of a non-101 answer (by its Content-Length). */
+        public String body() throws IOException {
+            return new String(peer.readExactly(head.contentLength()), StandardCharsets.UTF_8);
+        }
     }
 
     /** One frame as read from the wire; the payload is already unmasked. */
     public record Frame(boolean fin, int opcode, boolean masked, byte[] payload) {
         public String text() {
             return new String(payload, StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Connects to 127.0.0.1:port, sends a handshake for {@code path} with a fresh key and reads the answer's head. */
+    public static Answer open(int port, String path, String... extraHeaderLines) throws IOException {
+        return open(port, 0, path, extraHeaderLines);
+    }
+
+    /** The same with the client's socket buffers fixed at {@code bufferSize} (0: defaults). */
+    public static Answer open(int port, int bufferSize, String path, String... extraHeaderLines) throws IOException {
+        RawPeer peer = RawPeer.connect(port, bufferSize);
+        try {
+            peer.write(request(path, "127.0.0.1:" + port, newKey(), extraHeaderLines));
+            return new Answer(peer, peer.readHead());
+        } catch (IOException | RuntimeException | Error e) {
+            peer.close();
+            throw e;
+        }
+    }
+
+    /** A complete, valid client handshake for {@code path} with {@code Host: x} and the sample key, plus extra header lines. */
+    public static String handshake(String path, String... extraHeaderLines) {
+        return request(path, "x", SAMPLE_KEY, extraHeaderLines);
+    }
+
+    /** A complete, valid client handshake for {@code path}, plus extra header lines. */
+    public static String request(String path, String host, String key, String... extraHeaderLines) {
+        StringBuilder head = new StringBuilder()
+                .append("GET ").append(path).append(" HTTP/1.1\r\n")
+                .append("Host: ").append(host).append("\r\n")
+                .append("Upgrade: websocket\r\n")
+                .append("Connection: Upgrade\r\n")
+                .append("Sec-WebSocket-Key: ").append(key).append("\r\n")
+                .append("Sec-WebSocket-Version: 13\r\n");
+        for (String line : extraHeaderLines) {
+            head.append(line).append("\r\n");
+        }
+        return head.append("\r\n").toString();
+    }
+
+    /** The head of a correct 101 answer to a handshake carrying {@code key}. */
+    public static String switchingProtocols(String key) {
+        return "HTTP/1.1 101 Switching Protocols\r\n"
+                + "Upgrade: websocket\r\n"
+                + "Connection: Upgrade\r\n"
+                + "Sec-WebSocket-Accept: " + acceptFor(key) + "\r\n\r\n";
+    }
+
+    /** A random Sec-WebSocket-Key: 16 bytes, base64. */
+    public static String newKey() {
+        byte[] key = new byte[16];
+        ThreadLocalRandom.current().nextBytes(key);
+        return Base64.getEncoder().encodeToString(key);
+    }
+
+    /** Sec-WebSocket-Accept for a key: base64(SHA-1(key + GUID)), RFC 6455 section 4.2.2. */
+    public static String acceptFor(String key) {
+        try {
+            byte[] sha1 = MessageDigest.getInstance("SHA-1").digest((key + GUID).getBytes(StandardCharsets.US_ASCII));
+            return Base64.getEncoder().encodeToString(sha1);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is required by every JDK", e);
         }
     }
 
@@ -121,38 +198,5 @@ public final class WsFrames {
             throw new EOFException("stream ended after " + bytes.length + " of " + n + " frame bytes");
         }
         return bytes;
-    }
-
-    /** Sec-WebSocket-Accept for a key (RFC 6455 section 4.2.2). */
-    public static String acceptFor(String key) {
-        try {
-            byte[] sha1 = MessageDigest.getInstance("SHA-1").digest((key + GUID).getBytes(StandardCharsets.US_ASCII));
-            return Base64.getEncoder().encodeToString(sha1);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-1 is required by every JDK", e);
-        }
-    }
-
-    /** A complete, valid client handshake for {@code path} with the sample key, plus extra header lines. */
-    public static String handshake(String path, String... extraHeaderLines) {
-        StringBuilder sb = new StringBuilder()
-                .append("GET ").append(path).append(" HTTP/1.1\r\n")
-                .append("Host: x\r\n")
-                .append("Upgrade: websocket\r\n")
-                .append("Connection: Upgrade\r\n")
-                .append("Sec-WebSocket-Key: ").append(SAMPLE_KEY).append("\r\n")
-                .append("Sec-WebSocket-Version: 13\r\n");
-        for (String line : extraHeaderLines) {
-            sb.append(line).append("\r\n");
-        }
-        return sb.append("\r\n").toString();
-    }
-
-    /** The head of a correct 101 answer to a handshake carrying {@code key}. */
-    public static String switchingProtocols(String key) {
-        return "HTTP/1.1 101 Switching Protocols\r\n"
-                + "Upgrade: websocket\r\n"
-                + "Connection: Upgrade\r\n"
-                + "Sec-WebSocket-Accept: " + acceptFor(key) + "\r\n\r\n";
     }
 }

@@ -1,0 +1,17 @@
+/**
+ * The shared fixtures of the proxy-core tests; use these rather than writing another.
+ * <ul>
+ * <li>{@link dev.sluice.testing.TestProxy}: starts a Sluice from config records (routes, limits, WebSocket settings ...).</li>
+ * <li>{@link dev.sluice.testing.HttpBackend}: a real HTTP upstream (Undertow) that records whole requests and
+ *     answers as scripted.</li>
+ * <li>{@link dev.sluice.testing.RawBackend}: an upstream on a bare socket, for exact bytes: scripted per
+ *     connection, or answering WebSocket handshakes and handing the tunnel's far end to the test.</li>
+ * <li>{@link dev.sluice.testing.RawPeer}: one end of a raw TCP connection (the client, or a RawBackend
+ *     connection): write bytes, read heads, bodies and frames, await or cause its end.</li>
+ * <li>{@link dev.sluice.testing.RawHttp}: the HTTP/1.1 head parser and body framing RawPeer reads with.</li>
+ * <li>{@link dev.sluice.testing.WsWire}: WebSocket handshakes and frames by hand.</li>
+ * <li>{@link dev.sluice.testing.WsEchoBackend}, {@link dev.sluice.testing.TomcatEchoBackend}: real WebSocket
+ *     echo servers (Undertow, Tomcat); {@link dev.sluice.testing.WsRecorder}: a JDK WebSocket client listener.</li>
+ * </ul>
+ */
+package dev.sluice.testing;
