@@ -21,7 +21,9 @@ import java.util.Map;
 
 /**
  * Builds a proxy for a test: listens on 127.0.0.1 port 0, no access log, and closes at once
- * (drain timeout 0) unless told otherwise. Each {@code route} gets its own upstream.
+ * (drain timeout 0) unless told otherwise. Each {@code route(..., URI...)} gets an upstream of
+ * its own; {@link #upstream} and {@link #route(RouteConfig)} take whole config records for
+ * anything else (sticky jvmRoutes, several routes to one upstream).
  */
 public final class SluiceBuilder {
     private final Map<String, UpstreamConfig> upstreams = new LinkedHashMap<>();
@@ -31,6 +33,7 @@ public final class SluiceBuilder {
     private LimitsConfig limits = LimitsConfig.DEFAULTS;
     private Duration drainTimeout = Duration.ZERO;
     private AccessLogConfig accessLog = AccessLogConfig.OFF;
+    private Duration responseTimeout = UpstreamConfig.DEFAULT_RESPONSE_TIMEOUT;
 
     SluiceBuilder() {
     }
@@ -42,10 +45,29 @@ public final class SluiceBuilder {
 
     /** Routes requests under this path prefix to these servers, with these WebSocket settings. */
     public SluiceBuilder route(String pathPrefix, WebSocketConfig websocket, URI... servers) {
-        String name = "upstream-" + (upstreams.size() + 1);
-        upstreams.put(name, UpstreamConfig.of(name,
-                Arrays.stream(servers).map(uri -> new ServerConfig(uri, null)).toList()));
-        routes.add(new RouteConfig(pathPrefix, null, name, false, websocket));
+        return route(new RouteConfig(pathPrefix, null, newUpstream(servers), false, websocket));
+    }
+
+    /** Routes requests for this host (null: any) under this path prefix, optionally stripping the prefix. */
+    public SluiceBuilder route(String host, String pathPrefix, boolean stripPrefix, URI... servers) {
+        return route(new RouteConfig(pathPrefix, host, newUpstream(servers), stripPrefix, WebSocketConfig.DEFAULTS));
+    }
+
+    /** Adds a route as the YAML file would; its upstream must be added with {@link #upstream}. */
+    public SluiceBuilder route(RouteConfig route) {
+        routes.add(route);
+        return this;
+    }
+
+    /** Adds an upstream as the YAML file would, e.g. servers with their Tomcat jvmRoutes. */
+    public SluiceBuilder upstream(UpstreamConfig upstream) {
+        upstreams.put(upstream.name(), upstream);
+        return this;
+    }
+
+    /** {@code response-timeout} of the upstreams that {@code route(..., URI...)} makes. */
+    public SluiceBuilder responseTimeout(Duration responseTimeout) {
+        this.responseTimeout = responseTimeout;
         return this;
     }
 
@@ -57,6 +79,11 @@ public final class SluiceBuilder {
     public SluiceBuilder trustedProxies(Cidr... blocks) {
         this.trustedProxies = List.of(blocks);
         return this;
+    }
+
+    /** Believes X-Forwarded-* from these blocks, e.g. {@code "127.0.0.1/32"}. */
+    public SluiceBuilder trustedProxies(String... blocks) {
+        return trustedProxies(Arrays.stream(blocks).map(Cidr::parse).toArray(Cidr[]::new));
     }
 
     public SluiceBuilder limits(LimitsConfig limits) {
@@ -82,5 +109,15 @@ public final class SluiceBuilder {
 
     public Sluice start() {
         return Sluice.start(config());
+    }
+
+    private String newUpstream(URI... servers) {
+        String name = "upstream-" + (upstreams.size() + 1);
+        // The response timeout is read when the upstream is made: set it before the routes.
+        upstreams.put(name, new UpstreamConfig(name,
+                Arrays.stream(servers).map(uri -> new ServerConfig(uri, null)).toList(), null,
+                UpstreamConfig.DEFAULT_STICKY_COOKIE, UpstreamConfig.DEFAULT_CONNECT_TIMEOUT, responseTimeout,
+                UpstreamConfig.DEFAULT_MAX_CONNECTIONS_PER_SERVER));
+        return name;
     }
 }

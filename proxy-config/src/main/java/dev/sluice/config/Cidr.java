@@ -13,6 +13,16 @@ public record Cidr(InetAddress network, int prefixLength) {
         }
     }
 
+    /**
+     * Parses {@code 10.0.0.0/8}, {@code ::1/128} or a bare IP literal (one address), as
+     * {@code trusted-proxies} does; host names are refused, never looked up.
+     *
+     * @throws IllegalArgumentException saying what is wrong with the text
+     */
+    public static Cidr parse(String text) {
+        return Addresses.cidr(text);
+    }
+
     /** Whether the address lies in this block; IPv4 and IPv6 never match each other. */
     public boolean contains(InetAddress address) {
         byte[] a = address.getAddress();

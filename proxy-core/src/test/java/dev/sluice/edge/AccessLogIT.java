@@ -3,7 +3,6 @@ package dev.sluice.edge;
 import dev.sluice.Sluice;
 import dev.sluice.config.AccessLogConfig;
 import dev.sluice.testing.HttpBackend;
-import dev.sluice.testing.TestProxy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,7 +31,7 @@ class AccessLogIT {
     void getWritesOneLineWithClientRequestStatusRouteUpstreamAndRequestId(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("access.log");
         try (HttpBackend backend = HttpBackend.start();
-             Sluice proxy = TestProxy.builder()
+             Sluice proxy = Sluice.builder()
                      .accessLog(new AccessLogConfig(AccessLogConfig.Target.FILE, file))
                      .route("/", backend.uri())
                      .start()) {

@@ -3,7 +3,6 @@ package dev.sluice.edge;
 import dev.sluice.Sluice;
 import dev.sluice.testing.RawBackend;
 import dev.sluice.testing.RawPeer;
-import dev.sluice.testing.TestProxy;
 import dev.sluice.testing.WsWire;
 import dev.sluice.tunnel.Tunnel;
 import org.junit.jupiter.api.Test;
@@ -35,7 +34,7 @@ class ProxyShutdownIT {
     @Test
     void closeWithIdleTunnelReturnsAfterDrainTimeoutAndClosesIt() throws Exception {
         try (RawBackend backend = RawBackend.webSocket()) {
-            Sluice proxy = TestProxy.builder().drainTimeout(Duration.ofMillis(300)).route("/", backend.uri()).start();
+            Sluice proxy = Sluice.builder().drainTimeout(Duration.ofMillis(300)).route("/", backend.uri()).start();
             WsWire.Answer client;
             Tunnel tunnel;
             try {
@@ -68,7 +67,7 @@ class ProxyShutdownIT {
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
         AtomicLong clientLeftAt = new AtomicLong();
         try (RawBackend backend = RawBackend.webSocket()) {
-            Sluice proxy = TestProxy.builder().drainTimeout(Duration.ofSeconds(5)).route("/", backend.uri()).start();
+            Sluice proxy = Sluice.builder().drainTimeout(Duration.ofSeconds(5)).route("/", backend.uri()).start();
             Tunnel tunnel;
             try {
                 WsWire.Answer client = WsWire.open(proxy.port(), "/leaving");
@@ -106,7 +105,7 @@ class ProxyShutdownIT {
     @Test
     void listenerRefusesConnectionsAfterClose() throws Exception {
         try (RawBackend backend = RawBackend.webSocket()) {
-            Sluice proxy = TestProxy.builder().route("/", backend.uri()).start();
+            Sluice proxy = Sluice.builder().route("/", backend.uri()).start();
             int port = proxy.port();
             try (Socket before = new Socket()) {
                 before.connect(new InetSocketAddress("127.0.0.1", port), 1_000);

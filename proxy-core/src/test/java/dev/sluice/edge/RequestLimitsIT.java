@@ -6,7 +6,6 @@ import dev.sluice.testing.HttpBackend;
 import dev.sluice.testing.RawBackend;
 import dev.sluice.testing.RawHttp;
 import dev.sluice.testing.RawPeer;
-import dev.sluice.testing.TestProxy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -49,7 +48,7 @@ class RequestLimitsIT {
     @Test
     void bodyWithContentLengthOverLimitGets413AndNeverReachesBackend() throws Exception {
         try (RawBackend backend = RawBackend.start(this::answerOk);
-             Sluice proxy = TestProxy.builder().limits(SMALL).route("/", backend.uri()).start();
+             Sluice proxy = Sluice.builder().limits(SMALL).route("/", backend.uri()).start();
              RawPeer client = RawPeer.connect(proxy.port())) {
             String upload = "a".repeat(4 * MAX_BODY);
             client.write("POST /upload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\n"
@@ -70,7 +69,7 @@ class RequestLimitsIT {
     @Test
     void chunkedUploadGrowingPastLimitClosesConnectionAndNeverReachesBackendWhole() throws Exception {
         try (RawBackend backend = RawBackend.start(this::answerOk);
-             Sluice proxy = TestProxy.builder().limits(SMALL).route("/", backend.uri()).start();
+             Sluice proxy = Sluice.builder().limits(SMALL).route("/", backend.uri()).start();
              RawPeer client = RawPeer.connect(proxy.port())) {
             String outcome = sendChunkedUpload(client, 8, 512);
             System.out.println("chunked upload over the limit, the client got: " + outcome);
@@ -84,7 +83,7 @@ class RequestLimitsIT {
     @Test
     void headOverMaxHeaderSizeGets431AndNeverReachesBackend() throws Exception {
         try (HttpBackend backend = HttpBackend.start();
-             Sluice proxy = TestProxy.builder().limits(SMALL).route("/", backend.uri()).start();
+             Sluice proxy = Sluice.builder().limits(SMALL).route("/", backend.uri()).start();
              RawPeer client = RawPeer.connect(proxy.port())) {
             client.write("GET /big-head HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Filler: " + "f".repeat(2 * MAX_HEAD) + "\r\n\r\n");
 
@@ -101,7 +100,7 @@ class RequestLimitsIT {
     @Test
     void stalledHalfHeadIsDisconnectedAfterRequestHeaderTimeout() throws Exception {
         try (HttpBackend backend = HttpBackend.start();
-             Sluice proxy = TestProxy.builder().limits(SMALL).route("/", backend.uri()).start();
+             Sluice proxy = Sluice.builder().limits(SMALL).route("/", backend.uri()).start();
              RawPeer client = RawPeer.connect(proxy.port())) {
             long sentAt = System.nanoTime();
             client.write("GET /slow HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Half: ");

@@ -4,7 +4,6 @@ import dev.sluice.Sluice;
 import dev.sluice.testing.RawBackend;
 import dev.sluice.testing.RawHttp;
 import dev.sluice.testing.RawPeer;
-import dev.sluice.testing.TestProxy;
 import dev.sluice.testing.WsWire;
 import org.junit.jupiter.api.Test;
 
@@ -35,7 +34,7 @@ class ResponseTimeoutIT {
     void silentUpstreamGets504AndItsConnectionIsClosed() throws Exception {
         BlockingQueue<String> upstreamEnd = new ArrayBlockingQueue<>(1);
         try (RawBackend backend = RawBackend.start((peer, head) -> upstreamEnd.add(peer.awaitEnd(Duration.ofSeconds(10))));
-             Sluice proxy = TestProxy.builder().responseTimeout(TIMEOUT).route("/", backend.uri()).start();
+             Sluice proxy = Sluice.builder().responseTimeout(TIMEOUT).route("/", backend.uri()).start();
              RawPeer client = RawPeer.connect(proxy.port())) {
             long sent = System.nanoTime();
             client.write("GET /slow HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
@@ -60,7 +59,7 @@ class ResponseTimeoutIT {
                  assertTrue(rest.await(10, TimeUnit.SECONDS));
                  peer.write("-last");
              });
-             Sluice proxy = TestProxy.builder().responseTimeout(TIMEOUT).route("/", backend.uri()).start();
+             Sluice proxy = Sluice.builder().responseTimeout(TIMEOUT).route("/", backend.uri()).start();
              RawPeer client = RawPeer.connect(proxy.port())) {
             client.write("GET /stream HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
             RawHttp.Head answer = client.readHead();
@@ -81,7 +80,7 @@ class ResponseTimeoutIT {
                  peer.write("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n");
                  peer.write(body);
              });
-             Sluice proxy = TestProxy.builder().responseTimeout(TIMEOUT).route("/", backend.uri()).start();
+             Sluice proxy = Sluice.builder().responseTimeout(TIMEOUT).route("/", backend.uri()).start();
              RawPeer client = RawPeer.connect(proxy.port())) {
             client.write("POST /upload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 10\r\n\r\nfirst");
             await().pollDelay(SLOW).atMost(SLOW.plusSeconds(1)).until(() -> true);
@@ -98,7 +97,7 @@ class ResponseTimeoutIT {
     void unansweredWebSocketHandshakeGets504() throws Exception {
         BlockingQueue<String> upstreamEnd = new ArrayBlockingQueue<>(1);
         try (RawBackend backend = RawBackend.start((peer, head) -> upstreamEnd.add(peer.awaitEnd(Duration.ofSeconds(10))));
-             Sluice proxy = TestProxy.builder().responseTimeout(TIMEOUT).route("/", backend.uri()).start()) {
+             Sluice proxy = Sluice.builder().responseTimeout(TIMEOUT).route("/", backend.uri()).start()) {
             WsWire.Answer answer = WsWire.open(proxy.port(), "/ws");
             try (RawPeer client = answer.peer()) {
                 assertEquals(504, answer.head().status(), answer.head().text());

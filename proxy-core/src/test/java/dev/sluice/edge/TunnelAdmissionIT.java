@@ -4,7 +4,6 @@ import dev.sluice.Sluice;
 import dev.sluice.config.WebSocketConfig;
 import dev.sluice.testing.RawBackend;
 import dev.sluice.testing.RawPeer;
-import dev.sluice.testing.TestProxy;
 import dev.sluice.testing.WsWire;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -27,7 +26,7 @@ class TunnelAdmissionIT {
     @Test
     void thirdTunnelOverRouteLimitGets503NamingLimitAndFreedSlotIsReused() throws Exception {
         try (RawBackend backend = RawBackend.webSocket();
-             Sluice proxy = TestProxy.builder().route("/", websocket(true, List.of(), 2), backend.uri()).start()) {
+             Sluice proxy = Sluice.builder().route("/", websocket(true, List.of(), 2), backend.uri()).start()) {
             WsWire.Answer first = WsWire.open(proxy.port(), "/ws");
             WsWire.Answer second = WsWire.open(proxy.port(), "/ws");
             assertEquals(101, first.status(), first.head().text());
@@ -59,7 +58,7 @@ class TunnelAdmissionIT {
     @Test
     void originNotAllowedGets403WithoutUpstreamConnection() throws Exception {
         try (RawBackend backend = RawBackend.webSocket();
-             Sluice proxy = TestProxy.builder()
+             Sluice proxy = Sluice.builder()
                      .route("/", websocket(true, List.of("https://ok.example"), 10_000), backend.uri()).start()) {
             WsWire.Answer evil = WsWire.open(proxy.port(), "/ws", "Origin: https://evil.example");
             assertEquals(403, evil.status(), evil.head().text());
@@ -80,7 +79,7 @@ class TunnelAdmissionIT {
     @Test
     void disabledWebSocketRouteGets403WithoutUpstreamConnection() throws Exception {
         try (RawBackend backend = RawBackend.webSocket();
-             Sluice proxy = TestProxy.builder()
+             Sluice proxy = Sluice.builder()
                      .route("/off/", websocket(false, List.of(), 10_000), backend.uri())
                      .route("/", backend.uri()).start()) {
             WsWire.Answer refused = WsWire.open(proxy.port(), "/off/ws");

@@ -4,7 +4,6 @@ import dev.sluice.Sluice;
 import dev.sluice.config.WebSocketConfig;
 import dev.sluice.testing.RawBackend;
 import dev.sluice.testing.RawPeer;
-import dev.sluice.testing.TestProxy;
 import dev.sluice.testing.WsWire;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -29,7 +28,7 @@ class TunnelCloseIT {
     @Test
     void upstreamResetReachesClientWithinTwoSecondsAndTunnelCloses() throws Exception {
         try (RawBackend backend = RawBackend.webSocket();
-             Sluice proxy = TestProxy.builder().route("/", backend.uri()).start()) {
+             Sluice proxy = Sluice.builder().route("/", backend.uri()).start()) {
             WsWire.Answer client = openTunnel(proxy);
             RawPeer upstream = backend.takePeer();
             await().atMost(PASSED_ON).until(() -> proxy.tunnels().open() == 1);
@@ -46,7 +45,7 @@ class TunnelCloseIT {
     @Test
     void clientResetReachesUpstreamWithinTwoSecondsAndTunnelCloses() throws Exception {
         try (RawBackend backend = RawBackend.webSocket();
-             Sluice proxy = TestProxy.builder().route("/", backend.uri()).start()) {
+             Sluice proxy = Sluice.builder().route("/", backend.uri()).start()) {
             WsWire.Answer client = openTunnel(proxy);
             RawPeer upstream = backend.takePeer();
             await().atMost(PASSED_ON).until(() -> proxy.tunnels().open() == 1);
@@ -64,7 +63,7 @@ class TunnelCloseIT {
     void halfCloseNeverAnsweredClosesBothSidesAfterHalfCloseTimeout() throws Exception {
         WebSocketConfig ws = new WebSocketConfig(true, Duration.ofHours(1), Duration.ofMillis(300), List.of(), 10_000);
         try (RawBackend backend = RawBackend.webSocket();
-             Sluice proxy = TestProxy.builder().route("/", ws, backend.uri()).start()) {
+             Sluice proxy = Sluice.builder().route("/", ws, backend.uri()).start()) {
             WsWire.Answer client = openTunnel(proxy);
             RawPeer upstream = backend.takePeer();
             await().atMost(PASSED_ON).until(() -> proxy.tunnels().open() == 1);

@@ -3,7 +3,6 @@ package dev.sluice.edge;
 import dev.sluice.Sluice;
 import dev.sluice.testing.RawBackend;
 import dev.sluice.testing.RawPeer;
-import dev.sluice.testing.TestProxy;
 import dev.sluice.testing.WsWire;
 import dev.sluice.tunnel.Tunnel;
 import org.junit.jupiter.api.Test;
@@ -27,7 +26,7 @@ class TunnelCountersIT {
     @Test
     void countersRiseWithEachBurstWhileOpenAndEqualBytesEachSideReceived() throws Exception {
         try (RawBackend backend = RawBackend.webSocket();
-             Sluice proxy = TestProxy.builder().route("/", backend.uri()).start()) {
+             Sluice proxy = Sluice.builder().route("/", backend.uri()).start()) {
             WsWire.Answer client = WsWire.open(proxy.port(), "/counted");
             assertEquals(101, client.status(), client.head().text());
             RawPeer upstream = backend.takePeer();

@@ -5,7 +5,6 @@ import dev.sluice.testing.HttpBackend;
 import dev.sluice.testing.HttpBackendRequest;
 import dev.sluice.testing.RawHttp;
 import dev.sluice.testing.RawPeer;
-import dev.sluice.testing.TestProxy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,7 +47,7 @@ class ForwardedHeadersIT {
     // The backend learns the client's address, scheme, host and port, and sees the client's Host unchanged.
     @Test
     void forwardedHeadersDescribeTheClientAndHostIsPreserved() throws Exception {
-        try (Sluice proxy = TestProxy.builder().route("/", backend.uri()).start()) {
+        try (Sluice proxy = Sluice.builder().route("/", backend.uri()).start()) {
             RawHttp.Response response = exchange(proxy, RawHttp.request("GET", "/who", "Host: shop.example"));
 
             assertEquals(200, response.status());
@@ -64,7 +63,7 @@ class ForwardedHeadersIT {
     // Connection, the headers it names, Keep-Alive, TE, Proxy-Connection and Upgrade stop at the proxy; other headers pass.
     @Test
     void hopByHopRequestHeadersDoNotReachTheBackend() throws Exception {
-        try (Sluice proxy = TestProxy.builder().route("/", backend.uri()).start()) {
+        try (Sluice proxy = Sluice.builder().route("/", backend.uri()).start()) {
             RawHttp.Response response = exchange(proxy, RawHttp.request("GET", "/hop",
                     "Host: 127.0.0.1:" + proxy.port(),
                     "Connection: keep-alive, X-Hop",
@@ -89,7 +88,7 @@ class ForwardedHeadersIT {
     // An h2c upgrade request is served as plain HTTP/1.1: no 101, and Upgrade/HTTP2-Settings are not forwarded.
     @Test
     void h2cUpgradeIsStrippedAndServedAsPlainHttp() throws Exception {
-        try (Sluice proxy = TestProxy.builder().route("/", backend.uri()).start();
+        try (Sluice proxy = Sluice.builder().route("/", backend.uri()).start();
              RawPeer client = RawPeer.connect(proxy.port())) {
             String host = "Host: 127.0.0.1:" + proxy.port();
             client.write(RawHttp.request("GET", "/h2c", host,
@@ -129,7 +128,7 @@ class ForwardedHeadersIT {
         assertTrue(direct.has("X-Resp-Hop") && direct.has("Keep-Alive"),
                 "the backend itself must send the hop-by-hop headers, or this test proves nothing: " + direct);
 
-        try (Sluice proxy = TestProxy.builder().route("/", backend.uri()).start()) {
+        try (Sluice proxy = Sluice.builder().route("/", backend.uri()).start()) {
             RawHttp.Response response = exchange(proxy, RawHttp.request("GET", "/hop", "Host: 127.0.0.1:" + proxy.port()));
 
             assertEquals(200, response.status());
@@ -144,7 +143,7 @@ class ForwardedHeadersIT {
     // An untrusted client cannot spoof its address, host, scheme or port: the proxy replaces its X-Forwarded-*.
     @Test
     void untrustedClientsForwardedHeadersAreReplaced() throws Exception {
-        try (Sluice proxy = TestProxy.builder().route("/", backend.uri()).start()) {
+        try (Sluice proxy = Sluice.builder().route("/", backend.uri()).start()) {
             RawHttp.Response response = exchange(proxy, RawHttp.request("GET", "/spoof",
                     "Host: shop.example",
                     "X-Forwarded-For: 6.6.6.6",
@@ -164,7 +163,7 @@ class ForwardedHeadersIT {
     // A trusted peer's X-Forwarded-For is kept and the peer's own address appended.
     @Test
     void trustedPeersForwardedForIsAppendedTo() throws Exception {
-        try (Sluice proxy = TestProxy.builder().trust("127.0.0.1/32").route("/", backend.uri()).start()) {
+        try (Sluice proxy = Sluice.builder().trustedProxies("127.0.0.1/32").route("/", backend.uri()).start()) {
             RawHttp.Response response = exchange(proxy, RawHttp.request("GET", "/chain",
                     "Host: shop.example", "X-Forwarded-For: 6.6.6.6"));
 
@@ -176,7 +175,7 @@ class ForwardedHeadersIT {
     // DESIGN.md: incoming X-Forwarded-Proto/-Host/-Port are kept from trusted proxies (e.g. a TLS terminator in front).
     @Test
     void trustedPeersForwardedProtoHostAndPortAreKept() throws Exception {
-        try (Sluice proxy = TestProxy.builder().trust("127.0.0.1/32").route("/", backend.uri()).start()) {
+        try (Sluice proxy = Sluice.builder().trustedProxies("127.0.0.1/32").route("/", backend.uri()).start()) {
             RawHttp.Response response = exchange(proxy, RawHttp.request("GET", "/tls",
                     "Host: internal.example",
                     "X-Forwarded-Proto: https",
@@ -194,7 +193,7 @@ class ForwardedHeadersIT {
     // Without an X-Request-Id the proxy makes one, and the backend and the client see the same id.
     @Test
     void requestIdIsGeneratedWhenAbsentAndReturned() throws Exception {
-        try (Sluice proxy = TestProxy.builder().route("/", backend.uri()).start()) {
+        try (Sluice proxy = Sluice.builder().route("/", backend.uri()).start()) {
             HttpResponse<String> response = CLIENT.send(HttpRequest.newBuilder(proxy.uri("http", "/id"))
                     .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
 
@@ -209,7 +208,7 @@ class ForwardedHeadersIT {
     // A client's own X-Request-Id is forwarded and returned unchanged.
     @Test
     void requestIdSentByClientIsKept() throws Exception {
-        try (Sluice proxy = TestProxy.builder().route("/", backend.uri()).start()) {
+        try (Sluice proxy = Sluice.builder().route("/", backend.uri()).start()) {
             HttpResponse<String> response = CLIENT.send(HttpRequest.newBuilder(proxy.uri("http", "/id"))
                     .timeout(Duration.ofSeconds(10)).header("X-Request-Id", "client-id-42").build(),
                     HttpResponse.BodyHandlers.ofString());

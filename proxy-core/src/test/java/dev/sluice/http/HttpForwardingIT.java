@@ -6,7 +6,6 @@ import dev.sluice.testing.HttpBackendRequest;
 import dev.sluice.testing.HttpBackendResponder;
 import dev.sluice.testing.RawHttp;
 import dev.sluice.testing.RawPeer;
-import dev.sluice.testing.TestProxy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -63,7 +62,7 @@ class HttpForwardingIT {
     void getWithQueryStringArrivesUnchanged() throws Exception {
         backend.respondWith(HttpBackendResponder.text("found"));
         String target = "/search/a%20b?q=caf%C3%A9+au+lait&tag=x&tag=y&empty=";
-        try (Sluice proxy = TestProxy.builder().route("/", backend.uri()).start()) {
+        try (Sluice proxy = Sluice.builder().route("/", backend.uri()).start()) {
             HttpResponse<String> response = CLIENT.send(get(proxy, target), HttpResponse.BodyHandlers.ofString());
 
             assertEquals(200, response.statusCode());
@@ -79,7 +78,7 @@ class HttpForwardingIT {
     void postBodyArrivesByteExactAndResponseBodyComesBack() throws Exception {
         backend.respondWith(HttpBackendResponder.echoBody());
         byte[] body = new DeterministicBytes(1).next(100 * 1024);
-        try (Sluice proxy = TestProxy.builder().route("/", backend.uri()).start()) {
+        try (Sluice proxy = Sluice.builder().route("/", backend.uri()).start()) {
             HttpRequest request = HttpRequest.newBuilder(proxy.uri("http", "/upload"))
                     .timeout(REQUEST_TIMEOUT)
                     .header("Content-Type", "application/octet-stream")
@@ -101,7 +100,7 @@ class HttpForwardingIT {
     void chunkedUploadArrivesByteExact() throws Exception {
         backend.respondWith(HttpBackendResponder.text(201, "stored"));
         byte[] body = new DeterministicBytes(2).next(3 * 1024 * 1024 + 123);
-        try (Sluice proxy = TestProxy.builder().route("/", backend.uri()).start()) {
+        try (Sluice proxy = Sluice.builder().route("/", backend.uri()).start()) {
             HttpURLConnection connection = (HttpURLConnection) proxy.uri("http", "/chunked").toURL().openConnection();
             try {
                 connection.setConnectTimeout(5_000);
@@ -154,7 +153,7 @@ class HttpForwardingIT {
             }
             out.close();
         });
-        try (Sluice proxy = TestProxy.builder().route("/", backend.uri()).start();
+        try (Sluice proxy = Sluice.builder().route("/", backend.uri()).start();
              RawPeer client = RawPeer.connect(proxy.port())) {
             client.write(RawHttp.request("GET", "/download", "Host: 127.0.0.1:" + proxy.port()));
 
@@ -196,7 +195,7 @@ class HttpForwardingIT {
         String resource = "x".repeat(1234);
         backend.respondWith((request, reply) -> reply.header("Content-Type", "text/plain")
                 .send(request.uri().equals("/after") ? "after" : resource));
-        try (Sluice proxy = TestProxy.builder().route("/", backend.uri()).start();
+        try (Sluice proxy = Sluice.builder().route("/", backend.uri()).start();
              RawPeer client = RawPeer.connect(proxy.port())) {
             String host = "Host: 127.0.0.1:" + proxy.port();
             client.write(RawHttp.request("HEAD", "/resource", host));
@@ -216,7 +215,7 @@ class HttpForwardingIT {
     @Test
     void backendNotFoundIsPassedThroughWithItsBody() throws Exception {
         backend.respondWith(HttpBackendResponder.text(404, "backend: no such widget 17"));
-        try (Sluice proxy = TestProxy.builder().route("/", backend.uri()).start()) {
+        try (Sluice proxy = Sluice.builder().route("/", backend.uri()).start()) {
             HttpResponse<String> response = CLIENT.send(get(proxy, "/widgets/17"), HttpResponse.BodyHandlers.ofString());
 
             assertEquals(404, response.statusCode());
@@ -229,7 +228,7 @@ class HttpForwardingIT {
     @Test
     void sequentialRequestsShareOneKeptAliveConnection() throws Exception {
         backend.respondWith(HttpBackendResponder.echoUri());
-        try (Sluice proxy = TestProxy.builder().route("/", backend.uri()).start();
+        try (Sluice proxy = Sluice.builder().route("/", backend.uri()).start();
              RawPeer client = RawPeer.connect(proxy.port())) {
             for (int i = 0; i < 20; i++) {
                 client.write(RawHttp.request("GET", "/k/" + i, "Host: 127.0.0.1:" + proxy.port()));
@@ -254,7 +253,7 @@ class HttpForwardingIT {
                 .connectTimeout(Duration.ofSeconds(5))
                 .executor(executor)
                 .build();
-        try (Sluice proxy = TestProxy.builder().route("/", backend.uri()).start()) {
+        try (Sluice proxy = Sluice.builder().route("/", backend.uri()).start()) {
             List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
             for (int i = 0; i < 50; i++) {
                 responses.add(client.sendAsync(get(proxy, "/c/" + i), HttpResponse.BodyHandlers.ofString()));

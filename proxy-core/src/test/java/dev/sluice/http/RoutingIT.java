@@ -5,7 +5,6 @@ import dev.sluice.testing.HttpBackend;
 import dev.sluice.testing.HttpBackendResponder;
 import dev.sluice.testing.RawHttp;
 import dev.sluice.testing.RawPeer;
-import dev.sluice.testing.TestProxy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -38,7 +37,7 @@ class RoutingIT {
              HttpBackend statics = HttpBackend.start(HttpBackendResponder.text("static"));
              HttpBackend images = HttpBackend.start(HttpBackendResponder.text("images"));
              HttpBackend api = HttpBackend.start(HttpBackendResponder.text("api"));
-             Sluice proxy = TestProxy.builder()
+             Sluice proxy = Sluice.builder()
                      .route("/", generic.uri())
                      .route("/static/", statics.uri())
                      .route("/static/images/", images.uri())
@@ -58,7 +57,7 @@ class RoutingIT {
     @Test
     void stripPrefixForwardsTheRestOfThePath() throws Exception {
         try (HttpBackend backend = HttpBackend.start(HttpBackendResponder.echoUri());
-             Sluice proxy = TestProxy.builder().route(null, "/api/", true, backend.uri()).start()) {
+             Sluice proxy = Sluice.builder().route(null, "/api/", true, backend.uri()).start()) {
 
             assertEquals("/x?q=1", send(proxy, "/api/x?q=1").body());
             assertEquals("/x?q=1", backend.takeRequest().uri());
@@ -71,7 +70,7 @@ class RoutingIT {
     @Test
     void requestWithoutRouteGetsNoRoute404() throws Exception {
         try (HttpBackend backend = HttpBackend.start();
-             Sluice proxy = TestProxy.builder().route("/api/", backend.uri()).start()) {
+             Sluice proxy = Sluice.builder().route("/api/", backend.uri()).start()) {
             HttpResponse<String> response = send(proxy, "/nowhere");
 
             assertEquals(404, response.statusCode());
@@ -92,7 +91,7 @@ class RoutingIT {
         try (ServerSocket bound = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             deadServer = URI.create("http://127.0.0.1:" + bound.getLocalPort());
         }
-        try (Sluice proxy = TestProxy.builder().route("/", deadServer).start()) {
+        try (Sluice proxy = Sluice.builder().route("/", deadServer).start()) {
             HttpResponse<String> response = send(proxy, "/down");
 
             assertEquals(502, response.statusCode());

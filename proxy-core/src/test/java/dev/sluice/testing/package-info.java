@@ -1,7 +1,7 @@
 /**
  * The shared fixtures of the proxy-core tests; use these rather than writing another.
  * <ul>
- * <li>{@link dev.sluice.testing.TestProxy}: starts a Sluice from config records (routes, limits, WebSocket settings ...).</li>
+ * <li>The proxy itself is started with the public fixture API, {@code Sluice.builder()}.</li>
  * <li>{@link dev.sluice.testing.HttpBackend}: a real HTTP upstream (Undertow) that records whole requests and
  *     answers as scripted.</li>
  * <li>{@link dev.sluice.testing.RawBackend}: an upstream on a bare socket, for exact bytes: scripted per

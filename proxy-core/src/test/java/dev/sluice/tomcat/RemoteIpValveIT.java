@@ -2,7 +2,7 @@ package dev.sluice.tomcat;
 
 import dev.sluice.Sluice;
 import dev.sluice.config.Cidr;
-import dev.sluice.testing.RawClient;
+import dev.sluice.testing.RawPeer;
 import dev.sluice.testing.RawHttp;
 import org.apache.catalina.valves.RemoteIpValve;
 import org.junit.jupiter.api.AfterEach;
@@ -45,7 +45,7 @@ class RemoteIpValveIT {
     // Proves a trusted proxy's X-Forwarded-For chain reaches Tomcat so the valve finds the far client, with Host and port intact.
     @Test
     void clientIsATrustedProxy_servletSeesTheAddressItForwardedAndTheClientsHostAndPort() throws Exception {
-        try (Sluice proxy = TomcatProxy.inFrontOf(List.of(tomcat), List.of(TomcatProxy.cidr("127.0.0.1", 32)))) {
+        try (Sluice proxy = TomcatProxy.inFrontOf(List.of(tomcat), List.of(Cidr.parse("127.0.0.1/32")))) {
             Map<String, String> seen = clientView(proxy, "X-Forwarded-For: " + FAR_CLIENT);
 
             assertEquals(FAR_CLIENT, seen.get("remoteAddr"), seen.toString());
@@ -78,8 +78,8 @@ class RemoteIpValveIT {
             head.append(header).append("\r\n");
         }
         head.append("\r\n");
-        try (RawClient client = RawClient.connect(proxy.port())) {
-            RawHttp.Response response = client.send(head.toString()).readResponse();
+        try (RawPeer client = RawPeer.connect(proxy.port())) {
+            RawHttp.Response response = client.write(head.toString()).readResponse();
             assertEquals(200, response.status(), response.toString());
             Map<String, String> view = new LinkedHashMap<>();
             for (String line : response.bodyText().split("\n")) {

@@ -1,7 +1,6 @@
 package dev.sluice.websocket;
 
 import dev.sluice.Sluice;
-import dev.sluice.testing.TestProxy;
 import dev.sluice.testing.WsRecorder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -57,7 +56,7 @@ abstract class EchoTunnelContract {
     void start() {
         backend = startBackend();
         if (viaProxy()) {
-            proxy = TestProxy.builder().route("/", backend.http()).start();
+            proxy = Sluice.builder().route("/", backend.http()).start();
             echo = proxy.uri("ws", backend.echoPath());
         } else {
             echo = URI.create("ws://" + backend.http().getAuthority() + backend.echoPath());

@@ -4,7 +4,6 @@ import dev.sluice.Sluice;
 import dev.sluice.testing.RawBackend;
 import dev.sluice.testing.RawHttp;
 import dev.sluice.testing.RawPeer;
-import dev.sluice.testing.TestProxy;
 import dev.sluice.testing.WsEchoBackend;
 import dev.sluice.testing.WsWire;
 import org.junit.jupiter.api.Test;
@@ -25,7 +24,7 @@ class WsEarlyDataIT {
     @Test
     void clientFrameSentWithHandshakeIsEchoedAfter101() throws Exception {
         try (WsEchoBackend backend = WsEchoBackend.start();
-             Sluice proxy = TestProxy.builder().route("/", backend.uri()).start();
+             Sluice proxy = Sluice.builder().route("/", backend.uri()).start();
              RawPeer client = RawPeer.connect(proxy.port())) {
 
             client.write(concat(ascii(WsWire.handshake("/echo")), WsWire.clientText("early bird")));
@@ -48,7 +47,7 @@ class WsEarlyDataIT {
                  String key = handshake.requireHeader("Sec-WebSocket-Key");
                  conn.write(concat(ascii(WsWire.switchingProtocols(key)), WsWire.serverText("welcome")));
              });
-             Sluice proxy = TestProxy.builder().route("/ws", backend.uri()).start();
+             Sluice proxy = Sluice.builder().route("/ws", backend.uri()).start();
              RawPeer client = RawPeer.connect(proxy.port())) {
 
             client.write(WsWire.handshake("/ws"));

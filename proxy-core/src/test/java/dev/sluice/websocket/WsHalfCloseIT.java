@@ -3,7 +3,6 @@ package dev.sluice.websocket;
 import dev.sluice.Sluice;
 import dev.sluice.testing.RawBackend;
 import dev.sluice.testing.RawPeer;
-import dev.sluice.testing.TestProxy;
 import dev.sluice.testing.WsWire;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +33,7 @@ class WsHalfCloseIT {
                      throw e;
                  }
              });
-             Sluice proxy = TestProxy.builder().route("/ws", backend.uri()).start();
+             Sluice proxy = Sluice.builder().route("/ws", backend.uri()).start();
              RawPeer client = RawPeer.connect(proxy.port())) {
 
             client.write(WsWire.handshake("/ws"));

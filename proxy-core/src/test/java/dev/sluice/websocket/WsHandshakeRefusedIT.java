@@ -4,7 +4,6 @@ import dev.sluice.Sluice;
 import dev.sluice.testing.RawBackend;
 import dev.sluice.testing.RawHttp;
 import dev.sluice.testing.RawPeer;
-import dev.sluice.testing.TestProxy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -36,7 +35,7 @@ class WsHandshakeRefusedIT {
     /** A proxy routing /ws to a raw backend running {@code script}; returns the proxy's port. */
     private int proxyTo(RawBackend.Script script) {
         backend = RawBackend.start(script);
-        proxy = TestProxy.builder().route("/ws", backend.uri()).start();
+        proxy = Sluice.builder().route("/ws", backend.uri()).start();
         return proxy.port();
     }
 

@@ -1,7 +1,8 @@
 package dev.sluice.websocket;
 
+import dev.sluice.config.WebSocketConfig;
+
 import dev.sluice.Sluice;
-import dev.sluice.testing.TestProxy;
 import dev.sluice.testing.WsEchoBackend;
 import dev.sluice.testing.WsRecorder;
 import org.junit.jupiter.api.AfterEach;
@@ -32,7 +33,7 @@ class WsIdleTimeoutIT {
     @BeforeEach
     void start() {
         backend = WsEchoBackend.start();
-        proxy = TestProxy.builder().route("/", TestProxy.idleTimeout(IDLE), backend.uri()).start();
+        proxy = Sluice.builder().route("/", idleTimeout(IDLE), backend.uri()).start();
     }
 
     @AfterEach
@@ -87,5 +88,11 @@ class WsIdleTimeoutIT {
         assertFalse(recorder.hasEnded(), "a busy tunnel must not be closed as idle");
         assertEquals(1, proxy.tunnels().open());
         EchoTunnelContract.closeCleanly(ws, recorder);
+    }
+
+    /** WebSocket defaults with only the idle timeout changed. */
+    private static WebSocketConfig idleTimeout(Duration idle) {
+        WebSocketConfig d = WebSocketConfig.DEFAULTS;
+        return new WebSocketConfig(d.enabled(), idle, d.halfCloseTimeout(), d.allowedOrigins(), d.maxTunnels());
     }
 }

@@ -4,7 +4,6 @@ import dev.sluice.Sluice;
 import dev.sluice.testing.RawBackend;
 import dev.sluice.testing.RawHttp;
 import dev.sluice.testing.RawPeer;
-import dev.sluice.testing.TestProxy;
 import dev.sluice.testing.WsWire;
 import org.junit.jupiter.api.Test;
 
@@ -81,7 +80,7 @@ class WsSmugglingIT {
      */
     private static RawHttp.Response smuggleBehind(String backendAnswer) throws Exception {
         try (RawBackend backend = RawBackend.start((conn, head) -> conn.write(backendAnswer));
-             Sluice proxy = TestProxy.builder().route("/ws", backend.uri()).start();
+             Sluice proxy = Sluice.builder().route("/ws", backend.uri()).start();
              RawPeer client = RawPeer.connect(proxy.port())) {
 
             client.write(concat(ascii(WsWire.handshake("/ws")), ascii(SECRET_REQUEST)));
