@@ -103,7 +103,7 @@ public final class SluiceBuilder {
 
     /** The configuration this builder describes. */
     public SluiceConfig config() {
-        return new SluiceConfig("builder", List.of(new ListenerConfig(listen)), null, upstreams, routes,
+        return new SluiceConfig("builder", List.of(new ListenerConfig(listen)), upstreams, routes,
                 limits, trustedProxies, accessLog, drainTimeout);
     }
 

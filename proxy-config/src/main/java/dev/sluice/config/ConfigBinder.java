@@ -15,10 +15,9 @@ import org.yaml.snakeyaml.nodes.Node;
  * every problem; upstreams and routes have binders of their own.
  */
 final class ConfigBinder {
-    private static final Keys ROOT = Keys.of("listeners", "admin", "upstreams", "routes", "limits",
-            "trusted-proxies", "access-log", "shutdown").notYetSupported("faults");
+    private static final Keys ROOT = Keys.of("listeners", "upstreams", "routes", "limits",
+            "trusted-proxies", "access-log", "shutdown").notYetSupported("admin", "faults");
     private static final Keys LISTENER = Keys.of("address").notYetSupported("tls", "http2", "proxy-protocol");
-    private static final Keys ADMIN = Keys.of("address");
     private static final Keys LIMITS = Keys.of("max-request-header-size", "max-request-body-size", "max-tunnels",
             "max-tunnels-per-client", "request-header-timeout");
     private static final Keys SHUTDOWN = Keys.of("drain-timeout");
@@ -26,7 +25,7 @@ final class ConfigBinder {
 
     private final Values values;
     private final Problems problems;
-    // each good listener address with its index in the file, for the admin address check
+    // each good listener address with its index in the file, to find one listed twice
     private final Map<HostPort, Integer> listenerIndex = new HashMap<>();
 
     ConfigBinder(Values values) {
@@ -47,7 +46,6 @@ final class ConfigBinder {
             return null;
         }
         List<ListenerConfig> listeners = listeners(m.value("listeners"));
-        AdminConfig admin = admin(m.value("admin"));
         UpstreamsBinder.Bound upstreams = new UpstreamsBinder(values).bind(m.value("upstreams"));
         List<RouteConfig> routes = null;
         if (m.value("routes") == null) {
@@ -64,7 +62,7 @@ final class ConfigBinder {
         if (problems.any()) {
             return null;
         }
-        return new SluiceConfig(source, listeners, admin, upstreams.byName(), routes, limits, trusted,
+        return new SluiceConfig(source, listeners, upstreams.byName(), routes, limits, trusted,
                 accessLog, drain);
     }
 
@@ -105,23 +103,6 @@ final class ConfigBinder {
             return null;
         }
         return values.parse(m.value("address"), m.path("address"), Addresses::hostPort);
-    }
-
-    private AdminConfig admin(Node node) {
-        if (node == null) {
-            return null;
-        }
-        YamlMapping m = YamlMapping.read(node, "admin", values, ADMIN, "admin: { address: 127.0.0.1:9901 }");
-        HostPort address = m == null ? null : address(m);
-        if (address == null) {
-            return null;
-        }
-        Integer listener = listenerIndex.get(address);
-        if (listener != null) {
-            problems.at(m.value("address"), m.path("address"), "same address as " + Paths.index("listeners", listener)
-                    + " (" + address + "; give the admin listener a port of its own, e.g. 127.0.0.1:9901)");
-        }
-        return new AdminConfig(address);
     }
 
     private LimitsConfig limits(Node node) {

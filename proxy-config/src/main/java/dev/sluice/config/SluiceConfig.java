@@ -12,7 +12,6 @@ import java.util.Objects;
  * changed; a reload builds a new one.
  *
  * @param source         where it came from (a file path, or a description such as "builder")
- * @param admin          the admin listener, or null when there is none
  * @param upstreams      by name, in file order
  * @param routes         in file order; matching picks the most specific, not the first
  * @param trustedProxies peers whose X-Forwarded-* headers are believed (default none)
@@ -21,7 +20,6 @@ import java.util.Objects;
 public record SluiceConfig(
         String source,
         List<ListenerConfig> listeners,
-        AdminConfig admin,
         Map<String, UpstreamConfig> upstreams,
         List<RouteConfig> routes,
         LimitsConfig limits,

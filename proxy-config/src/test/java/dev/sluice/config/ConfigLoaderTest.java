@@ -30,7 +30,6 @@ class ConfigLoaderTest {
                 """, Map.of());
         assertEquals("t.yaml", c.source());
         assertEquals(List.of(ListenerConfig.DEFAULT), c.listeners());
-        assertNull(c.admin());
         assertEquals(Map.of("demo", UpstreamConfig.builtin("demo", Builtin.ECHO)), c.upstreams());
         assertEquals(List.of(RouteConfig.of("/", "demo")), c.routes());
         assertEquals(LimitsConfig.DEFAULTS, c.limits());
@@ -46,8 +45,6 @@ class ConfigLoaderTest {
                 listeners:
                   - address: 0.0.0.0:8080
                   - address: "[::1]:0"
-                admin:
-                  address: 127.0.0.1:9901
                 upstreams:
                   app:
                     servers:
@@ -86,7 +83,6 @@ class ConfigLoaderTest {
                 """, Map.of());
         assertEquals(List.of(new ListenerConfig(new HostPort("0.0.0.0", 8080)),
                 new ListenerConfig(new HostPort("::1", 0))), c.listeners());
-        assertEquals(new AdminConfig(new HostPort("127.0.0.1", 9901)), c.admin());
         assertEquals(List.of("app", "demo"), List.copyOf(c.upstreams().keySet()));
         assertEquals(new UpstreamConfig("app", List.of(
                         new ServerConfig(URI.create("http://127.0.0.1:8081"), "node1"),

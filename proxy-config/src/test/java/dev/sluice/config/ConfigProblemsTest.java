@@ -38,7 +38,7 @@ class ConfigProblemsTest {
                         + "allowed here: match, upstream, strip-prefix, websocket)",
                 "t.yaml:5:5: routes[0].stripPrefix: unknown key 'stripPrefix' (did you mean 'strip-prefix'? "
                         + "allowed here: match, upstream, strip-prefix, websocket)",
-                "t.yaml:6:1: colour: unknown key 'colour' (allowed here: listeners, admin, upstreams, routes, "
+                "t.yaml:6:1: colour: unknown key 'colour' (allowed here: listeners, upstreams, routes, "
                         + "limits, trusted-proxies, access-log, shutdown)");
     }
 
@@ -108,7 +108,7 @@ class ConfigProblemsTest {
 
     @Test
     void badListenAddressesSayWhatIsWrong() {
-        // no colon, no host, unbracketed IPv6, port out of range, bad IPv4, duplicate, admin on a listener's port
+        // no colon, no host, unbracketed IPv6, port out of range, bad IPv4, duplicate
         assertProblems("""
                 listeners:
                   - address: 8080
@@ -119,7 +119,6 @@ class ConfigProblemsTest {
                   - address: 127.0.0.1:9000
                   - address: 127.0.0.1:9000
                   - {}
-                admin: { address: 127.0.0.1:9000 }
                 upstreams: { demo: { builtin: echo } }
                 routes: [ { match: { path: / }, upstream: demo } ]
                 """,
@@ -134,9 +133,7 @@ class ConfigProblemsTest {
                         + "(four numbers 0..255, e.g. 10.0.0.1)",
                 "t.yaml:8:14: listeners[6].address: same address as listeners[5] "
                         + "(127.0.0.1:9000; list each address once)",
-                "t.yaml:9:5: listeners[7].address: missing (e.g. address: 127.0.0.1:8080)",
-                "t.yaml:10:19: admin.address: same address as listeners[5] "
-                        + "(127.0.0.1:9000; give the admin listener a port of its own, e.g. 127.0.0.1:9901)");
+                "t.yaml:9:5: listeners[7].address: missing (e.g. address: 127.0.0.1:8080)");
     }
 
     @Test
@@ -359,6 +356,7 @@ class ConfigProblemsTest {
                   - match: { path: /, subprotocol: chat }
                     upstream: app
                 faults: []
+                admin: { address: 127.0.0.1:9901 }
                 """,
                 "t.yaml:3:5: listeners[0].tls: tls is not supported yet in this version of Sluice (remove it)",
                 "t.yaml:4:5: listeners[0].http2: http2 is not supported yet in this version of Sluice (remove it)",
@@ -371,7 +369,8 @@ class ConfigProblemsTest {
                 "t.yaml:13:14: upstreams.other.balance: unknown balance 'random' (use round-robin)",
                 "t.yaml:15:23: routes[0].match.subprotocol: subprotocol is not supported yet in this version "
                         + "of Sluice (remove it)",
-                "t.yaml:17:1: faults: faults is not supported yet in this version of Sluice (remove it)");
+                "t.yaml:17:1: faults: faults is not supported yet in this version of Sluice (remove it)",
+                "t.yaml:18:1: admin: admin is not supported yet in this version of Sluice (remove it)");
     }
 
     @Test

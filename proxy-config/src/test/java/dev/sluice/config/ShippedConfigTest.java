@@ -39,7 +39,6 @@ class ShippedConfigTest {
         // the default listens on 127.0.0.1:8080 and routes / to the built-in echo, with no admin listener yet
         SluiceConfig c = ConfigLoader.load(CONF.resolve("sluice.yaml"));
         assertEquals(List.of(new ListenerConfig(new HostPort("127.0.0.1", 8080))), c.listeners());
-        assertNull(c.admin());
         assertEquals(UpstreamConfig.builtin("demo", Builtin.ECHO), c.upstreams().get("demo"));
         assertEquals(List.of(RouteConfig.of("/", "demo")), c.routes());
     }
