@@ -3,10 +3,10 @@ package dev.sluice.http;
 import dev.sluice.Sluice;
 import dev.sluice.testing.HttpBackend;
 import dev.sluice.testing.HttpBackendRequest;
+import dev.sluice.testing.HttpClients;
 import dev.sluice.testing.RawHttp;
 import dev.sluice.testing.RawPeer;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -27,17 +27,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** What the proxy adds, replaces and removes in headers on the way to the backend and back. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ForwardedHeadersIT {
-    private static final HttpClient CLIENT = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
+    private static final HttpClient CLIENT = HttpClients.HTTP_1_1;
 
-    private HttpBackend backend;
-
-    @BeforeEach
-    void startBackend() {
-        backend = HttpBackend.start();
-    }
+    private final HttpBackend backend = HttpBackend.start();
 
     @AfterEach
     void stopBackend() {
@@ -48,15 +40,10 @@ class ForwardedHeadersIT {
     @Test
     void forwardedHeadersDescribeTheClientAndHostIsPreserved() throws Exception {
         try (Sluice proxy = Sluice.builder().route("/", backend.uri()).start()) {
-            RawHttp.Response response = exchange(proxy, RawHttp.request("GET", "/who", "Host: shop.example"));
+            HttpBackendRequest seen = forwardedOk(proxy, RawHttp.request("GET", "/who", "Host: shop.example"));
 
-            assertEquals(200, response.status());
-            HttpBackendRequest seen = backend.takeRequest();
             assertEquals(List.of("shop.example"), seen.headerLines("Host"));
-            assertEquals(List.of("127.0.0.1"), seen.headerList("X-Forwarded-For"));
-            assertEquals(List.of("http"), seen.headerLines("X-Forwarded-Proto"));
-            assertEquals(List.of("shop.example"), seen.headerLines("X-Forwarded-Host"));
-            assertEquals(List.of(String.valueOf(proxy.port())), seen.headerLines("X-Forwarded-Port"));
+            assertForwardedHeadersDescribeTheDirectClient(seen, proxy);
         }
     }
 
@@ -64,7 +51,7 @@ class ForwardedHeadersIT {
     @Test
     void hopByHopRequestHeadersDoNotReachTheBackend() throws Exception {
         try (Sluice proxy = Sluice.builder().route("/", backend.uri()).start()) {
-            RawHttp.Response response = exchange(proxy, RawHttp.request("GET", "/hop",
+            HttpBackendRequest seen = forwardedOk(proxy, RawHttp.request("GET", "/hop",
                     "Host: 127.0.0.1:" + proxy.port(),
                     "Connection: keep-alive, X-Hop",
                     "X-Hop: 1",
@@ -74,8 +61,6 @@ class ForwardedHeadersIT {
                     "Upgrade: h2c",
                     "X-Ordinary: kept"));
 
-            assertEquals(200, response.status());
-            HttpBackendRequest seen = backend.takeRequest();
             assertEquals(List.of("kept"), seen.headerLines("X-Ordinary"));
             for (String hop : List.of("X-Hop", "Keep-Alive", "TE", "Proxy-Connection", "Upgrade")) {
                 assertFalse(seen.hasHeader(hop), hop + " reached the backend: " + seen.headerLines(hop));
@@ -144,19 +129,14 @@ class ForwardedHeadersIT {
     @Test
     void untrustedClientsForwardedHeadersAreReplaced() throws Exception {
         try (Sluice proxy = Sluice.builder().route("/", backend.uri()).start()) {
-            RawHttp.Response response = exchange(proxy, RawHttp.request("GET", "/spoof",
+            HttpBackendRequest seen = forwardedOk(proxy, RawHttp.request("GET", "/spoof",
                     "Host: shop.example",
                     "X-Forwarded-For: 6.6.6.6",
                     "X-Forwarded-Host: spoof.example",
                     "X-Forwarded-Proto: https",
                     "X-Forwarded-Port: 443"));
 
-            assertEquals(200, response.status());
-            HttpBackendRequest seen = backend.takeRequest();
-            assertEquals(List.of("127.0.0.1"), seen.headerList("X-Forwarded-For"));
-            assertEquals(List.of("shop.example"), seen.headerLines("X-Forwarded-Host"));
-            assertEquals(List.of("http"), seen.headerLines("X-Forwarded-Proto"));
-            assertEquals(List.of(String.valueOf(proxy.port())), seen.headerLines("X-Forwarded-Port"));
+            assertForwardedHeadersDescribeTheDirectClient(seen, proxy);
         }
     }
 
@@ -164,11 +144,10 @@ class ForwardedHeadersIT {
     @Test
     void trustedPeersForwardedForIsAppendedTo() throws Exception {
         try (Sluice proxy = Sluice.builder().trustedProxies("127.0.0.1/32").route("/", backend.uri()).start()) {
-            RawHttp.Response response = exchange(proxy, RawHttp.request("GET", "/chain",
+            HttpBackendRequest seen = forwardedOk(proxy, RawHttp.request("GET", "/chain",
                     "Host: shop.example", "X-Forwarded-For: 6.6.6.6"));
 
-            assertEquals(200, response.status());
-            assertEquals(List.of("6.6.6.6", "127.0.0.1"), backend.takeRequest().headerList("X-Forwarded-For"));
+            assertEquals(List.of("6.6.6.6", "127.0.0.1"), seen.headerList("X-Forwarded-For"));
         }
     }
 
@@ -176,14 +155,12 @@ class ForwardedHeadersIT {
     @Test
     void trustedPeersForwardedProtoHostAndPortAreKept() throws Exception {
         try (Sluice proxy = Sluice.builder().trustedProxies("127.0.0.1/32").route("/", backend.uri()).start()) {
-            RawHttp.Response response = exchange(proxy, RawHttp.request("GET", "/tls",
+            HttpBackendRequest seen = forwardedOk(proxy, RawHttp.request("GET", "/tls",
                     "Host: internal.example",
                     "X-Forwarded-Proto: https",
                     "X-Forwarded-Host: public.example",
                     "X-Forwarded-Port: 443"));
 
-            assertEquals(200, response.status());
-            HttpBackendRequest seen = backend.takeRequest();
             assertEquals(List.of("https"), seen.headerList("X-Forwarded-Proto"));
             assertEquals(List.of("public.example"), seen.headerList("X-Forwarded-Host"));
             assertEquals(List.of("443"), seen.headerList("X-Forwarded-Port"));
@@ -226,6 +203,21 @@ class ForwardedHeadersIT {
             client.write(requestHead);
             return client.readResponse();
         }
+    }
+
+    /** Sends {@code requestHead} through {@code proxy}; asserts a 200 and returns the request as the backend saw it. */
+    private HttpBackendRequest forwardedOk(Sluice proxy, String requestHead) throws Exception {
+        RawHttp.Response response = exchange(proxy, requestHead);
+        assertEquals(200, response.status(), response.toString());
+        return backend.takeRequest();
+    }
+
+    /** X-Forwarded-* as the proxy itself writes them for a client it does not trust, who asked for shop.example. */
+    private static void assertForwardedHeadersDescribeTheDirectClient(HttpBackendRequest seen, Sluice proxy) {
+        assertEquals(List.of("127.0.0.1"), seen.headerList("X-Forwarded-For"));
+        assertEquals(List.of("http"), seen.headerLines("X-Forwarded-Proto"));
+        assertEquals(List.of("shop.example"), seen.headerLines("X-Forwarded-Host"));
+        assertEquals(List.of(String.valueOf(proxy.port())), seen.headerLines("X-Forwarded-Port"));
     }
 
     /** The comma-separated tokens of header lines, lower-cased. */

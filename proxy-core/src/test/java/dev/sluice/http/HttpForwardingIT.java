@@ -4,10 +4,10 @@ import dev.sluice.Sluice;
 import dev.sluice.testing.HttpBackend;
 import dev.sluice.testing.HttpBackendRequest;
 import dev.sluice.testing.HttpBackendResponder;
+import dev.sluice.testing.HttpClients;
 import dev.sluice.testing.RawHttp;
 import dev.sluice.testing.RawPeer;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -39,18 +39,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Plain HTTP through a real proxy to a real backend: methods, bodies both ways, streaming, connection reuse. */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class HttpForwardingIT {
-    private static final HttpClient CLIENT = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
+    private static final HttpClient CLIENT = HttpClients.HTTP_1_1;
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(20);
 
-    private HttpBackend backend;
-
-    @BeforeEach
-    void startBackend() {
-        backend = HttpBackend.start();
-    }
+    private final HttpBackend backend = HttpBackend.start();
 
     @AfterEach
     void stopBackend() {

@@ -3,6 +3,7 @@ package dev.sluice.http;
 import dev.sluice.Sluice;
 import dev.sluice.testing.HttpBackend;
 import dev.sluice.testing.HttpBackendResponder;
+import dev.sluice.testing.HttpClients;
 import dev.sluice.testing.RawHttp;
 import dev.sluice.testing.RawPeer;
 import org.junit.jupiter.api.Test;
@@ -25,10 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Which upstream a request goes to, how its path is rewritten, and what the proxy answers itself. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RoutingIT {
-    private static final HttpClient CLIENT = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
+    private static final HttpClient CLIENT = HttpClients.HTTP_1_1;
 
     // A route for the request's host beats any host-less route, then the longest matching path prefix wins.
     @Test

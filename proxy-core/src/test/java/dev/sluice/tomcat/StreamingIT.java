@@ -1,6 +1,7 @@
 package dev.sluice.tomcat;
 
 import dev.sluice.Sluice;
+import dev.sluice.testing.HttpClients;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -34,10 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Tomcat answers late still gets its answer.
  */
 class StreamingIT {
-    private static final HttpClient CLIENT = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
+    private static final HttpClient CLIENT = HttpClients.HTTP_1_1;
     /** Marks the end of a streamed body in the event queue. */
     private static final String END = "<end>";
 
