@@ -1,6 +1,7 @@
 package dev.sluice.builtin;
 
 import dev.sluice.testing.RawPeer;
+import dev.sluice.testing.WsRecorder;
 import dev.sluice.testing.WsWire;
 
 import org.junit.jupiter.api.AfterEach;
@@ -11,7 +12,6 @@ import org.xnio.Options;
 import org.xnio.Xnio;
 import org.xnio.XnioWorker;
 
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,16 +23,11 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Random;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Talks to the echo upstream directly (no proxy) with the JDK's HTTP and WebSocket clients. */
@@ -92,39 +87,21 @@ class EchoUpstreamTest {
     @Test
     void postBodyIsStreamedBackAfterDescription() throws Exception {
         byte[] payload = randomBytes(3 * 1024 * 1024, 1);
-        HttpResponse<byte[]> response = CLIENT.send(HttpRequest.newBuilder(echo.uri().resolve("/upload"))
-                        .timeout(TIMEOUT)
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(payload))
-                        .build(),
-                HttpResponse.BodyHandlers.ofByteArray());
+        Echoed echoed = post("/upload", payload, false);
 
-        assertEquals(200, response.statusCode());
-        byte[] all = response.body();
-        int blank = indexOf(all, "\n\n".getBytes(StandardCharsets.US_ASCII));
-        assertTrue(blank > 0, "response has a blank line after the description");
-        String head = new String(all, 0, blank, StandardCharsets.UTF_8);
-        assertTrue(head.startsWith("POST /upload HTTP/1.1\n"), head);
-        assertTrue(head.contains("\nContent-Length: " + payload.length), head);
-        assertArrayEquals(payload, Arrays.copyOfRange(all, blank + 2, all.length));
+        assertTrue(echoed.head().startsWith("POST /upload HTTP/1.1\n"), echoed.head());
+        assertTrue(echoed.head().contains("\nContent-Length: " + payload.length), echoed.head());
+        assertArrayEquals(payload, echoed.body());
     }
 
     // A client that sends "Expect: 100-continue" (curl does above 1 KiB) gets its 100 and then its body echoed.
     @Test
     void expectContinueBodyIsEchoed() throws Exception {
         byte[] payload = randomBytes(64 * 1024, 3);
-        HttpResponse<byte[]> response = CLIENT.send(HttpRequest.newBuilder(echo.uri().resolve("/continue"))
-                        .timeout(TIMEOUT)
-                        .expectContinue(true)
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(payload))
-                        .build(),
-                HttpResponse.BodyHandlers.ofByteArray());
+        Echoed echoed = post("/continue", payload, true);
 
-        assertEquals(200, response.statusCode());
-        byte[] all = response.body();
-        int blank = indexOf(all, "\n\n".getBytes(StandardCharsets.US_ASCII));
-        String head = new String(all, 0, blank, StandardCharsets.UTF_8);
-        assertTrue(head.toLowerCase(Locale.ROOT).contains("\nexpect: 100-continue\n"), head);
-        assertArrayEquals(payload, Arrays.copyOfRange(all, blank + 2, all.length));
+        assertTrue(echoed.head().toLowerCase(Locale.ROOT).contains("\nexpect: 100-continue\n"), echoed.head());
+        assertArrayEquals(payload, echoed.body());
     }
 
     // HEAD gets the plain-text response head and no body.
@@ -141,28 +118,25 @@ class EchoUpstreamTest {
     // Text stays text and binary stays binary, byte-exact, up to a 1 MiB message.
     @Test
     void webSocketEchoesTextAndBinaryByteExact() throws Exception {
-        Recorder recorder = new Recorder();
-        WebSocket ws = connect(recorder, "/ws/any");
+        WsRecorder recorder = new WsRecorder();
+        WebSocket ws = WsRecorder.connect(CLIENT, wsUri("/ws/any"), recorder);
         byte[] big = randomBytes(1024 * 1024, 2);
 
         ws.sendText("héllo ✓ 🌊", true).toCompletableFuture().get(10, TimeUnit.SECONDS);
         ws.sendBinary(ByteBuffer.wrap(new byte[] {0, 1, 2, (byte) 0xff}), true).toCompletableFuture().get(10, TimeUnit.SECONDS);
         ws.sendBinary(ByteBuffer.wrap(big), true).toCompletableFuture().get(10, TimeUnit.SECONDS);
 
-        assertEquals("héllo ✓ 🌊", recorder.next());
-        assertArrayEquals(new byte[] {0, 1, 2, (byte) 0xff}, assertInstanceOf(byte[].class, recorder.next()));
-        assertArrayEquals(big, assertInstanceOf(byte[].class, recorder.next()));
+        // text() is null for a binary message and binary() for a text one, so each also checks the kind
+        assertEquals("héllo ✓ 🌊", recorder.next(TIMEOUT).text());
+        assertArrayEquals(new byte[] {0, 1, 2, (byte) 0xff}, recorder.next(TIMEOUT).binary());
+        assertArrayEquals(big, recorder.next(TIMEOUT).binary());
         ws.abort();
     }
 
     // The first subprotocol the client offers is the one negotiated.
     @Test
     void firstOfferedSubprotocolIsNegotiated() throws Exception {
-        WebSocket ws = CLIENT.newWebSocketBuilder()
-                .subprotocols("chat", "superchat")
-                .connectTimeout(TIMEOUT)
-                .buildAsync(wsUri("/chat"), new Recorder())
-                .get(10, TimeUnit.SECONDS);
+        WebSocket ws = WsRecorder.connect(CLIENT, wsUri("/chat"), new WsRecorder(), "chat", "superchat");
 
         assertEquals("chat", ws.getSubprotocol());
         ws.abort();
@@ -171,12 +145,12 @@ class EchoUpstreamTest {
     // A close from the client is answered with a close carrying the same code.
     @Test
     void closeIsAnsweredWithSameCode() throws Exception {
-        Recorder recorder = new Recorder();
-        WebSocket ws = connect(recorder, "/");
+        WsRecorder recorder = new WsRecorder();
+        WebSocket ws = WsRecorder.connect(CLIENT, wsUri("/"), recorder);
 
         ws.sendClose(4001, "bye").toCompletableFuture().get(10, TimeUnit.SECONDS);
 
-        assertEquals(new Closed(4001), recorder.next());
+        assertEquals(4001, recorder.awaitClose(TIMEOUT).code());
     }
 
     // On a shared worker, close() ends open WebSockets but leaves the caller's worker running.
@@ -209,10 +183,23 @@ class EchoUpstreamTest {
         return CLIENT.send(request.timeout(TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private WebSocket connect(Recorder recorder, String path) throws Exception {
-        return CLIENT.newWebSocketBuilder().connectTimeout(TIMEOUT)
-                .buildAsync(wsUri(path), recorder)
-                .get(10, TimeUnit.SECONDS);
+    /** The request description and the body after it, from a POST of {@code payload} that got a 200. */
+    private record Echoed(String head, byte[] body) {
+    }
+
+    private Echoed post(String path, byte[] payload, boolean expectContinue) throws Exception {
+        HttpResponse<byte[]> response = CLIENT.send(HttpRequest.newBuilder(echo.uri().resolve(path))
+                        .timeout(TIMEOUT)
+                        .expectContinue(expectContinue)
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(payload))
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+
+        assertEquals(200, response.statusCode());
+        byte[] all = response.body();
+        int blank = indexOf(all, "\n\n".getBytes(StandardCharsets.US_ASCII));
+        assertTrue(blank > 0, "response has a blank line after the description");
+        return new Echoed(new String(all, 0, blank, StandardCharsets.UTF_8), Arrays.copyOfRange(all, blank + 2, all.length));
     }
 
     private URI wsUri(String path) {
@@ -236,56 +223,5 @@ class EchoUpstreamTest {
             return i;
         }
         return -1;
-    }
-
-    record Closed(int code) {
-    }
-
-    /** Collects whole messages (String or byte[]), the close code, or the error, in arrival order. */
-    private static final class Recorder implements WebSocket.Listener {
-        private final BlockingQueue<Object> events = new LinkedBlockingQueue<>();
-        private final StringBuilder text = new StringBuilder();
-        private final ByteArrayOutputStream binary = new ByteArrayOutputStream();
-
-        Object next() throws InterruptedException {
-            Object event = events.poll(10, TimeUnit.SECONDS);
-            assertNotNull(event, "no WebSocket event within 10 s");
-            return event;
-        }
-
-        @Override
-        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-            text.append(data);
-            if (last) {
-                events.add(text.toString());
-                text.setLength(0);
-            }
-            ws.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
-            byte[] chunk = new byte[data.remaining()];
-            data.get(chunk);
-            binary.writeBytes(chunk);
-            if (last) {
-                events.add(binary.toByteArray());
-                binary.reset();
-            }
-            ws.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
-            events.add(new Closed(statusCode));
-            return null;
-        }
-
-        @Override
-        public void onError(WebSocket ws, Throwable error) {
-            events.add(error);
-        }
     }
 }

@@ -23,8 +23,13 @@ public final class WsRecorder implements WebSocket.Listener {
     public record Message(String text, byte[] binary) {
     }
 
+    /** The close frame the peer sent. */
+    public record Close(int code, String reason) {
+    }
+
     private final BlockingQueue<Message> messages = new LinkedBlockingQueue<>();
     private final CompletableFuture<String> ended = new CompletableFuture<>();
+    private volatile Close close;
     private final StringBuilder textParts = new StringBuilder();
     private final ByteArrayOutputStream binaryParts = new ByteArrayOutputStream();
 
@@ -69,6 +74,7 @@ public final class WsRecorder implements WebSocket.Listener {
 
     @Override
     public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+        close = new Close(statusCode, reason);
         ended.complete("close " + statusCode + " " + reason);
         return null;
     }
@@ -95,6 +101,22 @@ public final class WsRecorder implements WebSocket.Listener {
         } catch (TimeoutException e) {
             throw new AssertionError("WebSocket session still open after " + timeout);
         }
+    }
+
+    /**
+     * The close the peer sent, or an AssertionError if the session ended in an error, does not end
+     * within {@code timeout}, or a message arrived that the test has not taken with {@link #next}.
+     */
+    public Close awaitClose(Duration timeout) throws InterruptedException, ExecutionException {
+        String end = awaitEnd(timeout);
+        if (close == null) {
+            throw new AssertionError("session ended without a close frame: " + end);
+        }
+        if (!messages.isEmpty()) {
+            throw new AssertionError(messages.size() + " message(s) arrived before the close and were not taken: "
+                    + messages);
+        }
+        return close;
     }
 
     /** True once onClose or onError was called. */

@@ -1,21 +1,19 @@
 package dev.sluice.tomcat;
 
 import dev.sluice.Sluice;
+import dev.sluice.testing.HttpClients;
+import dev.sluice.testing.WsRecorder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,10 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * WebSocket handshake, until node N goes away.
  */
 class StickySessionIT {
-    private static final HttpClient CLIENT = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
+    private static final HttpClient CLIENT = HttpClients.HTTP_1_1;
+    private static final Duration EVENT_WAIT = Duration.ofSeconds(5);
     private static final Pattern VISIT = Pattern.compile("node=(\\S+) count=(\\d+) session=(\\S+)");
 
     private TomcatNode node1;
@@ -98,15 +94,16 @@ class StickySessionIT {
         Visit b = visit(null); // round-robin: the other node, so both routes are exercised
 
         for (Visit v : new Visit[] {a, b, a, b}) {
-            TextListener listener = new TextListener();
+            WsRecorder recorder = new WsRecorder();
             WebSocket ws = CLIENT.newWebSocketBuilder()
                     .header("Cookie", v.cookie().orElseThrow())
                     .connectTimeout(Duration.ofSeconds(5))
-                    .buildAsync(proxy.uri("ws", "/ws"), listener)
+                    .buildAsync(proxy.uri("ws", "/ws"), recorder)
                     .get(10, TimeUnit.SECONDS);
-            assertEquals(v.node() + " session=" + v.session(), listener.next(), "handshake with the cookie of " + v);
+            assertEquals(v.node() + " session=" + v.session(), recorder.next(EVENT_WAIT).text(),
+                    "handshake with the cookie of " + v);
             ws.sendClose(WebSocket.NORMAL_CLOSURE, "").get(5, TimeUnit.SECONDS);
-            assertEquals("closed 1000", listener.next());
+            assertEquals(new WsRecorder.Close(WebSocket.NORMAL_CLOSURE, ""), recorder.awaitClose(EVENT_WAIT));
         }
         await().atMost(Duration.ofSeconds(5)).until(() -> proxy.tunnels().open() == 0);
     }
@@ -147,40 +144,5 @@ class StickySessionIT {
 
     /** What the servlet answered, and the session cookie it set, if it set one. */
     private record Visit(String node, int count, String session, Optional<String> cookie) {
-    }
-
-    /** Whole text messages and the close, as strings, in arrival order. */
-    static final class TextListener implements WebSocket.Listener {
-        private final BlockingQueue<String> events = new LinkedBlockingQueue<>();
-        private final StringBuilder partial = new StringBuilder();
-
-        @Override
-        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                events.add(partial.toString());
-                partial.setLength(0);
-            }
-            ws.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
-            events.add("closed " + statusCode + (reason.isEmpty() ? "" : " " + reason));
-            return null;
-        }
-
-        @Override
-        public void onError(WebSocket ws, Throwable error) {
-            events.add("error " + error);
-        }
-
-        /** The next event within 5 s; fails the test when none comes. */
-        String next() throws InterruptedException {
-            String event = events.poll(5, TimeUnit.SECONDS);
-            assertTrue(event != null, "no WebSocket event within 5 s");
-            return event;
-        }
     }
 }
