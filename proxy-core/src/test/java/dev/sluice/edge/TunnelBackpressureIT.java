@@ -44,54 +44,73 @@ class TunnelBackpressureIT {
     // 64 MiB; then the client reads all of it and the SHA-256 matches.
     @Test
     void upstreamWriterStallsWhileClientDoesNotReadThenEveryByteArrivesInOrder() throws Exception {
-        try (RawBackend backend = RawBackend.webSocket(SMALL_BUFFER);
-             Sluice proxy = Sluice.builder().route("/", backend.uri()).start()) {
-            WsWire.Answer client = WsWire.open(proxy.port(), SMALL_BUFFER, "/bulk");
-            assertEquals(101, client.status(), client.head().text());
-            RawPeer upstream = backend.takePeer();
-
-            ProgressWriter writer = ProgressWriter.start(upstream.out(), TOTAL, 1);
-            long stalledAt = awaitStall(writer);
-            Tunnel tunnel = proxy.tunnels().list().get(0);
-            long countedWhileStalled = tunnel.bytesToClient();
-            System.out.printf("upstream writer stalled at %d bytes; tunnel had counted %d bytes to the client%n",
-                    stalledAt, countedWhileStalled);
-            assertTrue(stalledAt <= KERNEL_CAN_HOLD, "upstream writer got " + stalledAt
-                    + " bytes out while the client read nothing (sockets can hold " + KERNEL_CAN_HOLD + ")");
-            assertTrue(countedWhileStalled > 0 && countedWhileStalled <= stalledAt,
-                    "bytesToClient mid-transfer: " + countedWhileStalled);
-
-            byte[] received = ProgressWriter.readDigest(client.peer().in(), TOTAL);
-            assertArrayEquals(writer.awaitDigest(Duration.ofSeconds(20)), received, "SHA-256 of the 64 MiB");
-            assertEquals(TOTAL, tunnel.bytesToClient());
-            client.peer().close();
-        }
+        writerStallsWhileReaderDoesNotReadThenEveryByteArrivesInOrder(Direction.UPSTREAM_TO_CLIENT);
     }
 
     // Mirror: the client writes 64 MiB to an upstream that reads nothing; the client's writes
     // stall, then the upstream reads all of it and the SHA-256 matches.
     @Test
     void clientWriterStallsWhileUpstreamDoesNotReadThenEveryByteArrivesInOrder() throws Exception {
+        writerStallsWhileReaderDoesNotReadThenEveryByteArrivesInOrder(Direction.CLIENT_TO_UPSTREAM);
+    }
+
+    /** Which end writes, which end reads, and the tunnel counter for bytes going that way. */
+    private enum Direction {
+        UPSTREAM_TO_CLIENT("upstream", "client", 1),
+        CLIENT_TO_UPSTREAM("client", "upstream", 2);
+
+        final String writer;
+        final String reader;
+        final long seed;
+
+        Direction(String writer, String reader, long seed) {
+            this.writer = writer;
+            this.reader = reader;
+            this.seed = seed;
+        }
+
+        RawPeer writingEnd(RawPeer client, RawPeer upstream) {
+            return this == UPSTREAM_TO_CLIENT ? upstream : client;
+        }
+
+        RawPeer readingEnd(RawPeer client, RawPeer upstream) {
+            return this == UPSTREAM_TO_CLIENT ? client : upstream;
+        }
+
+        long counted(Tunnel tunnel) {
+            return this == UPSTREAM_TO_CLIENT ? tunnel.bytesToClient() : tunnel.bytesToUpstream();
+        }
+
+        String counterName() {
+            return this == UPSTREAM_TO_CLIENT ? "bytesToClient" : "bytesToUpstream";
+        }
+    }
+
+    private static void writerStallsWhileReaderDoesNotReadThenEveryByteArrivesInOrder(Direction direction)
+            throws Exception {
         try (RawBackend backend = RawBackend.webSocket(SMALL_BUFFER);
              Sluice proxy = Sluice.builder().route("/", backend.uri()).start()) {
             WsWire.Answer client = WsWire.open(proxy.port(), SMALL_BUFFER, "/bulk");
             assertEquals(101, client.status(), client.head().text());
             RawPeer upstream = backend.takePeer();
 
-            ProgressWriter writer = ProgressWriter.start(client.peer().out(), TOTAL, 2);
+            RawPeer writing = direction.writingEnd(client.peer(), upstream);
+            RawPeer reading = direction.readingEnd(client.peer(), upstream);
+            ProgressWriter writer = ProgressWriter.start(writing.out(), TOTAL, direction.seed);
             long stalledAt = awaitStall(writer);
             Tunnel tunnel = proxy.tunnels().list().get(0);
-            long countedWhileStalled = tunnel.bytesToUpstream();
-            System.out.printf("client writer stalled at %d bytes; tunnel had counted %d bytes to the upstream%n",
-                    stalledAt, countedWhileStalled);
-            assertTrue(stalledAt <= KERNEL_CAN_HOLD, "client writer got " + stalledAt
-                    + " bytes out while the upstream read nothing (sockets can hold " + KERNEL_CAN_HOLD + ")");
+            long countedWhileStalled = direction.counted(tunnel);
+            System.out.printf("%s writer stalled at %d bytes; tunnel had counted %d bytes to the %s%n",
+                    direction.writer, stalledAt, countedWhileStalled, direction.reader);
+            assertTrue(stalledAt <= KERNEL_CAN_HOLD, direction.writer + " writer got " + stalledAt
+                    + " bytes out while the " + direction.reader + " read nothing (sockets can hold "
+                    + KERNEL_CAN_HOLD + ")");
             assertTrue(countedWhileStalled > 0 && countedWhileStalled <= stalledAt,
-                    "bytesToUpstream mid-transfer: " + countedWhileStalled);
+                    direction.counterName() + " mid-transfer: " + countedWhileStalled);
 
-            byte[] received = ProgressWriter.readDigest(upstream.in(), TOTAL);
+            byte[] received = ProgressWriter.readDigest(reading.in(), TOTAL);
             assertArrayEquals(writer.awaitDigest(Duration.ofSeconds(20)), received, "SHA-256 of the 64 MiB");
-            assertEquals(TOTAL, tunnel.bytesToUpstream());
+            assertEquals(TOTAL, direction.counted(tunnel));
             client.peer().close();
         }
     }

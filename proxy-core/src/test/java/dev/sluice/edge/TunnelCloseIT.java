@@ -27,33 +27,29 @@ class TunnelCloseIT {
     // and the tunnel is gone from the registry.
     @Test
     void upstreamResetReachesClientWithinTwoSecondsAndTunnelCloses() throws Exception {
-        try (RawBackend backend = RawBackend.webSocket();
-             Sluice proxy = Sluice.builder().route("/", backend.uri()).start()) {
-            WsWire.Answer client = openTunnel(proxy);
-            RawPeer upstream = backend.takePeer();
-            await().atMost(PASSED_ON).until(() -> proxy.tunnels().open() == 1);
-
-            upstream.reset();
-            String end = client.peer().awaitEnd(PASSED_ON);
-            System.out.println("client saw the upstream's reset as: " + end);
-            await().atMost(PASSED_ON).until(() -> proxy.tunnels().open() == 0);
-            client.peer().close();
-        }
+        resetReachesTheOtherSideWithinTwoSecondsAndTunnelCloses(true);
     }
 
     // Mirror: the client resets; the upstream sees a reset or EOF within 2 s and the tunnel closes.
     @Test
     void clientResetReachesUpstreamWithinTwoSecondsAndTunnelCloses() throws Exception {
+        resetReachesTheOtherSideWithinTwoSecondsAndTunnelCloses(false);
+    }
+
+    private static void resetReachesTheOtherSideWithinTwoSecondsAndTunnelCloses(boolean upstreamResets)
+            throws Exception {
         try (RawBackend backend = RawBackend.webSocket();
              Sluice proxy = Sluice.builder().route("/", backend.uri()).start()) {
-            WsWire.Answer client = openTunnel(proxy);
-            RawPeer upstream = backend.takePeer();
-            await().atMost(PASSED_ON).until(() -> proxy.tunnels().open() == 1);
+            Ends ends = openTunnel(proxy, backend);
+            RawPeer resetting = upstreamResets ? ends.upstream() : ends.client();
+            RawPeer other = upstreamResets ? ends.client() : ends.upstream();
 
-            client.peer().reset();
-            String end = upstream.awaitEnd(PASSED_ON);
-            System.out.println("upstream saw the client's reset as: " + end);
+            resetting.reset();
+            String end = other.awaitEnd(PASSED_ON);
+            System.out.println((upstreamResets ? "client saw the upstream's" : "upstream saw the client's")
+                    + " reset as: " + end);
             await().atMost(PASSED_ON).until(() -> proxy.tunnels().open() == 0);
+            ends.client().close();
         }
     }
 
@@ -64,19 +60,19 @@ class TunnelCloseIT {
         WebSocketConfig ws = new WebSocketConfig(true, Duration.ofHours(1), Duration.ofMillis(300), List.of(), 10_000);
         try (RawBackend backend = RawBackend.webSocket();
              Sluice proxy = Sluice.builder().route("/", ws, backend.uri()).start()) {
-            WsWire.Answer client = openTunnel(proxy);
-            RawPeer upstream = backend.takePeer();
-            await().atMost(PASSED_ON).until(() -> proxy.tunnels().open() == 1);
+            Ends ends = openTunnel(proxy, backend);
+            RawPeer client = ends.client();
+            RawPeer upstream = ends.upstream();
 
             long halfClosedAt = System.nanoTime();
-            client.peer().socket().shutdownOutput();
+            client.socket().shutdownOutput();
             assertEquals(-1, upstream.in().read(), "the client's FIN reaches the upstream");
             byte[] late = "still talking".getBytes(StandardCharsets.US_ASCII);
             upstream.write(late);
-            assertEquals("still talking", new String(client.peer().readExactly(late.length), StandardCharsets.US_ASCII),
+            assertEquals("still talking", new String(client.readExactly(late.length), StandardCharsets.US_ASCII),
                     "the other direction still flows while half-closed");
 
-            String clientEnd = client.peer().awaitEnd(Duration.ofSeconds(3));
+            String clientEnd = client.awaitEnd(Duration.ofSeconds(3));
             long closedAfterMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - halfClosedAt);
             assertTrue(closedAfterMillis >= 250, "closed after " + closedAfterMillis + " ms, before the 300 ms half-close timeout");
             System.out.println("half-closed tunnel ended for the client after " + closedAfterMillis + " ms: " + clientEnd);
@@ -84,14 +80,21 @@ class TunnelCloseIT {
             await("upstream writes fail").atMost(PASSED_ON).pollInterval(Duration.ofMillis(50))
                     .until(() -> writeFails(upstream));
             await().atMost(PASSED_ON).until(() -> proxy.tunnels().open() == 0);
-            client.peer().close();
+            client.close();
         }
     }
 
-    private static WsWire.Answer openTunnel(Sluice proxy) throws IOException {
+    /** The client's and the upstream's socket of one tunnel. */
+    private record Ends(RawPeer client, RawPeer upstream) {
+    }
+
+    /** Opens a tunnel through {@code proxy} to {@code backend} and waits until the proxy counts it open. */
+    private static Ends openTunnel(Sluice proxy, RawBackend backend) throws IOException, InterruptedException {
         WsWire.Answer client = WsWire.open(proxy.port(), "/ws");
         assertEquals(101, client.status(), client.head().text());
-        return client;
+        RawPeer upstream = backend.takePeer();
+        await().atMost(PASSED_ON).until(() -> proxy.tunnels().open() == 1);
+        return new Ends(client.peer(), upstream);
     }
 
     private static boolean writeFails(RawPeer peer) {

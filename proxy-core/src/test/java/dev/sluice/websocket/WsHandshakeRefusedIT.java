@@ -19,6 +19,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the upstream that must never become a tunnel.
  */
 class WsHandshakeRefusedIT {
+    /** The lines every WebSocket handshake here starts with; each test adds what it gets wrong. */
+    private static final String UPGRADE_HEAD = """
+            GET /ws HTTP/1.1\r
+            Host: x\r
+            Upgrade: websocket\r
+            Connection: Upgrade\r
+            """;
+
     private RawBackend backend;
     private Sluice proxy;
 
@@ -39,11 +47,19 @@ class WsHandshakeRefusedIT {
         return proxy.port();
     }
 
-    /** A backend that fails the test loudly if it is ever asked anything. */
-    private int proxyToUntouchableBackend() {
-        return proxyTo((conn, head) -> {
+    /**
+     * Sends {@code request} to a proxy whose backend must stay untouched, asserts the proxy's own
+     * answer has {@code status} and that neither an upstream connection nor a tunnel was made.
+     */
+    private RawHttp.Response assertRefusedWithoutContactingUpstream(int status, String request) throws Exception {
+        int port = proxyTo((conn, head) -> {
             conn.write("HTTP/1.1 500 Backend Should Not Be Asked\r\nContent-Length: 0\r\n\r\n");
         });
+        RawHttp.Response response = exchange(port, request);
+        assertEquals(status, response.status(), response.toString());
+        assertEquals(0, backend.connections(), "the upstream must not be contacted");
+        assertEquals(0, proxy.tunnels().total());
+        return response;
     }
 
     private static RawHttp.Response exchange(int port, String request) throws Exception {
@@ -56,56 +72,32 @@ class WsHandshakeRefusedIT {
     // RFC 6455 4.2.1: a handshake without Sec-WebSocket-Key is malformed.
     @Test
     void handshakeWithoutKeyIsRefused400WithoutContactingUpstream() throws Exception {
-        int port = proxyToUntouchableBackend();
-        RawHttp.Response response = exchange(port, """
-                GET /ws HTTP/1.1\r
-                Host: x\r
-                Upgrade: websocket\r
-                Connection: Upgrade\r
+        assertRefusedWithoutContactingUpstream(400, UPGRADE_HEAD + """
                 Sec-WebSocket-Version: 13\r
                 \r
                 """);
-        assertEquals(400, response.status(), response.toString());
-        assertEquals(0, backend.connections(), "the upstream must not be contacted");
-        assertEquals(0, proxy.tunnels().total());
     }
 
     // RFC 6455 4.4: an unsupported version is answered 426 naming the version spoken.
     @Test
     void handshakeWithVersion12IsRefused426Naming13WithoutContactingUpstream() throws Exception {
-        int port = proxyToUntouchableBackend();
-        RawHttp.Response response = exchange(port, """
-                GET /ws HTTP/1.1\r
-                Host: x\r
-                Upgrade: websocket\r
-                Connection: Upgrade\r
+        RawHttp.Response response = assertRefusedWithoutContactingUpstream(426, UPGRADE_HEAD + """
                 Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r
                 Sec-WebSocket-Version: 12\r
                 \r
                 """);
-        assertEquals(426, response.status(), response.toString());
         assertEquals("13", response.header("Sec-WebSocket-Version"));
-        assertEquals(0, backend.connections(), "the upstream must not be contacted");
-        assertEquals(0, proxy.tunnels().total());
     }
 
     // A handshake with a body could hide a second request inside the tunnel; refused outright.
     @Test
     void handshakeWithBodyIsRefused400WithoutContactingUpstream() throws Exception {
-        int port = proxyToUntouchableBackend();
-        RawHttp.Response response = exchange(port, """
-                GET /ws HTTP/1.1\r
-                Host: x\r
-                Upgrade: websocket\r
-                Connection: Upgrade\r
+        assertRefusedWithoutContactingUpstream(400, UPGRADE_HEAD + """
                 Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r
                 Sec-WebSocket-Version: 13\r
                 Content-Length: 5\r
                 \r
                 hello""");
-        assertEquals(400, response.status(), response.toString());
-        assertEquals(0, backend.connections(), "the upstream must not be contacted");
-        assertEquals(0, proxy.tunnels().total());
     }
 
     // The client never asked to switch protocols, so an upstream 101 is a bad answer, not a tunnel.
