@@ -22,10 +22,8 @@ import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 /**
  * An embedded Tomcat 11 on 127.0.0.1:0 with a JSR-356 echo endpoint at {@link #PATH}, deployed
@@ -131,7 +129,7 @@ public final class TomcatEchoBackend implements AutoCloseable {
             // would otherwise take this (deleted) dir as catalina.home and create it again.
             restoreProperty("catalina.home", priorCatalinaHome);
             restoreProperty("catalina.base", priorCatalinaBase);
-            deleteRecursively(baseDir);
+            TempDirs.deleteRecursively(baseDir);
         }
     }
 
@@ -140,16 +138,6 @@ public final class TomcatEchoBackend implements AutoCloseable {
             System.clearProperty(name);
         } else {
             System.setProperty(name, prior);
-        }
-    }
-
-    private static void deleteRecursively(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + dir, e);
         }
     }
 

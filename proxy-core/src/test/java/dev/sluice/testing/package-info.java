@@ -11,7 +11,10 @@
  * <li>{@link dev.sluice.testing.RawHttp}: the HTTP/1.1 head parser and body framing RawPeer reads with.</li>
  * <li>{@link dev.sluice.testing.WsWire}: WebSocket handshakes and frames by hand.</li>
  * <li>{@link dev.sluice.testing.WsEchoBackend}, {@link dev.sluice.testing.TomcatEchoBackend}: real WebSocket
- *     echo servers (Undertow, Tomcat); {@link dev.sluice.testing.WsRecorder}: a JDK WebSocket client listener.</li>
+ *     echo servers (Undertow, Tomcat); {@link dev.sluice.testing.WsRecorder}: a JDK WebSocket client listener
+ *     that records messages and the close.</li>
+ * <li>{@link dev.sluice.testing.HttpClients}: the shared JDK HTTP/1.1 client;
+ *     {@link dev.sluice.testing.TempDirs}: removes an embedded Tomcat's base directory.</li>
  * </ul>
  */
 package dev.sluice.testing;

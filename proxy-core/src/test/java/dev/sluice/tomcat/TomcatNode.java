@@ -1,5 +1,6 @@
 package dev.sluice.tomcat;
 
+import dev.sluice.testing.TempDirs;
 import jakarta.servlet.ServletContainerInitializer;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.websocket.CloseReason;
@@ -21,13 +22,11 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.stream.Stream;
 
 /**
  * One embedded Tomcat 11 on 127.0.0.1:0, assembled per test the way a team would deploy its
@@ -86,17 +85,7 @@ final class TomcatNode implements AutoCloseable {
         } catch (LifecycleException e) {
             throw new IllegalStateException("embedded Tomcat " + name + " did not stop", e);
         } finally {
-            deleteRecursively(baseDir);
-        }
-    }
-
-    private static void deleteRecursively(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + dir, e);
+            TempDirs.deleteRecursively(baseDir);
         }
     }
 
