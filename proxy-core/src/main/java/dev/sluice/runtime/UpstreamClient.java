@@ -56,8 +56,12 @@ public final class UpstreamClient implements ProxyClient {
             return;
         }
         Once once = new Once(exchange, callback);
-        once.timer = exchange.getIoThread().executeAfter(once::timedOut, pool.connectTimeout(), pool.timeoutUnit());
         delegate.getConnection(delegate.findTarget(exchange), exchange, once, timeout, unit);
+        if (!once.done) {
+            // Only a connect or a wait for a busy pool needs a deadline; an idle pooled
+            // connection was handed over above, without one.
+            once.timer = exchange.getIoThread().executeAfter(once::timedOut, pool.connectTimeout(), pool.timeoutUnit());
+        }
     }
 
     /**
