@@ -53,6 +53,8 @@ public final class Sluice implements AutoCloseable {
     private static final int BUFFER_SIZE = 16 * 1024;
     /** How long a keep-alive client connection may sit between requests. */
     private static final int KEEP_ALIVE_IDLE_MILLIS = 60_000;
+    /** How long closing the tunnels left after the drain may take before the worker stops. */
+    private static final Duration CLOSE_ALL_TIMEOUT = Duration.ofSeconds(5);
 
     private final SluiceConfig config;
     private final XnioWorker worker;
@@ -171,13 +173,19 @@ public final class Sluice implements AutoCloseable {
         try {
             graceful.awaitShutdown(Math.max(0, remainingMillis(deadline)));
             tunnels.awaitNoneOpen(Duration.ofMillis(Math.max(0, remainingMillis(deadline))));
+            int left = tunnels.open();
+            if (left > 0) {
+                log.info("SLU0003 closing {} tunnels still open after the drain timeout", left);
+                // Each tunnel closes on its own IO thread: wait for every one, so that all are
+                // closed and logged while the worker still runs.
+                int stuck = tunnels.closeAll("drain", CLOSE_ALL_TIMEOUT);
+                if (stuck > 0) {
+                    log.warn("SLU0004 {} tunnels did not close within {} ms; stopping anyway", stuck,
+                            CLOSE_ALL_TIMEOUT.toMillis());
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-        int left = tunnels.open();
-        if (left > 0) {
-            log.info("SLU0003 closing {} tunnels still open after the drain timeout", left);
-            tunnels.closeAll("drain");
         }
         stopAll();
         log.info("SLU0002 stopped");

@@ -4,6 +4,7 @@ import dev.sluice.config.Cidr;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -12,9 +13,26 @@ import java.util.List;
 /**
  * X-Forwarded-For/-Proto/-Host/-Port as Tomcat's RemoteIpValve and Spring expect them.
  * Values a client sent are believed only from a trusted proxy; anyone else's are replaced,
- * so a client cannot claim to be someone else or to have used https.
+ * so a client cannot claim to be someone else or to have used https. The other headers
+ * that frameworks read for the same purpose ({@code Forwarded}, {@code X-Real-IP},
+ * {@code X-Forwarded-Prefix}, ...) are dropped from untrusted peers; Sluice writes only the
+ * X-Forwarded-* set itself, the one every Java server understands.
  */
 public final class ForwardedHeaders {
+    /**
+     * Headers by which an upstream might learn a client's address, scheme, host or path prefix.
+     * Spring's ForwardedHeaderFilter reads Forwarded and X-Forwarded-Ssl/-Prefix; Tomcat's
+     * RemoteIpValve X-Forwarded-By; nginx setups X-Real-IP; the rest are common aliases.
+     */
+    private static final List<HttpString> UNTRUSTED = List.of(
+            Headers.X_FORWARDED_FOR, Headers.X_FORWARDED_PROTO, Headers.X_FORWARDED_HOST,
+            Headers.X_FORWARDED_PORT, Headers.X_FORWARDED_SERVER, Headers.FORWARDED,
+            new HttpString("X-Forwarded-Prefix"), new HttpString("X-Forwarded-Ssl"),
+            new HttpString("X-Forwarded-Scheme"), new HttpString("X-Forwarded-Protocol"),
+            new HttpString("X-Forwarded-By"), new HttpString("X-Real-IP"), new HttpString("X-Client-IP"),
+            new HttpString("True-Client-IP"), new HttpString("X-Cluster-Client-IP"),
+            new HttpString("X-Url-Scheme"), new HttpString("Front-End-Https"));
+
     private final List<Cidr> trustedProxies;
 
     public ForwardedHeaders(List<Cidr> trustedProxies) {
@@ -29,11 +47,7 @@ public final class ForwardedHeaders {
     public void prepare(HttpServerExchange exchange) {
         HeaderMap headers = exchange.getRequestHeaders();
         if (!isTrusted(exchange.getSourceAddress())) {
-            headers.remove(Headers.X_FORWARDED_FOR);
-            headers.remove(Headers.X_FORWARDED_PROTO);
-            headers.remove(Headers.X_FORWARDED_HOST);
-            headers.remove(Headers.X_FORWARDED_PORT);
-            headers.remove(Headers.X_FORWARDED_SERVER);
+            UNTRUSTED.forEach(headers::remove);
         }
         if (!headers.contains(Headers.X_FORWARDED_PROTO)) {
             headers.put(Headers.X_FORWARDED_PROTO, "https".equals(exchange.getRequestScheme()) ? "https" : "http");
@@ -54,11 +68,55 @@ public final class ForwardedHeaders {
         outgoing.put(Headers.X_FORWARDED_FOR, chain == null || chain.isEmpty() ? peer : chain + "," + peer);
     }
 
-    private boolean isTrusted(InetSocketAddress peer) {
-        if (peer == null || trustedProxies.isEmpty()) {
-            return false;
+    /**
+     * The address of the client on whose behalf the request came: the peer itself, or, when
+     * the peer is a trusted proxy, the nearest address in its X-Forwarded-For chain that is not
+     * a trusted proxy too (as Tomcat's RemoteIpValve reads it). Call before {@link #prepare}.
+     */
+    public InetAddress clientAddress(HttpServerExchange exchange) {
+        InetSocketAddress peer = exchange.getSourceAddress();
+        InetAddress client = peer == null ? null : peer.getAddress();
+        if (client == null || !isTrusted(client)) {
+            return client;
         }
-        InetAddress address = peer.getAddress();
-        return address != null && trustedProxies.stream().anyMatch(c -> c.contains(address));
+        var chain = exchange.getRequestHeaders().get(Headers.X_FORWARDED_FOR);
+        if (chain == null) {
+            return client;
+        }
+        for (int line = chain.size() - 1; line >= 0; line--) {
+            String[] hops = chain.get(line).split(",");
+            for (int i = hops.length - 1; i >= 0; i--) {
+                InetAddress hop = ipLiteral(hops[i].trim());
+                if (hop == null) {
+                    return client; // not an address: believe nothing further left
+                }
+                client = hop;
+                if (!isTrusted(hop)) {
+                    return hop;
+                }
+            }
+        }
+        return client;
+    }
+
+    /** An IP address written as a literal, or null; never a name lookup. */
+    private static InetAddress ipLiteral(String text) {
+        String literal = text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
+        if (literal.isEmpty() || !literal.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == '.' || c == ':')) {
+            return null;
+        }
+        try {
+            return InetAddress.getByName(literal);
+        } catch (java.net.UnknownHostException e) {
+            return null;
+        }
+    }
+
+    private boolean isTrusted(InetSocketAddress peer) {
+        return peer != null && peer.getAddress() != null && isTrusted(peer.getAddress());
+    }
+
+    private boolean isTrusted(InetAddress address) {
+        return !trustedProxies.isEmpty() && trustedProxies.stream().anyMatch(c -> c.contains(address));
     }
 }

@@ -2,6 +2,8 @@ package dev.sluice.runtime;
 
 import dev.sluice.config.UpstreamConfig;
 import io.undertow.server.handlers.proxy.LoadBalancingProxyClient;
+import org.xnio.OptionMap;
+import org.xnio.Options;
 
 import java.net.URI;
 import java.util.List;
@@ -47,10 +49,13 @@ public final class UpstreamPool {
             client.removeSessionCookieName(UpstreamConfig.DEFAULT_STICKY_COOKIE);
             client.addSessionCookieName(config.stickyCookie());
         }
+        // Without TCP_NODELAY a message written in two segments waits for the peer's delayed ACK
+        // (40 ms on Linux): a 16 KiB WebSocket round trip took 44 ms instead of under 1 ms.
+        OptionMap options = OptionMap.create(Options.TCP_NODELAY, true);
         if (config.builtin() != null) {
-            this.servers.forEach(client::addHost);
+            this.servers.forEach(uri -> client.addHost(uri, null, null, options));
         } else {
-            config.servers().forEach(s -> client.addHost(s.url(), s.route()));
+            config.servers().forEach(s -> client.addHost(s.url(), s.route(), null, options));
         }
     }
 

@@ -10,6 +10,7 @@ import java.time.Instant;
  */
 public final class Tunnel {
     private final long id;
+    private final TunnelSlot slot;
     private final String route;
     private final String upstream;
     private final InetSocketAddress client;
@@ -20,9 +21,10 @@ public final class Tunnel {
     private volatile String closeReason;
     private volatile Splice splice;
 
-    Tunnel(long id, String route, String upstream, InetSocketAddress client, InetSocketAddress server) {
+    Tunnel(long id, TunnelSlot slot, String upstream, InetSocketAddress client, InetSocketAddress server) {
         this.id = id;
-        this.route = route;
+        this.slot = slot;
+        this.route = slot.route().path();
         this.upstream = upstream;
         this.client = client;
         this.server = server;
@@ -82,6 +84,15 @@ public final class Tunnel {
         if (s != null) {
             s.closeFromAnyThread(reason);
         }
+    }
+
+    TunnelSlot slot() {
+        return slot;
+    }
+
+    /** The splice, for tests in this package that look at its connections. */
+    Splice splice() {
+        return splice;
     }
 
     void attach(Splice splice) {

@@ -16,8 +16,10 @@ import io.undertow.client.ClientResponse;
 import io.undertow.connector.ByteBufferPool;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.server.ServerConnection;
 import io.undertow.server.handlers.proxy.ProxyCallback;
 import io.undertow.server.handlers.proxy.ProxyConnection;
+import io.undertow.util.AttachmentKey;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
@@ -83,47 +85,33 @@ public final class TunnelHandler implements HttpHandler {
             ErrorResponses.send(exchange, refusal.status(), refusal.reason());
             return;
         }
-        WebSocketRequest.Refusal notAdmitted = admission(exchange, route);
-        if (notAdmitted != null) {
-            ErrorResponses.send(exchange, notAdmitted.status(), notAdmitted.reason());
+        WebSocketConfig ws = route.websocket();
+        String forbidden = policyRefusal(exchange, route, ws);
+        if (forbidden != null) {
+            ErrorResponses.send(exchange, StatusCodes.FORBIDDEN, forbidden);
+            return;
+        }
+        TunnelSlot slot = registry.reserve(route, forwarded.clientAddress(exchange), limits.maxTunnels(),
+                ws.maxTunnels(), limits.maxTunnelsPerClient());
+        if (slot.refusal() != null) {
+            ErrorResponses.send(exchange, StatusCodes.SERVICE_UNAVAILABLE, "tunnel limit reached: " + slot.refusal());
             return;
         }
         forwarded.prepare(exchange);
-        Handshake handshake = new Handshake(exchange, route, clients.get(route.upstream().name()));
+        Handshake handshake = new Handshake(exchange, route, clients.get(route.upstream().name()), slot);
         exchange.dispatch(SameThreadExecutor.INSTANCE, handshake::connect);
     }
 
-    /** Why this handshake may not open a tunnel on this route now (403 policy, 503 limits), or null. */
-    private WebSocketRequest.Refusal admission(HttpServerExchange exchange, Route route) {
-        WebSocketConfig ws = route.websocket();
+    /** Why this route's policy forbids this handshake (403), or null. */
+    private static String policyRefusal(HttpServerExchange exchange, Route route, WebSocketConfig ws) {
         if (!ws.enabled()) {
-            return forbidden("WebSocket is disabled on route " + route.path());
+            return "WebSocket is disabled on route " + route.path();
         }
         String origin = exchange.getRequestHeaders().getFirst(Headers.ORIGIN);
-        if (!ws.allowedOrigins().isEmpty() && !ws.allowedOrigins().contains(origin)) {
-            return forbidden("origin " + (origin == null ? "(none)" : "'" + origin + "'")
-                    + " is not allowed on route " + route.path());
-        }
-        if (registry.open() >= limits.maxTunnels()) {
-            return full(limits.maxTunnels() + " tunnels open (limits.max-tunnels)");
-        }
-        if (registry.openOn(route.path()) >= ws.maxTunnels()) {
-            return full(ws.maxTunnels() + " tunnels open on route " + route.path() + " (websocket.max-tunnels)");
-        }
-        InetSocketAddress peer = exchange.getSourceAddress();
-        if (peer != null && registry.openFrom(peer.getAddress()) >= limits.maxTunnelsPerClient()) {
-            return full(limits.maxTunnelsPerClient() + " tunnels open from " + peer.getAddress().getHostAddress()
-                    + " (limits.max-tunnels-per-client)");
+        if (!ws.allowedOrigins().isEmpty() && (origin == null || !ws.allowedOrigins().contains(origin))) {
+            return "origin " + (origin == null ? "(none)" : "'" + origin + "'") + " is not allowed on route " + route.path();
         }
         return null;
-    }
-
-    private static WebSocketRequest.Refusal forbidden(String reason) {
-        return new WebSocketRequest.Refusal(StatusCodes.FORBIDDEN, reason);
-    }
-
-    private static WebSocketRequest.Refusal full(String reason) {
-        return new WebSocketRequest.Refusal(StatusCodes.SERVICE_UNAVAILABLE, "tunnel limit reached: " + reason);
     }
 
     /** One handshake in flight: connection, request, response. Runs on the exchange's IO thread. */
@@ -131,15 +119,20 @@ public final class TunnelHandler implements HttpHandler {
         private final HttpServerExchange exchange;
         private final Route route;
         private final UpstreamClient client;
-        private final Legs legs = new Legs();
+        private final TunnelSlot slot;
+        private final Legs legs;
         private int attempts;
+        /** Whether the handshake was sent again after the upstream connection failed under it. */
+        private boolean resent;
         private boolean answered;
         private XnioExecutor.Key deadline;
 
-        Handshake(HttpServerExchange exchange, Route route, UpstreamClient client) {
+        Handshake(HttpServerExchange exchange, Route route, UpstreamClient client, TunnelSlot slot) {
             this.exchange = exchange;
             this.route = route;
             this.client = client;
+            this.slot = slot;
+            this.legs = Legs.of(exchange.getConnection(), slot);
         }
 
         void connect() {
@@ -157,7 +150,7 @@ public final class TunnelHandler implements HttpHandler {
             if (attempts < client.pool().maxConnectAttempts()) {
                 connect();
             } else {
-                ErrorResponses.send(exchange, StatusCodes.BAD_GATEWAY, exchange.getAttachment(UpstreamClient.CONNECT_FAILURE));
+                refuse(StatusCodes.BAD_GATEWAY, exchange.getAttachment(UpstreamClient.CONNECT_FAILURE));
             }
         }
 
@@ -165,23 +158,26 @@ public final class TunnelHandler implements HttpHandler {
         public void couldNotResolveBackend(HttpServerExchange exchange) {
             String failure = exchange.getAttachment(UpstreamClient.CONNECT_FAILURE);
             if (failure != null) {
-                ErrorResponses.send(exchange, StatusCodes.BAD_GATEWAY, failure);
+                refuse(StatusCodes.BAD_GATEWAY, failure);
             } else {
-                ErrorResponses.send(exchange, StatusCodes.SERVICE_UNAVAILABLE,
-                        "no server of upstream " + client.pool().name() + " is available");
+                refuse(StatusCodes.SERVICE_UNAVAILABLE, "no server of upstream " + client.pool().name() + " is available");
             }
         }
 
         @Override
         public void queuedRequestFailed(HttpServerExchange exchange) {
-            ErrorResponses.send(exchange, StatusCodes.SERVICE_UNAVAILABLE,
-                    "every connection to upstream " + client.pool().name() + " is busy");
+            refuse(StatusCodes.SERVICE_UNAVAILABLE, "every connection to upstream " + client.pool().name() + " is busy");
+        }
+
+        /** The proxy's own answer instead of a tunnel; the slot is given back. */
+        private void refuse(int status, String reason) {
+            slot.release();
+            ErrorResponses.send(exchange, status, reason);
         }
 
         private void send(ClientConnection connection) {
             legs.upstream = connection;
-            exchange.getConnection().addCloseListener(c -> legs.clientClosed());
-            connection.addCloseListener(c -> legs.upstreamClosed());
+            connection.addCloseListener(legs::upstreamClosed);
             ClientRequest request = new ClientRequest().setMethod(Methods.GET).setPath(upstreamTarget());
             HeaderMap out = request.getRequestHeaders();
             for (HeaderValues values : exchange.getRequestHeaders()) {
@@ -229,7 +225,7 @@ public final class TunnelHandler implements HttpHandler {
             }
             answered = true;
             UpstreamClient.closeNow(connection, false);
-            ErrorResponses.send(exchange, StatusCodes.GATEWAY_TIME_OUT, "upstream " + client.pool().name()
+            refuse(StatusCodes.GATEWAY_TIME_OUT, "upstream " + client.pool().name()
                     + " did not answer the WebSocket handshake within response-timeout ("
                     + client.pool().responseTimeout() + " ms)");
         }
@@ -239,9 +235,19 @@ public final class TunnelHandler implements HttpHandler {
             if (answered) {
                 return; // the client already has its answer (or its tunnel); this is only the upstream leg ending
             }
-            answered = true;
             deadline.remove();
-            ErrorResponses.send(exchange, StatusCodes.BAD_GATEWAY, "upstream " + client.pool().name()
+            if (!resent && !legs.clientGone) {
+                // A pooled connection the upstream closed just as the handshake went out: the
+                // handshake is a body-less GET, so it is safe to send once more on another.
+                resent = true;
+                log.debug("SLU2004 upstream {} connection failed before answering the handshake, sending it again"
+                        + " (request id {}): {}", client.pool().name(), RequestIds.of(exchange), e.getMessage());
+                attempts = 0;
+                connect();
+                return;
+            }
+            answered = true;
+            refuse(StatusCodes.BAD_GATEWAY, "upstream " + client.pool().name()
                     + " failed during the WebSocket handshake: " + e.getMessage());
         }
 
@@ -261,7 +267,7 @@ public final class TunnelHandler implements HttpHandler {
             String problem = WebSocketResponse.problem(response, exchange.getRequestHeaders());
             if (problem != null) {
                 UpstreamClient.closeNow(connection, false);
-                ErrorResponses.send(exchange, StatusCodes.BAD_GATEWAY, "upstream " + client.pool().name()
+                refuse(StatusCodes.BAD_GATEWAY, "upstream " + client.pool().name()
                         + " answered the WebSocket handshake with a " + problem);
                 return;
             }
@@ -274,12 +280,17 @@ public final class TunnelHandler implements HttpHandler {
                 try {
                     upstreamSide = connection.performUpgrade();
                 } catch (IOException e) {
+                    slot.release();
                     IoUtils.safeClose(clientSide, connection);
                     log.warn("SLU2003 upstream {} closed right after its 101 (request id {}): {}",
                             client.pool().name(), requestId, e.getMessage());
                     return;
                 }
-                Tunnel tunnel = registry.register(route.path(), client.pool().name(), ex.getSourceAddress(), server);
+                if (!slot.isHeld()) {
+                    IoUtils.safeClose(clientSide, upstreamSide); // the client went away during the switch
+                    return;
+                }
+                Tunnel tunnel = registry.register(slot, client.pool().name(), ex.getSourceAddress(), server);
                 log.debug("SLU2001 {} opened (request id {})", tunnel, requestId);
                 legs.splice = new Splice(tunnel, registry, clientSide, upstreamSide, buffers, ws.idleTimeout(),
                         ws.halfCloseTimeout());
@@ -294,6 +305,7 @@ public final class TunnelHandler implements HttpHandler {
          */
         private void relay(ClientExchange answered) {
             ClientConnection connection = answered.getConnection();
+            slot.release();
             boolean keepUpgrade = answered.getResponse().getResponseCode() == StatusCodes.UPGRADE_REQUIRED;
             copyResponseHead(answered.getResponse());
             if (!keepUpgrade) {
@@ -347,23 +359,48 @@ public final class TunnelHandler implements HttpHandler {
 
     /**
      * Whichever connection goes away first takes the other with it: before the switch the
-     * upstream connection is ours alone to close, after it the splice's. Kept apart from the
-     * exchange because the client connection keeps its close listeners until it closes.
+     * upstream connection is ours alone to close, after it the splice's. One per client
+     * connection, reused by every handshake on it: Undertow keeps a connection's close
+     * listeners until it closes, so a listener per handshake would pile up on keep-alive.
      */
     private static final class Legs {
+        private static final AttachmentKey<Legs> KEY = AttachmentKey.create(Legs.class);
+
+        private TunnelSlot slot;
         private ClientConnection upstream;
         private Splice splice;
+        private boolean clientGone;
+
+        /** The client connection's legs, now for this handshake. */
+        static Legs of(ServerConnection connection, TunnelSlot slot) {
+            Legs legs = connection.getAttachment(KEY);
+            if (legs == null) {
+                legs = new Legs();
+                connection.putAttachment(KEY, legs);
+                Legs forClose = legs;
+                connection.addCloseListener(c -> forClose.clientClosed());
+            }
+            legs.slot = slot;
+            legs.upstream = null;
+            return legs;
+        }
 
         void clientClosed() {
+            clientGone = true;
             if (splice != null) {
                 splice.connectionClosed(true);
-            } else if (upstream != null) {
+                return;
+            }
+            slot.release();
+            if (upstream != null) {
                 UpstreamClient.closeNow(upstream, false);
             }
         }
 
-        void upstreamClosed() {
-            if (splice != null) {
+        void upstreamClosed(ClientConnection closed) {
+            // An upstream connection of an earlier, refused handshake may close late (Undertow
+            // closes cleanly): only the tunnel's own upstream ends the tunnel.
+            if (splice != null && closed == upstream) {
                 splice.connectionClosed(false);
             }
         }

@@ -1,21 +1,30 @@
 package dev.sluice.tunnel;
 
+import dev.sluice.runtime.Route;
+
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Every open tunnel of one proxy, and the counts the limits are checked against.
+ * Every open tunnel of one proxy, and the counts the tunnel limits are checked against.
+ *
+ * <p>A handshake takes a {@link TunnelSlot} when it is admitted, long before the upstream
+ * answers; the slot counts against every limit from then on, so concurrent handshakes cannot
+ * overshoot one. The slot becomes the tunnel's on a 101 and is released on every other outcome.
  * Thread-safe: tunnels open and close on IO threads, readers are anywhere.
  */
 public final class TunnelRegistry {
     private final Map<Long, Tunnel> open = new ConcurrentHashMap<>();
-    private final Map<InetAddress, AtomicInteger> perClient = new ConcurrentHashMap<>();
-    private final Map<String, AtomicInteger> perRoute = new ConcurrentHashMap<>();
+    private final AtomicInteger slots = new AtomicInteger();
+    private final Map<Route, Integer> perRoute = new ConcurrentHashMap<>();
+    private final Map<InetAddress, Integer> perClient = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private final AtomicLong total = new AtomicLong();
 
@@ -34,20 +43,48 @@ public final class TunnelRegistry {
         return List.copyOf(open.values());
     }
 
-    /** Open tunnels from one client address. */
-    public int openFrom(InetAddress client) {
-        AtomicInteger n = perClient.get(client);
-        return n == null ? 0 : n.get();
+    /** Slots taken from this client address: open tunnels and admitted handshakes. */
+    public int slotsOf(InetAddress client) {
+        return perClient.getOrDefault(client, 0);
     }
 
-    /** Open tunnels on one route (by its match path). */
-    public int openOn(String route) {
-        AtomicInteger n = perRoute.get(route);
-        return n == null ? 0 : n.get();
+    /** Slots taken on this route: open tunnels and admitted handshakes. */
+    public int slotsOn(Route route) {
+        return perRoute.getOrDefault(route, 0);
+    }
+
+    /** Slots taken in the whole proxy: open tunnels and admitted handshakes. */
+    public int slots() {
+        return slots.get();
+    }
+
+    /**
+     * Takes a slot for one more tunnel on the route from the client, or says which limit is
+     * reached. Each limit is checked and counted in one atomic step.
+     *
+     * @param maxPerClient 0 for no per-client limit
+     * @return a slot, or a refused one whose {@link TunnelSlot#refusal()} names the limit
+     */
+    TunnelSlot reserve(Route route, InetAddress client, int maxTotal, int maxPerRoute, int maxPerClient) {
+        if (!increment(slots, maxTotal)) {
+            return TunnelSlot.refused(maxTotal + " tunnels open (limits.max-tunnels)");
+        }
+        if (!increment(perRoute, route, maxPerRoute)) {
+            slots.decrementAndGet();
+            return TunnelSlot.refused(maxPerRoute + " tunnels open on route " + route.path()
+                    + " (websocket.max-tunnels)");
+        }
+        if (client != null && !increment(perClient, client, maxPerClient > 0 ? maxPerClient : Integer.MAX_VALUE)) {
+            decrement(perRoute, route);
+            slots.decrementAndGet();
+            return TunnelSlot.refused(maxPerClient + " tunnels open from " + client.getHostAddress()
+                    + " (limits.max-tunnels-per-client)");
+        }
+        return new TunnelSlot(this, route, client);
     }
 
     /** Waits until no tunnel is open, or the time is up; true when none is open. */
-    public boolean awaitNoneOpen(java.time.Duration timeout) throws InterruptedException {
+    public boolean awaitNoneOpen(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (open) {
             while (!open.isEmpty()) {
@@ -55,39 +92,78 @@ public final class TunnelRegistry {
                 if (left <= 0) {
                     return false;
                 }
-                java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(open, left);
+                TimeUnit.NANOSECONDS.timedWait(open, left);
             }
         }
         return true;
     }
 
-    /** Closes every open tunnel with the given reason. */
-    public void closeAll(String reason) {
-        open.values().forEach(t -> t.close(reason));
+    /**
+     * Closes every open tunnel with the given reason and waits, up to {@code within}, until
+     * each has closed (and logged its end) on its IO thread.
+     *
+     * @return the tunnels still open when the time ran out
+     */
+    public int closeAll(String reason, Duration within) throws InterruptedException {
+        for (Tunnel tunnel : open.values()) {
+            tunnel.close(reason);
+        }
+        awaitNoneOpen(within);
+        return open.size();
     }
 
-    Tunnel register(String route, String upstream, InetSocketAddress client, InetSocketAddress server) {
-        Tunnel tunnel = new Tunnel(ids.incrementAndGet(), route, upstream, client, server);
+    Tunnel register(TunnelSlot slot, String upstream, InetSocketAddress client, InetSocketAddress server) {
+        Tunnel tunnel = new Tunnel(ids.incrementAndGet(), slot, upstream, client, server);
         open.put(tunnel.id(), tunnel);
         total.incrementAndGet();
-        perRoute.computeIfAbsent(route, r -> new AtomicInteger()).incrementAndGet();
-        if (client != null && client.getAddress() != null) {
-            perClient.computeIfAbsent(client.getAddress(), a -> new AtomicInteger()).incrementAndGet();
-        }
         return tunnel;
     }
 
     void unregister(Tunnel tunnel) {
+        tunnel.slot().release();
         if (open.remove(tunnel.id()) == null) {
             return;
         }
         synchronized (open) {
             open.notifyAll();
         }
-        perRoute.computeIfPresent(tunnel.route(), (r, n) -> n.decrementAndGet() == 0 ? null : n);
-        InetSocketAddress client = tunnel.client();
-        if (client != null && client.getAddress() != null) {
-            perClient.computeIfPresent(client.getAddress(), (a, n) -> n.decrementAndGet() == 0 ? null : n);
+    }
+
+    void release(Route route, InetAddress client) {
+        if (client != null) {
+            decrement(perClient, client);
         }
+        decrement(perRoute, route);
+        slots.decrementAndGet();
+    }
+
+    private static boolean increment(AtomicInteger counter, int max) {
+        while (true) {
+            int n = counter.get();
+            if (n >= max) {
+                return false;
+            }
+            if (counter.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
+    }
+
+    private static <K> boolean increment(Map<K, Integer> counts, K key, int max) {
+        boolean[] taken = {false};
+        // compute() is atomic per key, and a count that drops to zero leaves the map in the same step.
+        counts.compute(key, (k, n) -> {
+            int current = n == null ? 0 : n;
+            if (current >= max) {
+                return n;
+            }
+            taken[0] = true;
+            return current + 1;
+        });
+        return taken[0];
+    }
+
+    private static <K> void decrement(Map<K, Integer> counts, K key) {
+        counts.computeIfPresent(key, (k, n) -> n <= 1 ? null : n - 1);
     }
 }
