@@ -107,6 +107,34 @@ class ConfigProblemsTest {
     }
 
     @Test
+    void badBodyAndSendLimitsArePlaced() {
+        // each new limits key with a bad value: a negative count, a decimal unit, a zero and an
+        // over-long timeout (no "off", as in nginx), a buffer over 1GiB, a duration without unit
+        assertProblems("""
+                upstreams: { demo: { builtin: echo } }
+                routes: [ { match: { path: / }, upstream: demo } ]
+                limits:
+                  max-tunnels-per-client: -1
+                  request-body-buffer: 64KB
+                  request-body-timeout: 0s
+                  send-timeout: 2h
+                """,
+                "t.yaml:4:27: limits.max-tunnels-per-client: expected a whole number, got '-1'",
+                "t.yaml:5:24: limits.request-body-buffer: '64KB' has an unknown unit 'KB' (did you mean 64KiB? "
+                        + "write a whole number and a unit: 512B, 16KiB, 10MiB or 1GiB)",
+                "t.yaml:6:25: limits.request-body-timeout: 0s is too short (at least 1ms)",
+                "t.yaml:7:17: limits.send-timeout: 2h is too long (at most 1h)");
+        assertProblems("""
+                upstreams: { demo: { builtin: echo } }
+                routes: [ { match: { path: / }, upstream: demo } ]
+                limits: { request-body-buffer: 2GiB, request-body-timeout: 60, send-timeout: 0ms }
+                """,
+                "t.yaml:3:32: limits.request-body-buffer: 2GiB is too large (at most 1GiB)",
+                "t.yaml:3:60: limits.request-body-timeout: '60' has no unit (write e.g. 60s or 60ms)",
+                "t.yaml:3:78: limits.send-timeout: 0ms is too short (at least 1ms)");
+    }
+
+    @Test
     void badListenAddressesSayWhatIsWrong() {
         // no colon, no host, unbracketed IPv6, port out of range, bad IPv4, duplicate
         assertProblems("""

@@ -111,7 +111,8 @@ public final class TunnelHandler implements HttpHandler {
             return full(ws.maxTunnels() + " tunnels open on route " + route.path() + " (websocket.max-tunnels)");
         }
         InetSocketAddress peer = exchange.getSourceAddress();
-        if (peer != null && registry.openFrom(peer.getAddress()) >= limits.maxTunnelsPerClient()) {
+        if (limits.tunnelsPerClientLimited() && peer != null
+                && registry.openFrom(peer.getAddress()) >= limits.maxTunnelsPerClient()) {
             return full(limits.maxTunnelsPerClient() + " tunnels open from " + peer.getAddress().getHostAddress()
                     + " (limits.max-tunnels-per-client)");
         }
