@@ -147,6 +147,30 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aliasesAndMergeKeysWithinTheBudgetLoad() throws Exception {
+        // the ordinary use of aliases: shared defaults merged into upstreams, one websocket block reused
+        SluiceConfig c = parse("""
+                upstreams:
+                  a: &defaults
+                    servers: [ { url: http://127.0.0.1:8081 } ]
+                    connect-timeout: 2s
+                    response-timeout: 30s
+                  b:
+                    <<: *defaults
+                    servers: [ { url: http://127.0.0.1:8082 } ]
+                routes:
+                  - { match: { path: /a/ }, upstream: a, websocket: &ws { idle-timeout: 5m, max-tunnels: 9 } }
+                  - { match: { path: /b/ }, upstream: b, websocket: *ws }
+                """, Map.of());
+        UpstreamConfig b = c.upstreams().get("b");
+        assertEquals(URI.create("http://127.0.0.1:8082"), b.servers().get(0).url());
+        assertEquals(Duration.ofSeconds(2), b.connectTimeout());
+        assertEquals(Duration.ofSeconds(30), b.responseTimeout());
+        assertEquals(c.routes().get(0).websocket(), c.routes().get(1).websocket());
+        assertEquals(Duration.ofMinutes(5), c.routes().get(1).websocket().idleTimeout());
+    }
+
+    @Test
     void environmentVariablesAreSubstitutedWithDefaults() throws Exception {
         // ${VAR} takes the environment's value, ${VAR:-x} falls back when unset or empty, $${ stays literal
         SluiceConfig c = parse("""
