@@ -19,9 +19,14 @@ final class ConfigBinder {
             "trusted-proxies", "access-log", "shutdown").notYetSupported("admin", "faults");
     private static final Keys LISTENER = Keys.of("address").notYetSupported("tls", "http2", "proxy-protocol");
     private static final Keys LIMITS = Keys.of("max-request-header-size", "max-request-body-size", "max-tunnels",
-            "max-tunnels-per-client", "request-header-timeout");
+            "max-tunnels-per-client", "request-header-timeout", "request-body-buffer", "request-body-timeout",
+            "send-timeout");
     private static final Keys SHUTDOWN = Keys.of("drain-timeout");
     private static final Duration MAX_TIMEOUT = Duration.ofDays(7);
+    // how long a client may stall one step (its head, a body read, a write to it)
+    private static final Duration CLIENT_TIMEOUT = Duration.ofHours(1);
+    // held in memory per request: 1GiB also keeps it within an int
+    private static final long MAX_BODY_BUFFER = 1L << 30;
 
     private final Values values;
     private final Problems problems;
@@ -118,13 +123,19 @@ final class ConfigBinder {
         Long header = m.size("max-request-header-size", d.maxRequestHeaderSize(), 1024, 1L << 20);
         Long body = m.size("max-request-body-size", d.maxRequestBodySize(), 1, Long.MAX_VALUE);
         Integer tunnels = m.integer("max-tunnels", d.maxTunnels(), 1, Integer.MAX_VALUE);
-        Integer perClient = m.integer("max-tunnels-per-client", d.maxTunnelsPerClient(), 1, Integer.MAX_VALUE);
+        Integer perClient = m.integer("max-tunnels-per-client", d.maxTunnelsPerClient(), 0, Integer.MAX_VALUE);
         Duration headerTimeout = m.duration("request-header-timeout", d.requestHeaderTimeout(),
-                Duration.ofMillis(1), Duration.ofHours(1));
+                Duration.ofMillis(1), CLIENT_TIMEOUT);
+        // 0 = never buffer; above max-request-body-size it simply buffers every allowed body
+        Long bodyBuffer = m.size("request-body-buffer", d.requestBodyBuffer(), 0, MAX_BODY_BUFFER);
+        // as nginx's client_body_timeout and send_timeout: no "off", at least 1ms
+        Duration bodyTimeout = m.duration("request-body-timeout", d.requestBodyTimeout(),
+                Duration.ofMillis(1), CLIENT_TIMEOUT);
+        Duration sendTimeout = m.duration("send-timeout", d.sendTimeout(), Duration.ofMillis(1), CLIENT_TIMEOUT);
         if (problems.addedSince(before)) {
             return null;
         }
-        return new LimitsConfig(header, body, tunnels, perClient, headerTimeout);
+        return new LimitsConfig(header, body, tunnels, perClient, headerTimeout, bodyBuffer, bodyTimeout, sendTimeout);
     }
 
     private List<Cidr> trustedProxies(Node node) {

@@ -15,7 +15,8 @@ import org.yaml.snakeyaml.resolver.Resolver;
 /**
  * YAML text to a node tree, and nothing more: the tree keeps each node's line and column, and
  * no object is ever constructed from it (so no tag can instantiate a class). Limits keep
- * hostile input cheap: aliases to collections (the "billion laughs"), nesting depth and size.
+ * hostile input cheap: size, nesting depth, aliases to collections, and the nodes aliases add
+ * ({@link AliasBudget}: the "billion laughs" within the alias limit).
  */
 final class SafeYaml {
     static final int MAX_CODE_POINTS = 1024 * 1024;
@@ -41,9 +42,12 @@ final class SafeYaml {
         // Tags are only ever read, never acted on; TagCheck reports the non-standard ones with
         // their place, all of them, instead of the composer stopping at the first.
         options.setTagInspector(tag -> true);
-        RecordingParser parser = new RecordingParser(new ParserImpl(new StreamReader(text), options));
+        RecordingParser parser = new RecordingParser(
+                new AliasBudget(new ParserImpl(new StreamReader(text), options)));
         try {
             return new Composer(parser, new Resolver(), options).getSingleNode();
+        } catch (AliasBudget.Refused e) {
+            problems.at(e.mark, e.path, e.getMessage());
         } catch (MarkedYAMLException e) {
             problems.at(e.getProblemMark(), "", syntaxMessage(e));
         } catch (YAMLException e) {

@@ -1,8 +1,10 @@
 package dev.sluice.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -77,6 +79,9 @@ class ConfigLoaderTest {
                   max-tunnels: 100
                   max-tunnels-per-client: 3
                   request-header-timeout: 1m
+                  request-body-buffer: 1MiB
+                  request-body-timeout: 250ms
+                  send-timeout: 2m
                 trusted-proxies: [ 10.0.0.0/8, 127.0.0.1, "::1", "fd00::/8" ]
                 access-log: logs/access.log
                 shutdown: { drain-timeout: 0s }
@@ -94,13 +99,75 @@ class ConfigLoaderTest {
                         List.of("https://example.com", "http://localhost:3000"), 7)),
                 c.routes().get(0));
         assertEquals(RouteConfig.of("/", "demo"), c.routes().get(1));
-        assertEquals(new LimitsConfig(8192, 1L << 30, 100, 3, Duration.ofMinutes(1)), c.limits());
+        assertEquals(new LimitsConfig(8192, 1L << 30, 100, 3, Duration.ofMinutes(1), 1L << 20,
+                Duration.ofMillis(250), Duration.ofMinutes(2)), c.limits());
         assertEquals(List.of(new Cidr(InetAddress.getByName("10.0.0.0"), 8),
                 new Cidr(InetAddress.getByName("127.0.0.1"), 32),
                 new Cidr(InetAddress.getByName("::1"), 128),
                 new Cidr(InetAddress.getByName("fd00::"), 8)), c.trustedProxies());
         assertEquals(new AccessLogConfig(AccessLogConfig.Target.FILE, Path.of("logs/access.log")), c.accessLog());
         assertEquals(Duration.ZERO, c.drainTimeout());
+    }
+
+    @Test
+    void limitsDefaultAsDesignSays() throws Exception {
+        // DESIGN.md's limits block: tunnels per client off (0) unless written, body buffer 64KiB, 60s timeouts
+        LimitsConfig d = parse("""
+                upstreams: { demo: { builtin: echo } }
+                routes: [ { match: { path: / }, upstream: demo } ]
+                limits: { max-tunnels: 10 }
+                """, Map.of()).limits();
+        assertEquals(0, d.maxTunnelsPerClient());
+        assertFalse(d.tunnelsPerClientLimited());
+        assertEquals(64 * 1024, d.requestBodyBuffer());
+        assertEquals(Duration.ofSeconds(60), d.requestBodyTimeout());
+        assertEquals(Duration.ofSeconds(60), d.sendTimeout());
+        assertEquals(LimitsConfig.DEFAULTS.withMaxTunnels(10), d);
+    }
+
+    @Test
+    void zeroTurnsOffThePerClientLimitAndBodyBuffering() throws Exception {
+        // max-tunnels-per-client: 0 is "no limit", request-body-buffer: 0 "never buffer"; a buffer
+        // above max-request-body-size is allowed (every allowed body is then buffered)
+        LimitsConfig off = parse("""
+                upstreams: { demo: { builtin: echo } }
+                routes: [ { match: { path: / }, upstream: demo } ]
+                limits: { max-tunnels-per-client: 0, request-body-buffer: 0 }
+                """, Map.of()).limits();
+        assertFalse(off.tunnelsPerClientLimited());
+        assertEquals(0, off.requestBodyBuffer());
+        LimitsConfig on = parse("""
+                upstreams: { demo: { builtin: echo } }
+                routes: [ { match: { path: / }, upstream: demo } ]
+                limits: { max-tunnels-per-client: 1, max-request-body-size: 1KiB, request-body-buffer: 1MiB }
+                """, Map.of()).limits();
+        assertTrue(on.tunnelsPerClientLimited());
+        assertEquals(1, on.maxTunnelsPerClient());
+        assertEquals(1L << 20, on.requestBodyBuffer());
+    }
+
+    @Test
+    void aliasesAndMergeKeysWithinTheBudgetLoad() throws Exception {
+        // the ordinary use of aliases: shared defaults merged into upstreams, one websocket block reused
+        SluiceConfig c = parse("""
+                upstreams:
+                  a: &defaults
+                    servers: [ { url: http://127.0.0.1:8081 } ]
+                    connect-timeout: 2s
+                    response-timeout: 30s
+                  b:
+                    <<: *defaults
+                    servers: [ { url: http://127.0.0.1:8082 } ]
+                routes:
+                  - { match: { path: /a/ }, upstream: a, websocket: &ws { idle-timeout: 5m, max-tunnels: 9 } }
+                  - { match: { path: /b/ }, upstream: b, websocket: *ws }
+                """, Map.of());
+        UpstreamConfig b = c.upstreams().get("b");
+        assertEquals(URI.create("http://127.0.0.1:8082"), b.servers().get(0).url());
+        assertEquals(Duration.ofSeconds(2), b.connectTimeout());
+        assertEquals(Duration.ofSeconds(30), b.responseTimeout());
+        assertEquals(c.routes().get(0).websocket(), c.routes().get(1).websocket());
+        assertEquals(Duration.ofMinutes(5), c.routes().get(1).websocket().idleTimeout());
     }
 
     @Test

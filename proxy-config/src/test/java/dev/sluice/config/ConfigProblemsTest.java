@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.time.Duration;
+import java.util.Collections;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Each kind of bad input gives one exact {@code file:line:column: key: message}, all of them in file order. */
 class ConfigProblemsTest {
@@ -104,6 +106,34 @@ class ConfigProblemsTest {
                 "t.yaml:5:28: limits.max-request-header-size: 2MiB is too large (at most 1MiB)",
                 "t.yaml:6:28: shutdown.drain-timeout: '-1s' is not a duration "
                         + "(write a whole number and a unit: 250ms, 5s, 2m or 1h)");
+    }
+
+    @Test
+    void badBodyAndSendLimitsArePlaced() {
+        // each new limits key with a bad value: a negative count, a decimal unit, a zero and an
+        // over-long timeout (no "off", as in nginx), a buffer over 1GiB, a duration without unit
+        assertProblems("""
+                upstreams: { demo: { builtin: echo } }
+                routes: [ { match: { path: / }, upstream: demo } ]
+                limits:
+                  max-tunnels-per-client: -1
+                  request-body-buffer: 64KB
+                  request-body-timeout: 0s
+                  send-timeout: 2h
+                """,
+                "t.yaml:4:27: limits.max-tunnels-per-client: expected a whole number, got '-1'",
+                "t.yaml:5:24: limits.request-body-buffer: '64KB' has an unknown unit 'KB' (did you mean 64KiB? "
+                        + "write a whole number and a unit: 512B, 16KiB, 10MiB or 1GiB)",
+                "t.yaml:6:25: limits.request-body-timeout: 0s is too short (at least 1ms)",
+                "t.yaml:7:17: limits.send-timeout: 2h is too long (at most 1h)");
+        assertProblems("""
+                upstreams: { demo: { builtin: echo } }
+                routes: [ { match: { path: / }, upstream: demo } ]
+                limits: { request-body-buffer: 2GiB, request-body-timeout: 60, send-timeout: 0ms }
+                """,
+                "t.yaml:3:32: limits.request-body-buffer: 2GiB is too large (at most 1GiB)",
+                "t.yaml:3:60: limits.request-body-timeout: '60' has no unit (write e.g. 60s or 60ms)",
+                "t.yaml:3:78: limits.send-timeout: 0ms is too short (at least 1ms)");
     }
 
     @Test
@@ -443,6 +473,36 @@ class ConfigProblemsTest {
         String result = assertTimeoutPreemptively(Duration.ofSeconds(5), () -> problems(yaml.toString()));
         assertEquals("t.yaml:4:20: too many aliases to lists or mappings "
                 + "(at most 20; is this a \"billion laughs\" document?)", result);
+    }
+
+    @Test
+    @Timeout(10)
+    void nestedAliasesWithinTheAliasLimitAreStoppedAtTheAliasOverBudget() {
+        // 19 aliases, under the limit of 20, but nested: each *r is a route whose origins are *o,
+        // 20,000 of them, so the binders would read 380,000 origins. The alias that takes the
+        // nodes added through aliases over 100,000 (the fourth *r) is the one problem.
+        String origins = String.join(", ", Collections.nCopies(20_000, "http://a"));
+        StringBuilder yaml = new StringBuilder("""
+                upstreams: { demo: { builtin: echo } }
+                routes:
+                  - { match: { path: /o/ }, upstream: demo, websocket: { allowed-origins: &o [ %s ] } }
+                  - &r { match: { path: / }, upstream: demo, websocket: { allowed-origins: *o } }
+                """.formatted(origins));
+        yaml.append("  - *r\n".repeat(17));
+        assertProblems(yaml.toString(), "t.yaml:8:5: routes[5]: aliases expand to too many nodes "
+                + "(at most 100000 in all; is this a \"billion laughs\" document?)");
+    }
+
+    @Test
+    void aliasInsideWhatItNamesIsRefused() {
+        // an alias inside its own anchor's mapping would make a tree that contains itself
+        assertProblems("""
+                upstreams: { demo: { builtin: echo } }
+                routes:
+                  - &r { match: { path: / }, upstream: demo, websocket: { allowed-origins: [ *r ] } }
+                """,
+                "t.yaml:3:78: routes[0].websocket.allowed-origins[0]: alias *r is inside the list or mapping "
+                        + "it names (a configuration cannot contain itself)");
     }
 
     @Test

@@ -36,8 +36,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RequestLimitsIT {
     private static final int MAX_BODY = 1024;
     private static final int MAX_HEAD = 2 * 1024;
-    private static final LimitsConfig SMALL =
-            new LimitsConfig(MAX_HEAD, MAX_BODY, 50_000, 256, Duration.ofMillis(500));
+    private static final LimitsConfig SMALL = LimitsConfig.DEFAULTS.withMaxRequestHeaderSize(MAX_HEAD)
+            .withMaxRequestBodySize(MAX_BODY).withRequestHeaderTimeout(Duration.ofMillis(500));
     private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     /** Upload bodies the raw backend read to their end (a chunked body's last chunk included). */

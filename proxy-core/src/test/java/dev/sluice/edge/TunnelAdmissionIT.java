@@ -1,6 +1,7 @@
 package dev.sluice.edge;
 
 import dev.sluice.Sluice;
+import dev.sluice.config.LimitsConfig;
 import dev.sluice.config.WebSocketConfig;
 import dev.sluice.testing.RawBackend;
 import dev.sluice.testing.RawPeer;
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -50,6 +52,52 @@ class TunnelAdmissionIT {
             await().atMost(SETTLED).until(() -> proxy.tunnels().open() == 2);
             second.peer().close();
             fourth.peer().close();
+        }
+    }
+
+    // limits.max-tunnels-per-client is off (0) by default: one address (as behind NAT or an L7
+    // balancer) opens more tunnels than any small per-client limit would allow.
+    @Test
+    void perClientLimitIsOffByDefault() throws Exception {
+        try (RawBackend backend = RawBackend.webSocket();
+             Sluice proxy = Sluice.builder().route("/", backend.uri()).start()) {
+            List<WsWire.Answer> answers = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                WsWire.Answer answer = WsWire.open(proxy.port(), "/ws");
+                answers.add(answer);
+                assertEquals(101, answer.status(), "tunnel " + i + ": " + answer.head().text());
+                backend.takePeer();
+            }
+            await().atMost(SETTLED).until(() -> proxy.tunnels().open() == 3);
+            for (WsWire.Answer answer : answers) {
+                answer.peer().close();
+            }
+        }
+    }
+
+    // limits.max-tunnels-per-client 2: the third handshake from 127.0.0.1 gets 503 naming the
+    // limit and never reaches the upstream.
+    @Test
+    void thirdTunnelFromOneClientOverPerClientLimitGets503() throws Exception {
+        try (RawBackend backend = RawBackend.webSocket();
+             Sluice proxy = Sluice.builder().route("/", backend.uri())
+                     .limits(LimitsConfig.DEFAULTS.withMaxTunnelsPerClient(2)).start()) {
+            WsWire.Answer first = WsWire.open(proxy.port(), "/ws");
+            WsWire.Answer second = WsWire.open(proxy.port(), "/ws");
+            assertEquals(101, first.status(), first.head().text());
+            assertEquals(101, second.status(), second.head().text());
+            backend.takePeer();
+            backend.takePeer();
+            await().atMost(SETTLED).until(() -> proxy.tunnels().open() == 2);
+
+            WsWire.Answer third = WsWire.open(proxy.port(), "/ws");
+            assertEquals(503, third.status(), third.head().text());
+            String body = third.body();
+            assertTrue(body.contains("max-tunnels-per-client"), "503 body names the limit: " + body);
+            assertEquals(2, backend.connections(), "the refused handshake never reached the upstream");
+            third.peer().close();
+            first.peer().close();
+            second.peer().close();
         }
     }
 
