@@ -5,13 +5,17 @@ import io.undertow.server.handlers.proxy.ProxyCallback;
 import io.undertow.server.handlers.proxy.ProxyClient;
 import io.undertow.server.handlers.proxy.ProxyConnection;
 import io.undertow.util.AttachmentKey;
+import io.undertow.client.ClientCallback;
 import io.undertow.client.ClientConnection;
+import io.undertow.client.UndertowClient;
 import org.xnio.IoUtils;
 import org.xnio.Options;
 import org.xnio.StreamConnection;
 import org.xnio.XnioExecutor;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -62,6 +66,42 @@ public final class UpstreamClient implements ProxyClient {
             // connection was handed over above, without one.
             once.timer = exchange.getIoThread().executeAfter(once::timedOut, pool.connectTimeout(), pool.timeoutUnit());
         }
+    }
+
+    /**
+     * A new connection to one server of this upstream, outside the pool, within the connect
+     * timeout. For a request that may be sent once more after its pooled connection failed.
+     */
+    public void connectNew(InetSocketAddress server, HttpServerExchange exchange, ClientCallback<ClientConnection> callback) {
+        boolean[] done = {false};
+        XnioExecutor.Key timer = exchange.getIoThread().executeAfter(() -> {
+            if (!done[0]) {
+                done[0] = true;
+                callback.failed(new IOException("no connection within " + pool.connectTimeout() + " ms"));
+            }
+        }, pool.connectTimeout(), pool.timeoutUnit());
+        URI uri = URI.create("http://" + server.getHostString() + ":" + server.getPort());
+        UndertowClient.getInstance().connect(new ClientCallback<>() {
+            @Override
+            public void completed(ClientConnection connection) {
+                if (done[0]) {
+                    IoUtils.safeClose(connection);
+                    return;
+                }
+                done[0] = true;
+                timer.remove();
+                callback.completed(connection);
+            }
+
+            @Override
+            public void failed(IOException e) {
+                if (!done[0]) {
+                    done[0] = true;
+                    timer.remove();
+                    callback.failed(e);
+                }
+            }
+        }, uri, exchange.getIoThread(), null, exchange.getConnection().getByteBufferPool(), UpstreamPool.CONNECTION_OPTIONS);
     }
 
     /**

@@ -58,6 +58,16 @@ final class Splice implements Pump.Events {
         this.toClient = new Pump("to client", upstream.getSourceChannel(), client.getSinkChannel(), pool, this);
     }
 
+    /** The client's connection, for tests in this package. */
+    StreamConnection clientConnection() {
+        return client;
+    }
+
+    /** The upstream's connection, for tests in this package. */
+    StreamConnection upstreamConnection() {
+        return upstream;
+    }
+
     void start() {
         tunnel.attach(this);
         idleTimer = ioThread.executeAfter(this::checkIdle, idleNanos, TimeUnit.NANOSECONDS);

@@ -172,7 +172,10 @@ public final class TunnelHandler implements HttpHandler {
         /** The proxy's own answer instead of a tunnel; the slot is given back. */
         private void refuse(int status, String reason) {
             slot.release();
-            ErrorResponses.send(exchange, status, reason);
+            if (!answered) {
+                answered = true;
+                ErrorResponses.send(exchange, status, reason);
+            }
         }
 
         private void send(ClientConnection connection) {
@@ -223,7 +226,6 @@ public final class TunnelHandler implements HttpHandler {
             if (answered) {
                 return;
             }
-            answered = true;
             UpstreamClient.closeNow(connection, false);
             refuse(StatusCodes.GATEWAY_TIME_OUT, "upstream " + client.pool().name()
                     + " did not answer the WebSocket handshake within response-timeout ("
@@ -232,21 +234,32 @@ public final class TunnelHandler implements HttpHandler {
 
         private void upstreamFailed(ClientConnection connection, IOException e) {
             IoUtils.safeClose(connection);
-            if (answered) {
-                return; // the client already has its answer (or its tunnel); this is only the upstream leg ending
+            if (answered || connection != legs.upstream) {
+                return; // the client has its answer (or its tunnel), or this is a connection given up on already
             }
             deadline.remove();
             if (!resent && !legs.clientGone) {
-                // A pooled connection the upstream closed just as the handshake went out: the
-                // handshake is a body-less GET, so it is safe to send once more on another.
+                // A pooled connection the upstream closed just as the handshake went out. The
+                // handshake is a body-less GET, so it is safe to send once more, on a new
+                // connection to the same server: the pool might hand out another stale one.
                 resent = true;
+                legs.upstream = null;
                 log.debug("SLU2004 upstream {} connection failed before answering the handshake, sending it again"
                         + " (request id {}): {}", client.pool().name(), RequestIds.of(exchange), e.getMessage());
-                attempts = 0;
-                connect();
+                client.connectNew(connection.getPeerAddress(InetSocketAddress.class), exchange, new ClientCallback<>() {
+                    @Override
+                    public void completed(ClientConnection fresh) {
+                        send(fresh);
+                    }
+
+                    @Override
+                    public void failed(IOException again) {
+                        refuse(StatusCodes.BAD_GATEWAY, "upstream " + client.pool().name()
+                                + " failed during the WebSocket handshake: " + again.getMessage());
+                    }
+                });
                 return;
             }
-            answered = true;
             refuse(StatusCodes.BAD_GATEWAY, "upstream " + client.pool().name()
                     + " failed during the WebSocket handshake: " + e.getMessage());
         }

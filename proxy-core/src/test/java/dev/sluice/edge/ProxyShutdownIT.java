@@ -13,6 +13,8 @@ import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -28,6 +30,39 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** {@code Sluice.close()}: tunnels get the drain timeout, no more, and the port stops accepting. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class ProxyShutdownIT {
+
+    // Fifty idle tunnels and a drain timeout of 0: when close() returns, every one of them is
+    // closed with reason "drain" and every client sees its end (closes used to be queued on IO
+    // threads that were stopped right after, so some tunnels were never closed or logged).
+    @Test
+    void closeClosesEveryTunnelBeforeItReturns() throws Exception {
+        try (RawBackend backend = RawBackend.webSocket()) {
+            Sluice proxy = Sluice.builder().route("/", backend.uri()).start();
+            List<WsWire.Answer> clients = new ArrayList<>();
+            List<Tunnel> tunnels;
+            try {
+                for (int i = 0; i < 50; i++) {
+                    WsWire.Answer client = WsWire.open(proxy.port(), "/idle");
+                    assertEquals(101, client.status(), client.head().text());
+                    clients.add(client);
+                    backend.takePeer();
+                }
+                await().atMost(Duration.ofSeconds(5)).until(() -> proxy.tunnels().open() == 50);
+                tunnels = proxy.tunnels().list();
+            } finally {
+                proxy.close();
+            }
+
+            for (Tunnel tunnel : tunnels) {
+                assertEquals("drain", tunnel.closeReason(), tunnel.toString());
+            }
+            assertEquals(0, proxy.tunnels().open());
+            for (WsWire.Answer client : clients) {
+                client.peer().awaitEnd(Duration.ofSeconds(5));
+                client.peer().close();
+            }
+        }
+    }
 
     // An idle tunnel that never ends by itself: close() waits the 300 ms drain timeout, then
     // closes the tunnel (the client sees its end) and returns within about 2 s.

@@ -29,6 +29,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ForwardedHeadersIT {
     private static final HttpClient CLIENT = HttpClients.HTTP_1_1;
 
+    private static final List<String> SPOOFED_NAMES = List.of("Forwarded", "X-Real-IP", "X-Forwarded-Prefix",
+            "X-Forwarded-Ssl", "X-Forwarded-Scheme", "True-Client-IP");
+    private static final String SPOOFED = String.join("\r\n",
+            "Forwarded: for=6.6.6.6;proto=https", "X-Real-IP: 6.6.6.6", "X-Forwarded-Prefix: /admin",
+            "X-Forwarded-Server: spoof.example", "X-Forwarded-Ssl: on", "X-Forwarded-Scheme: https",
+            "True-Client-IP: 6.6.6.6");
+
     private final HttpBackend backend = HttpBackend.start();
 
     @AfterEach
@@ -137,6 +144,57 @@ class ForwardedHeadersIT {
                     "X-Forwarded-Port: 443"));
 
             assertForwardedHeadersDescribeTheDirectClient(seen, proxy);
+        }
+    }
+
+    // The other ways to claim an address, scheme, host or prefix (Forwarded, X-Real-IP,
+    // X-Forwarded-Prefix/-Server/-Ssl, ...) are dropped from an untrusted client: Spring and
+    // Tomcat apps read them.
+    @Test
+    void untrustedClientsOtherForwardingHeadersAreDropped() throws Exception {
+        try (Sluice proxy = Sluice.builder().route("/", backend.uri()).start()) {
+            HttpBackendRequest seen = forwardedOk(proxy, RawHttp.request("GET", "/spoof",
+                    "Host: shop.example", SPOOFED));
+
+            for (String header : SPOOFED_NAMES) {
+                assertFalse(seen.hasHeader(header), header + " reached the backend: " + seen.headerLines(header));
+            }
+            // Undertow's proxy writes its own X-Forwarded-Server (the Host asked for); the client's is gone.
+            assertEquals(List.of("shop.example"), seen.headerLines("X-Forwarded-Server"));
+            assertForwardedHeadersDescribeTheDirectClient(seen, proxy);
+        }
+    }
+
+    // From a trusted proxy the same headers pass unchanged (it is the one who set them).
+    @Test
+    void trustedPeersOtherForwardingHeadersPass() throws Exception {
+        try (Sluice proxy = Sluice.builder().trustedProxies("127.0.0.1/32").route("/", backend.uri()).start()) {
+            HttpBackendRequest seen = forwardedOk(proxy, RawHttp.request("GET", "/trusted",
+                    "Host: shop.example", SPOOFED));
+
+            assertEquals(List.of("for=6.6.6.6;proto=https"), seen.headerLines("Forwarded"));
+            assertEquals(List.of("6.6.6.6"), seen.headerLines("X-Real-IP"));
+            assertEquals(List.of("/admin"), seen.headerLines("X-Forwarded-Prefix"));
+        }
+    }
+
+    // Connection may name headers to drop, but not the ones the proxy sets: Host, X-Request-Id,
+    // X-Forwarded-* and Content-Length reach the backend all the same (X-Hop is dropped).
+    @Test
+    void connectionHeaderCannotStripHeadersTheProxySets() throws Exception {
+        try (Sluice proxy = Sluice.builder().route("/", backend.uri()).start()) {
+            HttpBackendRequest seen = forwardedOk(proxy, RawHttp.request("POST", "/strip",
+                    "Host: shop.example",
+                    "Connection: X-Request-Id, X-Forwarded-For, X-Forwarded-Proto, Host, Content-Length, X-Hop",
+                    "X-Request-Id: keep-me",
+                    "X-Hop: 1",
+                    "Content-Length: 5") + "hello");
+
+            assertEquals(List.of("keep-me"), seen.headerLines("X-Request-Id"));
+            assertForwardedHeadersDescribeTheDirectClient(seen, proxy);
+            assertEquals(List.of("5"), seen.headerLines("Content-Length"));
+            assertEquals("hello", seen.bodyText());
+            assertFalse(seen.hasHeader("X-Hop"), "X-Hop is still hop-by-hop");
         }
     }
 
