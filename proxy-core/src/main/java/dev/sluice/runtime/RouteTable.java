@@ -6,7 +6,8 @@ import java.util.Locale;
 
 /**
  * Picks the route for a request: a route naming the request's host beats one for any host,
- * then the longest path prefix wins (plain string prefix, as nginx's {@code location}).
+ * then the longest path prefix of the normalised path ({@link RequestPath}) wins (plain string
+ * prefix, as nginx's {@code location}).
  */
 public final class RouteTable {
     private final List<Route> byPrecedence;
@@ -18,7 +19,7 @@ public final class RouteTable {
                 .toList();
     }
 
-    /** The most specific route for this host (port ignored) and decoded path, or null. */
+    /** The most specific route for this host (port ignored) and normalised, decoded path, or null. */
     public Route match(String host, String path) {
         String h = host == null ? "" : host.toLowerCase(Locale.ROOT);
         for (Route route : byPrecedence) {
