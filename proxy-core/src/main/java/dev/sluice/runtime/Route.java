@@ -14,18 +14,21 @@ public final class Route {
 
     private final RouteConfig config;
     private final UpstreamPool upstream;
+    private final String host;
 
     public Route(RouteConfig config, UpstreamPool upstream) {
         this.config = config;
         this.upstream = upstream;
+        this.host = config.host() == null ? null : RouteTable.canonicalHost(config.host());
     }
 
     public String path() {
         return config.path();
     }
 
+    /** The host this route is for in {@link RouteTable#canonicalHost} form, or null for any host. */
     public String host() {
-        return config.host();
+        return host;
     }
 
     public UpstreamPool upstream() {
@@ -77,6 +80,6 @@ public final class Route {
 
     @Override
     public String toString() {
-        return (config.host() == null ? "" : config.host()) + config.path() + " -> " + upstream.name();
+        return (host == null ? "" : host) + config.path() + " -> " + upstream.name();
     }
 }

@@ -109,6 +109,22 @@ class RoutingIT {
         }
     }
 
+    // A route for the IPv6 host [::1] matches Host: [::1]:port (Undertow hands routing the host without brackets).
+    @Test
+    void ipv6HostRouteMatchesBracketedHostHeader() throws Exception {
+        try (HttpBackend generic = HttpBackend.start(HttpBackendResponder.text("generic"));
+             HttpBackend v6 = HttpBackend.start(HttpBackendResponder.text("v6"));
+             Sluice proxy = Sluice.builder()
+                     .route("/", generic.uri())
+                     .route("[::1]", "/", false, v6.uri())
+                     .start()) {
+
+            assertEquals("v6", answerFrom(proxy, "[::1]:" + proxy.port(), "/x"));
+            assertEquals("v6", answerFrom(proxy, "[::1]", "/x"));
+            assertEquals("generic", answerFrom(proxy, "[::2]:" + proxy.port(), "/x"));
+        }
+    }
+
     // An upstream that refuses connections gives a 502 text/plain that carries the request id.
     @Test
     void upstreamRefusingConnectionsGives502WithRequestId() throws Exception {
