@@ -9,8 +9,8 @@ import java.util.List;
 
 /**
  * A request's path, normalised once before routing so that routing, every per-route policy
- * and the upstream act on the same path (else {@code /ws/./chat/x} would pass a {@code /}
- * route's rules and reach the upstream's {@code /chat/x}). As nginx, on the raw path:
+ * and the upstream act on the same path (else {@code /ws/../chat/x} would pass a {@code /}
+ * route's rules and reach the upstream's {@code /chat/x}). As nginx does, on the raw path:
  * <ul>
  * <li>{@code .} and {@code ..} segments are resolved (RFC 3986 §5.2.4), also when they carry
  *     path parameters ({@code ..;x}, as Tomcat reads them); climbing above {@code /} is refused;</li>
@@ -18,7 +18,8 @@ import java.util.List;
  * <li>escapes of unreserved characters are decoded ({@code %7E} is {@code ~}, {@code %2e} is
  *     {@code .}); the other escapes stay encoded, their hex upper-cased (RFC 3986 §6.2.2.1);</li>
  * <li>an encoded {@code /} ({@code %2F}), a {@code \} raw or encoded ({@code %5C}), an encoded
- *     NUL ({@code %00}) or a malformed escape are refused: back ends disagree on what they mean.</li>
+ *     NUL ({@code %00}) or a malformed escape are refused: back ends disagree on what they mean
+ *     (Undertow's parser already refuses a raw {@code \} and raw non-ASCII).</li>
  * </ul>
  * Path parameters ({@code ;jsessionid=...}) stay with their segment, unchanged, except on
  * the {@code .}, {@code ..} and empty segments that normalising removes; a last empty segment
@@ -94,7 +95,10 @@ public final class RequestPath {
         return raw;
     }
 
-    /** The path routes match: decoded (UTF-8), without path parameters, as a servlet container maps it. */
+    /**
+     * The path routes match: decoded (UTF-8, a malformed sequence as U+FFFD, as Undertow does),
+     * without path parameters, as a servlet container maps it.
+     */
     public String decoded() {
         return decoded;
     }

@@ -51,6 +51,7 @@ class RequestPathTest {
             "/a%3Bb          | /a%3Bb          | /a;b",
             "/a%252F         | /a%252F         | /a%2F",
             "/caf%c3%a9      | /caf%C3%A9      | /café",
+            "/a%ff           | /a%FF           | /a\uFFFD",
             "/a+b            | /a+b            | /a+b",
             "/a!b$c:d@e      | /a!b$c:d@e      | /a!b$c:d@e",
     })
