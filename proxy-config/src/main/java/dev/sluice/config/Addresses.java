@@ -213,7 +213,10 @@ final class Addresses {
         return URI.create("http://" + uri.getHost().toLowerCase(Locale.ROOT) + ":" + port);
     }
 
-    /** A route's {@code match.host}: a host name or IP literal without a port, lower-cased. */
+    /**
+     * A route's {@code match.host}: a host name or IP literal without a port, lower-cased; an
+     * IPv6 literal in brackets, as in a Host header ({@code ::1} is written {@code [::1]}).
+     */
     static String matchHost(String text) {
         String host = text.toLowerCase(Locale.ROOT);
         if (host.startsWith("*")) {
@@ -226,6 +229,9 @@ final class Addresses {
             throw new IllegalArgumentException(portInHost(text, host.substring(0, host.indexOf(']') + 1)));
         }
         int colon = host.indexOf(':');
+        if (colon >= 0 && isIpv6(host)) {
+            return "[" + host + "]";
+        }
         if (colon >= 0) {
             throw new IllegalArgumentException(portInHost(text, host.substring(0, colon)));
         }

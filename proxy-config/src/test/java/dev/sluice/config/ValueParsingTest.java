@@ -54,6 +54,20 @@ class ValueParsingTest {
     }
 
     @Test
+    void routeHostsKeepIpv6InBrackets() {
+        // one form for an IPv6 route host, bracketed as in a Host header, whether written with brackets or not
+        assertEquals("[::1]", Addresses.matchHost("[::1]"));
+        assertEquals("[::1]", Addresses.matchHost("::1"));
+        assertEquals("[fe80::a]", Addresses.matchHost("FE80::A"));
+        assertEquals("example.com", Addresses.matchHost("Example.COM"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Addresses.matchHost("[::1]:8080"));
+        assertTrue(e.getMessage().contains("write '[::1]'"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Addresses.matchHost("example.com:8080"));
+        assertTrue(e.getMessage().contains("write 'example.com'"), e.getMessage());
+    }
+
+    @Test
     void ipLiteralsNeverResolveNames() throws Exception {
         // names, octal-looking parts and zone ids are refused before the JDK could look anything up
         assertEquals(InetAddress.getByName("10.0.0.1"), Addresses.ipLiteral("10.0.0.1"));

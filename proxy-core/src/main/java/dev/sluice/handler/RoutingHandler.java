@@ -1,5 +1,6 @@
 package dev.sluice.handler;
 
+import dev.sluice.runtime.RequestPath;
 import dev.sluice.runtime.Route;
 import dev.sluice.runtime.RouteTable;
 import dev.sluice.tunnel.WebSocketRequest;
@@ -7,7 +8,11 @@ import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.StatusCodes;
 
-/** Finds the route and sends the request on: WebSocket upgrades to the tunnel, the rest to HTTP forwarding. */
+/**
+ * Normalises the path (400 for one that may not be forwarded), finds the route on it and sends
+ * the request on: WebSocket upgrades to the tunnel, the rest to HTTP forwarding. Both forward
+ * the normalised path, so the upstream serves the path the route's policy was checked on.
+ */
 final class RoutingHandler implements HttpHandler {
     private final RouteTable routes;
     private final HttpHandler tunnel;
@@ -21,12 +26,20 @@ final class RoutingHandler implements HttpHandler {
 
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
-        Route route = routes.match(exchange.getHostName(), exchange.getRequestPath());
-        if (route == null) {
-            ErrorResponses.send(exchange, StatusCodes.NOT_FOUND,
-                    "no route for host '" + exchange.getHostName() + "' path '" + exchange.getRequestPath() + "'");
+        RequestPath path;
+        try {
+            path = RequestPath.of(exchange);
+        } catch (IllegalArgumentException e) {
+            ErrorResponses.send(exchange, StatusCodes.BAD_REQUEST, "bad request path: " + e.getMessage());
             return;
         }
+        Route route = routes.match(exchange.getHostName(), path.decoded());
+        if (route == null) {
+            ErrorResponses.send(exchange, StatusCodes.NOT_FOUND,
+                    "no route for host '" + exchange.getHostName() + "' path '" + path.decoded() + "'");
+            return;
+        }
+        exchange.putAttachment(RequestPath.KEY, path);
         exchange.putAttachment(Route.KEY, route);
         if (WebSocketRequest.isUpgrade(exchange)) {
             tunnel.handleRequest(exchange);

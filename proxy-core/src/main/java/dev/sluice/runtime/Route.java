@@ -14,18 +14,21 @@ public final class Route {
 
     private final RouteConfig config;
     private final UpstreamPool upstream;
+    private final String host;
 
     public Route(RouteConfig config, UpstreamPool upstream) {
         this.config = config;
         this.upstream = upstream;
+        this.host = config.host() == null ? null : RouteTable.canonicalHost(config.host());
     }
 
     public String path() {
         return config.path();
     }
 
+    /** The host this route is for in {@link RouteTable#canonicalHost} form, or null for any host. */
     public String host() {
-        return config.host();
+        return host;
     }
 
     public UpstreamPool upstream() {
@@ -36,34 +39,40 @@ public final class Route {
         return config.websocket();
     }
 
-    /**
-     * The path to send upstream (no query): the client's, less the matched prefix when the
-     * route strips it. Absolute-form request targets are reduced to their path.
-     */
+    /** {@link #upstreamPath(RequestPath)} of the path routing attached to the exchange. */
     public String upstreamPath(HttpServerExchange exchange) {
-        String raw = exchange.getRequestURI();
-        if (exchange.isHostIncludedInRequestURI()) {
-            int authority = raw.indexOf("//");
-            int path = authority < 0 ? -1 : raw.indexOf('/', authority + 2);
-            raw = path < 0 ? "/" : raw.substring(path);
-        }
+        return upstreamPath(exchange.getAttachment(RequestPath.KEY));
+    }
+
+    /**
+     * The path to send upstream (no query): the normalised path routing matched, less the
+     * matched prefix when the route strips it.
+     */
+    public String upstreamPath(RequestPath path) {
+        String raw = path.raw();
         if (!config.stripPrefix()) {
             return raw;
         }
+        String prefix = config.path();
+        String decoded = path.decoded();
         String rest;
-        if (raw.startsWith(config.path())) {
-            rest = raw.substring(config.path().length());
+        if (prefix.endsWith("/") || decoded.length() == prefix.length() || decoded.charAt(prefix.length()) == '/') {
+            // whole segments: cut them from the raw path, which keeps the rest's escapes and parameters
+            long slashes = prefix.chars().filter(c -> c == '/').count();
+            rest = path.rawWithout((int) slashes - (prefix.endsWith("/") ? 1 : 0));
+        } else if (raw.startsWith(prefix)) {
+            rest = raw.substring(prefix.length());
         } else {
-            // The client percent-encoded part of the prefix: strip it from the decoded path and re-encode.
-            rest = encode(exchange.getRequestPath().substring(
-                    Math.min(config.path().length(), exchange.getRequestPath().length())));
+            // The prefix ends inside a segment that the raw path spells otherwise (escapes, parameters):
+            // strip it from the decoded path and re-encode the rest.
+            rest = encode(decoded.substring(prefix.length()));
         }
         return rest.startsWith("/") ? rest : "/" + rest;
     }
 
     private static String encode(String decodedPath) {
         try {
-            return new URI(null, null, decodedPath, null).getRawPath();
+            return new URI(null, null, decodedPath, null).toASCIIString();
         } catch (URISyntaxException e) {
             return "/";
         }
@@ -71,6 +80,6 @@ public final class Route {
 
     @Override
     public String toString() {
-        return (config.host() == null ? "" : config.host()) + config.path() + " -> " + upstream.name();
+        return (host == null ? "" : host) + config.path() + " -> " + upstream.name();
     }
 }

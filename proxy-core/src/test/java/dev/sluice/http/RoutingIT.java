@@ -16,7 +16,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -79,6 +81,47 @@ class RoutingIT {
                     "body names host and path: " + response.body());
             assertBodyMentionsRequestId(response);
             assertEquals(List.of(), backend.drainRequests());
+        }
+    }
+
+    // Paths that climb above / or hold an encoded '/', '\' or NUL are refused with a 400 that names
+    // the problem; the upstream never sees them.
+    @Test
+    void pathsThatCannotBeForwardedSafelyGet400AndNeverReachTheUpstream() throws Exception {
+        Map<String, String> targets = new LinkedHashMap<>();
+        targets.put("/../x", "climbs above /");
+        targets.put("/a/%2e%2e/%2e%2e/x", "climbs above /");
+        targets.put("/a%2Fb", "encoded '/'");
+        targets.put("/a%5Cb", "encoded '\\'");
+        targets.put("/a%00b", "encoded NUL");
+        try (HttpBackend backend = HttpBackend.start();
+             Sluice proxy = Sluice.builder().route("/", backend.uri()).start()) {
+            for (Map.Entry<String, String> t : targets.entrySet()) {
+                try (RawPeer client = RawPeer.connect(proxy.port())) {
+                    RawHttp.Response response = client.write(
+                            RawHttp.request("GET", t.getKey(), "Host: example.com", "Connection: close")).readResponse();
+                    assertEquals(400, response.status(), t.getKey() + " -> " + response);
+                    assertTrue(response.bodyText().startsWith("bad request path: ")
+                            && response.bodyText().contains(t.getValue()), t.getKey() + " -> " + response);
+                }
+            }
+            assertEquals(List.of(), backend.drainRequests());
+        }
+    }
+
+    // A route for the IPv6 host [::1] matches Host: [::1]:port (Undertow hands routing the host without brackets).
+    @Test
+    void ipv6HostRouteMatchesBracketedHostHeader() throws Exception {
+        try (HttpBackend generic = HttpBackend.start(HttpBackendResponder.text("generic"));
+             HttpBackend v6 = HttpBackend.start(HttpBackendResponder.text("v6"));
+             Sluice proxy = Sluice.builder()
+                     .route("/", generic.uri())
+                     .route("[::1]", "/", false, v6.uri())
+                     .start()) {
+
+            assertEquals("v6", answerFrom(proxy, "[::1]:" + proxy.port(), "/x"));
+            assertEquals("v6", answerFrom(proxy, "[::1]", "/x"));
+            assertEquals("generic", answerFrom(proxy, "[::2]:" + proxy.port(), "/x"));
         }
     }
 

@@ -6,7 +6,10 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
 
-/** Answers what the application sees of its client, one {@code key=value} a line. */
+/**
+ * Answers what the application sees of its client and of the request's path (as sent, and
+ * decoded and normalised as Tomcat maps it), one {@code key=value} a line.
+ */
 final class ClientViewServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
 
@@ -18,6 +21,9 @@ final class ClientViewServlet extends HttpServlet {
                 + "\nsecure=" + req.isSecure()
                 + "\nserverName=" + req.getServerName()
                 + "\nserverPort=" + req.getServerPort()
+                + "\nrequestUri=" + req.getRequestURI()
+                + "\npath=" + req.getServletPath() + (req.getPathInfo() == null ? "" : req.getPathInfo())
+                + "\nquery=" + req.getQueryString()
                 + "\n");
     }
 }
