@@ -44,6 +44,10 @@ final class ProxyErrorPages implements DefaultResponseListener {
             ErrorResponses.send(exchange, StatusCodes.GATEWAY_TIME_OUT, deadline.reason());
             return true;
         }
+        if (deadline != null && deadline.switchedToH2c()) {
+            ErrorResponses.send(exchange, StatusCodes.BAD_GATEWAY, deadline.reason());
+            return true;
+        }
         Long bodyLimit = exchange.getAttachment(RequestBodyWatch.BODY_TOO_LARGE);
         if (bodyLimit != null) {
             exchange.setPersistent(false);

@@ -3,6 +3,7 @@ package dev.sluice.runtime;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.proxy.ProxyConnection;
 import io.undertow.util.AttachmentKey;
+import org.xnio.IoUtils;
 import org.xnio.XnioExecutor;
 
 import java.util.concurrent.TimeUnit;
@@ -11,7 +12,8 @@ import java.util.concurrent.TimeUnit;
  * {@code response-timeout}: from the moment the whole request is with the upstream until the
  * response head arrives. Slow uploads and long downloads are not cut short; an upstream that
  * takes the request and says nothing is. On expiry the upstream connection is closed, which
- * makes Undertow's proxy fail the exchange, and the answer is 504.
+ * makes Undertow's proxy fail the exchange, and the answer is 504. While it runs it also
+ * watches for Undertow's client following an upstream's unasked switch to h2c (502).
  */
 public final class ResponseDeadline {
     public static final AttachmentKey<ResponseDeadline> KEY = AttachmentKey.create(ResponseDeadline.class);
@@ -21,6 +23,7 @@ public final class ResponseDeadline {
     private XnioExecutor.Key timer;
     private boolean started;
     private boolean expired;
+    private boolean switchedToH2c;
 
     private ResponseDeadline(HttpServerExchange exchange, UpstreamPool pool) {
         this.exchange = exchange;
@@ -46,17 +49,43 @@ public final class ResponseDeadline {
         }
         started = true;
         timer = exchange.getIoThread().executeAfter(this::expire, pool.responseTimeout(), TimeUnit.MILLISECONDS);
+        ProxyConnection connection = exchange.getAttachment(UpstreamClient.CONNECTION);
+        if (connection != null) {
+            H2cSwitchWatch.start(connection.getConnection(), () -> timer != null, this::giveUpOnH2c);
+        }
     }
 
-    /** Whether the upstream was given up on; a timed-out request is not retried elsewhere. */
+    /** Whether the upstream was given up on; such a request is not retried elsewhere. */
+    public boolean gaveUp() {
+        return expired || switchedToH2c;
+    }
+
+    /** Whether no response head came within the response timeout (504). */
     public boolean expired() {
         return expired;
     }
 
+    /** Whether the upstream answered 101 with Upgrade: h2c and Undertow's client followed it (502). */
+    public boolean switchedToH2c() {
+        return switchedToH2c;
+    }
+
     /** What to tell the client and the log. */
     public String reason() {
+        if (switchedToH2c) {
+            return "upstream " + pool.name() + " answered with a 101 to HTTP/2 (Upgrade: h2c) that was not asked for";
+        }
         return "upstream " + pool.name() + " sent no response head within response-timeout ("
                 + pool.responseTimeout() + " ms)";
+    }
+
+    private void giveUpOnH2c() {
+        cancel();
+        switchedToH2c = true;
+        ProxyConnection connection = exchange.getAttachment(UpstreamClient.CONNECTION);
+        if (connection != null) {
+            IoUtils.safeClose(connection.getConnection());
+        }
     }
 
     void cancel() {

@@ -53,7 +53,7 @@ public final class UpstreamClient implements ProxyClient {
     public void getConnection(ProxyTarget ignored, HttpServerExchange exchange,
                               ProxyCallback<ProxyConnection> callback, long timeout, TimeUnit unit) {
         ResponseDeadline deadline = exchange.getAttachment(ResponseDeadline.KEY);
-        if (deadline != null && deadline.expired()) {
+        if (deadline != null && deadline.gaveUp()) {
             // Undertow retries an idempotent request that failed; one that timed out is not
             // retried, or a slow upstream would be asked again and again.
             callback.couldNotResolveBackend(exchange);

@@ -6,6 +6,7 @@ import dev.sluice.handler.ErrorResponses;
 import dev.sluice.handler.ForwardedHeaders;
 import dev.sluice.handler.HopByHopHeaders;
 import dev.sluice.handler.RequestIds;
+import dev.sluice.runtime.H2cSwitchWatch;
 import dev.sluice.runtime.Route;
 import dev.sluice.runtime.UpstreamClient;
 import io.undertow.client.ClientCallback;
@@ -171,11 +172,9 @@ public final class TunnelHandler implements HttpHandler {
 
         /** The proxy's own answer instead of a tunnel; the slot is given back. */
         private void refuse(int status, String reason) {
+            answered = true;
             slot.release();
-            if (!answered) {
-                answered = true;
-                ErrorResponses.send(exchange, status, reason);
-            }
+            ErrorResponses.send(exchange, status, reason);
         }
 
         private void send(ClientConnection connection) {
@@ -193,6 +192,11 @@ public final class TunnelHandler implements HttpHandler {
             ForwardedHeaders.appendPeer(exchange, out);
             deadline = exchange.getIoThread().executeAfter(() -> timedOut(connection),
                     client.pool().responseTimeout(), client.pool().timeoutUnit());
+            H2cSwitchWatch.start(connection, () -> !answered && connection == legs.upstream, () -> {
+                refuse(StatusCodes.BAD_GATEWAY, "upstream " + client.pool().name() + " answered the WebSocket"
+                        + " handshake with a 101 to HTTP/2 (Upgrade: h2c)");
+                IoUtils.safeClose(connection);
+            });
             connection.sendRequest(request, new ClientCallback<>() {
                 @Override
                 public void completed(ClientExchange sent) {

@@ -7,6 +7,7 @@ import dev.sluice.testing.RawPeer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -111,6 +112,21 @@ class WsHandshakeRefusedIT {
         assertEquals(1, backend.requests());
         assertEquals(0, proxy.tunnels().open());
         assertEquals(0, proxy.tunnels().total());
+    }
+
+    // The same with a 101 to HTTP/2: Undertow's client must not follow it on its own and wait
+    // for an HTTP/2 answer; the client gets 502 at once and the upstream connection is closed.
+    @Test
+    void upstream101ToH2cForPlainGetGives502() throws Exception {
+        int port = proxyTo((conn, head) -> {
+            conn.write("HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\nConnection: Upgrade\r\n\r\n");
+        });
+        RawHttp.Response response = exchange(port, "GET /ws HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertEquals(502, response.status(), response.toString());
+        assertTrue(response.bodyText().contains("h2c"), response.bodyText());
+        assertTrue(backend.nextConnectionEnd(Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS).peerClosed(),
+                "the upstream connection is closed");
+        assertEquals(1, backend.connections(), "not retried");
     }
 
     // h2c upgrade is not ours to honour: the request goes on as plain HTTP without Upgrade.

@@ -64,6 +64,20 @@ class WsSmugglingIT {
         assertEquals(502, refusal.status(), refusal.toString());
     }
 
+    // A 101 to HTTP/2 (Upgrade: h2c) is no WebSocket switch: 502 at once, the upstream connection
+    // closed. (Undertow's client used to follow it and wait for an HTTP/2 answer: no reply at all.)
+    @Test
+    void backend101ToH2cGives502AndPipelinedRequestGetsProxy404() throws Exception {
+        RawHttp.Response refusal = smuggleBehind("""
+                HTTP/1.1 101 Switching Protocols\r
+                Upgrade: h2c\r
+                Connection: Upgrade\r
+                \r
+                """);
+        assertEquals(502, refusal.status(), refusal.toString());
+        assertTrue(refusal.bodyText().contains("h2c"), refusal.bodyText());
+    }
+
     private static RawHttp.Response readSecond(RawPeer client) {
         try {
             return client.readResponse();
