@@ -53,8 +53,11 @@ public final class Sluice implements AutoCloseable {
     private static final int BUFFER_SIZE = 16 * 1024;
     /** How long a keep-alive client connection may sit between requests. */
     private static final int KEEP_ALIVE_IDLE_MILLIS = 60_000;
-    /** How long closing the tunnels left after the drain may take before the worker stops. */
-    private static final Duration CLOSE_ALL_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * How long closing the tunnels left after the drain may take before the worker stops: each
+     * waits up to 5 s for a frame to end, then 1 s for its peers' Close.
+     */
+    private static final Duration CLOSE_ALL_TIMEOUT = Duration.ofSeconds(10);
 
     private final SluiceConfig config;
     private final XnioWorker worker;
@@ -203,6 +206,7 @@ public final class Sluice implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        tunnels.close();
         if (accessLog != null) {
             accessLog.close();
         }

@@ -8,15 +8,20 @@ import org.xnio.conduits.ConduitStreamSourceChannel;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.List;
 
 /**
- * Moves bytes from one connection's source to the other's sink, one direction of a
- * {@link Splice}.
+ * Moves bytes from one connection's source through the direction's {@link Stage}s to the other
+ * connection's sink: one direction of a {@link Splice}.
  *
- * <p>Reads again only after the last write went out whole (so a slow reader slows the
- * writer and memory stays at one buffer per direction), and holds a pooled buffer only
- * while bytes are in flight: an idle pump holds none. Runs entirely on the IO thread of
- * its connections.
+ * <p>Reads again only after the last buffer went out whole (so a slow reader, or a stage that
+ * holds bytes, slows the writer and memory stays at one buffer per direction), and holds a
+ * pooled buffer only while bytes are in flight: an idle pump holds none. Runs entirely on the
+ * IO thread of its connections.
+ *
+ * <p>Closing politely: {@link #sendAtBoundary} writes a frame (a WebSocket Close) as soon as the
+ * frame being relayed has ended, and from then on bytes from the source are read and scanned
+ * but no longer passed on: the peer on the sink side was told the connection is going away.
  */
 final class Pump {
 
@@ -26,6 +31,9 @@ final class Pump {
 
         /** The source reached EOF and the sink's write side was shut down and flushed. */
         void finished(Pump pump);
+
+        /** The frame given to {@link #sendAtBoundary} went out whole. */
+        void frameSent(Pump pump);
 
         /**
          * Reading the source or writing the sink failed (typically a reset).
@@ -38,22 +46,38 @@ final class Pump {
     /** Buffers moved in one go before letting the IO thread's other connections have a turn. */
     private static final int BUFFERS_PER_TURN = 16;
 
-    private final String name;
+    private final Direction direction;
     private final ConduitStreamSourceChannel source;
     private final ConduitStreamSinkChannel sink;
     private final ByteBufferPool pool;
     private final Events events;
+    private final FrameScanner scanner;
+    /** The stages' chain, ending in {@link #write}; built once. */
+    private final Stage.Downstream chain;
     private PooledByteBuffer inFlight;
-    private long bytes;
+    /** The bytes of {@link #inFlight} being written (a stage may pass on a view of its buffer). */
+    private ByteBuffer writing;
+    private boolean inChain;
+    /** A frame to write once the frame being relayed has ended; then {@link #frameSent} is true. */
+    private ByteBuffer pendingFrame;
+    private boolean frameSent;
     private boolean done;
 
-    Pump(String name, ConduitStreamSourceChannel source, ConduitStreamSinkChannel sink,
-         ByteBufferPool pool, Events events) {
-        this.name = name;
+    Pump(Direction direction, ConduitStreamSourceChannel source, ConduitStreamSinkChannel sink,
+         ByteBufferPool pool, Events events, FrameScanner scanner, List<Stage> stages) {
+        this.direction = direction;
         this.source = source;
         this.sink = sink;
         this.pool = pool;
         this.events = events;
+        this.scanner = scanner;
+        Stage.Downstream next = this::write;
+        for (int i = stages.size() - 1; i >= 0; i--) {
+            Stage stage = stages.get(i);
+            Stage.Downstream after = next;
+            next = bytes -> stage.onBytes(bytes, after);
+        }
+        this.chain = next;
     }
 
     void start() {
@@ -64,24 +88,56 @@ final class Pump {
         readAndForward();
     }
 
-    long bytes() {
-        return bytes;
+    Direction direction() {
+        return direction;
+    }
+
+    FrameScanner scanner() {
+        return scanner;
     }
 
     boolean isDone() {
         return done;
     }
 
+    /** Whether the frame given to {@link #sendAtBoundary} has gone out (or could not, the sink being shut). */
+    boolean frameSent() {
+        return frameSent;
+    }
+
     @Override
     public String toString() {
-        return name;
+        return direction.toString();
+    }
+
+    /**
+     * Writes {@code frame} to the sink at the next frame boundary (at once when no frame is
+     * being relayed) and stops passing on what the source sends after it.
+     */
+    void sendAtBoundary(ByteBuffer frame) {
+        if (pendingFrame != null || frameSent) {
+            return;
+        }
+        if (done) {
+            frameSent = true; // the sink was shut already: nothing more can be said to that peer
+            events.frameSent(this);
+            return;
+        }
+        pendingFrame = frame;
+        if (inFlight == null && scanner.atFrameBoundary()) {
+            writeFrame();
+        }
     }
 
     private void readAndForward() {
-        if (done || inFlight != null) {
-            return;
-        }
         for (int turn = 0; ; turn++) {
+            if (done || inFlight != null) {
+                return;
+            }
+            if (waitingToWriteFrame()) {
+                source.suspendReads();
+                return;
+            }
             if (turn == BUFFERS_PER_TURN) {
                 source.wakeupReads();
                 return;
@@ -106,49 +162,110 @@ final class Pump {
                 finishSource();
                 return;
             }
-            bytes += read;
-            events.transferred(this, read);
             buffer.flip();
-            try {
-                sink.write(buffer);
-            } catch (IOException e) {
+            if (frameSent) {
+                scanner.scan(buffer); // only to see the peer's Close; nothing goes on after ours
                 pooled.close();
-                fail(e, false);
+                continue;
+            }
+            if (pendingFrame != null) {
+                endAtBoundary(buffer);
+            }
+            bytesRead(buffer.remaining());
+            inFlight = pooled;
+            inChain = true;
+            chain.onBytes(buffer);
+            inChain = false;
+            if (inFlight != null) {
+                source.suspendReads(); // held by a stage, or the sink is full
                 return;
             }
-            if (buffer.hasRemaining()) {
-                inFlight = pooled;
-                source.suspendReads();
-                sink.resumeWrites();
-                return;
-            }
-            pooled.close();
         }
     }
 
-    private void writePending() {
-        if (inFlight == null) {
-            if (done) {
-                flushShutdown();
-            } else {
-                sink.suspendWrites();
-            }
-            return;
+    /** Our frame is due (the relayed frame has ended) but not yet written whole: read nothing meanwhile. */
+    private boolean waitingToWriteFrame() {
+        return pendingFrame != null && !frameSent && scanner.atFrameBoundary();
+    }
+
+    private void bytesRead(int n) {
+        events.transferred(this, n);
+    }
+
+    /** Passes on only the bytes up to the end of the frame in progress: after it comes our frame. */
+    private void endAtBoundary(ByteBuffer buffer) {
+        long left = scanner.bytesToBoundary();
+        if (left < buffer.remaining()) {
+            buffer.limit(buffer.position() + (int) left);
         }
+    }
+
+    /** The end of the chain: writes bytes to the sink; called by the last stage, now or later. */
+    private void write(ByteBuffer bytes) {
+        writing = bytes;
         try {
-            ByteBuffer buffer = inFlight.getBuffer();
-            sink.write(buffer);
-            if (buffer.hasRemaining()) {
-                return;
-            }
-            inFlight.close();
-            inFlight = null;
-            sink.suspendWrites();
+            sink.write(bytes);
         } catch (IOException e) {
             fail(e, false);
             return;
         }
-        readAndForward();
+        if (bytes.hasRemaining()) {
+            sink.resumeWrites();
+            return;
+        }
+        written();
+    }
+
+    private void written() {
+        if (inFlight != null) {
+            inFlight.close();
+            inFlight = null;
+        }
+        writing = null;
+        if (pendingFrame != null && scanner.atFrameBoundary()) {
+            writeFrame();
+        } else if (!inChain) {
+            sink.suspendWrites();
+            readAndForward();
+        }
+    }
+
+    private void writePending() {
+        try {
+            if (writing != null) {
+                sink.write(writing);
+                if (!writing.hasRemaining()) {
+                    written();
+                }
+            } else if (pendingFrame != null && !frameSent && inFlight == null) {
+                writeFrame();
+            } else if (done) {
+                flushShutdown();
+            } else {
+                sink.suspendWrites();
+            }
+        } catch (IOException e) {
+            fail(e, false);
+        }
+    }
+
+    private void writeFrame() {
+        try {
+            sink.write(pendingFrame);
+            if (pendingFrame.hasRemaining() || !sink.flush()) {
+                source.suspendReads();
+                sink.resumeWrites();
+                return;
+            }
+        } catch (IOException e) {
+            fail(e, false);
+            return;
+        }
+        frameSent = true;
+        sink.suspendWrites();
+        events.frameSent(this);
+        // Keep reading: the peer's answering Close comes this way, and its FIN ends the pump.
+        source.resumeReads();
     }
 
     private void finishSource() {
@@ -188,5 +305,6 @@ final class Pump {
             inFlight.close();
             inFlight = null;
         }
+        writing = null;
     }
 }

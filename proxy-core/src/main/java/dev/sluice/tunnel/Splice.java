@@ -1,8 +1,6 @@
 package dev.sluice.tunnel;
 
 import io.undertow.connector.ByteBufferPool;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.xnio.IoUtils;
 import org.xnio.Options;
 import org.xnio.StreamConnection;
@@ -11,23 +9,28 @@ import org.xnio.XnioIoThread;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Joins a client connection and an upstream connection after a real 101, byte for byte:
  *
  * <pre>
- *   client ──source──▶ Pump "to upstream" ──sink──▶ upstream
- *   client ◀──sink──── Pump "to client"  ◀─source── upstream
+ *   client ──source──▶ Pump TO_UPSTREAM [frame scanner] ──sink──▶ upstream
+ *   client ◀──sink──── Pump TO_CLIENT   [frame scanner] ◀─source── upstream
  * </pre>
  *
  * A FIN from one side is passed on as a half-close; once both directions are done, or the
- * half-closed state outlasts its timeout, or no byte moved either way for the idle
- * timeout, both connections are closed. An error or reset on one side resets the other.
- * Everything runs on the IO thread that owns both connections.
+ * half-closed state outlasts its timeout, both connections are closed. An error or reset on
+ * one side resets the other. On the idle timeout and on drain the tunnel is closed politely:
+ * each peer gets a WebSocket Close 1001 at the next frame boundary, then a moment to answer
+ * with its own Close and FIN. Everything runs on the IO thread that owns both connections.
  */
 final class Splice implements Pump.Events {
-    private static final Logger log = LoggerFactory.getLogger(Splice.class);
+    /** How long a polite close waits for the frames being relayed to end before it resets instead. */
+    static final Duration BOUNDARY_TIMEOUT = Duration.ofSeconds(5);
+    /** How long the peers have to answer a Close 1001 (their Close and FIN) before the sockets close. */
+    static final Duration CLOSE_GRACE = Duration.ofSeconds(1);
 
     private final Tunnel tunnel;
     private final TunnelRegistry registry;
@@ -39,10 +42,11 @@ final class Splice implements Pump.Events {
     private final Pump toUpstream;
     private final Pump toClient;
     private long lastActivity = System.nanoTime();
-    private XnioExecutor.Key idleTimer;
-    private XnioExecutor.Key halfCloseTimer;
+    private XnioExecutor.Key timer;
     /** The direction whose source sent the first FIN: it names who ended the tunnel. */
     private Pump firstDone;
+    /** Set once a polite close has begun: the reason it will be logged with. */
+    private String closing;
     private boolean closed;
 
     Splice(Tunnel tunnel, TunnelRegistry registry, StreamConnection client, StreamConnection upstream,
@@ -54,8 +58,17 @@ final class Splice implements Pump.Events {
         this.ioThread = client.getIoThread();
         this.idleNanos = idleTimeout.toNanos();
         this.halfCloseTimeout = halfCloseTimeout;
-        this.toUpstream = new Pump("to upstream", client.getSourceChannel(), upstream.getSinkChannel(), pool, this);
-        this.toClient = new Pump("to client", upstream.getSourceChannel(), client.getSinkChannel(), pool, this);
+        this.toUpstream = pump(Direction.TO_UPSTREAM, client, upstream, pool);
+        this.toClient = pump(Direction.TO_CLIENT, upstream, client, pool);
+    }
+
+    private Pump pump(Direction direction, StreamConnection from, StreamConnection to, ByteBufferPool pool) {
+        FrameScanner scanner = new FrameScanner(direction.masked());
+        Stage scan = (bytes, next) -> {
+            scanner.scan(bytes);
+            next.onBytes(bytes);
+        };
+        return new Pump(direction, from.getSourceChannel(), to.getSinkChannel(), pool, this, scanner, List.of(scan));
     }
 
     /** The client's connection, for tests in this package. */
@@ -68,9 +81,13 @@ final class Splice implements Pump.Events {
         return upstream;
     }
 
+    FrameScanner scanner(Direction direction) {
+        return direction == Direction.TO_UPSTREAM ? toUpstream.scanner() : toClient.scanner();
+    }
+
     void start() {
         tunnel.attach(this);
-        idleTimer = ioThread.executeAfter(this::checkIdle, idleNanos, TimeUnit.NANOSECONDS);
+        timer = ioThread.executeAfter(this::checkIdle, idleNanos, TimeUnit.NANOSECONDS);
         toUpstream.start();
         toClient.start();
     }
@@ -92,32 +109,73 @@ final class Splice implements Pump.Events {
         }
         Pump other = pump == toUpstream ? toClient : toUpstream;
         if (other.isDone()) {
-            close(endedBy());
-        } else if (halfCloseTimer == null) {
-            halfCloseTimer = ioThread.executeAfter(() -> close("half-close timeout"),
-                    halfCloseTimeout.toNanos(), TimeUnit.NANOSECONDS);
+            close(closing != null ? closing : endedBy());
+        } else if (closing == null) {
+            restartTimer(this::halfCloseTimedOut, halfCloseTimeout);
+        }
+    }
+
+    @Override
+    public void frameSent(Pump pump) {
+        if (toUpstream.frameSent() && toClient.frameSent()) {
+            restartTimer(() -> close(closing), CLOSE_GRACE);
         }
     }
 
     @Override
     public void failed(Pump pump, IOException e, boolean reading) {
-        // The source of "to upstream" and the sink of "to client" are the client's.
+        // The source of TO_UPSTREAM and the sink of TO_CLIENT are the client's.
         boolean clientSide = (pump == toUpstream) == reading;
-        log.debug("{}: {} failed", tunnel, pump, e);
         // Pass a reset on as a reset, so the other peer does not mistake it for a clean end.
         setAbort(clientSide ? upstream : client);
         close("reset by " + (clientSide ? "client" : "upstream") + " (" + e.getMessage() + ")");
     }
 
+    private void halfCloseTimedOut() {
+        close("half-close timeout");
+    }
+
     private void checkIdle() {
-        if (closed) {
+        if (closed || closing != null) {
             return;
         }
         long idle = System.nanoTime() - lastActivity;
         if (idle >= idleNanos) {
-            close("idle for " + Duration.ofNanos(idle).toMillis() + " ms");
+            closePolitely("idle for " + Duration.ofNanos(idle).toMillis() + " ms", "idle timeout");
         } else {
-            idleTimer = ioThread.executeAfter(this::checkIdle, idleNanos - idle, TimeUnit.NANOSECONDS);
+            timer = ioThread.executeAfter(this::checkIdle, idleNanos - idle, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /**
+     * Sends each peer a Close 1001 at the next frame boundary, then closes once both answered
+     * or {@link #CLOSE_GRACE} passed. A stream that is not WebSocket as far as the scanners can
+     * tell, or a frame that does not end within {@link #BOUNDARY_TIMEOUT}, is closed at once.
+     * Call on the IO thread.
+     */
+    void closePolitely(String reason, String closeReasonText) {
+        if (closed || closing != null) {
+            return;
+        }
+        if (!toUpstream.scanner().inSync() || !toClient.scanner().inSync()) {
+            close(reason);
+            return;
+        }
+        closing = reason;
+        restartTimer(() -> {
+            setAbort(client);
+            setAbort(upstream);
+            close(reason + "; reset, a frame did not end within " + BOUNDARY_TIMEOUT.toMillis() + " ms");
+        }, BOUNDARY_TIMEOUT);
+        toClient.sendAtBoundary(CloseFrames.goingAway(closeReasonText, false));
+        toUpstream.sendAtBoundary(CloseFrames.goingAway(closeReasonText, true));
+    }
+
+    void closePolitelyFromAnyThread(String reason, String closeReasonText) {
+        if (Thread.currentThread() == ioThread) {
+            closePolitely(reason, closeReasonText);
+        } else {
+            ioThread.execute(() -> closePolitely(reason, closeReasonText));
         }
     }
 
@@ -134,11 +192,19 @@ final class Splice implements Pump.Events {
      * both of its sides are shut, which can come just before the last pump reports.
      */
     void connectionClosed(boolean clientSide) {
-        close(firstDone != null ? endedBy() : (clientSide ? "client" : "upstream") + " connection closed");
+        close(closing != null ? closing
+                : firstDone != null ? endedBy() : (clientSide ? "client" : "upstream") + " connection closed");
     }
 
     private String endedBy() {
         return firstDone == toUpstream ? "client closed" : "upstream closed";
+    }
+
+    private void restartTimer(Runnable task, Duration after) {
+        if (timer != null) {
+            timer.remove();
+        }
+        timer = ioThread.executeAfter(task, after.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /** Ends the tunnel; the first reason given is the one logged. Call on the IO thread. */
@@ -147,19 +213,14 @@ final class Splice implements Pump.Events {
             return;
         }
         closed = true;
-        if (idleTimer != null) {
-            idleTimer.remove();
-        }
-        if (halfCloseTimer != null) {
-            halfCloseTimer.remove();
+        if (timer != null) {
+            timer.remove();
         }
         IoUtils.safeClose(client, upstream);
         toUpstream.release();
         toClient.release();
-        tunnel.closed(reason);
+        tunnel.closed(reason, toUpstream.scanner(), toClient.scanner());
         registry.unregister(tunnel);
-        log.info("SLU2002 {} closed ({}) after {} ms, {} bytes to upstream, {} bytes to client",
-                tunnel, reason, tunnel.age().toMillis(), tunnel.bytesToUpstream(), tunnel.bytesToClient());
     }
 
     private static void setAbort(StreamConnection connection) {

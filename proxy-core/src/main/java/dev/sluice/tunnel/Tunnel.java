@@ -5,26 +5,35 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * What can be seen of one tunnel, live: who, where, since when, and how many bytes have
- * passed each way so far. Counters are updated on the IO thread and read from anywhere.
+ * What can be seen of one tunnel: who, where, since when, bytes and WebSocket messages each
+ * way, live while it is open; after its end, the reason and the Close codes each peer sent.
+ * Counters are updated on the IO thread and read from anywhere.
  */
 public final class Tunnel {
+    /** A close code not seen: the peer sent no Close frame. */
+    public static final int NO_CLOSE = -1;
+
     private final long id;
     private final TunnelSlot slot;
-    private final String route;
     private final String upstream;
     private final InetSocketAddress client;
     private final InetSocketAddress server;
-    private final Instant started = Instant.now();
+    private final long startedMillis = System.currentTimeMillis();
     private volatile long bytesToUpstream;
     private volatile long bytesToClient;
     private volatile String closeReason;
+    private volatile long endedMillis;
+    /** While open: where the message counts live. Dropped at the end, so a closed tunnel holds no connection. */
     private volatile Splice splice;
+    private volatile long messagesToUpstream;
+    private volatile long messagesToClient;
+    private volatile int clientCloseCode = NO_CLOSE;
+    private volatile int upstreamCloseCode = NO_CLOSE;
+    private volatile String framing;
 
     Tunnel(long id, TunnelSlot slot, String upstream, InetSocketAddress client, InetSocketAddress server) {
         this.id = id;
         this.slot = slot;
-        this.route = slot.route().path();
         this.upstream = upstream;
         this.client = client;
         this.server = server;
@@ -36,7 +45,7 @@ public final class Tunnel {
 
     /** The match path of the route that opened it. */
     public String route() {
-        return route;
+        return slot.route().path();
     }
 
     /** Name of the upstream in the configuration. */
@@ -54,11 +63,13 @@ public final class Tunnel {
     }
 
     public Instant started() {
-        return started;
+        return Instant.ofEpochMilli(startedMillis);
     }
 
+    /** How long it has been open, or was open once closed. */
     public Duration age() {
-        return Duration.between(started, Instant.now());
+        long end = endedMillis == 0 ? System.currentTimeMillis() : endedMillis;
+        return Duration.ofMillis(end - startedMillis);
     }
 
     public long bytesToUpstream() {
@@ -67,6 +78,42 @@ public final class Tunnel {
 
     public long bytesToClient() {
         return bytesToClient;
+    }
+
+    /** WebSocket messages (not fragments) the client sent through the tunnel so far. */
+    public long messagesToUpstream() {
+        Splice s = splice;
+        return s == null ? messagesToUpstream : s.scanner(Direction.TO_UPSTREAM).messages();
+    }
+
+    /** WebSocket messages (not fragments) the upstream sent through the tunnel so far. */
+    public long messagesToClient() {
+        Splice s = splice;
+        return s == null ? messagesToClient : s.scanner(Direction.TO_CLIENT).messages();
+    }
+
+    /** The code of the Close frame the client sent, or {@link #NO_CLOSE}; 1005 for a Close without one. */
+    public int clientCloseCode() {
+        Splice s = splice;
+        return s == null ? clientCloseCode : s.scanner(Direction.TO_UPSTREAM).closeCode();
+    }
+
+    /** The code of the Close frame the upstream sent, or {@link #NO_CLOSE}; 1005 for a Close without one. */
+    public int upstreamCloseCode() {
+        Splice s = splice;
+        return s == null ? upstreamCloseCode : s.scanner(Direction.TO_CLIENT).closeCode();
+    }
+
+    /**
+     * Null while both directions are well-formed WebSocket frames; otherwise why the frame
+     * scanner stopped counting (e.g. "to upstream: reserved opcode 0x3 at byte 1234").
+     */
+    public String framingProblem() {
+        Splice s = splice;
+        if (s == null) {
+            return framing;
+        }
+        return framingProblem(s.scanner(Direction.TO_UPSTREAM), s.scanner(Direction.TO_CLIENT));
     }
 
     /** Why it closed, or null while it is open. */
@@ -78,11 +125,14 @@ public final class Tunnel {
         return closeReason == null;
     }
 
-    /** Closes both sides (asynchronously, on the tunnel's IO thread) giving the reason in the log. */
+    /**
+     * Closes both sides (asynchronously, on the tunnel's IO thread) with the reason given in the
+     * log: each peer first gets a WebSocket Close 1001 at the next frame boundary.
+     */
     public void close(String reason) {
         Splice s = splice;
         if (s != null) {
-            s.closeFromAnyThread(reason);
+            s.closePolitelyFromAnyThread(reason, "going away: " + reason);
         }
     }
 
@@ -107,13 +157,30 @@ public final class Tunnel {
         bytesToClient += n;
     }
 
-    void closed(String reason) {
-        closeReason = reason;
+    void closed(String reason, FrameScanner toUpstream, FrameScanner toClient) {
+        messagesToUpstream = toUpstream.messages();
+        messagesToClient = toClient.messages();
+        clientCloseCode = toUpstream.closeCode();
+        upstreamCloseCode = toClient.closeCode();
+        framing = framingProblem(toUpstream, toClient);
+        endedMillis = System.currentTimeMillis();
+        splice = null;
+        closeReason = reason; // last: a reader that sees the reason sees the final counts
+    }
+
+    private static String framingProblem(FrameScanner toUpstream, FrameScanner toClient) {
+        if (!toUpstream.inSync()) {
+            return Direction.TO_UPSTREAM + ": " + toUpstream.syncLostReason();
+        }
+        if (!toClient.inSync()) {
+            return Direction.TO_CLIENT + ": " + toClient.syncLostReason();
+        }
+        return null;
     }
 
     @Override
     public String toString() {
-        return "tunnel " + id + " route=" + route + " client=" + format(client) + " upstream=" + upstream
+        return "tunnel " + id + " route=" + route() + " client=" + format(client) + " upstream=" + upstream
                 + " (" + format(server) + ")";
     }
 

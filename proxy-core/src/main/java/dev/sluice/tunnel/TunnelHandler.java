@@ -307,8 +307,7 @@ public final class TunnelHandler implements HttpHandler {
                     IoUtils.safeClose(clientSide, upstreamSide); // the client went away during the switch
                     return;
                 }
-                Tunnel tunnel = registry.register(slot, client.pool().name(), ex.getSourceAddress(), server);
-                log.debug("SLU2001 {} opened (request id {})", tunnel, requestId);
+                Tunnel tunnel = registry.register(slot, client.pool().name(), ex.getSourceAddress(), server, requestId);
                 legs.splice = new Splice(tunnel, registry, clientSide, upstreamSide, buffers, ws.idleTimeout(),
                         ws.halfCloseTimeout());
                 legs.splice.start();

@@ -5,6 +5,8 @@ import dev.sluice.runtime.Route;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,8 +22,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * overshoot one. The slot becomes the tunnel's on a 101 and is released on every other outcome.
  * Thread-safe: tunnels open and close on IO threads, readers are anywhere.
  */
-public final class TunnelRegistry {
+public final class TunnelRegistry implements AutoCloseable {
+    /** How many closed tunnels {@link #recentlyClosed()} keeps. */
+    public static final int HISTORY = 256;
+
     private final Map<Long, Tunnel> open = new ConcurrentHashMap<>();
+    private final Deque<Tunnel> closed = new ArrayDeque<>();
+    private final TunnelLog log = new TunnelLog();
     private final AtomicInteger slots = new AtomicInteger();
     private final Map<Route, Integer> perRoute = new ConcurrentHashMap<>();
     private final Map<InetAddress, Integer> perClient = new ConcurrentHashMap<>();
@@ -41,6 +48,47 @@ public final class TunnelRegistry {
     /** A snapshot of the open tunnels. */
     public List<Tunnel> list() {
         return List.copyOf(open.values());
+    }
+
+    /** The most recently closed tunnels, newest first, at most {@link #HISTORY}. */
+    public List<Tunnel> recentlyClosed() {
+        synchronized (closed) {
+            return List.copyOf(closed);
+        }
+    }
+
+    /** The tunnel with this id, open or among the recently closed, or null. */
+    public Tunnel find(long id) {
+        Tunnel tunnel = open.get(id);
+        if (tunnel != null) {
+            return tunnel;
+        }
+        synchronized (closed) {
+            return closed.stream().filter(t -> t.id() == id).findFirst().orElse(null);
+        }
+    }
+
+    /**
+     * Waits until the tunnel with this id has closed and returns it, with its close reason and
+     * codes; throws {@link IllegalStateException} when it is still open
+     * after {@code timeout} or unknown.
+     */
+    public Tunnel awaitClosed(long id, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (open) {
+            while (open.containsKey(id)) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new IllegalStateException("tunnel " + id + " still open after " + timeout.toMillis() + " ms");
+                }
+                TimeUnit.NANOSECONDS.timedWait(open, left);
+            }
+        }
+        Tunnel tunnel = find(id);
+        if (tunnel == null) {
+            throw new IllegalStateException("no tunnel " + id + " among the open and the last " + HISTORY + " closed");
+        }
+        return tunnel;
     }
 
     /** Slots taken from this client address: open tunnels and admitted handshakes. */
@@ -112,21 +160,36 @@ public final class TunnelRegistry {
         return open.size();
     }
 
-    Tunnel register(TunnelSlot slot, String upstream, InetSocketAddress client, InetSocketAddress server) {
+    Tunnel register(TunnelSlot slot, String upstream, InetSocketAddress client, InetSocketAddress server,
+                    String requestId) {
         Tunnel tunnel = new Tunnel(ids.incrementAndGet(), slot, upstream, client, server);
         open.put(tunnel.id(), tunnel);
         total.incrementAndGet();
+        log.opened(tunnel, requestId);
         return tunnel;
     }
 
     void unregister(Tunnel tunnel) {
         tunnel.slot().release();
+        synchronized (closed) {
+            closed.addFirst(tunnel);
+            if (closed.size() > HISTORY) {
+                closed.removeLast();
+            }
+        }
         if (open.remove(tunnel.id()) == null) {
             return;
         }
+        log.closed(tunnel);
         synchronized (open) {
             open.notifyAll();
         }
+    }
+
+    /** Writes the tunnel log lines still queued; call once the tunnels are closed. */
+    @Override
+    public void close() {
+        log.close();
     }
 
     void release(Route route, InetAddress client) {
