@@ -19,8 +19,27 @@ final class ProxyErrorPages implements DefaultResponseListener {
 
     @Override
     public boolean handleDefaultResponse(HttpServerExchange exchange) {
+        if (exchange.isResponseStarted()) {
+            return false;
+        }
+        // A broken request body is answered whatever status the exchange was ended with: while
+        // the body is still being buffered, Undertow ends it with its default 200.
+        String bodyTimeout = exchange.getAttachment(RequestBodyTimeout.EXPIRED);
+        Long bodyLimit = exchange.getAttachment(RequestBodyWatch.BODY_TOO_LARGE);
+        if (bodyTimeout != null || bodyLimit != null) {
+            exchange.getResponseHeaders().clear();
+            exchange.getResponseHeaders().put(RequestIds.HEADER, RequestIds.of(exchange));
+            exchange.setPersistent(false); // the rest of the body will not be read
+            if (bodyTimeout != null) {
+                ErrorResponses.send(exchange, StatusCodes.REQUEST_TIME_OUT, bodyTimeout);
+            } else {
+                ErrorResponses.send(exchange, StatusCodes.REQUEST_ENTITY_TOO_LARGE,
+                        "request body is over limits.max-request-body-size (" + bodyLimit + ")");
+            }
+            return true;
+        }
         int status = exchange.getStatusCode();
-        if (exchange.isResponseStarted() || status < 400) {
+        if (status < 400) {
             return false;
         }
         boolean switched = StatusCodes.SWITCHING_PROTOCOLS_STRING.equals(exchange.getReasonPhrase())
@@ -42,13 +61,6 @@ final class ProxyErrorPages implements DefaultResponseListener {
         ResponseDeadline deadline = exchange.getAttachment(ResponseDeadline.KEY);
         if (deadline != null && deadline.expired()) {
             ErrorResponses.send(exchange, StatusCodes.GATEWAY_TIME_OUT, deadline.reason());
-            return true;
-        }
-        Long bodyLimit = exchange.getAttachment(RequestBodyWatch.BODY_TOO_LARGE);
-        if (bodyLimit != null) {
-            exchange.setPersistent(false);
-            ErrorResponses.send(exchange, StatusCodes.REQUEST_ENTITY_TOO_LARGE,
-                    "request body is over limits.max-request-body-size (" + bodyLimit + ")");
             return true;
         }
         String connectFailure = exchange.getAttachment(UpstreamClient.CONNECT_FAILURE);
