@@ -3,11 +3,13 @@ package dev.sluice.handler;
 import dev.sluice.config.LimitsConfig;
 import dev.sluice.runtime.ResponseDeadline;
 import dev.sluice.runtime.Route;
+import dev.sluice.runtime.SendTimeoutConduit;
 import dev.sluice.runtime.UpstreamClient;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.RequestBufferingHandler;
 import io.undertow.server.handlers.ResponseCodeHandler;
+import io.undertow.server.handlers.proxy.ProxyConnection;
 import io.undertow.server.handlers.proxy.ProxyHandler;
 
 import java.time.Duration;
@@ -22,13 +24,15 @@ import java.util.stream.Collectors;
  * <p>A slow client must not hold an upstream connection: a request body is read into
  * {@code limits.request-body-buffer} before a pooled connection is taken (Undertow's
  * {@link RequestBufferingHandler}, in whole pool buffers; a body that does not fit streams on
- * from there), and a stalled body is cut by {@link RequestBodyTimeout}.
+ * from there), a stalled body is cut by {@link RequestBodyTimeout}, and a client that stops
+ * reading the response by {@link SendTimeoutConduit}.
  */
 final class HttpForwardHandler implements HttpHandler {
     private final Map<String, HttpHandler> byUpstream;
     private final ForwardedHeaders forwarded;
     private final long maxBody;
     private final Duration bodyTimeout;
+    private final Duration sendTimeout;
 
     /** @param bufferSize bytes in one buffer of the server's pool, what the request body is buffered in */
     HttpForwardHandler(Map<String, UpstreamClient> clients, ForwardedHeaders forwarded, LimitsConfig limits,
@@ -36,6 +40,7 @@ final class HttpForwardHandler implements HttpHandler {
         this.forwarded = forwarded;
         this.maxBody = limits.maxRequestBodySize();
         this.bodyTimeout = limits.requestBodyTimeout();
+        this.sendTimeout = limits.sendTimeout();
         int buffers = (int) Math.min(Integer.MAX_VALUE, (limits.requestBodyBuffer() + bufferSize - 1) / bufferSize);
         this.byUpstream = clients.entrySet().stream().collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, e -> {
             HttpHandler proxy = ProxyHandler.builder()
@@ -58,7 +63,20 @@ final class HttpForwardHandler implements HttpHandler {
         forwarded.prepare(exchange);
         exchange.addResponseCommitListener(ex -> HopByHopHeaders.removeFrom(ex.getResponseHeaders()));
         exchange.addRequestWrapper((factory, ex) -> new RequestBodyWatch(factory.create(), ex, maxBody, bodyTimeout));
+        exchange.addResponseWrapper((factory, ex) -> new SendTimeoutConduit(factory.create(), sendTimeout,
+                () -> sendTimedOut(ex)));
         ResponseDeadline.attach(exchange, route.upstream());
         byUpstream.get(route.upstream().name()).handleRequest(exchange);
+    }
+
+    /** The client stopped reading the response: free the upstream connection, drop the client's. */
+    private void sendTimedOut(HttpServerExchange exchange) {
+        ProxyConnection upstream = exchange.getAttachment(UpstreamClient.CONNECTION);
+        if (upstream != null) {
+            // Its response is cut short, so it cannot go back to the pool; closed at once,
+            // not cleanly (Undertow's clean close waits for the upstream to finish).
+            UpstreamClient.closeNow(upstream.getConnection(), false);
+        }
+        ErrorResponses.closeConnection(exchange, SendTimeoutConduit.reason(sendTimeout));
     }
 }
