@@ -3,6 +3,7 @@ package dev.sluice.handler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.util.StatusCodes;
+import org.xnio.IoUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,5 +38,15 @@ public final class ErrorResponses {
         exchange.setReasonPhrase(StatusCodes.getReason(status));
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; charset=utf-8");
         exchange.getResponseSender().send(reason + "\nrequest id: " + id + "\n");
+    }
+
+    /**
+     * Closes the client's connection without an answer (one has started, or the client would
+     * not take it) and logs why, at info: the client's doing.
+     */
+    public static void closeConnection(HttpServerExchange exchange, String reason) {
+        log.info("SLU1000 {} {} -> connection closed: {} (request id {})", exchange.getRequestMethod(),
+                exchange.getRequestURI(), reason, RequestIds.of(exchange));
+        IoUtils.safeClose(exchange.getConnection());
     }
 }

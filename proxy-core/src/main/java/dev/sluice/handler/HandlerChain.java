@@ -21,7 +21,8 @@ import java.util.Map;
  *          ─▶ RequestLimitsHandler (431 head too large, 413 declared body too large)
  *          ─▶ RoutingHandler (host, longest prefix; 404)
  *               ├─ WebSocket upgrade ─▶ TunnelHandler ─▶ Splice ◀─▶ upstream
- *               └─ anything else     ─▶ HttpForwardHandler ─▶ ProxyHandler ─▶ upstream pool
+ *               └─ anything else     ─▶ HttpForwardHandler ─▶ RequestBufferingHandler (small bodies whole)
+ *                                        ─▶ ProxyHandler ─▶ upstream pool
  * </pre>
  */
 public final class HandlerChain {
@@ -38,7 +39,7 @@ public final class HandlerChain {
                                     ForwardedHeaders forwarded, LimitsConfig limits, ByteBufferPool buffers,
                                     AccessLog accessLog) {
         HttpHandler tunnel = new TunnelHandler(clients, tunnels, forwarded, limits, buffers);
-        HttpHandler forward = new HttpForwardHandler(clients, forwarded, limits.maxRequestBodySize());
+        HttpHandler forward = new HttpForwardHandler(clients, forwarded, limits, buffers.getBufferSize());
         HttpHandler limited = new RequestLimitsHandler(limits, new RoutingHandler(routes, tunnel, forward));
         return new EntryHandler(accessLog == null ? limited : new AccessLogHandler(accessLog, limited));
     }

@@ -1,13 +1,18 @@
 package dev.sluice.handler;
 
+import dev.sluice.config.LimitsConfig;
 import dev.sluice.runtime.ResponseDeadline;
 import dev.sluice.runtime.Route;
+import dev.sluice.runtime.SendTimeoutConduit;
 import dev.sluice.runtime.UpstreamClient;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.server.handlers.RequestBufferingHandler;
 import io.undertow.server.handlers.ResponseCodeHandler;
+import io.undertow.server.handlers.proxy.ProxyConnection;
 import io.undertow.server.handlers.proxy.ProxyHandler;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -15,22 +20,39 @@ import java.util.stream.Collectors;
  * Plain HTTP to the route's upstream on Undertow's {@link ProxyHandler} (pooled keep-alive
  * connections, streaming both ways), with the header hygiene it lacks: hop-by-hop headers
  * removed both ways, X-Forwarded-* believed only from trusted proxies.
+ *
+ * <p>A slow client must not hold an upstream connection: a request body is read into
+ * {@code limits.request-body-buffer} before a pooled connection is taken (Undertow's
+ * {@link RequestBufferingHandler}, in whole pool buffers; a body that does not fit streams on
+ * from there), a stalled body is cut by {@link RequestBodyTimeout}, and a client that stops
+ * reading the response by {@link SendTimeoutConduit}.
  */
 final class HttpForwardHandler implements HttpHandler {
-    private final Map<String, ProxyHandler> byUpstream;
+    private final Map<String, HttpHandler> byUpstream;
     private final ForwardedHeaders forwarded;
     private final long maxBody;
+    private final Duration bodyTimeout;
+    private final Duration sendTimeout;
 
-    HttpForwardHandler(Map<String, UpstreamClient> clients, ForwardedHeaders forwarded, long maxBody) {
+    /** @param bufferSize bytes in one buffer of the server's pool, what the request body is buffered in */
+    HttpForwardHandler(Map<String, UpstreamClient> clients, ForwardedHeaders forwarded, LimitsConfig limits,
+                       int bufferSize) {
         this.forwarded = forwarded;
-        this.maxBody = maxBody;
-        this.byUpstream = clients.entrySet().stream().collect(Collectors.toUnmodifiableMap(Map.Entry::getKey,
-                e -> ProxyHandler.builder()
-                        .setProxyClient(e.getValue())
-                        .setReuseXForwarded(true) // ForwardedHeaders has already dropped untrusted values
-                        .setRewriteHostHeader(false)
-                        .setNext(ResponseCodeHandler.HANDLE_404)
-                        .build()));
+        this.maxBody = limits.maxRequestBodySize();
+        this.bodyTimeout = limits.requestBodyTimeout();
+        this.sendTimeout = limits.sendTimeout();
+        int buffers = (int) Math.min(Integer.MAX_VALUE, (limits.requestBodyBuffer() + bufferSize - 1) / bufferSize);
+        this.byUpstream = clients.entrySet().stream().collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, e -> {
+            HttpHandler proxy = ProxyHandler.builder()
+                    .setProxyClient(e.getValue())
+                    .setReuseXForwarded(true) // ForwardedHeaders has already dropped untrusted values
+                    .setRewriteHostHeader(false)
+                    .setNext(ResponseCodeHandler.HANDLE_404)
+                    .build();
+            // Passes bodiless requests straight on, and so does a request that expects
+            // 100-continue: its client waits for the upstream's go-ahead before sending the body.
+            return buffers == 0 ? proxy : new RequestBufferingHandler(proxy, buffers);
+        }));
     }
 
     @Override
@@ -40,8 +62,21 @@ final class HttpForwardHandler implements HttpHandler {
         HopByHopHeaders.removeFrom(exchange.getRequestHeaders());
         forwarded.prepare(exchange);
         exchange.addResponseCommitListener(ex -> HopByHopHeaders.removeFrom(ex.getResponseHeaders()));
-        exchange.addRequestWrapper((factory, ex) -> new RequestBodyWatch(factory.create(), ex, maxBody));
+        exchange.addRequestWrapper((factory, ex) -> new RequestBodyWatch(factory.create(), ex, maxBody, bodyTimeout));
+        exchange.addResponseWrapper((factory, ex) -> new SendTimeoutConduit(factory.create(), sendTimeout,
+                () -> sendTimedOut(ex)));
         ResponseDeadline.attach(exchange, route.upstream());
         byUpstream.get(route.upstream().name()).handleRequest(exchange);
+    }
+
+    /** The client stopped reading the response: free the upstream connection, drop the client's. */
+    private void sendTimedOut(HttpServerExchange exchange) {
+        ProxyConnection upstream = exchange.getAttachment(UpstreamClient.CONNECTION);
+        if (upstream != null) {
+            // Its response is cut short, so it cannot go back to the pool; closed at once,
+            // not cleanly (Undertow's clean close waits for the upstream to finish).
+            UpstreamClient.closeNow(upstream.getConnection(), false);
+        }
+        ErrorResponses.closeConnection(exchange, SendTimeoutConduit.reason(sendTimeout));
     }
 }

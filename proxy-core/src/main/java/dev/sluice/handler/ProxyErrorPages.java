@@ -19,8 +19,27 @@ final class ProxyErrorPages implements DefaultResponseListener {
 
     @Override
     public boolean handleDefaultResponse(HttpServerExchange exchange) {
+        if (exchange.isResponseStarted()) {
+            return false;
+        }
+        // A broken request body is answered whatever status the exchange was ended with: while
+        // the body is still being buffered, Undertow ends it with its default 200.
+        String bodyTimeout = exchange.getAttachment(RequestBodyTimeout.EXPIRED);
+        Long bodyLimit = exchange.getAttachment(RequestBodyWatch.BODY_TOO_LARGE);
+        if (bodyTimeout != null || bodyLimit != null) {
+            exchange.getResponseHeaders().clear();
+            exchange.getResponseHeaders().put(RequestIds.HEADER, RequestIds.of(exchange));
+            exchange.setPersistent(false); // the rest of the body will not be read
+            if (bodyTimeout != null) {
+                ErrorResponses.send(exchange, StatusCodes.REQUEST_TIME_OUT, bodyTimeout);
+            } else {
+                ErrorResponses.send(exchange, StatusCodes.REQUEST_ENTITY_TOO_LARGE,
+                        "request body is over limits.max-request-body-size (" + bodyLimit + ")");
+            }
+            return true;
+        }
         int status = exchange.getStatusCode();
-        if (exchange.isResponseStarted() || status < 400) {
+        if (status < 400) {
             return false;
         }
         boolean switched = StatusCodes.SWITCHING_PROTOCOLS_STRING.equals(exchange.getReasonPhrase())
@@ -44,6 +63,7 @@ final class ProxyErrorPages implements DefaultResponseListener {
             ErrorResponses.send(exchange, StatusCodes.GATEWAY_TIME_OUT, deadline.reason());
             return true;
         }
+<<<<<<< HEAD
         if (deadline != null && deadline.switchedToH2c()) {
             ErrorResponses.send(exchange, StatusCodes.BAD_GATEWAY, deadline.reason());
             return true;
@@ -55,6 +75,8 @@ final class ProxyErrorPages implements DefaultResponseListener {
                     "request body is over limits.max-request-body-size (" + bodyLimit + ")");
             return true;
         }
+=======
+>>>>>>> slow
         String connectFailure = exchange.getAttachment(UpstreamClient.CONNECT_FAILURE);
         // Which failure is which status: connect failure 502 (the upstream is there but
         // unreachable), nothing to connect to 503, a response that never came 504.

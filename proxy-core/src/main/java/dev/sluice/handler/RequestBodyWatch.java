@@ -13,32 +13,39 @@ import org.xnio.conduits.StreamSourceConduit;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.time.Duration;
 
 /**
- * Watches the client's request body on its way upstream. Its end starts the
- * {@link ResponseDeadline}. When reading it fails (the body grew past
- * {@code limits.max-request-body-size}, or the client went away mid-upload) the upstream
- * connection is reset at once: Undertow's proxy would otherwise close it cleanly, and a clean
- * close of a chunked request writes the last-chunk marker, so the upstream would take a
- * truncated body for a whole one.
+ * Watches the client's request body as it is read, whether into the buffer or on its way
+ * upstream. Its end counts towards the {@link ResponseDeadline}; its reads keep the
+ * {@link RequestBodyTimeout} at bay. When reading it fails (the body grew past
+ * {@code limits.max-request-body-size}, the client went away mid-upload, or stalled past
+ * {@code limits.request-body-timeout}) the upstream connection, if one was taken, is reset at
+ * once: Undertow's proxy would otherwise close it cleanly, and a clean close of a chunked
+ * request writes the last-chunk marker, so the upstream would take a truncated body for a
+ * whole one.
  */
-final class RequestBodyWatch extends AbstractStreamSourceConduit<StreamSourceConduit> {
+final class RequestBodyWatch extends AbstractStreamSourceConduit<StreamSourceConduit>
+        implements RequestBodyTimeout.Reads {
     /** Set when the body was refused for its size, so the answer is 413 rather than 502. */
     static final AttachmentKey<Long> BODY_TOO_LARGE = AttachmentKey.create(Long.class);
 
     private final HttpServerExchange exchange;
     private final long limit;
+    private final RequestBodyTimeout timeout;
 
-    RequestBodyWatch(StreamSourceConduit next, HttpServerExchange exchange, long limit) {
+    RequestBodyWatch(StreamSourceConduit next, HttpServerExchange exchange, long limit, Duration bodyTimeout) {
         super(next);
         this.exchange = exchange;
         this.limit = limit;
+        this.timeout = RequestBodyTimeout.start(exchange, this, bodyTimeout);
     }
 
     @Override
     public int read(ByteBuffer dst) throws IOException {
         try {
-            return ended(next.read(dst));
+            checkTimeout();
+            return seen(next.read(dst));
         } catch (IOException e) {
             throw abort(e);
         }
@@ -47,7 +54,8 @@ final class RequestBodyWatch extends AbstractStreamSourceConduit<StreamSourceCon
     @Override
     public long read(ByteBuffer[] dsts, int offs, int len) throws IOException {
         try {
-            return ended(next.read(dsts, offs, len));
+            checkTimeout();
+            return seen(next.read(dsts, offs, len));
         } catch (IOException e) {
             throw abort(e);
         }
@@ -56,7 +64,8 @@ final class RequestBodyWatch extends AbstractStreamSourceConduit<StreamSourceCon
     @Override
     public long transferTo(long position, long count, FileChannel target) throws IOException {
         try {
-            return next.transferTo(position, count, target);
+            checkTimeout();
+            return seen(next.transferTo(position, count, target));
         } catch (IOException e) {
             throw abort(e);
         }
@@ -65,23 +74,61 @@ final class RequestBodyWatch extends AbstractStreamSourceConduit<StreamSourceCon
     @Override
     public long transferTo(long count, ByteBuffer throughBuffer, StreamSinkChannel target) throws IOException {
         try {
-            return ended(next.transferTo(count, throughBuffer, target));
+            checkTimeout();
+            return seen(next.transferTo(count, throughBuffer, target));
         } catch (IOException e) {
             throw abort(e);
         }
     }
 
-    private <N extends Number> N ended(N read) {
-        if (read.longValue() == -1) {
+    @Override
+    public void resumeReads() {
+        if (!next.isReadResumed()) {
+            timeout.restart(); // a pause (no connection yet, a busy upstream) is not the client's
+        }
+        next.resumeReads();
+    }
+
+    @Override
+    public void wakeupReads() {
+        if (!next.isReadResumed()) {
+            timeout.restart();
+        }
+        next.wakeupReads();
+    }
+
+    @Override
+    public boolean waiting() {
+        return next.isReadResumed();
+    }
+
+    @Override
+    public void wakeReader() {
+        next.wakeupReads();
+    }
+
+    private void checkTimeout() throws IOException {
+        if (timeout.expired()) {
+            throw timeout.failure();
+        }
+    }
+
+    private <N extends Number> N seen(N read) {
+        long n = read.longValue();
+        if (n > 0) {
+            timeout.restart();
+        } else if (n == -1) {
+            timeout.stop();
             ResponseDeadline deadline = exchange.getAttachment(ResponseDeadline.KEY);
             if (deadline != null) {
-                deadline.requestSent();
+                deadline.bodyRead();
             }
         }
         return read;
     }
 
     private IOException abort(IOException e) {
+        timeout.stop();
         if (e instanceof RequestTooBigException) {
             exchange.putAttachment(BODY_TOO_LARGE, limit);
         }

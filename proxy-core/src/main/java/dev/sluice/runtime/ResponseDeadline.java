@@ -12,8 +12,16 @@ import java.util.concurrent.TimeUnit;
  * {@code response-timeout}: from the moment the whole request is with the upstream until the
  * response head arrives. Slow uploads and long downloads are not cut short; an upstream that
  * takes the request and says nothing is. On expiry the upstream connection is closed, which
+<<<<<<< HEAD
  * makes Undertow's proxy fail the exchange, and the answer is 504. While it runs it also
  * watches for Undertow's client following an upstream's unasked switch to h2c (502).
+=======
+ * makes Undertow's proxy fail the exchange, and the answer is 504.
+ *
+ * <p>"With the upstream" means both: the request's body has been read to its end and an
+ * upstream connection was given. A small body is read whole before a connection is taken
+ * (limits.request-body-buffer), a large one after: either may come first.
+>>>>>>> slow
  */
 public final class ResponseDeadline {
     public static final AttachmentKey<ResponseDeadline> KEY = AttachmentKey.create(ResponseDeadline.class);
@@ -21,6 +29,8 @@ public final class ResponseDeadline {
     private final HttpServerExchange exchange;
     private final UpstreamPool pool;
     private XnioExecutor.Key timer;
+    private boolean bodyRead;
+    private boolean connected;
     private boolean started;
     private boolean expired;
     private boolean switchedToH2c;
@@ -30,7 +40,7 @@ public final class ResponseDeadline {
         this.pool = pool;
     }
 
-    /** Attaches a deadline to the exchange; it starts once the request is sent, see {@link #requestSent}. */
+    /** Attaches a deadline to the exchange; it starts once the request is sent, see {@link #bodyRead}, {@link #connected}. */
     public static ResponseDeadline attach(HttpServerExchange exchange, UpstreamPool pool) {
         ResponseDeadline deadline = new ResponseDeadline(exchange, pool);
         exchange.putAttachment(KEY, deadline);
@@ -42,9 +52,21 @@ public final class ResponseDeadline {
         return deadline;
     }
 
-    /** Starts the clock, once; call when the request's last byte is on its way upstream. */
-    public void requestSent() {
-        if (started || exchange.isResponseStarted()) {
+    /** The request's body was read to its end (or it had none). */
+    public void bodyRead() {
+        bodyRead = true;
+        startWhenSent();
+    }
+
+    /** An upstream connection was given to the exchange. */
+    public void connected() {
+        connected = true;
+        startWhenSent();
+    }
+
+    /** Starts the clock, once, when the request's last byte is on its way upstream. */
+    private void startWhenSent() {
+        if (!bodyRead || !connected || started || exchange.isResponseStarted()) {
             return;
         }
         started = true;

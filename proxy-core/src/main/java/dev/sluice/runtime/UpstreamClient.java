@@ -164,8 +164,11 @@ public final class UpstreamClient implements ProxyClient {
                 exchange.removeAttachment(CONNECT_FAILURE);
                 exchange.putAttachment(CONNECTION, result);
                 ResponseDeadline deadline = exchange.getAttachment(ResponseDeadline.KEY);
-                if (deadline != null && exchange.isRequestComplete()) {
-                    deadline.requestSent(); // no body to wait for; otherwise RequestBodyWatch starts it
+                if (deadline != null) {
+                    if (exchange.isRequestComplete()) {
+                        deadline.bodyRead(); // no body; otherwise RequestBodyWatch says when it ended
+                    }
+                    deadline.connected();
                 }
                 callback.completed(exchange, result);
             } else {

@@ -8,6 +8,7 @@ import dev.sluice.handler.HopByHopHeaders;
 import dev.sluice.handler.RequestIds;
 import dev.sluice.runtime.H2cSwitchWatch;
 import dev.sluice.runtime.Route;
+import dev.sluice.runtime.SendTimeoutConduit;
 import dev.sluice.runtime.UpstreamClient;
 import io.undertow.client.ClientCallback;
 import io.undertow.client.ClientConnection;
@@ -308,9 +309,13 @@ public final class TunnelHandler implements HttpHandler {
                     return;
                 }
                 Tunnel tunnel = registry.register(slot, client.pool().name(), ex.getSourceAddress(), server, requestId);
-                legs.splice = new Splice(tunnel, registry, clientSide, upstreamSide, buffers, ws.idleTimeout(),
+                Splice splice = new Splice(tunnel, registry, clientSide, upstreamSide, buffers, ws.idleTimeout(),
                         ws.halfCloseTimeout());
-                legs.splice.start();
+                legs.splice = splice;
+                // As nginx does for upgraded connections: a client that takes no bytes is given up.
+                clientSide.getSinkChannel().setConduit(new SendTimeoutConduit(clientSide.getSinkChannel().getConduit(),
+                        limits.sendTimeout(), () -> splice.close(SendTimeoutConduit.reason(limits.sendTimeout()))));
+                splice.start();
             });
             exchange.endExchange();
         }

@@ -62,19 +62,35 @@ class RequestLimitsIT {
         }
     }
 
-    // A chunked upload that grows past 1 KiB (8 chunks of 512 bytes). The contract is "413 or
-    // the connection closed, and the body never reaches the backend whole". What happens: the
-    // proxy closes the client's connection without an answer (asserted here; a 413 would be as
-    // good), and the backend must not get the upload as a complete request.
+    // A chunked upload that grows past 1 KiB (8 chunks of 512 bytes) while it streams upstream
+    // (request-body-buffer 0). The contract is "413 or the connection closed, and the body never
+    // reaches the backend whole". What happens: the proxy closes the client's connection without
+    // an answer (asserted here; a 413 would be as good), and resets the upstream connection, so
+    // the backend does not get the upload as a complete request.
     @Test
     void chunkedUploadGrowingPastLimitClosesConnectionAndNeverReachesBackendWhole() throws Exception {
         try (RawBackend backend = RawBackend.start(this::answerOk);
-             Sluice proxy = Sluice.builder().limits(SMALL).route("/", backend.uri()).start();
+             Sluice proxy = Sluice.builder().limits(SMALL.withRequestBodyBuffer(0)).route("/", backend.uri()).start();
              RawPeer client = RawPeer.connect(proxy.port())) {
             String outcome = sendChunkedUpload(client, 8, 512);
             System.out.println("chunked upload over the limit, the client got: " + outcome);
             assertTrue(outcome.startsWith("closed"), "client got: " + outcome);
             assertNoUploadReached(backend, proxy, true, true);
+        }
+    }
+
+    // The same upload with the default 64 KiB request-body-buffer: it grows past the limit while
+    // it is still buffered, so the connection is closed (or 413) and the backend never sees even
+    // the request head.
+    @Test
+    void chunkedUploadGrowingPastLimitWhileBufferedNeverReachesBackend() throws Exception {
+        try (RawBackend backend = RawBackend.start(this::answerOk);
+             Sluice proxy = Sluice.builder().limits(SMALL).route("/", backend.uri()).start();
+             RawPeer client = RawPeer.connect(proxy.port())) {
+            String outcome = sendChunkedUpload(client, 8, 512);
+            System.out.println("buffered chunked upload over the limit, the client got: " + outcome);
+            assertTrue(outcome.startsWith("closed") || outcome.startsWith("413"), "client got: " + outcome);
+            assertNoUploadReached(backend, proxy, false);
         }
     }
 
