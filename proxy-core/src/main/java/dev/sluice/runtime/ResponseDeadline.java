@@ -12,16 +12,12 @@ import java.util.concurrent.TimeUnit;
  * {@code response-timeout}: from the moment the whole request is with the upstream until the
  * response head arrives. Slow uploads and long downloads are not cut short; an upstream that
  * takes the request and says nothing is. On expiry the upstream connection is closed, which
-<<<<<<< HEAD
  * makes Undertow's proxy fail the exchange, and the answer is 504. While it runs it also
  * watches for Undertow's client following an upstream's unasked switch to h2c (502).
-=======
- * makes Undertow's proxy fail the exchange, and the answer is 504.
  *
  * <p>"With the upstream" means both: the request's body has been read to its end and an
  * upstream connection was given. A small body is read whole before a connection is taken
  * (limits.request-body-buffer), a large one after: either may come first.
->>>>>>> slow
  */
 public final class ResponseDeadline {
     public static final AttachmentKey<ResponseDeadline> KEY = AttachmentKey.create(ResponseDeadline.class);
