@@ -141,7 +141,7 @@ final class Splice implements Pump.Events {
         }
         long idle = System.nanoTime() - lastActivity;
         if (idle >= idleNanos) {
-            closePolitely("idle for " + Duration.ofNanos(idle).toMillis() + " ms", "idle timeout");
+            closePolitely("idle for " + Duration.ofNanos(idle).toMillis() + " ms", "going away: idle timeout");
         } else {
             timer = ioThread.executeAfter(this::checkIdle, idleNanos - idle, TimeUnit.NANOSECONDS);
         }
