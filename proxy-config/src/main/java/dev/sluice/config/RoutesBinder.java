@@ -16,7 +16,7 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 /** {@code routes}: which requests go to which upstream, and their WebSocket settings. */
 final class RoutesBinder {
     private static final Keys ROUTE = Keys.of("match", "upstream", "strip-prefix", "websocket");
-    private static final Keys MATCH = Keys.of("path", "host").notYetSupported("subprotocol");
+    private static final Keys MATCH = Keys.of("path", "host", "subprotocol");
     private static final Keys WEBSOCKET = Keys.of("enabled", "idle-timeout", "half-close-timeout",
             "allowed-origins", "max-tunnels");
     private static final Duration MAX_TIMEOUT = Duration.ofDays(7);
@@ -49,11 +49,13 @@ final class RoutesBinder {
             if (route == null) {
                 continue;
             }
-            Integer first = seen.putIfAbsent(Arrays.asList(route.host(), route.path()), i);
+            Integer first = seen.putIfAbsent(Arrays.asList(route.host(), route.path(), route.subprotocol()), i);
             if (first != null) {
                 values.problems().at(matchNode(items.get(i)), Paths.child(path, "match"), "same match as "
                         + Paths.index("routes", first) + " (host " + (route.host() == null ? "any" : route.host())
-                        + ", path " + route.path() + "; change or remove one)");
+                        + ", path " + route.path()
+                        + (route.subprotocol() == null ? "" : ", subprotocol " + route.subprotocol())
+                        + "; change or remove one)");
             }
             routes.add(route);
         }
@@ -87,6 +89,7 @@ final class RoutesBinder {
         }
         String matchPath = null;
         String host = null;
+        String subprotocol = null;
         Node match = m.value("match");
         if (match == null) {
             m.missing("match", "match: { path: / }");
@@ -99,6 +102,8 @@ final class RoutesBinder {
                 }
                 host = mm.value("host") == null ? null
                         : values.parse(mm.value("host"), mm.path("host"), Addresses::matchHost);
+                subprotocol = mm.value("subprotocol") == null ? null
+                        : values.parse(mm.value("subprotocol"), mm.path("subprotocol"), RoutesBinder::subprotocol);
             }
         }
         String upstream = m.requiredText("upstream", "upstream: " + (upstreamNames == null || upstreamNames.isEmpty()
@@ -112,7 +117,30 @@ final class RoutesBinder {
         if (problems.addedSince(before)) {
             return null;
         }
-        return new RouteConfig(matchPath, host, upstream, stripPrefix, websocket);
+        return new RouteConfig(matchPath, host, upstream, stripPrefix, websocket, subprotocol);
+    }
+
+    /**
+     * A {@code match.subprotocol}: one element of {@code Sec-WebSocket-Protocol}, which RFC 6455
+     * §4.1 makes an HTTP token (RFC 9110 §5.6.2), kept as written: it is compared exactly, as the
+     * JDK client, Undertow and Tomcat compare the protocol a server picks.
+     */
+    static String subprotocol(String text) {
+        int comma = text.indexOf(',');
+        if (comma > 0) {
+            throw new IllegalArgumentException("'" + text + "' is one subprotocol per route (write a route for each:"
+                    + " subprotocol: " + text.substring(0, comma).trim() + ")");
+        }
+        if (text.isEmpty() || !text.chars().allMatch(RoutesBinder::isTokenChar)) {
+            throw new IllegalArgumentException("'" + text + "' is not a subprotocol name (one token as in"
+                    + " Sec-WebSocket-Protocol: letters, digits and !#$%&'*+-.^_`|~, no spaces, commas or quotes;"
+                    + " e.g. chat or v2.stomp)");
+        }
+        return text;
+    }
+
+    private static boolean isTokenChar(int c) {
+        return c < 0x7f && (Character.isLetterOrDigit(c) || "!#$%&'*+-.^_`|~".indexOf(c) >= 0);
     }
 
     private void checkPath(String path, Node node, String key) {

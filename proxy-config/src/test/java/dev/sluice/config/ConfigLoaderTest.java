@@ -110,6 +110,26 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void subprotocolRoutesShareAHostAndPath() throws Exception {
+        // match.subprotocol is kept as written (case-sensitive); absent, the route takes any request
+        SluiceConfig c = parse("""
+                upstreams: { a: { builtin: echo }, b: { builtin: echo } }
+                routes:
+                  - match: { path: /chat/, subprotocol: chat }
+                    upstream: a
+                  - match: { path: /chat/, host: example.com, subprotocol: "v2.STOMP" }
+                    upstream: b
+                  - match: { path: /chat/ }
+                    upstream: a
+                """, Map.of());
+        assertEquals(List.of(
+                new RouteConfig("/chat/", null, "a", false, WebSocketConfig.DEFAULTS, "chat"),
+                new RouteConfig("/chat/", "example.com", "b", false, WebSocketConfig.DEFAULTS, "v2.STOMP"),
+                RouteConfig.of("/chat/", "a")), c.routes());
+        assertNull(c.routes().get(2).subprotocol());
+    }
+
+    @Test
     void limitsDefaultAsDesignSays() throws Exception {
         // DESIGN.md's limits block: tunnels per client off (0) unless written, body buffer 64KiB, 60s timeouts
         LimitsConfig d = parse("""

@@ -306,6 +306,49 @@ class ConfigProblemsTest {
     }
 
     @Test
+    void duplicateSubprotocolRoutesAreReported() {
+        // host, path and subprotocol together make a match: chat twice is a duplicate, chat and Chat are not
+        assertProblems("""
+                upstreams: { demo: { builtin: echo } }
+                routes:
+                  - { match: { path: /chat/, subprotocol: chat }, upstream: demo }
+                  - { match: { path: /chat/ }, upstream: demo }
+                  - { match: { path: /chat/, subprotocol: Chat }, upstream: demo }
+                  - { match: { path: /chat/, host: example.com, subprotocol: chat }, upstream: demo }
+                  - { match: { subprotocol: chat, path: /chat/ }, upstream: demo }
+                """,
+                "t.yaml:7:14: routes[4].match: same match as routes[0] "
+                        + "(host any, path /chat/, subprotocol chat; change or remove one)");
+    }
+
+    @Test
+    void subprotocolIsOneHttpToken() {
+        // Sec-WebSocket-Protocol elements are tokens: no spaces, commas, quotes or separators, not empty
+        assertProblems("""
+                upstreams: { demo: { builtin: echo } }
+                routes:
+                  - { match: { path: /a/, subprotocol: "chat room" }, upstream: demo }
+                  - { match: { path: /b/, subprotocol: "chat, superchat" }, upstream: demo }
+                  - { match: { path: /c/, subprotocol: '"chat"' }, upstream: demo }
+                  - { match: { path: /d/, subprotocol: "chät" }, upstream: demo }
+                  - { match: { path: /e/, subprotocol: [ chat ] }, upstream: demo }
+                  - { match: { path: /f/, subprotocol: "" }, upstream: demo }
+                  - { match: { path: /g/, subprotocol: "v1/json" }, upstream: demo }
+                """,
+                "t.yaml:3:40: routes[0].match.subprotocol: 'chat room' is not a subprotocol name " + TOKEN,
+                "t.yaml:4:40: routes[1].match.subprotocol: 'chat, superchat' is one subprotocol per route "
+                        + "(write a route for each: subprotocol: chat)",
+                "t.yaml:5:40: routes[2].match.subprotocol: '\"chat\"' is not a subprotocol name " + TOKEN,
+                "t.yaml:6:40: routes[3].match.subprotocol: 'chät' is not a subprotocol name " + TOKEN,
+                "t.yaml:7:40: routes[4].match.subprotocol: expected a single value, got a list",
+                "t.yaml:8:40: routes[5].match.subprotocol: '' is not a subprotocol name " + TOKEN,
+                "t.yaml:9:40: routes[6].match.subprotocol: 'v1/json' is not a subprotocol name " + TOKEN);
+    }
+
+    private static final String TOKEN = "(one token as in Sec-WebSocket-Protocol: letters, digits and "
+            + "!#$%&'*+-.^_`|~, no spaces, commas or quotes; e.g. chat or v2.stomp)";
+
+    @Test
     void badMatchesSayWhatARouteMatches() {
         // path without '/', missing path, host with a port, wildcard host, missing match
         assertProblems("""
@@ -383,7 +426,7 @@ class ConfigProblemsTest {
                     builtin: echo
                     balance: random
                 routes:
-                  - match: { path: /, subprotocol: chat }
+                  - match: { path: / }
                     upstream: app
                 faults: []
                 admin: { address: 127.0.0.1:9901 }
@@ -397,8 +440,6 @@ class ConfigProblemsTest {
                 "t.yaml:10:5: upstreams.app.health-check: health-check is not supported yet in this version "
                         + "of Sluice (remove it)",
                 "t.yaml:13:14: upstreams.other.balance: unknown balance 'random' (use round-robin)",
-                "t.yaml:15:23: routes[0].match.subprotocol: subprotocol is not supported yet in this version "
-                        + "of Sluice (remove it)",
                 "t.yaml:17:1: faults: faults is not supported yet in this version of Sluice (remove it)",
                 "t.yaml:18:1: admin: admin is not supported yet in this version of Sluice (remove it)");
     }

@@ -6,12 +6,14 @@ import dev.sluice.runtime.RouteTable;
 import dev.sluice.tunnel.WebSocketRequest;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
 import io.undertow.util.StatusCodes;
 
 /**
- * Normalises the path (400 for one that may not be forwarded), finds the route on it and sends
- * the request on: WebSocket upgrades to the tunnel, the rest to HTTP forwarding. Both forward
- * the normalised path, so the upstream serves the path the route's policy was checked on.
+ * Normalises the path (400 for one that may not be forwarded), finds the route on it (and, for a
+ * WebSocket handshake, on the subprotocols it offers) and sends the request on: WebSocket
+ * upgrades to the tunnel, the rest to HTTP forwarding. Both forward the normalised path, so the
+ * upstream serves the path the route's policy was checked on.
  */
 final class RoutingHandler implements HttpHandler {
     private final RouteTable routes;
@@ -33,7 +35,10 @@ final class RoutingHandler implements HttpHandler {
             ErrorResponses.send(exchange, StatusCodes.BAD_REQUEST, "bad request path: " + e.getMessage());
             return;
         }
-        Route route = routes.match(exchange.getHostName(), path.decoded());
+        boolean upgrade = WebSocketRequest.isUpgrade(exchange);
+        // only a handshake's offer picks a subprotocol route; other requests skip the header lookup
+        Route route = routes.match(exchange.getHostName(), path.decoded(),
+                upgrade ? exchange.getRequestHeaders().get(Headers.SEC_WEB_SOCKET_PROTOCOL) : null);
         if (route == null) {
             ErrorResponses.send(exchange, StatusCodes.NOT_FOUND,
                     "no route for host '" + exchange.getHostName() + "' path '" + path.decoded() + "'");
@@ -41,7 +46,7 @@ final class RoutingHandler implements HttpHandler {
         }
         exchange.putAttachment(RequestPath.KEY, path);
         exchange.putAttachment(Route.KEY, route);
-        if (WebSocketRequest.isUpgrade(exchange)) {
+        if (upgrade) {
             tunnel.handleRequest(exchange);
         } else {
             forward.handleRequest(exchange);

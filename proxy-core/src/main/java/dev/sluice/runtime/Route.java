@@ -31,6 +31,11 @@ public final class Route {
         return host;
     }
 
+    /** The subprotocol a WebSocket handshake must offer to take this route, or null for any request. */
+    public String subprotocol() {
+        return config.subprotocol();
+    }
+
     public UpstreamPool upstream() {
         return upstream;
     }
@@ -80,6 +85,7 @@ public final class Route {
 
     @Override
     public String toString() {
-        return (host == null ? "" : host) + config.path() + " -> " + upstream.name();
+        return (host == null ? "" : host) + config.path()
+                + (config.subprotocol() == null ? "" : " subprotocol " + config.subprotocol()) + " -> " + upstream.name();
     }
 }
