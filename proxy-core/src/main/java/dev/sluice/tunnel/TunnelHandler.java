@@ -316,8 +316,21 @@ public final class TunnelHandler implements HttpHandler {
                 clientSide.getSinkChannel().setConduit(new SendTimeoutConduit(clientSide.getSinkChannel().getConduit(),
                         limits.sendTimeout(), () -> splice.close(SendTimeoutConduit.reason(limits.sendTimeout()))));
                 splice.start();
+                forgetHandshake(ex, answered);
             });
             exchange.endExchange();
+        }
+
+        /**
+         * Drops the handshake's headers once the tunnel runs. Undertow's server connection keeps
+         * its last exchange, and the client connection its last request and response, for as
+         * long as the socket lives: with the headers that was about a third of an idle tunnel's heap.
+         */
+        private void forgetHandshake(HttpServerExchange ex, ClientExchange upstreamExchange) {
+            ex.getRequestHeaders().clear();
+            ex.getResponseHeaders().clear();
+            upstreamExchange.getRequest().getRequestHeaders().clear();
+            upstreamExchange.getResponse().getResponseHeaders().clear();
         }
 
         /**
