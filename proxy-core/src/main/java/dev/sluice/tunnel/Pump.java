@@ -51,6 +51,7 @@ final class Pump {
     private final ConduitStreamSinkChannel sink;
     private final ByteBufferPool pool;
     private final Events events;
+    private final FrameScannerStage scanning;
     private final FrameScanner scanner;
     /** The stages' chain, ending in {@link #write}; built once. */
     private final Stage.Downstream chain;
@@ -64,20 +65,22 @@ final class Pump {
     private boolean done;
 
     Pump(Direction direction, ConduitStreamSourceChannel source, ConduitStreamSinkChannel sink,
-         ByteBufferPool pool, Events events, FrameScanner scanner, List<Stage> stages) {
+         ByteBufferPool pool, Events events, FrameScannerStage scanning, List<Stage> stages) {
         this.direction = direction;
         this.source = source;
         this.sink = sink;
         this.pool = pool;
         this.events = events;
-        this.scanner = scanner;
+        this.scanning = scanning;
+        this.scanner = scanning.scanner();
         Stage.Downstream next = this::write;
         for (int i = stages.size() - 1; i >= 0; i--) {
             Stage stage = stages.get(i);
             Stage.Downstream after = next;
             next = bytes -> stage.onBytes(bytes, after);
         }
-        this.chain = next;
+        Stage.Downstream afterScanning = next;
+        this.chain = bytes -> scanning.onBytes(bytes, afterScanning);
     }
 
     void start() {
@@ -124,6 +127,7 @@ final class Pump {
             return;
         }
         pendingFrame = frame;
+        scanning.endAtBoundary();
         if (inFlight == null && scanner.atFrameBoundary()) {
             writeFrame();
         }
@@ -168,10 +172,6 @@ final class Pump {
                 pooled.close();
                 continue;
             }
-            if (pendingFrame != null) {
-                endAtBoundary(buffer);
-            }
-            bytesRead(buffer.remaining());
             inFlight = pooled;
             inChain = true;
             chain.onBytes(buffer);
@@ -188,20 +188,9 @@ final class Pump {
         return pendingFrame != null && !frameSent && scanner.atFrameBoundary();
     }
 
-    private void bytesRead(int n) {
-        events.transferred(this, n);
-    }
-
-    /** Passes on only the bytes up to the end of the frame in progress: after it comes our frame. */
-    private void endAtBoundary(ByteBuffer buffer) {
-        long left = scanner.bytesToBoundary();
-        if (left < buffer.remaining()) {
-            buffer.limit(buffer.position() + (int) left);
-        }
-    }
-
     /** The end of the chain: writes bytes to the sink; called by the last stage, now or later. */
     private void write(ByteBuffer bytes) {
+        events.transferred(this, bytes.remaining());
         writing = bytes;
         try {
             sink.write(bytes);

@@ -63,12 +63,8 @@ final class Splice implements Pump.Events {
     }
 
     private Pump pump(Direction direction, StreamConnection from, StreamConnection to, ByteBufferPool pool) {
-        FrameScanner scanner = new FrameScanner(direction.masked());
-        Stage scan = (bytes, next) -> {
-            scanner.scan(bytes);
-            next.onBytes(bytes);
-        };
-        return new Pump(direction, from.getSourceChannel(), to.getSinkChannel(), pool, this, scanner, List.of(scan));
+        return new Pump(direction, from.getSourceChannel(), to.getSinkChannel(), pool, this,
+                new FrameScannerStage(new FrameScanner(direction.masked())), List.of());
     }
 
     /** The client's connection, for tests in this package. */

@@ -1,0 +1,51 @@
+package dev.sluice.tunnel;
+
+import java.nio.ByteBuffer;
+
+/**
+ * The first stage of each direction: lets the {@link FrameScanner} read the frame headers of
+ * every byte going by. When the tunnel is closing it also ends the stream at the next frame
+ * boundary, so that a Close frame of ours can follow a whole frame.
+ */
+final class FrameScannerStage implements Stage {
+    private final FrameScanner scanner;
+    private boolean endAtBoundary;
+
+    FrameScannerStage(FrameScanner scanner) {
+        this.scanner = scanner;
+    }
+
+    FrameScanner scanner() {
+        return scanner;
+    }
+
+    /** From now on pass on only the bytes up to the end of the frame in progress. */
+    void endAtBoundary() {
+        endAtBoundary = true;
+    }
+
+    @Override
+    public void onBytes(ByteBuffer bytes, Downstream downstream) {
+        if (endAtBoundary) {
+            bytes.limit(bytes.position() + scanUpToBoundary(bytes));
+        } else {
+            scanner.scan(bytes);
+        }
+        downstream.onBytes(bytes);
+    }
+
+    /** Scans the bytes that finish the current frame, no further; returns how many. */
+    private int scanUpToBoundary(ByteBuffer bytes) {
+        ByteBuffer view = bytes.duplicate();
+        int start = bytes.position();
+        int at = start;
+        while (at < bytes.limit() && !scanner.atFrameBoundary() && scanner.inSync()) {
+            long left = scanner.bytesToBoundary();
+            // Inside a header the frame's length is not known yet: read the header a byte at a time.
+            int n = left < 0 ? 1 : (int) Math.min(left, bytes.limit() - at);
+            scanner.scan(view.limit(at + n).position(at));
+            at += n;
+        }
+        return at - start;
+    }
+}
