@@ -2,7 +2,6 @@ package dev.sluice.testing;
 
 import javax.management.ObjectName;
 import java.lang.management.ManagementFactory;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
@@ -47,20 +46,24 @@ public record HeapHistogram(Map<String, Long> instances, Map<String, Long> bytes
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     }
 
-    /** The classes that grew most since {@code before}, one per line: bytes, instances, class. */
-    public String growthSince(HeapHistogram before, int top) {
+    /** Per class, what this histogram has more of than {@code before}. */
+    public HeapHistogram minus(HeapHistogram before) {
+        return new HeapHistogram(difference(instances, before.instances), difference(bytes, before.bytes));
+    }
+
+    /** The classes with the most bytes, one per line: bytes, instances, class; each divided by {@code per}. */
+    public String top(int count, long per) {
         return bytes.entrySet().stream()
-                .map(e -> Map.entry(e.getKey(), e.getValue() - before.bytes.getOrDefault(e.getKey(), 0L)))
                 .sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()))
-                .limit(top)
-                .map(e -> String.format("%12d B %8d  %s", e.getValue(),
-                        instances.getOrDefault(e.getKey(), 0L) - before.instances.getOrDefault(e.getKey(), 0L),
-                        e.getKey()))
+                .limit(count)
+                .map(e -> String.format("%10.1f B %6.2f  %s", (double) e.getValue() / per,
+                        (double) instances.getOrDefault(e.getKey(), 0L) / per, e.getKey()))
                 .collect(Collectors.joining("\n"));
     }
 
-    @Override
-    public String toString() {
-        return Arrays.toString(new long[] {totalBytes()});
+    private static Map<String, Long> difference(Map<String, Long> after, Map<String, Long> before) {
+        Map<String, Long> difference = new HashMap<>(after);
+        before.forEach((name, n) -> difference.merge(name, -n, Long::sum));
+        return difference;
     }
 }
