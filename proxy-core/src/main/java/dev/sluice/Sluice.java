@@ -94,6 +94,11 @@ public final class Sluice implements AutoCloseable {
                     .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT,
                             (int) config.limits().requestHeaderTimeout().toMillis())
                     .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, KEEP_ALIVE_IDLE_MILLIS)
+                    // Undertow.build() turns this on for HTTP listeners. It holds each response to a
+                    // pipelined request back until a later request completes with nothing behind it:
+                    // behind a half-sent next request the answer never leaves, and behind bytes that
+                    // fail to parse it is dropped for the 400. Without it each response goes out at once.
+                    .setServerOption(UndertowOptions.BUFFER_PIPELINED_DATA, false)
                     .setSocketOption(Options.TCP_NODELAY, true)
                     .setHandler(graceful);
             for (ListenerConfig listener : config.listeners()) {
