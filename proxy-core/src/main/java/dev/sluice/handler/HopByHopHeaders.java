@@ -19,14 +19,15 @@ public final class HopByHopHeaders {
     private HopByHopHeaders() {
     }
 
-    /** Removes the fixed hop-by-hop headers and every header the Connection header names. */
+    /** Removes the fixed hop-by-hop headers and every header the Connection header names, except Host. */
     public static void removeFrom(HeaderMap headers) {
         var connection = headers.get(Headers.CONNECTION);
         if (connection != null) {
             for (String value : connection) {
                 for (String token : value.split(",")) {
                     String name = token.trim();
-                    if (!name.isEmpty()) {
+                    // "Connection: Host" would strip what the upstream needs to take the request at all
+                    if (!name.isEmpty() && !Headers.HOST.equalToString(name)) {
                         headers.remove(name);
                     }
                 }

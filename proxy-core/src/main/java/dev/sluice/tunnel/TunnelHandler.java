@@ -100,7 +100,8 @@ public final class TunnelHandler implements HttpHandler {
             return forbidden("WebSocket is disabled on route " + route.path());
         }
         String origin = exchange.getRequestHeaders().getFirst(Headers.ORIGIN);
-        if (!ws.allowedOrigins().isEmpty() && !ws.allowedOrigins().contains(origin)) {
+        // (an immutable list's contains(null) throws, hence the null check)
+        if (!ws.allowedOrigins().isEmpty() && (origin == null || !ws.allowedOrigins().contains(origin))) {
             return forbidden("origin " + (origin == null ? "(none)" : "'" + origin + "'")
                     + " is not allowed on route " + route.path());
         }
