@@ -41,6 +41,7 @@ final class HttpForwardHandler implements HttpHandler {
         forwarded.prepare(exchange);
         exchange.addResponseCommitListener(ex -> HopByHopHeaders.removeFrom(ex.getResponseHeaders()));
         exchange.addRequestWrapper((factory, ex) -> new RequestBodyWatch(factory.create(), ex, maxBody));
+        exchange.addResponseWrapper((factory, ex) -> new ClientGoneWatch(factory.create(), ex));
         ResponseDeadline.attach(exchange, route.upstream());
         byUpstream.get(route.upstream().name()).handleRequest(exchange);
     }

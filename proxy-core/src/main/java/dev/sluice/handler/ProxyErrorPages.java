@@ -44,13 +44,6 @@ final class ProxyErrorPages implements DefaultResponseListener {
             ErrorResponses.send(exchange, StatusCodes.GATEWAY_TIME_OUT, deadline.reason());
             return true;
         }
-        Long bodyLimit = exchange.getAttachment(RequestBodyWatch.BODY_TOO_LARGE);
-        if (bodyLimit != null) {
-            exchange.setPersistent(false);
-            ErrorResponses.send(exchange, StatusCodes.REQUEST_ENTITY_TOO_LARGE,
-                    "request body is over limits.max-request-body-size (" + bodyLimit + ")");
-            return true;
-        }
         String connectFailure = exchange.getAttachment(UpstreamClient.CONNECT_FAILURE);
         // Which failure is which status: connect failure 502 (the upstream is there but
         // unreachable), nothing to connect to 503, a response that never came 504.

@@ -4,8 +4,9 @@ import dev.sluice.runtime.ResponseDeadline;
 import dev.sluice.runtime.UpstreamClient;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RequestTooBigException;
-import io.undertow.server.handlers.proxy.ProxyConnection;
-import io.undertow.util.AttachmentKey;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xnio.IoUtils;
 import org.xnio.channels.StreamSinkChannel;
 import org.xnio.conduits.AbstractStreamSourceConduit;
 import org.xnio.conduits.StreamSourceConduit;
@@ -17,17 +18,17 @@ import java.nio.channels.FileChannel;
 /**
  * Watches the client's request body on its way upstream. Its end starts the
  * {@link ResponseDeadline}. When reading it fails (the body grew past
- * {@code limits.max-request-body-size}, or the client went away mid-upload) the upstream
- * connection is reset at once: Undertow's proxy would otherwise close it cleanly, and a clean
- * close of a chunked request writes the last-chunk marker, so the upstream would take a
- * truncated body for a whole one.
+ * {@code limits.max-request-body-size}, the client went away mid-upload, or the chunked framing
+ * is broken) the upstream connection is reset at once: Undertow's proxy would otherwise close
+ * it cleanly, and a clean close of a chunked request writes the last-chunk marker, so the
+ * upstream would take a truncated body for a whole one. The client's connection is closed too.
  */
 final class RequestBodyWatch extends AbstractStreamSourceConduit<StreamSourceConduit> {
-    /** Set when the body was refused for its size, so the answer is 413 rather than 502. */
-    static final AttachmentKey<Long> BODY_TOO_LARGE = AttachmentKey.create(Long.class);
+    private static final Logger log = LoggerFactory.getLogger("dev.sluice.errors");
 
     private final HttpServerExchange exchange;
     private final long limit;
+    private boolean aborted;
 
     RequestBodyWatch(StreamSourceConduit next, HttpServerExchange exchange, long limit) {
         super(next);
@@ -81,14 +82,30 @@ final class RequestBodyWatch extends AbstractStreamSourceConduit<StreamSourceCon
         return read;
     }
 
+    /**
+     * Once per exchange (closing the client's connection below drains this body again). The
+     * IOException goes on to Undertow's proxy, whose request pump then ends the exchange.
+     */
     private IOException abort(IOException e) {
+        if (aborted) {
+            return e;
+        }
+        aborted = true;
+        UpstreamClient.abandon(exchange, true, () -> {
+        });
+        // Either way the rest of the body will not be read, so nothing behind it could be told
+        // apart as a next request: close, as nginx does. A client that went away is no news.
         if (e instanceof RequestTooBigException) {
-            exchange.putAttachment(BODY_TOO_LARGE, limit);
+            log.info("SLU1413 {} {}: request body went past limits.max-request-body-size ({}), connection closed"
+                    + " (request id {})", exchange.getRequestMethod(), exchange.getRequestURI(), limit, RequestIds.of(exchange));
+        } else if (ClientAborts.isAbort(e)) {
+            log.debug("SLU1499 {} {}: the client went away during the request body ({}) (request id {})",
+                    exchange.getRequestMethod(), exchange.getRequestURI(), e.toString(), RequestIds.of(exchange));
+        } else {
+            log.info("SLU1400 {} {}: request body is malformed, connection closed: {} (request id {})",
+                    exchange.getRequestMethod(), exchange.getRequestURI(), e.getMessage(), RequestIds.of(exchange));
         }
-        ProxyConnection upstream = exchange.getAttachment(UpstreamClient.CONNECTION);
-        if (upstream != null) {
-            UpstreamClient.closeNow(upstream.getConnection(), true);
-        }
+        IoUtils.safeClose(exchange.getConnection());
         return e;
     }
 }

@@ -11,7 +11,7 @@ import io.undertow.util.StatusCodes;
  * Refuses what is too big before anything is forwarded: a request head over
  * {@code limits.max-request-header-size} gets 431, a declared body over
  * {@code limits.max-request-body-size} gets 413, and one too large to be a length at all 400.
- * (A chunked body is counted as it streams; see {@link RequestBodyWatch}.)
+ * A chunked body is counted as it streams ({@link RequestBodyGuard}).
  *
  * <p>Undertow's parser keeps a hard ceiling of its own, 64 KiB above the limit, and answers a
  * head beyond it with 400 (as nginx does), so the head measured here is never unbounded.
@@ -52,6 +52,9 @@ final class RequestLimitsHandler implements HttpHandler {
             ErrorResponses.send(exchange, StatusCodes.REQUEST_ENTITY_TOO_LARGE, "request body of " + body
                     + " bytes is over limits.max-request-body-size (" + limits.maxRequestBodySize() + ")");
             return;
+        }
+        if (!exchange.isRequestComplete()) {
+            exchange.addRequestWrapper((factory, ex) -> new RequestBodyGuard(factory.create(), limits.maxRequestBodySize()));
         }
         next.handleRequest(exchange);
     }

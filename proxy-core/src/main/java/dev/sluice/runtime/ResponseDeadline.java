@@ -1,8 +1,8 @@
 package dev.sluice.runtime;
 
 import io.undertow.server.HttpServerExchange;
-import io.undertow.server.handlers.proxy.ProxyConnection;
 import io.undertow.util.AttachmentKey;
+import io.undertow.util.StatusCodes;
 import org.xnio.XnioExecutor;
 
 import java.util.concurrent.TimeUnit;
@@ -10,8 +10,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code response-timeout}: from the moment the whole request is with the upstream until the
  * response head arrives. Slow uploads and long downloads are not cut short; an upstream that
- * takes the request and says nothing is. On expiry the upstream connection is closed, which
- * makes Undertow's proxy fail the exchange, and the answer is 504.
+ * takes the request and says nothing is. On expiry the upstream connection is closed and the
+ * answer is 504.
  */
 public final class ResponseDeadline {
     public static final AttachmentKey<ResponseDeadline> KEY = AttachmentKey.create(ResponseDeadline.class);
@@ -72,9 +72,9 @@ public final class ResponseDeadline {
             return;
         }
         expired = true;
-        ProxyConnection connection = exchange.getAttachment(UpstreamClient.CONNECTION);
-        if (connection != null) {
-            UpstreamClient.closeNow(connection.getConnection(), false);
-        }
+        UpstreamClient.abandon(exchange, false, () -> {
+            exchange.setStatusCode(StatusCodes.GATEWAY_TIME_OUT); // the proxy's error page gives it its reason
+            exchange.endExchange();
+        });
     }
 }

@@ -5,7 +5,9 @@ import io.undertow.server.handlers.proxy.ProxyCallback;
 import io.undertow.server.handlers.proxy.ProxyClient;
 import io.undertow.server.handlers.proxy.ProxyConnection;
 import io.undertow.util.AttachmentKey;
+import io.undertow.client.ClientCallback;
 import io.undertow.client.ClientConnection;
+import io.undertow.client.ClientExchange;
 import org.xnio.IoUtils;
 import org.xnio.Options;
 import org.xnio.StreamConnection;
@@ -25,6 +27,8 @@ public final class UpstreamClient implements ProxyClient {
     public static final AttachmentKey<String> CONNECT_FAILURE = AttachmentKey.create(String.class);
     /** The upstream connection the exchange was given, so that a broken exchange can close it. */
     public static final AttachmentKey<ProxyConnection> CONNECTION = AttachmentKey.create(ProxyConnection.class);
+    /** The request sent upstream on that connection, once it is sent. */
+    static final AttachmentKey<ClientExchange> SENT = AttachmentKey.create(ClientExchange.class);
 
     private final UpstreamPool pool;
     private final ProxyClient delegate;
@@ -61,6 +65,37 @@ public final class UpstreamClient implements ProxyClient {
             // Only a connect or a wait for a busy pool needs a deadline; an idle pooled
             // connection was handed over above, without one.
             once.timer = exchange.getIoThread().executeAfter(once::timedOut, pool.connectTimeout(), pool.timeoutUnit());
+        }
+    }
+
+    /**
+     * Gives up on the exchange's request upstream: closes its connection now (see
+     * {@link #closeNow}), and {@code whenFailed} decides how the exchange ends. Undertow's
+     * ProxyHandler would take that close for the upstream failing: log it as an error with a
+     * stack trace (for every client that aborts an upload) and answer 503 or retry. So the
+     * response listener it set on the request is replaced first.
+     *
+     * @param whenFailed runs once the request has failed, on this thread, unless the upstream's
+     *                   response head had already arrived
+     */
+    public static void abandon(HttpServerExchange exchange, boolean reset, Runnable whenFailed) {
+        ClientExchange sent = exchange.getAttachment(SENT);
+        if (sent != null) {
+            sent.setResponseListener(new ClientCallback<>() {
+                @Override
+                public void completed(ClientExchange answered) {
+                    // the answer had already come; Undertow's proxy is relaying it and will see the close
+                }
+
+                @Override
+                public void failed(IOException e) {
+                    whenFailed.run();
+                }
+            });
+        }
+        ProxyConnection connection = exchange.getAttachment(CONNECTION);
+        if (connection != null) {
+            closeNow(connection.getConnection(), reset);
         }
     }
 
@@ -127,7 +162,8 @@ public final class UpstreamClient implements ProxyClient {
                 if (deadline != null && exchange.isRequestComplete()) {
                     deadline.requestSent(); // no body to wait for; otherwise RequestBodyWatch starts it
                 }
-                callback.completed(exchange, result);
+                callback.completed(exchange, new ProxyConnection(new NotingConnection(result.getConnection(), exchange),
+                        result.getTargetPath()));
             } else {
                 IoUtils.safeClose(result.getConnection());
             }
