@@ -95,10 +95,18 @@ public final class Sluice implements AutoCloseable {
                     .setWorker(worker)
                     .setByteBufferPool(buffers)
                     .setServerOption(UndertowOptions.MAX_HEADER_SIZE, HandlerChain.parserHeaderCeiling(config.limits()))
-                    .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, config.limits().maxRequestBodySize())
+                    // No limit here: limits.max-request-body-size is counted by RequestLimitsHandler. Undertow
+                    // 2.4.4's own counter prints a raw stack trace to System.err every time a chunked
+                    // body goes past it (ChunkedStreamSourceConduit$MaxEntitySizeChecker).
+                    .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, -1L)
                     .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT,
                             (int) config.limits().requestHeaderTimeout().toMillis())
                     .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, KEEP_ALIVE_IDLE_MILLIS)
+                    // Undertow.build() turns this on for HTTP listeners. It holds each response to a
+                    // pipelined request back until a later request completes with nothing behind it:
+                    // behind a half-sent next request the answer never leaves, and behind bytes that
+                    // fail to parse it is dropped for the 400. Without it each response goes out at once.
+                    .setServerOption(UndertowOptions.BUFFER_PIPELINED_DATA, false)
                     .setSocketOption(Options.TCP_NODELAY, true)
                     .setHandler(graceful);
             for (ListenerConfig listener : config.listeners()) {

@@ -2,8 +2,13 @@ package dev.sluice.handler;
 
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Protocols;
+import io.undertow.util.StatusCodes;
 
-/** First in the chain: every request gets its id and the proxy's error pages. */
+/**
+ * First in the chain: every request gets its id and the proxy's error pages, and empty lines
+ * behind it are skipped before the next request is parsed. HTTP/0.9 is refused here.
+ */
 final class EntryHandler implements HttpHandler {
     private final HttpHandler next;
 
@@ -13,8 +18,18 @@ final class EntryHandler implements HttpHandler {
 
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
+        EmptyLinesBetweenRequests.skipAfter(exchange);
         RequestIds.assign(exchange);
         exchange.addDefaultResponseListener(ProxyErrorPages.INSTANCE);
+        if (exchange.getProtocol().equals(Protocols.HTTP_0_9)) {
+            // Undertow's parser takes "HTTP/0.9" (with header lines, which 0.9 never had) and would
+            // answer in kind, "HTTP/0.9 200 OK": no client can read that. Refused in 1.0's words,
+            // with the 400 Undertow gives every other version it does not know.
+            exchange.setProtocol(Protocols.HTTP_1_0);
+            exchange.setPersistent(false);
+            ErrorResponses.send(exchange, StatusCodes.BAD_REQUEST, "HTTP/0.9 is not supported");
+            return;
+        }
         next.handleRequest(exchange);
     }
 }

@@ -29,7 +29,7 @@ public final class HopByHopHeaders {
     private HopByHopHeaders() {
     }
 
-    /** Removes the fixed hop-by-hop headers and every header the Connection header names. */
+    /** Removes the fixed hop-by-hop headers and every header the Connection header names, except Host. */
     public static void removeFrom(HeaderMap headers) {
         var connection = headers.get(Headers.CONNECTION);
         if (connection != null) {

@@ -65,6 +65,7 @@ final class HttpForwardHandler implements HttpHandler {
         exchange.addRequestWrapper((factory, ex) -> new RequestBodyWatch(factory.create(), ex, maxBody, bodyTimeout));
         exchange.addResponseWrapper((factory, ex) -> new SendTimeoutConduit(factory.create(), sendTimeout,
                 () -> sendTimedOut(ex)));
+        exchange.addResponseWrapper((factory, ex) -> new ClientGoneWatch(factory.create(), ex));
         ResponseDeadline.attach(exchange, route.upstream());
         byUpstream.get(route.upstream().name()).handleRequest(exchange);
     }

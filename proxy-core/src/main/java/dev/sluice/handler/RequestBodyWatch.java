@@ -4,8 +4,10 @@ import dev.sluice.runtime.ResponseDeadline;
 import dev.sluice.runtime.UpstreamClient;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RequestTooBigException;
-import io.undertow.server.handlers.proxy.ProxyConnection;
 import io.undertow.util.AttachmentKey;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xnio.IoUtils;
 import org.xnio.channels.StreamSinkChannel;
 import org.xnio.conduits.AbstractStreamSourceConduit;
 import org.xnio.conduits.StreamSourceConduit;
@@ -23,16 +25,19 @@ import java.time.Duration;
  * {@code limits.request-body-timeout}) the upstream connection, if one was taken, is reset at
  * once: Undertow's proxy would otherwise close it cleanly, and a clean close of a chunked
  * request writes the last-chunk marker, so the upstream would take a truncated body for a
- * whole one.
+ * whole one. A body that cannot be answered any more (the client went away, or its framing is
+ * broken) closes the client's connection too, as nginx does.
  */
 final class RequestBodyWatch extends AbstractStreamSourceConduit<StreamSourceConduit>
         implements RequestBodyTimeout.Reads {
     /** Set when the body was refused for its size, so the answer is 413 rather than 502. */
     static final AttachmentKey<Long> BODY_TOO_LARGE = AttachmentKey.create(Long.class);
+    private static final Logger log = LoggerFactory.getLogger("dev.sluice.errors");
 
     private final HttpServerExchange exchange;
     private final long limit;
     private final RequestBodyTimeout timeout;
+    private boolean aborted;
 
     RequestBodyWatch(StreamSourceConduit next, HttpServerExchange exchange, long limit, Duration bodyTimeout) {
         super(next);
@@ -127,14 +132,38 @@ final class RequestBodyWatch extends AbstractStreamSourceConduit<StreamSourceCon
         return read;
     }
 
+    /**
+     * Once per exchange (closing the client's connection below drains this body again). The
+     * IOException goes on to Undertow's proxy, whose request pump then ends the exchange.
+     */
     private IOException abort(IOException e) {
         timeout.stop();
-        if (e instanceof RequestTooBigException) {
+        if (aborted) {
+            return e; // once per exchange: closing the client's connection drains this body again
+        }
+        aborted = true;
+        boolean tooLarge = e instanceof RequestTooBigException;
+        if (tooLarge) {
             exchange.putAttachment(BODY_TOO_LARGE, limit);
         }
-        ProxyConnection upstream = exchange.getAttachment(UpstreamClient.CONNECTION);
-        if (upstream != null) {
-            UpstreamClient.closeNow(upstream.getConnection(), true);
+        // Too large or too slow: ProxyErrorPages answers 413 or 408 from the cause recorded
+        // here, and closes. Anything else cannot be answered: the client went away, or nothing
+        // behind a broken body could be told apart as a next request.
+        boolean answered = tooLarge || timeout.expired();
+        UpstreamClient.abandon(exchange, true, () -> {
+            if (answered && !exchange.isResponseStarted()) {
+                exchange.endExchange();
+            }
+        });
+        if (!answered) {
+            if (ClientAborts.isAbort(e)) {
+                log.debug("SLU1499 {} {}: the client went away during the request body ({}) (request id {})",
+                        exchange.getRequestMethod(), exchange.getRequestURI(), e.toString(), RequestIds.of(exchange));
+            } else {
+                log.info("SLU1400 {} {}: request body is malformed, connection closed: {} (request id {})",
+                        exchange.getRequestMethod(), exchange.getRequestURI(), e.getMessage(), RequestIds.of(exchange));
+            }
+            IoUtils.safeClose(exchange.getConnection());
         }
         return e;
     }

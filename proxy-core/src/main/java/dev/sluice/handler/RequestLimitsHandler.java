@@ -10,8 +10,8 @@ import io.undertow.util.StatusCodes;
 /**
  * Refuses what is too big before anything is forwarded: a request head over
  * {@code limits.max-request-header-size} gets 431, a declared body over
- * {@code limits.max-request-body-size} gets 413. (A chunked body is counted as it streams;
- * see {@link RequestBodyWatch}.)
+ * {@code limits.max-request-body-size} gets 413, and one too large to be a length at all 400.
+ * A chunked body is counted as it streams ({@link RequestBodyGuard}).
  *
  * <p>Undertow's parser keeps a hard ceiling of its own, 64 KiB above the limit, and answers a
  * head beyond it with 400 (as nginx does), so the head measured here is never unbounded.
@@ -34,12 +34,27 @@ final class RequestLimitsHandler implements HttpHandler {
                     + head + " bytes is over limits.max-request-header-size (" + limits.maxRequestHeaderSize() + ")");
             return;
         }
-        long body = exchange.getRequestContentLength();
+        long body;
+        try {
+            body = exchange.getRequestContentLength();
+        } catch (NumberFormatException e) {
+            // Digits only (Undertow's parser refuses anything else), but past 2^63-1. Undertow
+            // framed the body with the length taken modulo 2^64 (2^64 itself became 0), so the
+            // bytes behind this head are no request of their own: answer and close.
+            exchange.setPersistent(false);
+            String value = exchange.getRequestHeaders().getFirst(Headers.CONTENT_LENGTH);
+            ErrorResponses.send(exchange, StatusCodes.BAD_REQUEST, "Content-Length "
+                    + (value.length() > 40 ? value.substring(0, 40) + "..." : value) + " is too large to be a length");
+            return;
+        }
         if (body > limits.maxRequestBodySize()) {
             exchange.setPersistent(false); // the body will not be read
             ErrorResponses.send(exchange, StatusCodes.REQUEST_ENTITY_TOO_LARGE, "request body of " + body
                     + " bytes is over limits.max-request-body-size (" + limits.maxRequestBodySize() + ")");
             return;
+        }
+        if (!exchange.isRequestComplete()) {
+            exchange.addRequestWrapper((factory, ex) -> new RequestBodyGuard(factory.create(), limits.maxRequestBodySize()));
         }
         next.handleRequest(exchange);
     }

@@ -4,6 +4,7 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.proxy.ProxyConnection;
 import io.undertow.util.AttachmentKey;
 import org.xnio.IoUtils;
+import io.undertow.util.StatusCodes;
 import org.xnio.XnioExecutor;
 
 import java.util.concurrent.TimeUnit;
@@ -119,9 +120,9 @@ public final class ResponseDeadline {
             return;
         }
         expired = true;
-        ProxyConnection connection = exchange.getAttachment(UpstreamClient.CONNECTION);
-        if (connection != null) {
-            UpstreamClient.closeNow(connection.getConnection(), false);
-        }
+        UpstreamClient.abandon(exchange, false, () -> {
+            exchange.setStatusCode(StatusCodes.GATEWAY_TIME_OUT); // the proxy's error page gives it its reason
+            exchange.endExchange();
+        });
     }
 }

@@ -8,6 +8,7 @@ import io.undertow.util.AttachmentKey;
 import io.undertow.client.ClientCallback;
 import io.undertow.client.ClientConnection;
 import io.undertow.client.UndertowClient;
+import io.undertow.client.ClientExchange;
 import org.xnio.IoUtils;
 import org.xnio.Options;
 import org.xnio.StreamConnection;
@@ -29,6 +30,8 @@ public final class UpstreamClient implements ProxyClient {
     public static final AttachmentKey<String> CONNECT_FAILURE = AttachmentKey.create(String.class);
     /** The upstream connection the exchange was given, so that a broken exchange can close it. */
     public static final AttachmentKey<ProxyConnection> CONNECTION = AttachmentKey.create(ProxyConnection.class);
+    /** The request sent upstream on that connection, once it is sent. */
+    static final AttachmentKey<ClientExchange> SENT = AttachmentKey.create(ClientExchange.class);
 
     private final UpstreamPool pool;
     private final ProxyClient delegate;
@@ -105,6 +108,37 @@ public final class UpstreamClient implements ProxyClient {
     }
 
     /**
+     * Gives up on the exchange's request upstream: closes its connection now (see
+     * {@link #closeNow}), and {@code whenFailed} decides how the exchange ends. Undertow's
+     * ProxyHandler would take that close for the upstream failing: log it as an error with a
+     * stack trace (for every client that aborts an upload) and answer 503 or retry. So the
+     * response listener it set on the request is replaced first.
+     *
+     * @param whenFailed runs once the request has failed, on this thread, unless the upstream's
+     *                   response head had already arrived
+     */
+    public static void abandon(HttpServerExchange exchange, boolean reset, Runnable whenFailed) {
+        ClientExchange sent = exchange.getAttachment(SENT);
+        if (sent != null) {
+            sent.setResponseListener(new ClientCallback<>() {
+                @Override
+                public void completed(ClientExchange answered) {
+                    // the answer had already come; Undertow's proxy is relaying it and will see the close
+                }
+
+                @Override
+                public void failed(IOException e) {
+                    whenFailed.run();
+                }
+            });
+        }
+        ProxyConnection connection = exchange.getAttachment(CONNECTION);
+        if (connection != null) {
+            closeNow(connection.getConnection(), reset);
+        }
+    }
+
+    /**
      * Closes an upstream connection now, optionally with a TCP reset. Undertow's own close()
      * is a clean close: it ends the current request's framing (for a chunked body that writes
      * the last-chunk marker) and then waits up to 10 s for the upstream to hang up first.
@@ -170,7 +204,8 @@ public final class UpstreamClient implements ProxyClient {
                     }
                     deadline.connected();
                 }
-                callback.completed(exchange, result);
+                callback.completed(exchange, new ProxyConnection(new NotingConnection(result.getConnection(), exchange),
+                        result.getTargetPath()));
             } else {
                 IoUtils.safeClose(result.getConnection());
             }

@@ -180,7 +180,8 @@ public final class TunnelHandler implements HttpHandler {
 
         private void send(ClientConnection connection) {
             legs.upstream = connection;
-            connection.addCloseListener(legs::upstreamClosed);
+            // The listener is handed the connection underneath any wrapper: compare the one we hold.
+            connection.addCloseListener(c -> legs.upstreamClosed(connection));
             ClientRequest request = new ClientRequest().setMethod(Methods.GET).setPath(upstreamTarget());
             HeaderMap out = request.getRequestHeaders();
             for (HeaderValues values : exchange.getRequestHeaders()) {

@@ -15,6 +15,8 @@
  *     that records messages and the close.</li>
  * <li>{@link dev.sluice.testing.HttpClients}: the shared JDK HTTP/1.1 client;
  *     {@link dev.sluice.testing.TempDirs}: removes an embedded Tomcat's base directory.</li>
+ * <li>{@link dev.sluice.testing.LogCapture}: records what the logging writes (slf4j-simple, to
+ *     System.err) during a test, e.g. to assert that nothing logged a stack trace.</li>
  * </ul>
  */
 package dev.sluice.testing;

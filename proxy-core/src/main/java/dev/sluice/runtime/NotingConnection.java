@@ -1,0 +1,168 @@
+package dev.sluice.runtime;
+
+import io.undertow.client.ClientCallback;
+import io.undertow.client.ClientConnection;
+import io.undertow.client.ClientExchange;
+import io.undertow.client.ClientRequest;
+import io.undertow.client.ClientStatistics;
+import io.undertow.connector.ByteBufferPool;
+import io.undertow.server.HttpServerExchange;
+import org.xnio.ChannelListener;
+import org.xnio.Option;
+import org.xnio.StreamConnection;
+import org.xnio.XnioIoThread;
+import org.xnio.XnioWorker;
+
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A pooled upstream connection as the exchange it was handed to sees it: every call goes to
+ * the connection itself, and the request sent on it is noted on the exchange
+ * ({@link UpstreamClient#SENT}). Undertow's ProxyHandler keeps that request to itself, and
+ * Sluice needs it to give up on the request quietly (see {@link UpstreamClient#abandon}).
+ */
+final class NotingConnection implements ClientConnection {
+    private final ClientConnection connection;
+    private final HttpServerExchange exchange;
+
+    NotingConnection(ClientConnection connection, HttpServerExchange exchange) {
+        this.connection = connection;
+        this.exchange = exchange;
+    }
+
+    @Override
+    public void sendRequest(ClientRequest request, ClientCallback<ClientExchange> callback) {
+        connection.sendRequest(request, new ClientCallback<>() {
+            private boolean sent;
+
+            @Override
+            public void completed(ClientExchange exchangeSent) {
+                sent = true;
+                exchange.putAttachment(UpstreamClient.SENT, exchangeSent);
+                callback.completed(exchangeSent);
+            }
+
+            @Override
+            public void failed(IOException e) {
+                // Undertow fails this callback too when the connection closes while completed()
+                // above still runs (ProxyHandler pumps the request body from inside it); by then
+                // the request's failure is its response listener's to handle, not this one's.
+                if (!sent) {
+                    callback.failed(e);
+                }
+            }
+        });
+    }
+
+    @Override
+    public StreamConnection performUpgrade() throws IOException {
+        return connection.performUpgrade();
+    }
+
+    @Override
+    public ByteBufferPool getBufferPool() {
+        return connection.getBufferPool();
+    }
+
+    @Override
+    public SocketAddress getPeerAddress() {
+        return connection.getPeerAddress();
+    }
+
+    @Override
+    public <A extends SocketAddress> A getPeerAddress(Class<A> type) {
+        return connection.getPeerAddress(type);
+    }
+
+    @Override
+    public ChannelListener.Setter<? extends ClientConnection> getCloseSetter() {
+        return connection.getCloseSetter();
+    }
+
+    @Override
+    public SocketAddress getLocalAddress() {
+        return connection.getLocalAddress();
+    }
+
+    @Override
+    public <A extends SocketAddress> A getLocalAddress(Class<A> type) {
+        return connection.getLocalAddress(type);
+    }
+
+    @Override
+    public XnioWorker getWorker() {
+        return connection.getWorker();
+    }
+
+    @Override
+    public XnioIoThread getIoThread() {
+        return connection.getIoThread();
+    }
+
+    @Override
+    public boolean isOpen() {
+        return connection.isOpen();
+    }
+
+    @Override
+    public void close() throws IOException {
+        connection.close();
+    }
+
+    @Override
+    public boolean supportsOption(Option<?> option) {
+        return connection.supportsOption(option);
+    }
+
+    @Override
+    public <T> T getOption(Option<T> option) throws IOException {
+        return connection.getOption(option);
+    }
+
+    @Override
+    public <T> T setOption(Option<T> option, T value) throws IOException {
+        return connection.setOption(option, value);
+    }
+
+    @Override
+    public boolean isUpgraded() {
+        return connection.isUpgraded();
+    }
+
+    @Override
+    public boolean isPushSupported() {
+        return connection.isPushSupported();
+    }
+
+    @Override
+    public boolean isMultiplexingSupported() {
+        return connection.isMultiplexingSupported();
+    }
+
+    @Override
+    public ClientStatistics getStatistics() {
+        return connection.getStatistics();
+    }
+
+    @Override
+    public boolean isUpgradeSupported() {
+        return connection.isUpgradeSupported();
+    }
+
+    @Override
+    public void addCloseListener(ChannelListener<ClientConnection> listener) {
+        connection.addCloseListener(listener);
+    }
+
+    @Override
+    public boolean isPingSupported() {
+        return connection.isPingSupported();
+    }
+
+    @Override
+    public void sendPing(PingListener listener, long timeout, TimeUnit timeUnit) {
+        connection.sendPing(listener, timeout, timeUnit);
+    }
+}
