@@ -40,8 +40,9 @@ final class NotingConnection implements ClientConnection {
             @Override
             public void completed(ClientExchange exchangeSent) {
                 sent = true;
-                exchange.putAttachment(UpstreamClient.SENT, exchangeSent);
-                callback.completed(exchangeSent);
+                SentRequest request = new SentRequest(exchangeSent);
+                exchange.putAttachment(UpstreamClient.SENT, request);
+                callback.completed(request);
             }
 
             @Override

@@ -101,10 +101,10 @@ public final class ResponseDeadline {
     private void giveUpOnH2c() {
         cancel();
         switchedToH2c = true;
-        ProxyConnection connection = exchange.getAttachment(UpstreamClient.CONNECTION);
-        if (connection != null) {
-            IoUtils.safeClose(connection.getConnection());
-        }
+        UpstreamClient.abandon(exchange, false, () -> {
+            exchange.setStatusCode(StatusCodes.BAD_GATEWAY); // the proxy's error page gives it its reason
+            exchange.endExchange();
+        });
     }
 
     void cancel() {

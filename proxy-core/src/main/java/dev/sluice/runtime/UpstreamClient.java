@@ -31,7 +31,7 @@ public final class UpstreamClient implements ProxyClient {
     /** The upstream connection the exchange was given, so that a broken exchange can close it. */
     public static final AttachmentKey<ProxyConnection> CONNECTION = AttachmentKey.create(ProxyConnection.class);
     /** The request sent upstream on that connection, once it is sent. */
-    static final AttachmentKey<ClientExchange> SENT = AttachmentKey.create(ClientExchange.class);
+    static final AttachmentKey<SentRequest> SENT = AttachmentKey.create(SentRequest.class);
 
     private final UpstreamPool pool;
     private final ProxyClient delegate;
@@ -112,25 +112,15 @@ public final class UpstreamClient implements ProxyClient {
      * {@link #closeNow}), and {@code whenFailed} decides how the exchange ends. Undertow's
      * ProxyHandler would take that close for the upstream failing: log it as an error with a
      * stack trace (for every client that aborts an upload) and answer 503 or retry. So the
-     * response listener it set on the request is replaced first.
+     * failure goes to {@code whenFailed} instead of the response listener it set.
      *
      * @param whenFailed runs once the request has failed, on this thread, unless the upstream's
      *                   response head had already arrived
      */
     public static void abandon(HttpServerExchange exchange, boolean reset, Runnable whenFailed) {
-        ClientExchange sent = exchange.getAttachment(SENT);
+        SentRequest sent = exchange.getAttachment(SENT);
         if (sent != null) {
-            sent.setResponseListener(new ClientCallback<>() {
-                @Override
-                public void completed(ClientExchange answered) {
-                    // the answer had already come; Undertow's proxy is relaying it and will see the close
-                }
-
-                @Override
-                public void failed(IOException e) {
-                    whenFailed.run();
-                }
-            });
+            sent.abandon(whenFailed);
         }
         ProxyConnection connection = exchange.getAttachment(CONNECTION);
         if (connection != null) {

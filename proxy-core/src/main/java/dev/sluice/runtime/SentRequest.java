@@ -1,0 +1,126 @@
+package dev.sluice.runtime;
+
+import io.undertow.client.ClientCallback;
+import io.undertow.client.ClientConnection;
+import io.undertow.client.ClientExchange;
+import io.undertow.client.ClientRequest;
+import io.undertow.client.ClientResponse;
+import io.undertow.client.ContinueNotification;
+import io.undertow.client.PushCallback;
+import io.undertow.util.AttachmentKey;
+import io.undertow.util.AttachmentList;
+import org.xnio.channels.StreamSinkChannel;
+import org.xnio.channels.StreamSourceChannel;
+
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * A request sent upstream, as Undertow's ProxyHandler sees it, with a switch in front of the
+ * response listener it sets: once Sluice has given up on the request ({@link #abandon}), the
+ * failure that closing its connection causes reaches Sluice instead of ProxyHandler, which would
+ * log it as an error with a stack trace and answer 503 or try again. The listener stays behind
+ * the switch even where Undertow's client hands it on (to an HTTP/2 stream after an unasked
+ * h2c switch).
+ */
+final class SentRequest implements ClientExchange {
+    private final ClientExchange sent;
+    private ClientCallback<ClientExchange> listener;
+    private Runnable whenFailed;
+
+    SentRequest(ClientExchange sent) {
+        this.sent = sent;
+    }
+
+    /** From now on a failure of the request runs {@code whenFailed} instead of reaching ProxyHandler. */
+    void abandon(Runnable whenFailed) {
+        this.whenFailed = whenFailed;
+    }
+
+    @Override
+    public void setResponseListener(ClientCallback<ClientExchange> responseListener) {
+        listener = responseListener;
+        sent.setResponseListener(new ClientCallback<>() {
+            @Override
+            public void completed(ClientExchange answered) {
+                if (whenFailed == null) {
+                    listener.completed(answered);
+                }
+            }
+
+            @Override
+            public void failed(IOException e) {
+                if (whenFailed == null) {
+                    listener.failed(e);
+                } else {
+                    whenFailed.run();
+                }
+            }
+        });
+    }
+
+    @Override
+    public void setContinueHandler(ContinueNotification continueHandler) {
+        sent.setContinueHandler(continueHandler);
+    }
+
+    @Override
+    public void setPushHandler(PushCallback pushCallback) {
+        sent.setPushHandler(pushCallback);
+    }
+
+    @Override
+    public StreamSinkChannel getRequestChannel() {
+        return sent.getRequestChannel();
+    }
+
+    @Override
+    public StreamSourceChannel getResponseChannel() {
+        return sent.getResponseChannel();
+    }
+
+    @Override
+    public ClientRequest getRequest() {
+        return sent.getRequest();
+    }
+
+    @Override
+    public ClientResponse getResponse() {
+        return sent.getResponse();
+    }
+
+    @Override
+    public ClientResponse getContinueResponse() {
+        return sent.getContinueResponse();
+    }
+
+    @Override
+    public ClientConnection getConnection() {
+        return sent.getConnection();
+    }
+
+    @Override
+    public <T> T getAttachment(AttachmentKey<T> key) {
+        return sent.getAttachment(key);
+    }
+
+    @Override
+    public <T> List<T> getAttachmentList(AttachmentKey<? extends List<T>> key) {
+        return sent.getAttachmentList(key);
+    }
+
+    @Override
+    public <T> T putAttachment(AttachmentKey<T> key, T value) {
+        return sent.putAttachment(key, value);
+    }
+
+    @Override
+    public <T> T removeAttachment(AttachmentKey<T> key) {
+        return sent.removeAttachment(key);
+    }
+
+    @Override
+    public <T> void addToAttachmentList(AttachmentKey<AttachmentList<T>> key, T value) {
+        sent.addToAttachmentList(key, value);
+    }
+}
