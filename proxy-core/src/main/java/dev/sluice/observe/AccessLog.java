@@ -11,33 +11,24 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Writes access log lines to stdout or a file on a thread of its own, so that a slow
- * terminal or disk never stalls an IO thread. When the queue is full lines are dropped and
- * counted, and the count is reported in the log.
+ * Writes access log lines to stdout or a file {@link OffThread off the IO threads}. When it
+ * falls behind, lines are dropped and counted, and the count is reported in the log.
  */
 public final class AccessLog implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AccessLog.class);
     private static final int QUEUE_LINES = 8192;
 
-    private final BlockingQueue<String> queue = new ArrayBlockingQueue<>(QUEUE_LINES);
-    private final AtomicLong dropped = new AtomicLong();
     private final Writer out;
-    private final Thread writer;
-    private volatile boolean closing;
+    private final OffThread writer;
+    /** Set once a write failed: the log is off from then on (touched only by the writer thread). */
+    private boolean broken;
 
     private AccessLog(Writer out) {
         this.out = out;
-        this.writer = new Thread(this::drain, "sluice-access-log");
-        this.writer.setDaemon(true);
-        this.writer.start();
+        this.writer = new OffThread("sluice-access-log", QUEUE_LINES, this::flush,
+                lost -> log.warn("SLU0101 access log fell behind: {} lines dropped", lost));
     }
 
     /** The configured access log, or null when it is off. */
@@ -52,50 +43,38 @@ public final class AccessLog implements AutoCloseable {
 
     /** Queues one line; never blocks. */
     public void write(String line) {
-        if (!queue.offer(line)) {
-            dropped.incrementAndGet();
+        writer.offer(() -> {
+            if (broken) {
+                return;
+            }
+            try {
+                out.write(line);
+                out.write('\n');
+            } catch (IOException e) {
+                failed(e);
+            }
+        });
+    }
+
+    private void flush() {
+        if (broken) {
+            return;
+        }
+        try {
+            out.flush();
+        } catch (IOException e) {
+            failed(e);
         }
     }
 
-    private void drain() {
-        List<String> batch = new ArrayList<>();
-        try {
-            while (!closing || !queue.isEmpty()) {
-                String first = queue.poll(200, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                batch.add(first);
-                queue.drainTo(batch);
-                for (String line : batch) {
-                    out.write(line);
-                    out.write('\n');
-                }
-                out.flush();
-                batch.clear();
-                long lost = dropped.getAndSet(0);
-                if (lost > 0) {
-                    log.warn("SLU0101 access log fell behind: {} lines dropped", lost);
-                }
-            }
-        } catch (IOException e) {
-            log.error("SLU0102 cannot write the access log, it is off from now on: {}", e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    private void failed(IOException e) {
+        broken = true;
+        log.error("SLU0102 cannot write the access log, it is off from now on: {}", e.getMessage());
     }
 
     /** Writes what is queued and stops the writer thread. */
     @Override
     public void close() {
-        closing = true;
-        try {
-            writer.join(TimeUnit.SECONDS.toMillis(5));
-            out.flush();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (IOException e) {
-            // The writer thread already reported it.
-        }
+        writer.close();
     }
 }

@@ -1,6 +1,7 @@
 package dev.sluice.tunnel;
 
 import dev.sluice.Sluice;
+import dev.sluice.testing.HeapHistogram;
 import dev.sluice.testing.RawBackend;
 import dev.sluice.testing.RawHttp;
 import dev.sluice.testing.RawPeer;
@@ -9,13 +10,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.xnio.Options;
 
-import javax.management.ObjectName;
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -59,7 +56,7 @@ class TunnelLegsIT {
                 assertEquals(403, response.status(), "handshake " + i);
             }
 
-            Map<String, Long> live = liveInstances("dev.sluice.");
+            Map<String, Long> live = HeapHistogram.take().instancesOf("dev.sluice.");
             live.keySet().removeIf(name -> name.startsWith("dev.sluice.testing.")); // the backend's own records
             long most = live.values().stream().mapToLong(Long::longValue).max().orElse(0);
             assertTrue(most < 100, "live dev.sluice objects after 2,000 handshakes on one connection: " + live);
@@ -91,17 +88,5 @@ class TunnelLegsIT {
             assertEquals(101, answer.status(), answer.text());
             assertEquals(2, backend.connections(), "sent again on a second upstream connection");
         }
-    }
-
-    /** Live instances per class whose name starts with the prefix, after a full GC (the JVM's class histogram). */
-    private static Map<String, Long> liveInstances(String prefix) throws Exception {
-        String histogram = (String) ManagementFactory.getPlatformMBeanServer().invoke(
-                new ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
-                new Object[] {new String[0]}, new String[] {String[].class.getName()});
-        return Arrays.stream(histogram.split("\n"))
-                .map(String::trim)
-                .map(line -> line.split("\\s+"))
-                .filter(cols -> cols.length >= 4 && cols[3].startsWith(prefix))
-                .collect(Collectors.toMap(cols -> cols[3], cols -> Long.parseLong(cols[1]), Long::sum));
     }
 }
