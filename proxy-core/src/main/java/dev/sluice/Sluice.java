@@ -1,17 +1,11 @@
 package dev.sluice;
 
-import dev.sluice.builtin.EchoUpstream;
+import dev.sluice.config.ConfigException;
+import dev.sluice.config.ConfigLoader;
 import dev.sluice.config.ListenerConfig;
-import dev.sluice.config.RouteConfig;
 import dev.sluice.config.SluiceConfig;
-import dev.sluice.config.UpstreamConfig;
-import dev.sluice.handler.ForwardedHeaders;
 import dev.sluice.handler.HandlerChain;
 import dev.sluice.observe.AccessLog;
-import dev.sluice.runtime.Route;
-import dev.sluice.runtime.RouteTable;
-import dev.sluice.runtime.UpstreamClient;
-import dev.sluice.runtime.UpstreamPool;
 import dev.sluice.tunnel.TunnelRegistry;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
@@ -29,12 +23,12 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A running proxy: its listeners, upstream pools and tunnels, built from one
@@ -58,12 +52,13 @@ public final class Sluice implements AutoCloseable {
      * waits up to 5 s for a frame to end, then 1 s for its peers' Close.
      */
     private static final Duration CLOSE_ALL_TIMEOUT = Duration.ofSeconds(10);
+    /** How long the pools a reload dropped stay open for the requests still using them. */
+    private static final Duration RETIRE_AFTER = Duration.ofSeconds(60);
 
-    private final SluiceConfig config;
     private final XnioWorker worker;
-    private final List<EchoUpstream> builtins;
-    private final List<UpstreamPool> pools;
     private final TunnelRegistry tunnels = new TunnelRegistry();
+    private final AtomicReference<Snapshot> current = new AtomicReference<>();
+    private final Snapshot.Shared shared;
     private final AccessLog accessLog;
     private final GracefulShutdownHandler graceful;
     private final Undertow server;
@@ -71,26 +66,15 @@ public final class Sluice implements AutoCloseable {
     private boolean closed;
 
     private Sluice(SluiceConfig config) {
-        this.config = config;
         int ioThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
         this.accessLog = openAccessLog(config);
         this.worker = createWorker(ioThreads);
-        this.builtins = new ArrayList<>();
-        this.pools = new ArrayList<>();
+        ByteBufferPool buffers = new DefaultByteBufferPool(true, BUFFER_SIZE);
+        this.shared = new Snapshot.Shared(worker, ioThreads, tunnels, buffers, accessLog);
         try {
-            Map<String, UpstreamClient> clients = new LinkedHashMap<>();
-            for (UpstreamConfig upstream : config.upstreams().values()) {
-                UpstreamPool pool = new UpstreamPool(upstream, serversOf(upstream), ioThreads);
-                pools.add(pool);
-                clients.put(upstream.name(), new UpstreamClient(pool));
-            }
-            List<Route> routes = new ArrayList<>();
-            for (RouteConfig route : config.routes()) {
-                routes.add(new Route(route, clients.get(route.upstream()).pool()));
-            }
-            ByteBufferPool buffers = new DefaultByteBufferPool(true, BUFFER_SIZE);
-            graceful = new GracefulShutdownHandler(HandlerChain.build(new RouteTable(routes), clients, tunnels,
-                    new ForwardedHeaders(config.trustedProxies()), config.limits(), buffers, accessLog));
+            current.set(Snapshot.compile(config, null, shared));
+            // Each request runs on the snapshot current when it arrives (see reload).
+            graceful = new GracefulShutdownHandler(exchange -> current.get().handler().handleRequest(exchange));
             Undertow.Builder builder = Undertow.builder()
                     .setWorker(worker)
                     .setByteBufferPool(buffers)
@@ -162,9 +146,58 @@ public final class Sluice implements AutoCloseable {
         return tunnels;
     }
 
+    /** The configuration in force now (the last one loaded). */
     public SluiceConfig config() {
-        return config;
+        return current.get().config();
     }
+
+    /**
+     * Reads the configuration file this proxy was started from again and {@link #reload(SluiceConfig)
+     * switches} to it.
+     *
+     * @throws ConfigException when the file has problems (every one, with its place); the running
+     *                         configuration stays
+     */
+    public void reload() throws ConfigException {
+        String source = config().source();
+        Path file = Path.of(source);
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalStateException("this proxy was not started from a file (" + source + "): reload(SluiceConfig)");
+        }
+        reload(ConfigLoader.load(file));
+    }
+
+    /**
+     * Switches to a new configuration: requests that arrive from now on use it; requests in
+     * flight and open tunnels go on with the one they started with. Upstreams whose settings are
+     * unchanged keep their pools and pooled connections. Listener addresses, the access log and
+     * the request-head limits are fixed at start: a config that changes them is refused.
+     *
+     * @throws SluiceException when {@code next} changes what only a restart can; the running
+     *                         configuration stays
+     */
+    public synchronized void reload(SluiceConfig next) {
+        if (closed) {
+            throw new SluiceException("the proxy is stopped");
+        }
+        Snapshot previous = current.get();
+        List<String> restartOnly = RestartOnly.changes(previous.config(), next);
+        if (!restartOnly.isEmpty()) {
+            throw new SluiceException("reload refused: " + String.join("; ", restartOnly)
+                    + " (these take a restart; the running configuration stays)");
+        }
+        Snapshot compiled = Snapshot.compile(next, previous, shared);
+        current.set(compiled);
+        // Requests still running on the old snapshot may use its dropped pools for a while yet.
+        List<Snapshot.Upstream> dropped = previous.droppedBy(compiled);
+        if (!dropped.isEmpty()) {
+            worker.getIoThread().executeAfter(() -> dropped.forEach(Snapshot.Upstream::close),
+                    RETIRE_AFTER.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        log.info("SLU0005 reloaded {}: {} routes, {} upstreams ({} dropped, the rest kept with their connections)",
+                next.source(), next.routes().size(), next.upstreams().size(), dropped.size());
+    }
+
 
     /**
      * Stops accepting, lets in-flight requests and open tunnels finish for up to the drain
@@ -176,7 +209,7 @@ public final class Sluice implements AutoCloseable {
             return;
         }
         closed = true;
-        long deadline = System.nanoTime() + config.drainTimeout().toNanos();
+        long deadline = System.nanoTime() + config().drainTimeout().toNanos();
         // Undertow.stop() only closes the listening sockets when the worker is ours; a listener's
         // suspend() would also close every open connection, tunnels included, with no drain.
         server.stop();
@@ -206,8 +239,10 @@ public final class Sluice implements AutoCloseable {
         if (server != null) {
             server.stop();
         }
-        pools.forEach(UpstreamPool::close);
-        builtins.forEach(EchoUpstream::close);
+        Snapshot snapshot = current.get();
+        if (snapshot != null) {
+            snapshot.close();
+        }
         worker.shutdownNow();
         try {
             worker.awaitTermination(5, TimeUnit.SECONDS);
@@ -226,15 +261,6 @@ public final class Sluice implements AutoCloseable {
         } catch (IOException e) {
             throw new SluiceException("cannot open the access log " + config.accessLog().file() + ": " + e.getMessage(), e);
         }
-    }
-
-    private List<URI> serversOf(UpstreamConfig upstream) {
-        if (upstream.builtin() == null) {
-            return upstream.servers().stream().map(s -> s.url()).toList();
-        }
-        EchoUpstream echo = EchoUpstream.start(worker);
-        builtins.add(echo);
-        return List.of(echo.uri());
     }
 
     private static void start(Undertow server, SluiceConfig config) {

@@ -36,6 +36,15 @@ public final class Route {
         return config.subprotocol();
     }
 
+    /**
+     * What identifies the route across reloads: its match (host, path, subprotocol). Tunnel
+     * counts are kept by it, so a reloaded route's limit also counts the tunnels opened before.
+     */
+    public String key() {
+        return (host == null ? "" : host) + config.path()
+                + (config.subprotocol() == null ? "" : " subprotocol=" + config.subprotocol());
+    }
+
     public UpstreamPool upstream() {
         return upstream;
     }

@@ -30,7 +30,7 @@ public final class TunnelRegistry implements AutoCloseable {
     private final Deque<Tunnel> closed = new ArrayDeque<>();
     private final TunnelLog log = new TunnelLog();
     private final AtomicInteger slots = new AtomicInteger();
-    private final Map<Route, Integer> perRoute = new ConcurrentHashMap<>();
+    private final Map<String, Integer> perRoute = new ConcurrentHashMap<>();
     private final Map<InetAddress, Integer> perClient = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private final AtomicLong total = new AtomicLong();
@@ -96,9 +96,9 @@ public final class TunnelRegistry implements AutoCloseable {
         return perClient.getOrDefault(client, 0);
     }
 
-    /** Slots taken on this route: open tunnels and admitted handshakes. */
+    /** Slots taken on this route (by its {@link Route#key()}): open tunnels and admitted handshakes. */
     public int slotsOn(Route route) {
-        return perRoute.getOrDefault(route, 0);
+        return perRoute.getOrDefault(route.key(), 0);
     }
 
     /** Slots taken in the whole proxy: open tunnels and admitted handshakes. */
@@ -117,13 +117,13 @@ public final class TunnelRegistry implements AutoCloseable {
         if (!increment(slots, maxTotal)) {
             return TunnelSlot.refused(maxTotal + " tunnels open (limits.max-tunnels)");
         }
-        if (!increment(perRoute, route, maxPerRoute)) {
+        if (!increment(perRoute, route.key(), maxPerRoute)) {
             slots.decrementAndGet();
             return TunnelSlot.refused(maxPerRoute + " tunnels open on route " + route.path()
                     + " (websocket.max-tunnels)");
         }
         if (client != null && !increment(perClient, client, maxPerClient > 0 ? maxPerClient : Integer.MAX_VALUE)) {
-            decrement(perRoute, route);
+            decrement(perRoute, route.key());
             slots.decrementAndGet();
             return TunnelSlot.refused(maxPerClient + " tunnels open from " + client.getHostAddress()
                     + " (limits.max-tunnels-per-client)");
@@ -196,7 +196,7 @@ public final class TunnelRegistry implements AutoCloseable {
         if (client != null) {
             decrement(perClient, client);
         }
-        decrement(perRoute, route);
+        decrement(perRoute, route.key());
         slots.decrementAndGet();
     }
 

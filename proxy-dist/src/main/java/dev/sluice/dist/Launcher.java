@@ -100,6 +100,21 @@ public final class Launcher {
         return serve(file, config);
     }
 
+    /** SIGHUP: the file read again and checked whole; a bad one is reported and the running config stays. */
+    private static synchronized void reload(Sluice sluice) {
+        try {
+            sluice.reload(); // logs what it loaded
+        } catch (ConfigException e) {
+            StringBuilder problems = new StringBuilder();
+            for (ConfigProblem problem : e.problems()) {
+                problems.append("\n  ").append(problem);
+            }
+            log.error("SLU0006 reload failed, the running configuration stays:{}", problems);
+        } catch (SluiceException | IllegalStateException e) {
+            log.error("SLU0006 {}", e.getMessage());
+        }
+    }
+
     /** Starts the proxy and blocks until TERM or INT, then drains and stops it. */
     private int serve(Path file, SluiceConfig config) {
         StopSignals signals = new StopSignals();
@@ -112,6 +127,7 @@ public final class Launcher {
             err.println(e.getMessage());
             return EXIT_RUNTIME_FAILURE;
         }
+        signals.onReload(() -> reload(sluice));
         try {
             String signal = signals.await();
             log.info("received {}: draining and stopping", signal);

@@ -15,8 +15,8 @@ import java.util.concurrent.CountDownLatch;
  * (143 for TERM), so a clean, drained stop would still look like a failure to systemd,
  * Kubernetes or a shell. Handling the signals ourselves keeps the exit code ours.
  * A second TERM or INT during the drain stops at once, as operators expect of a second
- * Ctrl-C. SIGHUP, whose JVM default is to die without draining, is only logged until
- * reloading exists.
+ * Ctrl-C. SIGHUP (whose JVM default is to die without draining) runs the reload action, on a
+ * thread of its own: the signal thread must not wait for a file to be read.
  */
 final class StopSignals {
     private static final Logger log = LoggerFactory.getLogger(StopSignals.class);
@@ -26,6 +26,7 @@ final class StopSignals {
 
     private final CountDownLatch stop = new CountDownLatch(1);
     private volatile String received = "";
+    private volatile Runnable reload = () -> log.warn("SLU0004 SIGHUP received before the proxy started: ignored");
 
     /** Takes over TERM and INT from the JVM; a signal the JVM will not hand over (e.g. under -Xrs) keeps its default. */
     void install() {
@@ -37,11 +38,19 @@ final class StopSignals {
             }
         }
         try {
-            Signal.handle(new Signal("HUP"), signal -> log.warn(
-                    "SLU0004 SIGHUP received: reloading is not supported yet, the running configuration stays"));
+            Signal.handle(new Signal("HUP"), signal -> {
+                Thread thread = new Thread(reload, "sluice-reload");
+                thread.setDaemon(true);
+                thread.start();
+            });
         } catch (IllegalArgumentException e) {
             // HUP is reserved here; its default applies.
         }
+    }
+
+    /** What SIGHUP does from now on. */
+    void onReload(Runnable action) {
+        this.reload = action;
     }
 
     /** Blocks until a stop signal arrives and returns its name, e.g. {@code SIGTERM}. */

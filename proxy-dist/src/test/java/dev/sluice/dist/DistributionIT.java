@@ -124,6 +124,46 @@ class DistributionIT {
     }
 
     @Test
+    void sighupReloadsTheFileAndABadFileKeepsTheRunningConfig() throws Exception {
+        // kill -HUP, as systemd's ExecReload does: the file is read again; a broken file is
+        // reported with its place and the running routes stay.
+        Path config = defaultConfigOnPortZero();
+        Sluice sluice = launch("-c", config.toString());
+        int port = sluice.awaitListeningPort();
+        assertEquals(200, status(port, "/blocked/x"), "before: the echo's catch-all route");
+
+        String shipped = Files.readString(config);
+        Files.writeString(config, shipped + "\n# reloaded\n");
+        String withBlockedRoute = shipped.replace("routes:", "routes:\n  - match: { path: /blocked/ }\n    upstream: nowhere\n")
+                .replace("upstreams:", "upstreams:\n  nowhere:\n    servers: [ { url: http://127.0.0.1:9 } ]\n");
+        Files.writeString(config, withBlockedRoute);
+        hup(sluice);
+        await("the reloaded route").atMost(START_TIMEOUT).until(() -> status(port, "/blocked/x") == 502);
+        assertTrue(sluice.stderr().contains("SLU0005 reloaded"), sluice.stderr());
+
+        Files.writeString(config, withBlockedRoute.replace("upstream: nowhere", "upstream: nowher"));
+        hup(sluice);
+        await("the failed reload's report").atMost(START_TIMEOUT).until(() -> sluice.stderr().contains("SLU0006"));
+        assertTrue(sluice.stderr().contains("did you mean 'nowhere'"), sluice.stderr());
+        assertEquals(502, status(port, "/blocked/x"), "the running configuration stays");
+
+        sluice.process.destroy();
+        assertEquals(0, sluice.awaitExit(STOP_TIMEOUT), sluice.stderr());
+    }
+
+    private static void hup(Sluice sluice) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(sluice.process.pid())).inheritIO().start();
+        assertTrue(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0, "kill -HUP ran");
+    }
+
+    private static int status(int port, String path) throws Exception {
+        return java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build()
+                .send(java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .timeout(Duration.ofSeconds(10)).build(), java.net.http.HttpResponse.BodyHandlers.discarding())
+                .statusCode();
+    }
+
+    @Test
     void checkAcceptsTheShippedConfigurationFoundFromItsHome() throws Exception {
         // No -c and a foreign working directory: the default file is found through SLUICE_HOME.
         Sluice check = launch("--check");

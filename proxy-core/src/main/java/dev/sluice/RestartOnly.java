@@ -1,0 +1,34 @@
+package dev.sluice;
+
+import dev.sluice.config.SluiceConfig;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What a reload cannot change: what the listening sockets and Undertow's request parser were
+ * started with, and the access log that is open.
+ */
+final class RestartOnly {
+    private RestartOnly() {
+    }
+
+    /** Each setting that differs between the running and the new configuration, with both values. */
+    static List<String> changes(SluiceConfig running, SluiceConfig next) {
+        List<String> changes = new ArrayList<>();
+        compare(changes, "listeners", running.listeners(), next.listeners());
+        compare(changes, "limits.max-request-header-size", running.limits().maxRequestHeaderSize(),
+                next.limits().maxRequestHeaderSize());
+        compare(changes, "limits.request-header-timeout", running.limits().requestHeaderTimeout(),
+                next.limits().requestHeaderTimeout());
+        compare(changes, "access-log", running.accessLog(), next.accessLog());
+        return changes;
+    }
+
+    private static void compare(List<String> changes, String key, Object running, Object next) {
+        if (!Objects.equals(running, next)) {
+            changes.add(key + " changed from " + running + " to " + next);
+        }
+    }
+}

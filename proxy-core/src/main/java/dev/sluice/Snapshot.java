@@ -1,0 +1,116 @@
+package dev.sluice;
+
+import dev.sluice.builtin.EchoUpstream;
+import dev.sluice.config.RouteConfig;
+import dev.sluice.config.SluiceConfig;
+import dev.sluice.config.UpstreamConfig;
+import dev.sluice.handler.ForwardedHeaders;
+import dev.sluice.handler.HandlerChain;
+import dev.sluice.observe.AccessLog;
+import dev.sluice.runtime.Route;
+import dev.sluice.runtime.RouteTable;
+import dev.sluice.runtime.UpstreamClient;
+import dev.sluice.runtime.UpstreamPool;
+import dev.sluice.tunnel.TunnelRegistry;
+import io.undertow.connector.ByteBufferPool;
+import io.undertow.server.HttpHandler;
+import org.xnio.XnioWorker;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A configuration compiled for serving: its routes, its upstream pools and the handler chain
+ * built on them, all fixed. A request takes the snapshot current when it arrives and keeps it
+ * to its end (the handlers hold their config), so a reload never changes a request or a tunnel
+ * already under way. An upstream whose configuration did not change keeps its pool, and with it
+ * its pooled connections, from one snapshot to the next.
+ */
+final class Snapshot {
+    /** What every snapshot of one proxy shares. */
+    record Shared(XnioWorker worker, int ioThreads, TunnelRegistry tunnels, ByteBufferPool buffers, AccessLog accessLog) {
+    }
+
+    /** One upstream: its pool and, for a built-in upstream, the server that is its only member. */
+    record Upstream(UpstreamConfig config, UpstreamClient client, EchoUpstream builtin) {
+        void close() {
+            client.pool().close();
+            if (builtin != null) {
+                builtin.close();
+            }
+        }
+    }
+
+    private final SluiceConfig config;
+    private final Map<String, Upstream> upstreams;
+    private final RouteTable routes;
+    private final HttpHandler handler;
+
+    private Snapshot(SluiceConfig config, Map<String, Upstream> upstreams, RouteTable routes, HttpHandler handler) {
+        this.config = config;
+        this.upstreams = upstreams;
+        this.routes = routes;
+        this.handler = handler;
+    }
+
+    /**
+     * Compiles {@code config}, taking over from {@code previous} (null at start) every upstream
+     * whose configuration is unchanged. On failure whatever this call started is stopped again.
+     */
+    static Snapshot compile(SluiceConfig config, Snapshot previous, Shared shared) {
+        Map<String, Upstream> upstreams = new LinkedHashMap<>();
+        try {
+            for (UpstreamConfig upstream : config.upstreams().values()) {
+                Upstream kept = previous == null ? null : previous.upstreams.get(upstream.name());
+                upstreams.put(upstream.name(), kept != null && kept.config.equals(upstream) ? kept : start(upstream, shared));
+            }
+        } catch (RuntimeException e) {
+            upstreams.values().stream().filter(u -> previous == null || !previous.upstreams.containsValue(u))
+                    .forEach(Upstream::close);
+            throw e;
+        }
+        Map<String, UpstreamClient> clients = new LinkedHashMap<>();
+        upstreams.forEach((name, upstream) -> clients.put(name, upstream.client()));
+        List<Route> routes = new ArrayList<>();
+        for (RouteConfig route : config.routes()) {
+            routes.add(new Route(route, clients.get(route.upstream()).pool()));
+        }
+        RouteTable table = new RouteTable(routes);
+        HttpHandler handler = HandlerChain.build(table, clients, shared.tunnels(),
+                new ForwardedHeaders(config.trustedProxies()), config.limits(), shared.buffers(), shared.accessLog());
+        return new Snapshot(config, upstreams, table, handler);
+    }
+
+    private static Upstream start(UpstreamConfig upstream, Shared shared) {
+        EchoUpstream builtin = upstream.builtin() == null ? null : EchoUpstream.start(shared.worker());
+        List<URI> servers = builtin == null
+                ? upstream.servers().stream().map(s -> s.url()).toList()
+                : List.of(builtin.uri());
+        return new Upstream(upstream, new UpstreamClient(new UpstreamPool(upstream, servers, shared.ioThreads())), builtin);
+    }
+
+    SluiceConfig config() {
+        return config;
+    }
+
+    RouteTable routes() {
+        return routes;
+    }
+
+    HttpHandler handler() {
+        return handler;
+    }
+
+    /** The upstreams of this snapshot that {@code next} does not keep: to be closed once it is current. */
+    List<Upstream> droppedBy(Snapshot next) {
+        return upstreams.values().stream().filter(u -> !next.upstreams.containsValue(u)).toList();
+    }
+
+    /** Closes every upstream pool and built-in server. */
+    void close() {
+        upstreams.values().forEach(Upstream::close);
+    }
+}
