@@ -1,11 +1,13 @@
 package dev.sluice;
 
+import dev.sluice.admin.AdminServer;
 import dev.sluice.config.ConfigException;
 import dev.sluice.config.ConfigLoader;
 import dev.sluice.config.ListenerConfig;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.handler.HandlerChain;
 import dev.sluice.observe.AccessLog;
+import dev.sluice.observe.Metrics;
 import dev.sluice.tunnel.TunnelRegistry;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
@@ -26,9 +28,11 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 
 /**
  * A running proxy: its listeners, upstream pools and tunnels, built from one
@@ -56,13 +60,17 @@ public final class Sluice implements AutoCloseable {
     private static final Duration RETIRE_AFTER = Duration.ofSeconds(60);
 
     private final XnioWorker worker;
-    private final TunnelRegistry tunnels = new TunnelRegistry();
+    private final Metrics metrics = new Metrics();
+    private final TunnelRegistry tunnels = new TunnelRegistry(metrics);
     private final AtomicReference<Snapshot> current = new AtomicReference<>();
     private final Snapshot.Shared shared;
     private final AccessLog accessLog;
     private final GracefulShutdownHandler graceful;
     private final Undertow server;
     private final List<InetSocketAddress> addresses;
+    private final AdminServer admin;
+    private volatile Instant configLoadedAt = Instant.now();
+    private volatile boolean draining;
     private boolean closed;
 
     private Sluice(SluiceConfig config) {
@@ -70,7 +78,8 @@ public final class Sluice implements AutoCloseable {
         this.accessLog = openAccessLog(config);
         this.worker = createWorker(ioThreads);
         ByteBufferPool buffers = new DefaultByteBufferPool(true, BUFFER_SIZE);
-        this.shared = new Snapshot.Shared(worker, ioThreads, tunnels, buffers, accessLog);
+        this.shared = new Snapshot.Shared(worker, ioThreads, tunnels, buffers, accessLog, metrics);
+        metrics.config(config.hash(), configLoadedAt);
         try {
             current.set(Snapshot.compile(config, null, shared));
             // Each request runs on the snapshot current when it arrives (see reload).
@@ -101,13 +110,14 @@ public final class Sluice implements AutoCloseable {
             addresses = server.getListenerInfo().stream()
                     .map(info -> (InetSocketAddress) info.getAddress())
                     .toList();
+            admin = config.admin() == null ? null : AdminServer.start(this, config.admin().address(), worker);
         } catch (RuntimeException e) {
             stopAll();
             throw e;
         }
         for (InetSocketAddress address : addresses) {
-            log.info("SLU0001 listening on http://{}:{} ({} routes, config {})",
-                    address.getAddress().getHostAddress(), address.getPort(), config.routes().size(), config.source());
+            log.info("SLU0001 listening on http://{}:{} ({} routes, config {} {})", address.getAddress().getHostAddress(),
+                    address.getPort(), config.routes().size(), config.source(), config.hash());
         }
     }
 
@@ -146,6 +156,26 @@ public final class Sluice implements AutoCloseable {
         return tunnels;
     }
 
+    /** Where the admin API listens, or null when {@code admin} is not configured. */
+    public InetSocketAddress adminAddress() {
+        return admin == null ? null : admin.address();
+    }
+
+    /** The proxy's metrics; {@code metrics().scrape()} is what the admin API's /metrics shows. */
+    public Metrics metrics() {
+        return metrics;
+    }
+
+    /** Whether this proxy wants new traffic: true once started, false from the moment a stop begins. */
+    public boolean isReady() {
+        return !draining;
+    }
+
+    /** When the configuration in force was loaded: at start, or by the last reload. */
+    public Instant configLoadedAt() {
+        return configLoadedAt;
+    }
+
     /** The configuration in force now (the last one loaded). */
     public SluiceConfig config() {
         return current.get().config();
@@ -164,7 +194,16 @@ public final class Sluice implements AutoCloseable {
         if (!Files.isRegularFile(file)) {
             throw new IllegalStateException("this proxy was not started from a file (" + source + "): reload(SluiceConfig)");
         }
-        reload(ConfigLoader.load(file));
+        SluiceConfig next;
+        try {
+            next = ConfigLoader.load(file);
+        } catch (ConfigException e) {
+            metrics.reloaded(false);
+            log.error("SLU0006 reload of {} failed, the running configuration stays:{}", source,
+                    e.problems().stream().map(p -> "\n  " + p).collect(Collectors.joining()));
+            throw e;
+        }
+        reload(next);
     }
 
     /**
@@ -183,19 +222,25 @@ public final class Sluice implements AutoCloseable {
         Snapshot previous = current.get();
         List<String> restartOnly = RestartOnly.changes(previous.config(), next);
         if (!restartOnly.isEmpty()) {
-            throw new SluiceException("reload refused: " + String.join("; ", restartOnly)
+            SluiceException refused = new SluiceException("reload refused: " + String.join("; ", restartOnly)
                     + " (these take a restart; the running configuration stays)");
+            metrics.reloaded(false);
+            log.error("SLU0006 {}", refused.getMessage());
+            throw refused;
         }
         Snapshot compiled = Snapshot.compile(next, previous, shared);
         current.set(compiled);
+        configLoadedAt = Instant.now();
+        metrics.reloaded(true);
+        metrics.config(next.hash(), configLoadedAt);
         // Requests still running on the old snapshot may use its dropped pools for a while yet.
         List<Snapshot.Upstream> dropped = previous.droppedBy(compiled);
         if (!dropped.isEmpty()) {
             worker.getIoThread().executeAfter(() -> dropped.forEach(Snapshot.Upstream::close),
                     RETIRE_AFTER.toMillis(), TimeUnit.MILLISECONDS);
         }
-        log.info("SLU0005 reloaded {}: {} routes, {} upstreams ({} dropped, the rest kept with their connections)",
-                next.source(), next.routes().size(), next.upstreams().size(), dropped.size());
+        log.info("SLU0005 reloaded {} (config {}): {} routes, {} upstreams ({} dropped, the rest kept with their"
+                + " connections)", next.source(), next.hash(), next.routes().size(), next.upstreams().size(), dropped.size());
     }
 
 
@@ -209,6 +254,17 @@ public final class Sluice implements AutoCloseable {
             return;
         }
         closed = true;
+        draining = true; // readiness turns 503 at once
+        Duration grace = config().acceptGrace();
+        if (!grace.isZero()) {
+            // Load balancers poll readiness: keep accepting until they have seen the 503.
+            log.info("SLU0009 not ready; accepting for {} ms more (shutdown.accept-grace)", grace.toMillis());
+            try {
+                Thread.sleep(grace.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         long deadline = System.nanoTime() + config().drainTimeout().toNanos();
         // Undertow.stop() only closes the listening sockets when the worker is ours; a listener's
         // suspend() would also close every open connection, tunnels included, with no drain.
@@ -239,6 +295,9 @@ public final class Sluice implements AutoCloseable {
         if (server != null) {
             server.stop();
         }
+        if (admin != null) {
+            admin.close();
+        }
         Snapshot snapshot = current.get();
         if (snapshot != null) {
             snapshot.close();
@@ -250,6 +309,7 @@ public final class Sluice implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         tunnels.close();
+        metrics.close();
         if (accessLog != null) {
             accessLog.close();
         }

@@ -7,6 +7,7 @@ import dev.sluice.config.UpstreamConfig;
 import dev.sluice.handler.ForwardedHeaders;
 import dev.sluice.handler.HandlerChain;
 import dev.sluice.observe.AccessLog;
+import dev.sluice.observe.Metrics;
 import dev.sluice.runtime.Route;
 import dev.sluice.runtime.RouteTable;
 import dev.sluice.runtime.UpstreamClient;
@@ -31,7 +32,8 @@ import java.util.Map;
  */
 final class Snapshot {
     /** What every snapshot of one proxy shares. */
-    record Shared(XnioWorker worker, int ioThreads, TunnelRegistry tunnels, ByteBufferPool buffers, AccessLog accessLog) {
+    record Shared(XnioWorker worker, int ioThreads, TunnelRegistry tunnels, ByteBufferPool buffers, AccessLog accessLog,
+                  Metrics metrics) {
     }
 
     /** One upstream: its pool and, for a built-in upstream, the server that is its only member. */
@@ -80,7 +82,8 @@ final class Snapshot {
         }
         RouteTable table = new RouteTable(routes);
         HttpHandler handler = HandlerChain.build(table, clients, shared.tunnels(),
-                new ForwardedHeaders(config.trustedProxies()), config.limits(), shared.buffers(), shared.accessLog());
+                new ForwardedHeaders(config.trustedProxies()), config.limits(), shared.buffers(), shared.accessLog(),
+                shared.metrics());
         return new Snapshot(config, upstreams, table, handler);
     }
 
@@ -89,7 +92,8 @@ final class Snapshot {
         List<URI> servers = builtin == null
                 ? upstream.servers().stream().map(s -> s.url()).toList()
                 : List.of(builtin.uri());
-        return new Upstream(upstream, new UpstreamClient(new UpstreamPool(upstream, servers, shared.ioThreads())), builtin);
+        return new Upstream(upstream, new UpstreamClient(new UpstreamPool(upstream, servers, shared.ioThreads()),
+                shared.metrics()), builtin);
     }
 
     SluiceConfig config() {

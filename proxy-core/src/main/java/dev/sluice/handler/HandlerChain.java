@@ -3,6 +3,8 @@ package dev.sluice.handler;
 import dev.sluice.config.LimitsConfig;
 import dev.sluice.observe.AccessLog;
 import dev.sluice.observe.AccessLogHandler;
+import dev.sluice.observe.Metrics;
+import dev.sluice.observe.MetricsHandler;
 import dev.sluice.runtime.RouteTable;
 import dev.sluice.runtime.UpstreamClient;
 import dev.sluice.tunnel.TunnelHandler;
@@ -17,6 +19,7 @@ import java.util.Map;
  *
  * <pre>
  *   client ─▶ EntryHandler (request id, error pages)
+ *          ─▶ MetricsHandler (counts and times every exchange by route, method, status class)
  *          ─▶ AccessLogHandler (one line when the exchange completes; absent when the log is off)
  *          ─▶ RequestLimitsHandler (431 head too large, 413 declared body too large)
  *          ─▶ RoutingHandler (host, longest prefix; 404)
@@ -37,10 +40,10 @@ public final class HandlerChain {
     /** @param accessLog where access log lines go, or null when the access log is off */
     public static HttpHandler build(RouteTable routes, Map<String, UpstreamClient> clients, TunnelRegistry tunnels,
                                     ForwardedHeaders forwarded, LimitsConfig limits, ByteBufferPool buffers,
-                                    AccessLog accessLog) {
+                                    AccessLog accessLog, Metrics metrics) {
         HttpHandler tunnel = new TunnelHandler(clients, tunnels, forwarded, limits, buffers);
         HttpHandler forward = new HttpForwardHandler(clients, forwarded, limits, buffers.getBufferSize());
         HttpHandler limited = new RequestLimitsHandler(limits, new RoutingHandler(routes, tunnel, forward));
-        return new EntryHandler(accessLog == null ? limited : new AccessLogHandler(accessLog, limited));
+        return new EntryHandler(new MetricsHandler(metrics, accessLog == null ? limited : new AccessLogHandler(accessLog, limited)));
     }
 }

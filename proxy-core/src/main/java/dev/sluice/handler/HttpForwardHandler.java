@@ -29,6 +29,7 @@ import java.util.stream.Collectors;
  */
 final class HttpForwardHandler implements HttpHandler {
     private final Map<String, HttpHandler> byUpstream;
+    private final Map<String, UpstreamClient> clients;
     private final ForwardedHeaders forwarded;
     private final long maxBody;
     private final Duration bodyTimeout;
@@ -38,6 +39,7 @@ final class HttpForwardHandler implements HttpHandler {
     HttpForwardHandler(Map<String, UpstreamClient> clients, ForwardedHeaders forwarded, LimitsConfig limits,
                        int bufferSize) {
         this.forwarded = forwarded;
+        this.clients = Map.copyOf(clients);
         this.maxBody = limits.maxRequestBodySize();
         this.bodyTimeout = limits.requestBodyTimeout();
         this.sendTimeout = limits.sendTimeout();
@@ -66,7 +68,7 @@ final class HttpForwardHandler implements HttpHandler {
         exchange.addResponseWrapper((factory, ex) -> new SendTimeoutConduit(factory.create(), sendTimeout,
                 () -> sendTimedOut(ex)));
         exchange.addResponseWrapper((factory, ex) -> new ClientGoneWatch(factory.create(), ex));
-        ResponseDeadline.attach(exchange, route.upstream());
+        ResponseDeadline.attach(exchange, clients.get(route.upstream().name()));
         byUpstream.get(route.upstream().name()).handleRequest(exchange);
     }
 

@@ -1,5 +1,6 @@
 package dev.sluice.runtime;
 
+import dev.sluice.observe.Metrics;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.proxy.ProxyConnection;
 import io.undertow.util.AttachmentKey;
@@ -25,6 +26,7 @@ public final class ResponseDeadline {
 
     private final HttpServerExchange exchange;
     private final UpstreamPool pool;
+    private final Metrics metrics;
     private XnioExecutor.Key timer;
     private boolean bodyRead;
     private boolean connected;
@@ -32,14 +34,15 @@ public final class ResponseDeadline {
     private boolean expired;
     private boolean switchedToH2c;
 
-    private ResponseDeadline(HttpServerExchange exchange, UpstreamPool pool) {
+    private ResponseDeadline(HttpServerExchange exchange, UpstreamPool pool, Metrics metrics) {
         this.exchange = exchange;
         this.pool = pool;
+        this.metrics = metrics;
     }
 
     /** Attaches a deadline to the exchange; it starts once the request is sent, see {@link #bodyRead}, {@link #connected}. */
-    public static ResponseDeadline attach(HttpServerExchange exchange, UpstreamPool pool) {
-        ResponseDeadline deadline = new ResponseDeadline(exchange, pool);
+    public static ResponseDeadline attach(HttpServerExchange exchange, UpstreamClient client) {
+        ResponseDeadline deadline = new ResponseDeadline(exchange, client.pool(), client.metrics());
         exchange.putAttachment(KEY, deadline);
         exchange.addResponseCommitListener(ex -> deadline.cancel());
         exchange.addExchangeCompleteListener((ex, next) -> {
@@ -120,6 +123,7 @@ public final class ResponseDeadline {
             return;
         }
         expired = true;
+        metrics.responseTimeout(pool.name());
         UpstreamClient.abandon(exchange, false, () -> {
             exchange.setStatusCode(StatusCodes.GATEWAY_TIME_OUT); // the proxy's error page gives it its reason
             exchange.endExchange();

@@ -1,5 +1,6 @@
 package dev.sluice.runtime;
 
+import dev.sluice.observe.Metrics;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.proxy.ProxyCallback;
 import io.undertow.server.handlers.proxy.ProxyClient;
@@ -34,13 +35,19 @@ public final class UpstreamClient implements ProxyClient {
     static final AttachmentKey<SentRequest> SENT = AttachmentKey.create(SentRequest.class);
 
     private final UpstreamPool pool;
+    private final Metrics metrics;
     private final ProxyClient delegate;
     private final Target target;
 
-    public UpstreamClient(UpstreamPool pool) {
+    public UpstreamClient(UpstreamPool pool, Metrics metrics) {
         this.pool = pool;
+        this.metrics = metrics;
         this.delegate = pool.client();
         this.target = new Target(Math.max(0, pool.maxConnectAttempts() - 1));
+    }
+
+    public Metrics metrics() {
+        return metrics;
     }
 
     public UpstreamPool pool() {
@@ -176,6 +183,7 @@ public final class UpstreamClient implements ProxyClient {
 
         void timedOut() {
             if (finish()) {
+                metrics.connectFailure(pool.name());
                 exchange.putAttachment(CONNECT_FAILURE, "no connection to upstream " + pool.name()
                         + " within " + pool.connectTimeout() + " ms");
                 callback.failed(exchange);
@@ -204,6 +212,7 @@ public final class UpstreamClient implements ProxyClient {
         @Override
         public void failed(HttpServerExchange exchange) {
             if (finish()) {
+                metrics.connectFailure(pool.name());
                 exchange.putAttachment(CONNECT_FAILURE, "cannot connect to upstream " + pool.name()
                         + " " + pool.servers());
                 callback.failed(exchange);

@@ -233,6 +233,7 @@ public final class TunnelHandler implements HttpHandler {
                 return;
             }
             UpstreamClient.closeNow(connection, false);
+            client.metrics().responseTimeout(client.pool().name());
             refuse(StatusCodes.GATEWAY_TIME_OUT, "upstream " + client.pool().name()
                     + " did not answer the WebSocket handshake within response-timeout ("
                     + client.pool().responseTimeout() + " ms)");

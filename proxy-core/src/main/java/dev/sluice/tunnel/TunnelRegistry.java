@@ -1,5 +1,6 @@
 package dev.sluice.tunnel;
 
+import dev.sluice.observe.Metrics;
 import dev.sluice.runtime.Route;
 
 import java.net.InetAddress;
@@ -9,10 +10,13 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.ToLongFunction;
 
 /**
  * Every open tunnel of one proxy, and the counts the tunnel limits are checked against.
@@ -34,6 +38,45 @@ public final class TunnelRegistry implements AutoCloseable {
     private final Map<InetAddress, Integer> perClient = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private final AtomicLong total = new AtomicLong();
+    /** What closed tunnels carried, so that the totals each way never go down. */
+    private final LongAdder closedBytesToUpstream = new LongAdder();
+    private final LongAdder closedBytesToClient = new LongAdder();
+    private final LongAdder closedMessagesToUpstream = new LongAdder();
+    private final LongAdder closedMessagesToClient = new LongAdder();
+    private final Metrics metrics;
+    private final Set<String> routesWithGauge = ConcurrentHashMap.newKeySet();
+
+    /** A registry that reports to no metrics (tests of the registry itself). */
+    public TunnelRegistry() {
+        this(null);
+    }
+
+    /** @param metrics where tunnel counts and traffic are reported, or null */
+    public TunnelRegistry(Metrics metrics) {
+        this.metrics = metrics;
+        if (metrics != null) {
+            metrics.functionCounter("sluice_tunnel_bytes", "to_upstream", "bytes through WebSocket tunnels", this,
+                    r -> r.closedBytesToUpstream.sum() + r.sumOpen(Tunnel::bytesToUpstream));
+            metrics.functionCounter("sluice_tunnel_bytes", "to_client", "bytes through WebSocket tunnels", this,
+                    r -> r.closedBytesToClient.sum() + r.sumOpen(Tunnel::bytesToClient));
+            metrics.functionCounter("sluice_tunnel_messages", "to_upstream", "WebSocket messages through tunnels", this,
+                    r -> r.closedMessagesToUpstream.sum() + r.sumOpen(Tunnel::messagesToUpstream));
+            metrics.functionCounter("sluice_tunnel_messages", "to_client", "WebSocket messages through tunnels", this,
+                    r -> r.closedMessagesToClient.sum() + r.sumOpen(Tunnel::messagesToClient));
+        }
+    }
+
+    private double sumOpen(ToLongFunction<Tunnel> count) {
+        long sum = 0;
+        for (Tunnel tunnel : open.values()) {
+            sum += count.applyAsLong(tunnel);
+        }
+        return sum;
+    }
+
+    private double openOn(String routeKey) {
+        return open.values().stream().filter(t -> t.slot().route().key().equals(routeKey)).count();
+    }
 
     /** Tunnels open right now. */
     public int open() {
@@ -166,6 +209,13 @@ public final class TunnelRegistry implements AutoCloseable {
         open.put(tunnel.id(), tunnel);
         total.incrementAndGet();
         log.opened(tunnel, requestId);
+        if (metrics != null) {
+            String route = slot.route().key();
+            metrics.tunnelOpened(route);
+            if (routesWithGauge.add(route)) {
+                metrics.routeGauge("sluice_tunnels_open", route, "WebSocket tunnels open on a route", route, this::openOn);
+            }
+        }
         return tunnel;
     }
 
@@ -179,6 +229,13 @@ public final class TunnelRegistry implements AutoCloseable {
         }
         if (open.remove(tunnel.id()) == null) {
             return;
+        }
+        closedBytesToUpstream.add(tunnel.bytesToUpstream());
+        closedBytesToClient.add(tunnel.bytesToClient());
+        closedMessagesToUpstream.add(tunnel.messagesToUpstream());
+        closedMessagesToClient.add(tunnel.messagesToClient());
+        if (metrics != null) {
+            metrics.tunnelClosed(tunnel.closeReason());
         }
         log.closed(tunnel);
         synchronized (open) {

@@ -100,17 +100,13 @@ public final class Launcher {
         return serve(file, config);
     }
 
-    /** SIGHUP: the file read again and checked whole; a bad one is reported and the running config stays. */
+    /** SIGHUP: the file read again and checked whole; a bad one is reported (by Sluice) and the running config stays. */
     private static synchronized void reload(Sluice sluice) {
         try {
-            sluice.reload(); // logs what it loaded
-        } catch (ConfigException e) {
-            StringBuilder problems = new StringBuilder();
-            for (ConfigProblem problem : e.problems()) {
-                problems.append("\n  ").append(problem);
-            }
-            log.error("SLU0006 reload failed, the running configuration stays:{}", problems);
-        } catch (SluiceException | IllegalStateException e) {
+            sluice.reload();
+        } catch (ConfigException | SluiceException e) {
+            // logged with every problem where it was found
+        } catch (IllegalStateException e) {
             log.error("SLU0006 {}", e.getMessage());
         }
     }

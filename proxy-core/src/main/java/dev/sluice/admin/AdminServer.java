@@ -1,0 +1,179 @@
+package dev.sluice.admin;
+
+import dev.sluice.Sluice;
+import dev.sluice.SluiceException;
+import dev.sluice.config.ConfigException;
+import dev.sluice.config.ConfigProblem;
+import dev.sluice.config.HostPort;
+import io.undertow.Undertow;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
+import io.undertow.util.Methods;
+import io.undertow.util.StatusCodes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xnio.XnioWorker;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.stream.Collectors;
+
+/**
+ * The admin listener ({@code admin.address}): health and readiness for load balancers and
+ * Kubernetes, the status as JSON and as a page a person reads, and reload. Bad requests get a
+ * 4xx with a plain reason, never a stack trace.
+ *
+ * <pre>
+ *   GET  /healthz   200 "ok" while the process runs
+ *   GET  /readyz    200 "ready", 503 "draining" once a stop has begun
+ *   GET  /status    JSON: config, listeners, routes, upstreams, open and recently closed tunnels
+ *   GET  /metrics   the Prometheus text format
+ *   GET  /          the status page
+ *   POST /reload    the configuration file read again: 200, or 400 with every problem
+ * </pre>
+ */
+public final class AdminServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
+    private static final byte[] PAGE = load("status.html");
+
+    private final Undertow server;
+    private final InetSocketAddress address;
+
+    private AdminServer(Undertow server) {
+        this.server = server;
+        this.address = (InetSocketAddress) server.getListenerInfo().get(0).getAddress();
+    }
+
+    /** Binds the admin listener on the proxy's worker; warns when it is reachable from other hosts. */
+    public static AdminServer start(Sluice sluice, HostPort address, XnioWorker worker) {
+        Undertow server = Undertow.builder()
+                .setWorker(worker)
+                .addHttpListener(address.port(), address.host())
+                .setHandler(new Endpoints(sluice))
+                .build();
+        try {
+            server.start();
+        } catch (RuntimeException e) {
+            throw new SluiceException("cannot listen on " + address + " for the admin API: "
+                    + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage()), e);
+        }
+        AdminServer admin = new AdminServer(server);
+        log.info("SLU0008 admin API on http://{}:{}/ (status page, /status, /metrics, /healthz, /readyz, /reload)",
+                admin.address.getAddress().getHostAddress(), admin.address.getPort());
+        if (!isLoopback(address.host())) {
+            log.warn("SLU0007 the admin API on {} is reachable from other hosts: anyone who reaches it can reload"
+                    + " the configuration (bind it to 127.0.0.1)", address);
+        }
+        return admin;
+    }
+
+    public InetSocketAddress address() {
+        return address;
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+
+    private static boolean isLoopback(String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    private static byte[] load(String name) {
+        try (InputStream in = AdminServer.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + name);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** One handler for the few paths there are. */
+    private record Endpoints(Sluice sluice) implements HttpHandler {
+        @Override
+        public void handleRequest(HttpServerExchange exchange) {
+            if (exchange.isInIoThread()) {
+                // A scrape walks every tunnel and a reload reads a file: not on an IO thread.
+                exchange.dispatch(this);
+                return;
+            }
+            String path = exchange.getRequestPath();
+            HttpString method = exchange.getRequestMethod();
+            switch (path) {
+                case "/healthz" -> get(exchange, method, () -> text(exchange, StatusCodes.OK, "ok"));
+                case "/readyz" -> get(exchange, method, () -> {
+                    boolean ready = sluice.isReady();
+                    text(exchange, ready ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE, ready ? "ready" : "draining");
+                });
+                case "/status" -> get(exchange, method, () -> send(exchange, StatusCodes.OK,
+                        "application/json", StatusReport.of(sluice)));
+                case "/" -> get(exchange, method, () -> {
+                    exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/html; charset=utf-8");
+                    exchange.getResponseSender().send(java.nio.ByteBuffer.wrap(PAGE));
+                });
+                case "/metrics" -> get(exchange, method, () -> send(exchange, StatusCodes.OK,
+                        "text/plain; version=0.0.4; charset=utf-8", sluice.metrics().scrape()));
+                case "/reload" -> {
+                    if (method.equals(Methods.POST)) {
+                        reload(exchange);
+                    } else {
+                        notAllowed(exchange, "POST");
+                    }
+                }
+                default -> text(exchange, StatusCodes.NOT_FOUND, "no such admin endpoint: " + path
+                        + " (there are /, /status, /metrics, /healthz, /readyz, /reload)");
+            }
+        }
+
+        private void reload(HttpServerExchange exchange) {
+            try {
+                sluice.reload();
+                text(exchange, StatusCodes.OK, "reloaded " + sluice.config().source() + " (config "
+                        + sluice.config().hash() + ")");
+            } catch (ConfigException e) {
+                text(exchange, StatusCodes.BAD_REQUEST, e.problems().stream().map(ConfigProblem::toString)
+                        .collect(Collectors.joining("\n")));
+            } catch (SluiceException | IllegalStateException e) {
+                text(exchange, StatusCodes.BAD_REQUEST, e.getMessage());
+            }
+        }
+
+        private static void get(HttpServerExchange exchange, HttpString method, Runnable answer) {
+            if (method.equals(Methods.GET) || method.equals(Methods.HEAD)) {
+                answer.run();
+            } else {
+                notAllowed(exchange, "GET");
+            }
+        }
+
+        private static void notAllowed(HttpServerExchange exchange, String allowed) {
+            exchange.getResponseHeaders().put(Headers.ALLOW, allowed);
+            text(exchange, StatusCodes.METHOD_NOT_ALLOWED, exchange.getRequestMethod() + " is not allowed on "
+                    + exchange.getRequestPath() + " (" + allowed + ")");
+        }
+
+        private static void text(HttpServerExchange exchange, int status, String body) {
+            send(exchange, status, "text/plain; charset=utf-8", body + "\n");
+        }
+
+        private static void send(HttpServerExchange exchange, int status, String type, String body) {
+            exchange.setStatusCode(status);
+            exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, type);
+            exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
+            exchange.getResponseSender().send(body);
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package dev.sluice.admin;
+
+import dev.sluice.Sluice;
+import dev.sluice.config.RouteConfig;
+import dev.sluice.config.ServerConfig;
+import dev.sluice.config.SluiceConfig;
+import dev.sluice.config.UpstreamConfig;
+import dev.sluice.tunnel.Tunnel;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+
+/** {@code GET /status}: what a person or a script wants to know about a running proxy, as JSON. */
+final class StatusReport {
+    private StatusReport() {
+    }
+
+    static String of(Sluice sluice) {
+        SluiceConfig config = sluice.config();
+        Json json = new Json().beginObject();
+        json.member("ready", sluice.isReady());
+        json.name("config").beginObject()
+                .member("source", config.source())
+                .member("hash", config.hash())
+                .member("loaded", sluice.configLoadedAt().toString())
+                .endObject();
+        json.name("listeners").beginArray();
+        for (InetSocketAddress address : sluice.listenerAddresses()) {
+            json.value("http://" + address.getAddress().getHostAddress() + ":" + address.getPort());
+        }
+        json.endArray();
+        json.name("routes").beginArray();
+        for (RouteConfig route : config.routes()) {
+            json.beginObject().member("host", route.host()).member("path", route.path())
+                    .member("subprotocol", route.subprotocol()).member("upstream", route.upstream())
+                    .member("websocket", route.websocket().enabled()).endObject();
+        }
+        json.endArray();
+        json.name("upstreams").beginArray();
+        for (UpstreamConfig upstream : config.upstreams().values()) {
+            json.beginObject().member("name", upstream.name());
+            json.name("servers").beginArray();
+            if (upstream.builtin() != null) {
+                json.beginObject().member("url", "builtin:" + upstream.builtin().yamlName())
+                        .member("route", (String) null).endObject();
+            }
+            for (ServerConfig server : upstream.servers()) {
+                json.beginObject().member("url", server.url().toString()).member("route", server.route()).endObject();
+            }
+            json.endArray().endObject();
+        }
+        json.endArray();
+        json.name("tunnels").beginObject()
+                .member("total", sluice.tunnels().total());
+        tunnels(json.name("open"), sluice.tunnels().list());
+        tunnels(json.name("recentlyClosed"), sluice.tunnels().recentlyClosed());
+        json.endObject();
+        return json.endObject().toString();
+    }
+
+    private static void tunnels(Json json, List<Tunnel> tunnels) {
+        json.beginArray();
+        for (Tunnel t : tunnels) {
+            json.beginObject()
+                    .member("id", t.id())
+                    .member("route", t.route())
+                    .member("client", address(t.client()))
+                    .member("upstream", t.upstream())
+                    .member("server", address(t.server()))
+                    .member("started", t.started().toString())
+                    .member("ageMillis", t.age().toMillis())
+                    .member("bytesToUpstream", t.bytesToUpstream())
+                    .member("bytesToClient", t.bytesToClient())
+                    .member("messagesToUpstream", t.messagesToUpstream())
+                    .member("messagesToClient", t.messagesToClient());
+            if (!t.isOpen()) {
+                json.member("closeReason", t.closeReason())
+                        .member("clientCloseCode", t.clientCloseCode())
+                        .member("upstreamCloseCode", t.upstreamCloseCode());
+            }
+            json.endObject();
+        }
+        json.endArray();
+    }
+
+    private static String address(InetSocketAddress address) {
+        if (address == null) {
+            return null;
+        }
+        return (address.getAddress() == null ? address.getHostString() : address.getAddress().getHostAddress())
+                + ":" + address.getPort();
+    }
+}

@@ -1,0 +1,151 @@
+package dev.sluice.observe;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The proxy's metrics, in Micrometer's Prometheus registry: what {@code GET /metrics} on the
+ * admin listener shows. Meters are looked up once and kept, so that counting a request costs
+ * two map lookups and two increments on the IO thread, no allocation.
+ */
+public final class Metrics implements AutoCloseable {
+    private static final String[] METHODS = {"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "other"};
+    private static final String[] STATUS_CLASSES = {"1xx", "2xx", "3xx", "4xx", "5xx"};
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final JvmGcMetrics gc = new JvmGcMetrics();
+    private final Map<String, RouteMeters> routes = new ConcurrentHashMap<>();
+    private final Map<String, Counter> byKey = new ConcurrentHashMap<>();
+    private Meter configInfo;
+
+    public Metrics() {
+        new JvmMemoryMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+    }
+
+    /** The Prometheus text exposition of every meter. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    /** One HTTP exchange has completed (a WebSocket handshake too, with its 101 or refusal). */
+    public void request(String route, String method, int status, long nanos) {
+        RouteMeters meters = routes.computeIfAbsent(route, this::routeMeters);
+        meters.requests[methodIndex(method)][Math.min(Math.max(status / 100, 1), 5) - 1].increment();
+        meters.duration.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** No connection to the upstream could be had for a request. */
+    public void connectFailure(String upstream) {
+        counter("sluice_upstream_connect_errors", "upstream", upstream, "connections to an upstream that failed");
+    }
+
+    /** An upstream took a request and sent no response head within its response-timeout. */
+    public void responseTimeout(String upstream) {
+        counter("sluice_upstream_timeouts", "upstream", upstream, "requests whose upstream did not answer in time");
+    }
+
+    public void tunnelOpened(String route) {
+        counter("sluice_tunnels_opened", "route", route, "WebSocket tunnels opened");
+    }
+
+    public void tunnelClosed(String reason) {
+        counter("sluice_tunnels_closed", "reason", reasonClass(reason), "WebSocket tunnels closed, by why");
+    }
+
+    /** A counter whose value is read from elsewhere (the tunnel registry) when scraped. */
+    public <T> void functionCounter(String name, String direction, String help, T source, ToDoubleFunction<T> value) {
+        FunctionCounter.builder(name, source, value).tag("direction", direction)
+                .description(help).register(registry);
+    }
+
+    /** A per-route gauge, registered the first time the route is seen. */
+    public <T> void routeGauge(String name, String route, String help, T source, ToDoubleFunction<T> value) {
+        Gauge.builder(name, source, value).tag("route", route).description(help).register(registry);
+    }
+
+    public void reloaded(boolean ok) {
+        counter("sluice_config_reloads", "result", ok ? "ok" : "failed", "configuration reloads");
+    }
+
+    /** The configuration in force: its hash as a label, the time it was loaded as the value. */
+    public synchronized void config(String hash, Instant loaded) {
+        if (configInfo != null) {
+            registry.remove(configInfo);
+        }
+        double seconds = loaded.toEpochMilli() / 1000.0;
+        configInfo = Gauge.builder("sluice_config_loaded_timestamp_seconds", () -> seconds).tag("hash", hash)
+                .description("when the configuration in force was loaded, labelled with its hash").register(registry);
+    }
+
+    @Override
+    public void close() {
+        gc.close();
+        registry.close();
+    }
+
+    private void counter(String name, String tag, String value, String help) {
+        byKey.computeIfAbsent(name + '\u0000' + value,
+                k -> Counter.builder(name).tag(tag, value).description(help).register(registry)).increment();
+    }
+
+    private RouteMeters routeMeters(String route) {
+        Counter[][] requests = new Counter[METHODS.length][STATUS_CLASSES.length];
+        for (int m = 0; m < METHODS.length; m++) {
+            for (int s = 0; s < STATUS_CLASSES.length; s++) {
+                requests[m][s] = Counter.builder("sluice_requests").tag("route", route).tag("method", METHODS[m])
+                        .tag("status", STATUS_CLASSES[s]).description("HTTP requests and WebSocket handshakes answered")
+                        .register(registry);
+            }
+        }
+        Timer duration = Timer.builder("sluice_request_duration").tag("route", route).publishPercentileHistogram()
+                .description("from the request's arrival to the end of its response").register(registry);
+        return new RouteMeters(requests, duration);
+    }
+
+    private static int methodIndex(String method) {
+        for (int i = 0; i < METHODS.length - 1; i++) {
+            if (METHODS[i].equals(method)) {
+                return i;
+            }
+        }
+        return METHODS.length - 1;
+    }
+
+    /** A tunnel's close reason without its details: "idle for 300 ms" is "idle". */
+    static String reasonClass(String reason) {
+        String r = reason.toLowerCase(Locale.ROOT);
+        for (String kind : new String[] {"client closed", "upstream closed", "idle", "drain", "reset by client",
+                "reset by upstream", "half-close timeout", "send-timeout"}) {
+            if (r.startsWith(kind) || r.contains("(limits." + kind)) {
+                return kind.replace(' ', '_').replace('-', '_');
+            }
+        }
+        return "other";
+    }
+
+    private record RouteMeters(Counter[][] requests, Timer duration) {
+    }
+}
