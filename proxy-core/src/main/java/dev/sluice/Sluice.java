@@ -71,6 +71,7 @@ public final class Sluice implements AutoCloseable {
     private boolean closed;
 
     private Sluice(SluiceConfig config) {
+        dev.sluice.config.ConfigRules.requireValid(config); // a config built in code meets the rules here
         this.config = config;
         int ioThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
         this.accessLog = openAccessLog(config);
