@@ -18,6 +18,7 @@ final class RestartOnly {
     static List<String> changes(SluiceConfig running, SluiceConfig next) {
         List<String> changes = new ArrayList<>();
         compare(changes, "listeners", running.listeners(), next.listeners());
+        compare(changes, "admin", running.admin(), next.admin());
         compare(changes, "limits.max-request-header-size", running.limits().maxRequestHeaderSize(),
                 next.limits().maxRequestHeaderSize());
         compare(changes, "limits.request-header-timeout", running.limits().requestHeaderTimeout(),

@@ -3,6 +3,7 @@ package dev.sluice;
 import dev.sluice.admin.AdminServer;
 import dev.sluice.config.ConfigException;
 import dev.sluice.config.ConfigLoader;
+import dev.sluice.config.ConfigRules;
 import dev.sluice.config.ListenerConfig;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.handler.HandlerChain;
@@ -74,6 +75,7 @@ public final class Sluice implements AutoCloseable {
     private boolean closed;
 
     private Sluice(SluiceConfig config) {
+        ConfigRules.requireValid(config); // a config built in code meets the same rules as a file
         int ioThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
         this.accessLog = openAccessLog(config);
         this.worker = createWorker(ioThreads);
@@ -220,6 +222,14 @@ public final class Sluice implements AutoCloseable {
             throw new SluiceException("the proxy is stopped");
         }
         Snapshot previous = current.get();
+        try {
+            ConfigRules.validate(next);
+        } catch (ConfigException e) {
+            metrics.reloaded(false);
+            String problems = e.problems().stream().map(p -> "\n  " + p).collect(Collectors.joining());
+            log.error("SLU0006 reload of {} refused, the running configuration stays:{}", next.source(), problems);
+            throw new SluiceException("reload refused:" + problems, e);
+        }
         List<String> restartOnly = RestartOnly.changes(previous.config(), next);
         if (!restartOnly.isEmpty()) {
             SluiceException refused = new SluiceException("reload refused: " + String.join("; ", restartOnly)

@@ -5,23 +5,23 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.yaml.snakeyaml.nodes.Node;
 
 /**
  * Binds a composed YAML tree to a {@link SluiceConfig} by hand, section by section, reporting
- * every problem; upstreams and routes have binders of their own.
+ * every problem with a value; upstreams and routes have binders of their own. What spans values
+ * is {@link ConfigRules}': the binders hand it every value they read, in {@link #ruleInputs()}.
  */
 final class ConfigBinder {
-    private static final Keys ROOT = Keys.of("listeners", "upstreams", "routes", "limits",
-            "trusted-proxies", "access-log", "shutdown").notYetSupported("admin", "faults");
+    private static final Keys ROOT = Keys.of("listeners", "admin", "upstreams", "routes", "limits",
+            "trusted-proxies", "access-log", "shutdown").notYetSupported("faults");
     private static final Keys LISTENER = Keys.of("address").notYetSupported("tls", "http2", "proxy-protocol");
     private static final Keys LIMITS = Keys.of("max-request-header-size", "max-request-body-size", "max-tunnels",
             "max-tunnels-per-client", "request-header-timeout", "request-body-buffer", "request-body-timeout",
             "send-timeout");
-    private static final Keys SHUTDOWN = Keys.of("drain-timeout");
+    private static final Keys ADMIN = Keys.of("address");
+    private static final Keys SHUTDOWN = Keys.of("accept-grace", "drain-timeout");
     private static final Duration MAX_TIMEOUT = Duration.ofDays(7);
     // how long a client may stall one step (its head, a body read, a write to it)
     private static final Duration CLIENT_TIMEOUT = Duration.ofHours(1);
@@ -30,16 +30,20 @@ final class ConfigBinder {
 
     private final Values values;
     private final Problems problems;
-    // each good listener address with its index in the file, to find one listed twice
-    private final Map<HostPort, Integer> listenerIndex = new HashMap<>();
+    private final ConfigRules.Inputs ruleInputs = new ConfigRules.Inputs();
 
     ConfigBinder(Values values) {
         this.values = values;
         this.problems = values.problems();
     }
 
-    /** The configuration, or null when there was any problem. */
-    SluiceConfig bind(Node root, String source) {
+    /**
+     * The configuration, or null when there was any problem; the rules that span values are not
+     * applied yet (see {@link #ruleInputs()}).
+     *
+     * @param hash the configuration's {@link SluiceConfig#hash()}
+     */
+    SluiceConfig bind(Node root, String source, String hash) {
         if (root == null || YamlMapping.isNull(root)) {
             problems.whole("", RoutesBinder.noRoutes(null));
             return null;
@@ -51,24 +55,31 @@ final class ConfigBinder {
             return null;
         }
         List<ListenerConfig> listeners = listeners(m.value("listeners"));
-        UpstreamsBinder.Bound upstreams = new UpstreamsBinder(values).bind(m.value("upstreams"));
+        AdminConfig admin = admin(m.value("admin"));
+        UpstreamsBinder.Bound upstreams = new UpstreamsBinder(values, ruleInputs).bind(m.value("upstreams"));
+        ruleInputs.upstreamNames(upstreams.names());
         List<RouteConfig> routes = null;
         if (m.value("routes") == null) {
             problems.at(m.keyNode("routes") == null ? root : m.keyNode("routes"), "routes",
                     RoutesBinder.noRoutes(upstreams.names()));
         } else {
-            routes = new RoutesBinder(values, upstreams.names()).bind(m.value("routes"));
+            routes = new RoutesBinder(values, upstreams.names(), ruleInputs).bind(m.value("routes"));
         }
         LimitsConfig limits = limits(m.value("limits"));
         List<Cidr> trusted = trustedProxies(m.value("trusted-proxies"));
         AccessLogConfig accessLog = m.value("access-log") == null ? AccessLogConfig.STDOUT
                 : values.parse(m.value("access-log"), "access-log", ConfigBinder::accessLog);
-        Duration drain = drainTimeout(m.value("shutdown"));
+        Shutdown shutdown = shutdown(m.value("shutdown"));
         if (problems.any()) {
             return null;
         }
-        return new SluiceConfig(source, listeners, upstreams.byName(), routes, limits, trusted,
-                accessLog, drain);
+        return new SluiceConfig(source, listeners, admin, upstreams.byName(), routes, limits, trusted,
+                accessLog, shutdown.acceptGrace(), shutdown.drainTimeout(), hash);
+    }
+
+    /** Every value the rules that span values compare, as far as the tree could be read. */
+    ConfigRules.Inputs ruleInputs() {
+        return ruleInputs;
     }
 
     private List<ListenerConfig> listeners(Node node) {
@@ -92,11 +103,7 @@ final class ConfigBinder {
             if (address == null) {
                 continue;
             }
-            Integer first = address.port() == 0 ? null : listenerIndex.putIfAbsent(address, i);
-            if (first != null) {
-                problems.at(m.value("address"), m.path("address"), "same address as "
-                        + Paths.index("listeners", first) + " (" + address + "; list each address once)");
-            }
+            ruleInputs.listener(i, address, m.value("address"));
             listeners.add(new ListenerConfig(address));
         }
         return listeners;
@@ -108,6 +115,27 @@ final class ConfigBinder {
             return null;
         }
         return values.parse(m.value("address"), m.path("address"), Addresses::hostPort);
+    }
+
+    /** No {@code admin} (or one left empty, all its keys commented out): no admin listener. */
+    private AdminConfig admin(Node node) {
+        if (node == null) {
+            return null;
+        }
+        YamlMapping m = YamlMapping.read(node, "admin", values, ADMIN, "admin: { address: 127.0.0.1:9901 }");
+        if (m == null) {
+            return null;
+        }
+        if (m.value("address") == null) {
+            ruleInputs.admin(AdminConfig.DEFAULT_ADDRESS, m.node());
+            return new AdminConfig(AdminConfig.DEFAULT_ADDRESS);
+        }
+        HostPort address = values.parse(m.value("address"), m.path("address"), Addresses::hostPort);
+        if (address == null) {
+            return null;
+        }
+        ruleInputs.admin(address, m.value("address"));
+        return new AdminConfig(address);
     }
 
     private LimitsConfig limits(Node node) {
@@ -174,12 +202,20 @@ final class ConfigBinder {
         }
     }
 
-    private Duration drainTimeout(Node node) {
+    private record Shutdown(Duration acceptGrace, Duration drainTimeout) {
+    }
+
+    private Shutdown shutdown(Node node) {
         if (node == null) {
-            return SluiceConfig.DEFAULT_DRAIN_TIMEOUT;
+            return new Shutdown(SluiceConfig.DEFAULT_ACCEPT_GRACE, SluiceConfig.DEFAULT_DRAIN_TIMEOUT);
         }
-        YamlMapping m = YamlMapping.read(node, "shutdown", values, SHUTDOWN, "shutdown: { drain-timeout: 30s }");
-        return m == null ? null
-                : m.duration("drain-timeout", SluiceConfig.DEFAULT_DRAIN_TIMEOUT, Duration.ZERO, MAX_TIMEOUT);
+        YamlMapping m = YamlMapping.read(node, "shutdown", values, SHUTDOWN,
+                "shutdown: { accept-grace: 0s, drain-timeout: 30s }");
+        if (m == null) {
+            return null;
+        }
+        return new Shutdown(
+                m.duration("accept-grace", SluiceConfig.DEFAULT_ACCEPT_GRACE, Duration.ZERO, MAX_TIMEOUT),
+                m.duration("drain-timeout", SluiceConfig.DEFAULT_DRAIN_TIMEOUT, Duration.ZERO, MAX_TIMEOUT));
     }
 }

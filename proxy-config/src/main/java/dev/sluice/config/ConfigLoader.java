@@ -14,7 +14,7 @@ import org.yaml.snakeyaml.nodes.Node;
  *
  * <pre>
  * text -> SafeYaml (node tree with line:column) -> ConfigBinder (+ UpstreamsBinder, RoutesBinder)
- *      -> SluiceConfig, or ConfigException with every problem in file order
+ *      -> ConfigRules (what spans values) -> SluiceConfig, or ConfigException with every problem in file order
  * </pre>
  */
 public final class ConfigLoader {
@@ -23,7 +23,10 @@ public final class ConfigLoader {
     private ConfigLoader() {
     }
 
-    /** Loads and validates a file; {@code ${VAR}} is substituted from the process environment. */
+    /**
+     * Loads and validates a file; {@code ${VAR}} is substituted from the process environment. The
+     * config's {@link SluiceConfig#hash()} is of the file's bytes as read, before substitution.
+     */
     public static SluiceConfig load(Path file) throws ConfigException {
         String source = file.toString();
         Problems problems = new Problems(source);
@@ -52,7 +55,8 @@ public final class ConfigLoader {
     }
 
     /**
-     * Validates YAML (or JSON, which is YAML) text.
+     * Validates YAML (or JSON, which is YAML) text. The config's {@link SluiceConfig#hash()} is of
+     * the text's UTF-8 bytes, before {@code ${VAR}} substitution.
      *
      * @param sourceName names the text in problems, e.g. the file path or "POST /faults"
      * @param env        values for {@code ${VAR}} references
@@ -61,7 +65,13 @@ public final class ConfigLoader {
             throws ConfigException {
         Problems problems = new Problems(sourceName);
         Node root = SafeYaml.compose(yamlText, problems);
-        SluiceConfig config = problems.any() ? null : new ConfigBinder(new Values(problems, env)).bind(root, sourceName);
+        SluiceConfig config = null;
+        if (!problems.any()) {
+            ConfigBinder binder = new ConfigBinder(new Values(problems, env));
+            config = binder.bind(root, sourceName, SluiceConfig.hashOf(yamlText));
+            // also when binding found problems: every problem in the file is reported at once
+            ConfigRules.check(binder.ruleInputs(), problems);
+        }
         if (problems.any() || config == null) {
             throw problems.exception();
         }

@@ -3,15 +3,9 @@ package dev.sluice.config;
 import dev.sluice.config.YamlMapping.Keys;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
-import org.yaml.snakeyaml.nodes.ScalarNode;
 
 /** {@code routes}: which requests go to which upstream, and their WebSocket settings. */
 final class RoutesBinder {
@@ -23,11 +17,16 @@ final class RoutesBinder {
 
     private final Values values;
     private final Set<String> upstreamNames;
+    private final ConfigRules.Inputs ruleInputs;
 
-    /** @param upstreamNames every upstream name written, or null when upstreams could not be read */
-    RoutesBinder(Values values, Set<String> upstreamNames) {
+    /**
+     * @param upstreamNames every upstream name written, or null when upstreams could not be read
+     * @param ruleInputs    where each route's upstream and match go for {@link ConfigRules}
+     */
+    RoutesBinder(Values values, Set<String> upstreamNames, ConfigRules.Inputs ruleInputs) {
         this.values = values;
         this.upstreamNames = upstreamNames;
+        this.ruleInputs = ruleInputs;
     }
 
     /** The routes, or null when any had a problem. */
@@ -42,34 +41,13 @@ final class RoutesBinder {
         }
         int before = values.problems().count();
         List<RouteConfig> routes = new ArrayList<>();
-        Map<List<String>, Integer> seen = new HashMap<>();
         for (int i = 0; i < items.size(); i++) {
-            String path = Paths.index("routes", i);
-            RouteConfig route = route(items.get(i), path);
-            if (route == null) {
-                continue;
+            RouteConfig route = route(items.get(i), i);
+            if (route != null) {
+                routes.add(route);
             }
-            Integer first = seen.putIfAbsent(Arrays.asList(route.host(), route.path(), route.subprotocol()), i);
-            if (first != null) {
-                values.problems().at(matchNode(items.get(i)), Paths.child(path, "match"), "same match as "
-                        + Paths.index("routes", first) + " (host " + (route.host() == null ? "any" : route.host())
-                        + ", path " + route.path()
-                        + (route.subprotocol() == null ? "" : ", subprotocol " + route.subprotocol())
-                        + "; change or remove one)");
-            }
-            routes.add(route);
         }
         return values.problems().addedSince(before) ? null : routes;
-    }
-
-    /** Where a (valid) route's match is written, to point a duplicate at it. */
-    private static Node matchNode(Node route) {
-        for (NodeTuple tuple : ((MappingNode) route).getValue()) {
-            if (tuple.getKeyNode() instanceof ScalarNode key && key.getValue().equals("match")) {
-                return tuple.getValueNode();
-            }
-        }
-        return route;
     }
 
     /** The one problem for a file without routes, with an example that would work. */
@@ -80,7 +58,8 @@ final class RoutesBinder {
         return "no routes: add at least one route (e.g. " + example + ")";
     }
 
-    private RouteConfig route(Node node, String path) {
+    private RouteConfig route(Node node, int index) {
+        String path = Paths.index("routes", index);
         Problems problems = values.problems();
         int before = problems.count();
         YamlMapping m = YamlMapping.read(node, path, values, ROUTE, "- { match: { path: / }, upstream: app }");
@@ -94,6 +73,7 @@ final class RoutesBinder {
         if (match == null) {
             m.missing("match", "match: { path: / }");
         } else {
+            int beforeMatch = problems.count();
             YamlMapping mm = YamlMapping.read(match, m.path("match"), values, MATCH, "match: { path: / }");
             if (mm != null) {
                 matchPath = mm.requiredText("path", "path: /");
@@ -105,11 +85,14 @@ final class RoutesBinder {
                 subprotocol = mm.value("subprotocol") == null ? null
                         : values.parse(mm.value("subprotocol"), mm.path("subprotocol"), RoutesBinder::subprotocol);
             }
+            if (!problems.addedSince(beforeMatch)) {
+                ruleInputs.routeMatch(index, host, matchPath, subprotocol, match);
+            }
         }
         String upstream = m.requiredText("upstream", "upstream: " + (upstreamNames == null || upstreamNames.isEmpty()
                 ? "app" : upstreamNames.iterator().next()));
-        if (upstream != null && upstreamNames != null && !upstreamNames.contains(upstream)) {
-            problems.at(m.value("upstream"), m.path("upstream"), unknownUpstream(upstream));
+        if (upstream != null) {
+            ruleInputs.routeUpstream(index, upstream, m.value("upstream"));
         }
         Boolean stripPrefix = m.bool("strip-prefix", false);
         WebSocketConfig websocket = m.value("websocket") == null ? WebSocketConfig.DEFAULTS
@@ -153,15 +136,6 @@ final class RoutesBinder {
         if (problem != null) {
             values.problems().at(node, key, problem);
         }
-    }
-
-    private String unknownUpstream(String name) {
-        if (upstreamNames.isEmpty()) {
-            return "unknown upstream '" + name + "' (no upstreams are defined: add one under upstreams,"
-                    + " e.g. upstreams: { " + name + ": { servers: [ { url: http://127.0.0.1:8081 } ] } })";
-        }
-        return "unknown upstream '" + name + "' (" + Suggestions.didYouMean(name, upstreamNames)
-                + "known: " + String.join(", ", upstreamNames) + ")";
     }
 
     private WebSocketConfig websocket(Node node, String path) {

@@ -5,7 +5,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -35,9 +34,12 @@ final class UpstreamsBinder {
     }
 
     private final Values values;
+    private final ConfigRules.Inputs ruleInputs;
 
-    UpstreamsBinder(Values values) {
+    /** @param ruleInputs where each server's URL and jvmRoute go for {@link ConfigRules} */
+    UpstreamsBinder(Values values, ConfigRules.Inputs ruleInputs) {
         this.values = values;
+        this.ruleInputs = ruleInputs;
     }
 
     Bound bind(Node node) {
@@ -139,8 +141,6 @@ final class UpstreamsBinder {
         Problems problems = values.problems();
         int before = problems.count();
         List<ServerConfig> servers = new ArrayList<>();
-        Map<URI, Integer> urls = new HashMap<>();
-        Map<String, Integer> routes = new HashMap<>();
         for (int i = 0; i < items.size(); i++) {
             String itemPath = Paths.index(path, i);
             YamlMapping m = YamlMapping.read(items.get(i), itemPath, values, SERVER,
@@ -154,10 +154,8 @@ final class UpstreamsBinder {
             } else {
                 url = values.parse(m.value("url"), m.path("url"), Addresses::upstreamUrl);
             }
-            Integer firstUrl = url == null ? null : urls.putIfAbsent(url, i);
-            if (firstUrl != null) {
-                problems.at(m.value("url"), m.path("url"), "same server as " + Paths.index(path, firstUrl)
-                        + " (" + url + "; list each server once)");
+            if (url != null) {
+                ruleInputs.serverUrl(path, i, url, m.value("url"));
             }
             String route = m.text("route", null);
             if (route != null && !route.matches(ROUTE)) {
@@ -165,10 +163,8 @@ final class UpstreamsBinder {
                         + "' is not a route name (Tomcat's jvmRoute: letters, digits, '_' and '-')");
                 route = null;
             }
-            Integer firstRoute = route == null ? null : routes.putIfAbsent(route, i);
-            if (firstRoute != null) {
-                problems.at(m.value("route"), m.path("route"), "route '" + route + "' is already used by "
-                        + Paths.index(path, firstRoute) + " (each server needs its own jvmRoute)");
+            if (route != null) {
+                ruleInputs.serverRoute(path, i, route, m.value("route"));
             }
             if (url != null) {
                 servers.add(new ServerConfig(url, route));

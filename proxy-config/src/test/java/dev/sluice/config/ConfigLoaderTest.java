@@ -2,6 +2,7 @@ package dev.sluice.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,9 +10,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -37,6 +42,8 @@ class ConfigLoaderTest {
         assertEquals(LimitsConfig.DEFAULTS, c.limits());
         assertEquals(List.of(), c.trustedProxies());
         assertEquals(AccessLogConfig.STDOUT, c.accessLog());
+        assertNull(c.admin());
+        assertEquals(Duration.ZERO, c.acceptGrace());
         assertEquals(Duration.ofSeconds(30), c.drainTimeout());
     }
 
@@ -84,7 +91,8 @@ class ConfigLoaderTest {
                   send-timeout: 2m
                 trusted-proxies: [ 10.0.0.0/8, 127.0.0.1, "::1", "fd00::/8" ]
                 access-log: logs/access.log
-                shutdown: { drain-timeout: 0s }
+                admin: { address: "[::1]:9901" }
+                shutdown: { accept-grace: 5s, drain-timeout: 0s }
                 """, Map.of());
         assertEquals(List.of(new ListenerConfig(new HostPort("0.0.0.0", 8080)),
                 new ListenerConfig(new HostPort("::1", 0))), c.listeners());
@@ -106,7 +114,57 @@ class ConfigLoaderTest {
                 new Cidr(InetAddress.getByName("::1"), 128),
                 new Cidr(InetAddress.getByName("fd00::"), 8)), c.trustedProxies());
         assertEquals(new AccessLogConfig(AccessLogConfig.Target.FILE, Path.of("logs/access.log")), c.accessLog());
+        assertEquals(new AdminConfig(new HostPort("::1", 9901)), c.admin());
+        assertEquals(Duration.ofSeconds(5), c.acceptGrace());
         assertEquals(Duration.ZERO, c.drainTimeout());
+    }
+
+    @Test
+    void adminIsOffUnlessItsSectionIsWritten() throws Exception {
+        // admin commented out to an empty key is no admin listener; admin: {} is one on 127.0.0.1:9901;
+        // port 0 for the admin and a listener is no clash (each gets a free port of its own)
+        String rest = """
+                upstreams: { demo: { builtin: echo } }
+                routes: [ { match: { path: / }, upstream: demo } ]
+                """;
+        assertNull(parse("admin:\n  # address: 127.0.0.1:9901\n" + rest, Map.of()).admin());
+        assertEquals(new AdminConfig(new HostPort("127.0.0.1", 9901)), parse("admin: {}\n" + rest, Map.of()).admin());
+        SluiceConfig zero = parse("listeners: [ { address: 127.0.0.1:0 } ]\nadmin: { address: 127.0.0.1:0 }\n"
+                + rest, Map.of());
+        assertEquals(new HostPort("127.0.0.1", 0), zero.admin().address());
+        assertEquals(Duration.ofDays(7), parse("shutdown: { accept-grace: 168h }\n" + rest, Map.of()).acceptGrace());
+    }
+
+    @Test
+    void hashIsOfTheTextAsWritten() throws Exception {
+        // the same text hashes the same (other environment values too: it is taken before ${VAR}
+        // substitution); one more comment changes it; it is 12 hex digits
+        String text = """
+                listeners: [ { address: "127.0.0.1:${PORT}" } ]
+                upstreams: { demo: { builtin: echo } }
+                routes: [ { match: { path: / }, upstream: demo } ]
+                """;
+        String hash = parse(text, Map.of("PORT", "8080")).hash();
+        assertTrue(hash.matches("[0-9a-f]{12}"), hash);
+        assertEquals(hash, parse(text, Map.of("PORT", "8080")).hash());
+        assertEquals(hash, parse(text, Map.of("PORT", "9090")).hash());
+        assertNotEquals(hash, parse(text + "# reviewed\n", Map.of("PORT", "8080")).hash());
+    }
+
+    @Test
+    void hashOfAFileIsOfItsBytes(@TempDir Path dir) throws Exception {
+        // SHA-256 of the bytes on disk, first 12 hex digits: an operator can compare it with sha256sum
+        Path file = dir.resolve("s.yaml");
+        byte[] bytes = """
+                # café
+                upstreams: { demo: { builtin: echo } }
+                routes: [ { match: { path: / }, upstream: demo } ]
+                """.getBytes(StandardCharsets.UTF_8);
+        Files.write(file, bytes);
+        String expected = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)).substring(0, 12);
+        assertEquals(expected, ConfigLoader.load(file).hash());
+        Files.write(file, Arrays.copyOf(bytes, bytes.length - 1)); // without the last newline
+        assertNotEquals(expected, ConfigLoader.load(file).hash());
     }
 
     @Test

@@ -40,7 +40,7 @@ class ConfigProblemsTest {
                         + "allowed here: match, upstream, strip-prefix, websocket)",
                 "t.yaml:5:5: routes[0].stripPrefix: unknown key 'stripPrefix' (did you mean 'strip-prefix'? "
                         + "allowed here: match, upstream, strip-prefix, websocket)",
-                "t.yaml:6:1: colour: unknown key 'colour' (allowed here: listeners, upstreams, routes, "
+                "t.yaml:6:1: colour: unknown key 'colour' (allowed here: listeners, admin, upstreams, routes, "
                         + "limits, trusted-proxies, access-log, shutdown)");
     }
 
@@ -164,6 +164,102 @@ class ConfigProblemsTest {
                 "t.yaml:8:14: listeners[6].address: same address as listeners[5] "
                         + "(127.0.0.1:9000; list each address once)",
                 "t.yaml:9:5: listeners[7].address: missing (e.g. address: 127.0.0.1:8080)");
+    }
+
+    @Test
+    void badAdminAddressesSayWhatIsWrong() {
+        // admin.address is parsed as listeners[].address is; admin is a mapping with address only
+        String rest = """
+                upstreams: { demo: { builtin: echo } }
+                routes: [ { match: { path: / }, upstream: demo } ]
+                """;
+        assertProblems("admin: { address: 9901 }\n" + rest,
+                "t.yaml:1:19: admin.address: '9901' is not host:port "
+                        + "(write host:port, e.g. 127.0.0.1:8080, 0.0.0.0:8080 or [::1]:8080)");
+        assertProblems("admin: { address: \"[::1]:99999\" }\n" + rest,
+                "t.yaml:1:19: admin.address: '[::1]:99999' has a bad port '99999' "
+                        + "(a port is 0..65535; 0 = any free port)");
+        assertProblems("admin: 127.0.0.1:9901\n" + rest,
+                "t.yaml:1:8: admin: expected a mapping, got '127.0.0.1:9901' "
+                        + "(e.g. admin: { address: 127.0.0.1:9901 })");
+        assertProblems("admin: { adress: 127.0.0.1:9901 }\n" + rest,
+                "t.yaml:1:10: admin.adress: unknown key 'adress' (did you mean 'address'? allowed here: address)");
+    }
+
+    @Test
+    void adminOnAListenersAddressIsRefused() {
+        // the admin listener cannot share a client listener's address, written or by default
+        assertProblems("""
+                listeners:
+                  - address: 127.0.0.1:8080
+                  - address: 0.0.0.0:9901
+                admin: { address: 0.0.0.0:9901 }
+                upstreams: { demo: { builtin: echo } }
+                routes: [ { match: { path: / }, upstream: demo } ]
+                """,
+                "t.yaml:4:19: admin.address: same address as listeners[1] (0.0.0.0:9901; the admin listener "
+                        + "needs an address of its own, e.g. 127.0.0.1:9901)");
+        assertProblems("""
+                listeners: [ { address: 127.0.0.1:9901 } ]
+                admin: {}
+                upstreams: { demo: { builtin: echo } }
+                routes: [ { match: { path: / }, upstream: demo } ]
+                """,
+                "t.yaml:2:8: admin.address: same address as listeners[0] (127.0.0.1:9901; the admin listener "
+                        + "needs an address of its own, e.g. 127.0.0.1:9901)");
+    }
+
+    @Test
+    void badAcceptGraceSaysHowToWriteOne() {
+        // accept-grace is a duration from 0s up to drain-timeout's maximum, 7 days
+        assertProblems("""
+                upstreams: { demo: { builtin: echo } }
+                routes: [ { match: { path: / }, upstream: demo } ]
+                shutdown: { accept-grace: 200h, drain-timeout: 5 }
+                """,
+                "t.yaml:3:27: shutdown.accept-grace: 200h is too long (at most 168h)",
+                "t.yaml:3:48: shutdown.drain-timeout: '5' has no unit (write e.g. 5s or 5ms)");
+        assertProblems("""
+                upstreams: { demo: { builtin: echo } }
+                routes: [ { match: { path: / }, upstream: demo } ]
+                shutdown: { accept-grace: 1.5s, acept-grace: 1s }
+                """,
+                "t.yaml:3:27: shutdown.accept-grace: '1.5s' is not a duration "
+                        + "(write a whole number and a unit: 250ms, 5s, 2m or 1h)",
+                "t.yaml:3:33: shutdown.acept-grace: unknown key 'acept-grace' (did you mean 'accept-grace'? "
+                        + "allowed here: accept-grace, drain-timeout)");
+    }
+
+    @Test
+    void crossFieldProblemsAreReportedWithEveryOtherProblem() {
+        // the rules that span values see what could be read, so a broken value elsewhere hides none of
+        // their problems: a route's unknown upstream beside its bad strip-prefix, a duplicate match
+        // beside a broken route, a listener twice beside a bad one, the admin clash beside a bad limit
+        assertProblems("""
+                listeners:
+                  - address: 127.0.0.1:8080
+                  - address: localhost
+                  - address: 127.0.0.1:8080
+                admin: { address: 127.0.0.1:8080 }
+                upstreams: { demo: { builtin: echo } }
+                routes:
+                  - { match: { path: /a/ }, upstream: demo, strip-prefix: maybe }
+                  - { match: { path: /b/ }, upstream: dmeo, strip-prefix: maybe }
+                  - { match: { path: /a/ }, upstream: demo, websocket: { max-tunnels: 0 } }
+                limits: { max-tunnels: 0 }
+                """,
+                "t.yaml:3:14: listeners[1].address: 'localhost' is not host:port "
+                        + "(write host:port, e.g. 127.0.0.1:8080, 0.0.0.0:8080 or [::1]:8080)",
+                "t.yaml:4:14: listeners[2].address: same address as listeners[0] "
+                        + "(127.0.0.1:8080; list each address once)",
+                "t.yaml:5:19: admin.address: same address as listeners[0] (127.0.0.1:8080; the admin listener "
+                        + "needs an address of its own, e.g. 127.0.0.1:9901)",
+                "t.yaml:8:59: routes[0].strip-prefix: expected true or false, got 'maybe'",
+                "t.yaml:9:39: routes[1].upstream: unknown upstream 'dmeo' (did you mean 'demo'? known: demo)",
+                "t.yaml:9:59: routes[1].strip-prefix: expected true or false, got 'maybe'",
+                "t.yaml:10:14: routes[2].match: same match as routes[0] (host any, path /a/; change or remove one)",
+                "t.yaml:10:71: routes[2].websocket.max-tunnels: 0 is out of range (1..2147483647)",
+                "t.yaml:11:24: limits.max-tunnels: 0 is out of range (1..2147483647)");
     }
 
     @Test
@@ -429,7 +525,6 @@ class ConfigProblemsTest {
                   - match: { path: / }
                     upstream: app
                 faults: []
-                admin: { address: 127.0.0.1:9901 }
                 """,
                 "t.yaml:3:5: listeners[0].tls: tls is not supported yet in this version of Sluice (remove it)",
                 "t.yaml:4:5: listeners[0].http2: http2 is not supported yet in this version of Sluice (remove it)",
@@ -440,8 +535,7 @@ class ConfigProblemsTest {
                 "t.yaml:10:5: upstreams.app.health-check: health-check is not supported yet in this version "
                         + "of Sluice (remove it)",
                 "t.yaml:13:14: upstreams.other.balance: unknown balance 'random' (use round-robin)",
-                "t.yaml:17:1: faults: faults is not supported yet in this version of Sluice (remove it)",
-                "t.yaml:18:1: admin: admin is not supported yet in this version of Sluice (remove it)");
+                "t.yaml:17:1: faults: faults is not supported yet in this version of Sluice (remove it)");
     }
 
     @Test
