@@ -36,9 +36,11 @@ class ShippedConfigTest {
 
     @Test
     void defaultConfigRunsAloneOnLoopback() throws ConfigException {
-        // the default listens on 127.0.0.1:8080 and routes / to the built-in echo, with no admin listener yet
+        // the default listens on 127.0.0.1:8080, has its admin API on 127.0.0.1:9901 (DESIGN.md) and
+        // routes / to the built-in echo
         SluiceConfig c = ConfigLoader.load(CONF.resolve("sluice.yaml"));
         assertEquals(List.of(new ListenerConfig(new HostPort("127.0.0.1", 8080))), c.listeners());
+        assertEquals(new AdminConfig(new HostPort("127.0.0.1", 9901)), c.admin());
         assertEquals(UpstreamConfig.builtin("demo", Builtin.ECHO), c.upstreams().get("demo"));
         assertEquals(List.of(RouteConfig.of("/", "demo")), c.routes());
     }

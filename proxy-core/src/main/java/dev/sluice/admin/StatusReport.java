@@ -19,6 +19,7 @@ final class StatusReport {
         SluiceConfig config = sluice.config();
         Json json = new Json().beginObject();
         json.member("ready", sluice.isReady());
+        json.member("requests", sluice.metrics().requestsTotal());
         json.name("config").beginObject()
                 .member("source", config.source())
                 .member("hash", config.hash())

@@ -57,6 +57,19 @@ public final class Metrics implements AutoCloseable {
         meters.duration.record(nanos, TimeUnit.NANOSECONDS);
     }
 
+    /** Every exchange counted so far, for the status page's request rate. */
+    public long requestsTotal() {
+        long total = 0;
+        for (RouteMeters meters : routes.values()) {
+            for (Counter[] byStatus : meters.requests) {
+                for (Counter counter : byStatus) {
+                    total += (long) counter.count();
+                }
+            }
+        }
+        return total;
+    }
+
     /** No connection to the upstream could be had for a request. */
     public void connectFailure(String upstream) {
         counter("sluice_upstream_connect_errors", "upstream", upstream, "connections to an upstream that failed");

@@ -111,9 +111,10 @@ class AdminIT {
                 assertEquals(1, metric(proxy, "sluice_tunnels_opened_total", "route=\"/ws/\""));
                 assertEquals(1, metric(proxy, "sluice_tunnel_messages_total", "direction=\"to_upstream\""));
                 tunnel.peer().close();
+                await().until(() -> upstream.readsEof());
+                upstream.close();
                 await().until(() -> metric(proxy, "sluice_tunnels_closed_total", "reason=\"client_closed\"") == 1);
                 assertEquals(0, metric(proxy, "sluice_tunnels_open", "route=\"/ws/\""));
-                upstream.close();
 
                 assertEquals(200, admin(proxy, "POST", "/reload").statusCode());
                 assertEquals(1, metric(proxy, "sluice_config_reloads_total", "result=\"ok\""));

@@ -43,6 +43,7 @@ class DistributionIT {
     private static final Path DIST = Path.of(System.getProperty("sluice.distribution", "target/sluice")).toAbsolutePath();
     private static final String VERSION = System.getProperty("sluice.version", "0.1.0-SNAPSHOT");
     private static final String SHIPPED_LISTENER = "127.0.0.1:8080";
+    private static final String SHIPPED_ADMIN = "127.0.0.1:9901";
     private static final Pattern LISTENING = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30); // a cold JVM on a busy 2-core machine
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
@@ -256,7 +257,8 @@ class DistributionIT {
             }
         }
         assertEquals(1, changed, "the shipped config sets its listener to " + SHIPPED_LISTENER + " exactly once");
-        return String.join("\n", lines) + "\n";
+        // The admin listener on port 0 as well, so that no two launches ever compete for 9901.
+        return String.join("\n", lines).replace("address: " + SHIPPED_ADMIN, "address: 127.0.0.1:0") + "\n";
     }
 
     private Sluice launch(String... args) throws IOException {
