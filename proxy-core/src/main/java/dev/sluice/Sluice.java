@@ -62,7 +62,7 @@ public final class Sluice implements AutoCloseable {
 
     private final XnioWorker worker;
     private final Metrics metrics = new Metrics();
-    private final TunnelRegistry tunnels = new TunnelRegistry(metrics);
+    private final TunnelRegistry tunnels;
     private final AtomicReference<Snapshot> current = new AtomicReference<>();
     private final Snapshot.Shared shared;
     private final AccessLog accessLog;
@@ -78,6 +78,7 @@ public final class Sluice implements AutoCloseable {
         ConfigRules.requireValid(config); // a config built in code meets the same rules as a file
         int ioThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
         this.accessLog = openAccessLog(config);
+        this.tunnels = new TunnelRegistry(metrics, accessLog);
         this.worker = createWorker(ioThreads);
         ByteBufferPool buffers = new DefaultByteBufferPool(true, BUFFER_SIZE);
         this.shared = new Snapshot.Shared(worker, ioThreads, tunnels, buffers, accessLog, metrics);

@@ -1,5 +1,6 @@
 package dev.sluice.tunnel;
 
+import dev.sluice.observe.AccessLog;
 import dev.sluice.observe.Metrics;
 import dev.sluice.runtime.Route;
 
@@ -44,16 +45,21 @@ public final class TunnelRegistry implements AutoCloseable {
     private final LongAdder closedMessagesToUpstream = new LongAdder();
     private final LongAdder closedMessagesToClient = new LongAdder();
     private final Metrics metrics;
+    private final AccessLog accessLog;
     private final Set<String> routesWithGauge = ConcurrentHashMap.newKeySet();
 
-    /** A registry that reports to no metrics (tests of the registry itself). */
+    /** A registry that reports to no metrics and no access log (tests of the registry itself). */
     public TunnelRegistry() {
-        this(null);
+        this(null, null);
     }
 
-    /** @param metrics where tunnel counts and traffic are reported, or null */
-    public TunnelRegistry(Metrics metrics) {
+    /**
+     * @param metrics   where tunnel counts and traffic are reported, or null
+     * @param accessLog where a line for each closed tunnel goes, or null
+     */
+    public TunnelRegistry(Metrics metrics, AccessLog accessLog) {
         this.metrics = metrics;
+        this.accessLog = accessLog;
         if (metrics != null) {
             metrics.functionCounter("sluice_tunnel_bytes", "to_upstream", "bytes through WebSocket tunnels", this,
                     r -> r.closedBytesToUpstream.sum() + r.sumOpen(Tunnel::bytesToUpstream));
@@ -237,6 +243,9 @@ public final class TunnelRegistry implements AutoCloseable {
         if (metrics != null) {
             metrics.tunnelClosed(tunnel.closeReason());
         }
+        if (accessLog != null) {
+            accessLog.write(accessLine(tunnel));
+        }
         log.closed(tunnel);
         synchronized (open) {
             open.notifyAll();
@@ -267,6 +276,26 @@ public final class TunnelRegistry implements AutoCloseable {
                 return true;
             }
         }
+    }
+
+    /**
+     * The access log's line for a closed tunnel, beside the handshake's own (101) line:
+     * {@code 127.0.0.1 "TUNNEL /chat/room" closed 5123ms up=120B/3 down=4096B/7 codes=1000/1000
+     * reason="client closed" route=/chat/ upstream=app tunnel=7}.
+     */
+    private static String accessLine(Tunnel t) {
+        InetSocketAddress client = t.client();
+        return (client == null || client.getAddress() == null ? "-" : client.getAddress().getHostAddress())
+                + " \"TUNNEL " + t.route() + "\" closed " + t.age().toMillis() + "ms"
+                + " up=" + t.bytesToUpstream() + "B/" + t.messagesToUpstream()
+                + " down=" + t.bytesToClient() + "B/" + t.messagesToClient()
+                + " codes=" + code(t.clientCloseCode()) + "/" + code(t.upstreamCloseCode())
+                + " reason=\"" + t.closeReason().replace("\"", "'") + "\""
+                + " route=" + t.route() + " upstream=" + t.upstream() + " tunnel=" + t.id();
+    }
+
+    private static String code(int code) {
+        return code == Tunnel.NO_CLOSE ? "-" : String.valueOf(code);
     }
 
     private static <K> boolean increment(Map<K, Integer> counts, K key, int max) {

@@ -3,6 +3,9 @@ package dev.sluice.edge;
 import dev.sluice.Sluice;
 import dev.sluice.config.AccessLogConfig;
 import dev.sluice.testing.HttpBackend;
+import dev.sluice.testing.RawBackend;
+import dev.sluice.testing.RawPeer;
+import dev.sluice.testing.WsWire;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,6 +54,37 @@ class AccessLogIT {
             assertTrue(line.contains(" upstream=upstream-1 "), line);
             assertTrue(line.endsWith(" id=" + id), line);
             assertEquals(1, Files.readAllLines(file).size(), "one request, one line: " + Files.readAllLines(file));
+        }
+    }
+
+    // A tunnel has two lines: its handshake's (101) when the tunnel opens, and one when it
+    // closes, with its duration, bytes and messages each way, close codes and reason.
+    @Test
+    void closedTunnelWritesALineWithTrafficCodesAndReason(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("access.log");
+        try (RawBackend backend = RawBackend.webSocket();
+             Sluice proxy = Sluice.builder()
+                     .accessLog(new AccessLogConfig(AccessLogConfig.Target.FILE, file))
+                     .route("/", backend.uri())
+                     .start()) {
+            WsWire.Answer client = WsWire.open(proxy.port(), "/chat");
+            RawPeer upstream = backend.takePeer();
+            client.peer().write(WsWire.clientText("hello"));
+            assertEquals("hello", upstream.readFrame().text());
+            upstream.write(WsWire.serverFrame(8, new byte[] {0x03, (byte) 0xE8})); // Close 1000
+            client.peer().readFrame();
+            client.peer().write(WsWire.clientFrame(8, new byte[] {0x03, (byte) 0xE8}));
+            upstream.readFrame();
+            upstream.close();
+            client.peer().awaitEnd(Duration.ofSeconds(5)); // the upstream's FIN passed on: it ended the tunnel
+            client.peer().close();
+
+            await("the tunnel's line").atMost(Duration.ofSeconds(5)).until(() -> linesWith(file, "TUNNEL").size() == 1);
+            String line = linesWith(file, "TUNNEL").get(0);
+            assertTrue(line.startsWith("127.0.0.1 \"TUNNEL /\" closed "), line);
+            assertTrue(line.contains(" up=" + (6 + 5 + 6 + 2) + "B/1 ") && line.contains(" down=4B/0 "), line);
+            assertTrue(line.contains(" codes=1000/1000 ") && line.contains(" reason=\"upstream closed\" "), line);
+            assertEquals(1, linesWith(file, "\"GET /chat HTTP/1.1\" 101 ").size(), "the handshake's own line");
         }
     }
 
