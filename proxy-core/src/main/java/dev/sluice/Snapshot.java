@@ -48,13 +48,11 @@ final class Snapshot {
 
     private final SluiceConfig config;
     private final Map<String, Upstream> upstreams;
-    private final RouteTable routes;
     private final HttpHandler handler;
 
-    private Snapshot(SluiceConfig config, Map<String, Upstream> upstreams, RouteTable routes, HttpHandler handler) {
+    private Snapshot(SluiceConfig config, Map<String, Upstream> upstreams, HttpHandler handler) {
         this.config = config;
         this.upstreams = upstreams;
-        this.routes = routes;
         this.handler = handler;
     }
 
@@ -84,7 +82,7 @@ final class Snapshot {
         HttpHandler handler = HandlerChain.build(table, clients, shared.tunnels(),
                 new ForwardedHeaders(config.trustedProxies()), config.limits(), shared.buffers(), shared.accessLog(),
                 shared.metrics());
-        return new Snapshot(config, upstreams, table, handler);
+        return new Snapshot(config, upstreams, handler);
     }
 
     private static Upstream start(UpstreamConfig upstream, Shared shared) {
@@ -98,10 +96,6 @@ final class Snapshot {
 
     SluiceConfig config() {
         return config;
-    }
-
-    RouteTable routes() {
-        return routes;
     }
 
     HttpHandler handler() {

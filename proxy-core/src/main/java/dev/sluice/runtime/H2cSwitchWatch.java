@@ -1,6 +1,7 @@
 package dev.sluice.runtime;
 
 import io.undertow.client.ClientConnection;
+import org.xnio.XnioExecutor;
 import org.xnio.XnioIoThread;
 
 import java.util.concurrent.TimeUnit;
@@ -23,6 +24,7 @@ public final class H2cSwitchWatch {
     private final XnioIoThread thread;
     private final BooleanSupplier waiting;
     private final Runnable switched;
+    private XnioExecutor.Key next;
 
     private H2cSwitchWatch(ClientConnection connection, XnioIoThread thread, BooleanSupplier waiting, Runnable switched) {
         this.connection = connection;
@@ -35,15 +37,26 @@ public final class H2cSwitchWatch {
      * Watches the connection while {@code waiting} says the answer has not come, and runs
      * {@code switched} once, on the connection's IO thread, if it turned into HTTP/2.
      */
-    public static void start(ClientConnection connection, BooleanSupplier waiting, Runnable switched) {
-        new H2cSwitchWatch(connection, connection.getIoThread(), waiting, switched).schedule();
+    public static H2cSwitchWatch start(ClientConnection connection, BooleanSupplier waiting, Runnable switched) {
+        H2cSwitchWatch watch = new H2cSwitchWatch(connection, connection.getIoThread(), waiting, switched);
+        watch.schedule();
+        return watch;
+    }
+
+    /** Stops looking (the answer came); call on the connection's IO thread. */
+    public void cancel() {
+        if (next != null) {
+            next.remove();
+            next = null;
+        }
     }
 
     private void schedule() {
-        thread.executeAfter(this::look, PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+        next = thread.executeAfter(this::look, PERIOD_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     private void look() {
+        next = null;
         if (!waiting.getAsBoolean() || !connection.isOpen()) {
             return;
         }

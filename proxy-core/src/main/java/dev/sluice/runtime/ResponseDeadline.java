@@ -33,6 +33,7 @@ public final class ResponseDeadline {
     private boolean started;
     private boolean expired;
     private boolean switchedToH2c;
+    private H2cSwitchWatch h2cWatch;
 
     private ResponseDeadline(HttpServerExchange exchange, UpstreamPool pool, Metrics metrics) {
         this.exchange = exchange;
@@ -73,7 +74,7 @@ public final class ResponseDeadline {
         timer = exchange.getIoThread().executeAfter(this::expire, pool.responseTimeout(), TimeUnit.MILLISECONDS);
         ProxyConnection connection = exchange.getAttachment(UpstreamClient.CONNECTION);
         if (connection != null) {
-            H2cSwitchWatch.start(connection.getConnection(), () -> timer != null, this::giveUpOnH2c);
+            h2cWatch = H2cSwitchWatch.start(connection.getConnection(), () -> timer != null, this::giveUpOnH2c);
         }
     }
 
@@ -114,6 +115,10 @@ public final class ResponseDeadline {
         if (timer != null) {
             timer.remove();
             timer = null;
+        }
+        if (h2cWatch != null) {
+            h2cWatch.cancel();
+            h2cWatch = null;
         }
     }
 

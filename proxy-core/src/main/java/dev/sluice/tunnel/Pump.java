@@ -91,10 +91,6 @@ final class Pump {
         readAndForward();
     }
 
-    Direction direction() {
-        return direction;
-    }
-
     FrameScanner scanner() {
         return scanner;
     }

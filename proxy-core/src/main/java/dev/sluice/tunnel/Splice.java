@@ -175,14 +175,6 @@ final class Splice implements Pump.Events {
         }
     }
 
-    void closeFromAnyThread(String reason) {
-        if (Thread.currentThread() == ioThread) {
-            close(reason);
-        } else {
-            ioThread.execute(() -> close(reason));
-        }
-    }
-
     /**
      * One of the connections closed under the splice: XNIO closes a connection by itself once
      * both of its sides are shut, which can come just before the last pump reports.
