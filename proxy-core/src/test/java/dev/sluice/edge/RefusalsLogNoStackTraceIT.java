@@ -4,6 +4,7 @@ import dev.sluice.Sluice;
 import dev.sluice.config.LimitsConfig;
 import dev.sluice.config.WebSocketConfig;
 import dev.sluice.testing.LogCapture;
+import dev.sluice.testing.DeadServer;
 import dev.sluice.testing.RawBackend;
 import dev.sluice.testing.RawHttp;
 import dev.sluice.testing.RawPeer;
@@ -12,9 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +44,7 @@ class RefusalsLogNoStackTraceIT {
                      .route("/off/", websocket(false, List.of(), 10), backend.uri())
                      .route("/origin/", websocket(true, List.of("https://ok.example"), 10), backend.uri())
                      .route("/full/", websocket(true, List.of(), 1), tunnels.uri())
-                     .route("/down/", URI.create("http://127.0.0.1:" + closedPort()))
+                     .route("/down/", DeadServer.uri())
                      .start()) {
             WsWire.Answer open = WsWire.open(proxy.port(), "/full/ws");
             assertEquals(101, open.status(), "the tunnel that fills /full/");
@@ -107,11 +105,6 @@ class RefusalsLogNoStackTraceIT {
         }
     }
 
-    private static int closedPort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
 
     private static WebSocketConfig websocket(boolean enabled, List<String> origins, int maxTunnels) {
         return new WebSocketConfig(enabled, Duration.ofHours(1), Duration.ofSeconds(30), origins, maxTunnels);

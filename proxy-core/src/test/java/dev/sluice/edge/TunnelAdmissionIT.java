@@ -6,6 +6,7 @@ import dev.sluice.config.RouteConfig;
 import dev.sluice.config.ServerConfig;
 import dev.sluice.config.UpstreamConfig;
 import dev.sluice.config.WebSocketConfig;
+import dev.sluice.testing.DeadServer;
 import dev.sluice.testing.RawBackend;
 import dev.sluice.testing.RawPeer;
 import dev.sluice.testing.WsWire;
@@ -14,9 +15,6 @@ import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -255,7 +253,7 @@ class TunnelAdmissionIT {
                 peer.write("HTTP/1.1 403 Forbidden\r\nContent-Length: 2\r\n\r\nno"));
              Sluice proxy = Sluice.builder()
                      .route("/refusing/", websocket(true, List.of(), 1), refusing.uri())
-                     .route("/down/", websocket(true, List.of(), 1), URI.create("http://127.0.0.1:" + closedPort()))
+                     .route("/down/", websocket(true, List.of(), 1), DeadServer.uri())
                      .start()) {
             for (int i = 0; i < 3; i++) {
                 WsWire.Answer refused = WsWire.open(proxy.port(), "/refusing/ws");
@@ -284,12 +282,6 @@ class TunnelAdmissionIT {
         }
     }
 
-    /** A port on 127.0.0.1 with nothing listening: bound once, then released. */
-    private static int closedPort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
 
     private static WebSocketConfig websocket(boolean enabled, List<String> origins, int maxTunnels) {
         return new WebSocketConfig(enabled, Duration.ofHours(1), Duration.ofSeconds(30), origins, maxTunnels);

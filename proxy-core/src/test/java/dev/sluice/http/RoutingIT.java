@@ -1,6 +1,7 @@
 package dev.sluice.http;
 
 import dev.sluice.Sluice;
+import dev.sluice.testing.DeadServer;
 import dev.sluice.testing.HttpBackend;
 import dev.sluice.testing.HttpBackendResponder;
 import dev.sluice.testing.HttpClients;
@@ -9,8 +10,6 @@ import dev.sluice.testing.RawPeer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -128,10 +127,7 @@ class RoutingIT {
     // An upstream that refuses connections gives a 502 text/plain that carries the request id.
     @Test
     void upstreamRefusingConnectionsGives502WithRequestId() throws Exception {
-        URI deadServer;
-        try (ServerSocket bound = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            deadServer = URI.create("http://127.0.0.1:" + bound.getLocalPort());
-        }
+        URI deadServer = DeadServer.uri();
         try (Sluice proxy = Sluice.builder().route("/", deadServer).start()) {
             HttpResponse<String> response = send(proxy, "/down");
 

@@ -13,6 +13,8 @@
  * <li>{@link dev.sluice.testing.WsEchoBackend}, {@link dev.sluice.testing.TomcatEchoBackend}: real WebSocket
  *     echo servers (Undertow, Tomcat); {@link dev.sluice.testing.WsRecorder}: a JDK WebSocket client listener
  *     that records messages and the close.</li>
+ * <li>{@link dev.sluice.testing.DeadServer}: an upstream address that refuses connections;
+ *     {@link dev.sluice.testing.HeapHistogram}: live objects per class after a full GC.</li>
  * <li>{@link dev.sluice.testing.HttpClients}: the shared JDK HTTP/1.1 client;
  *     {@link dev.sluice.testing.TempDirs}: removes an embedded Tomcat's base directory.</li>
  * <li>{@link dev.sluice.testing.LogCapture}: records what the logging writes (slf4j-simple, to
