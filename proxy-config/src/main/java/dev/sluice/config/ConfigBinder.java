@@ -74,7 +74,7 @@ final class ConfigBinder {
             return null;
         }
         return new SluiceConfig(source, listeners, admin, upstreams.byName(), routes, limits, trusted,
-                accessLog, shutdown.acceptGrace(), shutdown.drainTimeout(), hash);
+                accessLog, shutdown.acceptGrace(), shutdown.drainTimeout(), List.of(), hash);
     }
 
     /** Every value the rules that span values compare, as far as the tree could be read. */

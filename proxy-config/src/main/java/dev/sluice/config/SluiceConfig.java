@@ -25,6 +25,9 @@ import java.util.Objects;
  * @param acceptGrace    on stop, how long the listeners go on accepting after readiness turned 503,
  *                       so a balancer sees the 503 first (default 0s)
  * @param drainTimeout   how long a stop waits for in-flight requests and tunnels (default 30s)
+ * @param faults         faults active from the start (a test fixture's); the running set is changed
+ *                       at run time through the Java API or {@code POST /faults}, and a reload
+ *                       replaces it with the file's
  * @param hash           names this configuration in metrics and status: 12 hex digits of SHA-256.
  *                       From {@link ConfigLoader}, of the text's UTF-8 bytes (for a file, its bytes
  *                       as read, before {@code ${VAR}} substitution, so the same file with other
@@ -42,6 +45,7 @@ public record SluiceConfig(
         AccessLogConfig accessLog,
         Duration acceptGrace,
         Duration drainTimeout,
+        List<FaultConfig> faults,
         String hash) {
 
     public static final Duration DEFAULT_ACCEPT_GRACE = Duration.ZERO;
@@ -58,6 +62,7 @@ public record SluiceConfig(
         Objects.requireNonNull(accessLog, "accessLog");
         Objects.requireNonNull(acceptGrace, "acceptGrace");
         Objects.requireNonNull(drainTimeout, "drainTimeout");
+        faults = List.copyOf(faults);
         if (acceptGrace.isNegative()) {
             throw new IllegalArgumentException("acceptGrace is 0 or more: " + acceptGrace);
         }
@@ -65,7 +70,7 @@ public record SluiceConfig(
             hash = hashOf(String.join("\n", String.valueOf(listeners), String.valueOf(admin),
                     String.valueOf(upstreams), String.valueOf(routes), String.valueOf(limits),
                     String.valueOf(trustedProxies), String.valueOf(accessLog), String.valueOf(acceptGrace),
-                    String.valueOf(drainTimeout)));
+                    String.valueOf(drainTimeout), String.valueOf(faults)));
         }
     }
 
@@ -77,7 +82,7 @@ public record SluiceConfig(
                         List<RouteConfig> routes, LimitsConfig limits, List<Cidr> trustedProxies,
                         AccessLogConfig accessLog, Duration drainTimeout) {
         this(source, listeners, null, upstreams, routes, limits, trustedProxies, accessLog,
-                DEFAULT_ACCEPT_GRACE, drainTimeout, null);
+                DEFAULT_ACCEPT_GRACE, drainTimeout, List.of(), null);
     }
 
     /** The first 12 hex digits of the SHA-256 of the text's UTF-8 bytes. */
