@@ -162,6 +162,31 @@ final class FrameScanner {
         return syncLostReason == null && headerRead == 0 && payloadRemaining == 0;
     }
 
+    /** Opcode of the frame in progress (or the last one), once its first byte was read; for the feeding thread. */
+    int frameOpcode() {
+        return firstByte & 0x0F;
+    }
+
+    /** Whether the frame in progress (or the last one) has FIN set; for the feeding thread. */
+    boolean frameFin() {
+        return (firstByte & FIN) != 0;
+    }
+
+    /** Whether the frame in progress (or the last one) is a control frame (close, ping, pong). */
+    boolean frameIsControl() {
+        return (firstByte & 0x08) != 0;
+    }
+
+    /** Payload length of the frame in progress, once its header was read whole; for the feeding thread. */
+    long framePayloadLength() {
+        return payloadLength;
+    }
+
+    /** Mask key of the frame in progress (0 when unmasked), once its header was read whole. */
+    int frameMaskKey() {
+        return maskKey;
+    }
+
     /**
      * Bytes until the current frame ends: 0 at a boundary, the payload bytes left once a
      * frame's header has been read, and -1 when unknown (inside a header, or out of sync).
