@@ -5,7 +5,9 @@ import dev.sluice.config.ConfigException;
 import dev.sluice.config.ConfigLoader;
 import dev.sluice.config.ConfigRules;
 import dev.sluice.config.ListenerConfig;
+import dev.sluice.config.RouteConfig;
 import dev.sluice.config.SluiceConfig;
+import dev.sluice.fault.Faults;
 import dev.sluice.handler.HandlerChain;
 import dev.sluice.observe.AccessLog;
 import dev.sluice.observe.Metrics;
@@ -63,6 +65,7 @@ public final class Sluice implements AutoCloseable {
     private final XnioWorker worker;
     private final Metrics metrics = new Metrics();
     private final TunnelRegistry tunnels;
+    private final Faults faults;
     private final AtomicReference<Snapshot> current = new AtomicReference<>();
     private final Snapshot.Shared shared;
     private final AccessLog accessLog;
@@ -79,12 +82,15 @@ public final class Sluice implements AutoCloseable {
         int ioThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
         this.accessLog = openAccessLog(config);
         this.tunnels = new TunnelRegistry(metrics, accessLog);
+        this.faults = new Faults(tunnels, () -> current.get().config().routes().stream().map(RouteConfig::path)
+                .distinct().toList());
         this.worker = createWorker(ioThreads);
         ByteBufferPool buffers = new DefaultByteBufferPool(true, BUFFER_SIZE);
-        this.shared = new Snapshot.Shared(worker, ioThreads, tunnels, buffers, accessLog, metrics);
+        this.shared = new Snapshot.Shared(worker, ioThreads, tunnels, buffers, accessLog, metrics, faults);
         metrics.config(config.hash(), configLoadedAt);
         try {
             current.set(Snapshot.compile(config, null, shared));
+            faults.replaceConfigured(config.faults());
             // Each request runs on the snapshot current when it arrives (see reload).
             graceful = new GracefulShutdownHandler(exchange -> current.get().handler().handleRequest(exchange));
             Undertow.Builder builder = Undertow.builder()
@@ -157,6 +163,11 @@ public final class Sluice implements AutoCloseable {
     /** The open tunnels, live. */
     public TunnelRegistry tunnels() {
         return tunnels;
+    }
+
+    /** The faults switched on: add, list and remove them at run time (see {@link Faults}). */
+    public Faults faults() {
+        return faults;
     }
 
     /** Where the admin API listens, or null when {@code admin} is not configured. */
@@ -241,6 +252,7 @@ public final class Sluice implements AutoCloseable {
         }
         Snapshot compiled = Snapshot.compile(next, previous, shared);
         current.set(compiled);
+        faults.replaceConfigured(next.faults());
         configLoadedAt = Instant.now();
         metrics.reloaded(true);
         metrics.config(next.hash(), configLoadedAt);

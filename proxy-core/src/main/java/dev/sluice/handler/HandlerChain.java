@@ -1,6 +1,7 @@
 package dev.sluice.handler;
 
 import dev.sluice.config.LimitsConfig;
+import dev.sluice.fault.Faults;
 import dev.sluice.observe.AccessLog;
 import dev.sluice.observe.AccessLogHandler;
 import dev.sluice.observe.Metrics;
@@ -23,8 +24,8 @@ import java.util.Map;
  *          ─▶ AccessLogHandler (one line when the exchange completes; absent when the log is off)
  *          ─▶ RequestLimitsHandler (431 head too large, 413 declared body too large)
  *          ─▶ RoutingHandler (host, longest prefix; 404)
- *               ├─ WebSocket upgrade ─▶ TunnelHandler ─▶ Splice ◀─▶ upstream
- *               └─ anything else     ─▶ HttpForwardHandler ─▶ RequestBufferingHandler (small bodies whole)
+ *               ├─ WebSocket upgrade ─▶ FaultGate ─▶ TunnelHandler ─▶ Splice [scanner, faults] ◀─▶ upstream
+ *               └─ anything else     ─▶ FaultGate ─▶ HttpForwardHandler ─▶ RequestBufferingHandler (small bodies whole)
  *                                        ─▶ ProxyHandler ─▶ upstream pool
  * </pre>
  */
@@ -40,10 +41,11 @@ public final class HandlerChain {
     /** @param accessLog where access log lines go, or null when the access log is off */
     public static HttpHandler build(RouteTable routes, Map<String, UpstreamClient> clients, TunnelRegistry tunnels,
                                     ForwardedHeaders forwarded, LimitsConfig limits, ByteBufferPool buffers,
-                                    AccessLog accessLog, Metrics metrics) {
-        HttpHandler tunnel = new TunnelHandler(clients, tunnels, forwarded, limits, buffers);
+                                    AccessLog accessLog, Metrics metrics, Faults faults) {
+        HttpHandler tunnel = new TunnelHandler(clients, tunnels, forwarded, limits, buffers, faults.stages());
         HttpHandler forward = new HttpForwardHandler(clients, forwarded, limits, buffers.getBufferSize());
-        HttpHandler limited = new RequestLimitsHandler(limits, new RoutingHandler(routes, tunnel, forward));
+        HttpHandler limited = new RequestLimitsHandler(limits,
+                new RoutingHandler(routes, faults.gate(tunnel, true), faults.gate(forward, false)));
         return new EntryHandler(new MetricsHandler(metrics, accessLog == null ? limited : new AccessLogHandler(accessLog, limited)));
     }
 }

@@ -9,7 +9,6 @@ import org.xnio.XnioIoThread;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -50,7 +49,7 @@ final class Splice implements Pump.Events {
     private boolean closed;
 
     Splice(Tunnel tunnel, TunnelRegistry registry, StreamConnection client, StreamConnection upstream,
-           ByteBufferPool pool, Duration idleTimeout, Duration halfCloseTimeout) {
+           ByteBufferPool pool, Duration idleTimeout, Duration halfCloseTimeout, StageFactory stages) {
         this.tunnel = tunnel;
         this.registry = registry;
         this.client = client;
@@ -58,13 +57,56 @@ final class Splice implements Pump.Events {
         this.ioThread = client.getIoThread();
         this.idleNanos = idleTimeout.toNanos();
         this.halfCloseTimeout = halfCloseTimeout;
-        this.toUpstream = pump(Direction.TO_UPSTREAM, client, upstream, pool);
-        this.toClient = pump(Direction.TO_CLIENT, upstream, client, pool);
+        this.toUpstream = pump(Direction.TO_UPSTREAM, client, upstream, pool, stages);
+        this.toClient = pump(Direction.TO_CLIENT, upstream, client, pool, stages);
     }
 
-    private Pump pump(Direction direction, StreamConnection from, StreamConnection to, ByteBufferPool pool) {
-        return new Pump(direction, from.getSourceChannel(), to.getSinkChannel(), pool, this,
-                new FrameScannerStage(new FrameScanner(direction.masked())), List.of());
+    private Pump pump(Direction direction, StreamConnection from, StreamConnection to, ByteBufferPool pool,
+                      StageFactory factory) {
+        Context context = new Context(direction);
+        context.pump = new Pump(direction, from.getSourceChannel(), to.getSinkChannel(), pool, this,
+                new FrameScannerStage(new FrameScanner(direction.masked())), factory.stages(context));
+        return context.pump;
+    }
+
+    /** What the stages of one direction may ask of the splice. */
+    private final class Context implements StageContext {
+        private final Direction direction;
+        private Pump pump;
+
+        Context(Direction direction) {
+            this.direction = direction;
+        }
+
+        @Override
+        public Direction direction() {
+            return direction;
+        }
+
+        @Override
+        public Tunnel tunnel() {
+            return tunnel;
+        }
+
+        @Override
+        public void schedule(Runnable task, long delayNanos) {
+            pump.schedule(task, delayNanos);
+        }
+
+        @Override
+        public void closeAfterWritten(String reason) {
+            pump.whenWritten(() -> Splice.this.close(reason));
+        }
+
+        @Override
+        public void reset(String reason) {
+            resetFromAnyThread(reason);
+        }
+
+        @Override
+        public void close(int code, String reason, String why) {
+            closePolitelyFromAnyThread(why, code, reason);
+        }
     }
 
     /** The client's connection, for tests in this package. */
@@ -150,6 +192,10 @@ final class Splice implements Pump.Events {
      * Call on the IO thread.
      */
     void closePolitely(String reason, String closeReasonText) {
+        closePolitely(reason, CloseFrames.GOING_AWAY, closeReasonText);
+    }
+
+    private void closePolitely(String reason, int code, String closeReasonText) {
         if (closed || closing != null) {
             return;
         }
@@ -163,15 +209,36 @@ final class Splice implements Pump.Events {
             setAbort(upstream);
             close(reason + "; reset, a frame did not end within " + BOUNDARY_TIMEOUT.toMillis() + " ms");
         }, BOUNDARY_TIMEOUT);
-        toClient.sendAtBoundary(CloseFrames.goingAway(closeReasonText, false));
-        toUpstream.sendAtBoundary(CloseFrames.goingAway(closeReasonText, true));
+        toClient.sendAtBoundary(CloseFrames.close(code, closeReasonText, false));
+        toUpstream.sendAtBoundary(CloseFrames.close(code, closeReasonText, true));
     }
 
     void closePolitelyFromAnyThread(String reason, String closeReasonText) {
-        if (Thread.currentThread() == ioThread) {
-            closePolitely(reason, closeReasonText);
+        closePolitelyFromAnyThread(reason, CloseFrames.GOING_AWAY, closeReasonText);
+    }
+
+    /** Like {@link #closePolitely} with another close code; runs on the IO thread after the current event. */
+    void closePolitelyFromAnyThread(String reason, int code, String closeReasonText) {
+        ioThread.execute(() -> closePolitely(reason, code, closeReasonText));
+    }
+
+    /** Resets both connections (TCP RST); runs on the IO thread after the current event. */
+    void resetFromAnyThread(String reason) {
+        resetFromAnyThread(reason, Duration.ZERO);
+    }
+
+    void resetFromAnyThread(String reason, Duration after) {
+        Runnable reset = () -> {
+            if (!closed) {
+                setAbort(client);
+                setAbort(upstream);
+                close(reason);
+            }
+        };
+        if (after.isZero()) {
+            ioThread.execute(reset);
         } else {
-            ioThread.execute(() -> closePolitely(reason, closeReasonText));
+            ioThread.executeAfter(reset, after.toNanos(), TimeUnit.NANOSECONDS);
         }
     }
 

@@ -136,6 +136,30 @@ public final class Tunnel {
         }
     }
 
+    /**
+     * Sends both peers a WebSocket Close with this code and reason at the next frame boundary,
+     * then closes as {@link #close(String)} does; logged as closed by {@code why}.
+     */
+    public void close(int code, String reason, String why) {
+        Splice s = splice;
+        if (s != null) {
+            s.closePolitelyFromAnyThread(why, code, reason);
+        }
+    }
+
+    /** Resets both connections at once (TCP RST to each peer), logged with {@code reason}. */
+    public void reset(String reason) {
+        reset(reason, Duration.ZERO);
+    }
+
+    /** Resets both connections (TCP RST to each peer) {@code after} from now, if still open then. */
+    public void reset(String reason, Duration after) {
+        Splice s = splice;
+        if (s != null) {
+            s.resetFromAnyThread(reason, after);
+        }
+    }
+
     TunnelSlot slot() {
         return slot;
     }

@@ -66,14 +66,16 @@ public final class TunnelHandler implements HttpHandler {
     private final ForwardedHeaders forwarded;
     private final LimitsConfig limits;
     private final ByteBufferPool buffers;
+    private final StageFactory stages;
 
     public TunnelHandler(Map<String, UpstreamClient> clients, TunnelRegistry registry, ForwardedHeaders forwarded,
-                         LimitsConfig limits, ByteBufferPool buffers) {
+                         LimitsConfig limits, ByteBufferPool buffers, StageFactory stages) {
         this.clients = Map.copyOf(clients);
         this.registry = registry;
         this.forwarded = forwarded;
         this.limits = limits;
         this.buffers = buffers;
+        this.stages = stages;
     }
 
     @Override
@@ -312,7 +314,7 @@ public final class TunnelHandler implements HttpHandler {
                 }
                 Tunnel tunnel = registry.register(slot, client.pool().name(), ex.getSourceAddress(), server, requestId);
                 Splice splice = new Splice(tunnel, registry, clientSide, upstreamSide, buffers, ws.idleTimeout(),
-                        ws.halfCloseTimeout());
+                        ws.halfCloseTimeout(), stages);
                 legs.splice = splice;
                 // As nginx does for upgraded connections: a client that takes no bytes is given up.
                 clientSide.getSinkChannel().setConduit(new SendTimeoutConduit(clientSide.getSinkChannel().getConduit(),
