@@ -135,6 +135,22 @@ public final class Sluice implements AutoCloseable {
         return new Sluice(config);
     }
 
+    /**
+     * Starts a proxy from YAML text, exactly as {@code bin/sluice} would from a file with that
+     * text ({@code ${VAR}} from the environment). For a test, listen on port 0:
+     * {@code listeners: [ { address: 127.0.0.1:0 } ]}.
+     *
+     * @throws ConfigException with every problem, each at its line and column
+     */
+    public static Sluice startYaml(String yaml) throws ConfigException {
+        return start(ConfigLoader.parse(yaml, "yaml", System.getenv()));
+    }
+
+    /** Starts a proxy from a YAML file, as {@code bin/sluice -c FILE} would; {@link #reload()} reads it again. */
+    public static Sluice startFile(Path file) throws ConfigException {
+        return start(ConfigLoader.load(file));
+    }
+
     /** A fixture-style proxy on 127.0.0.1 port 0; see {@link SluiceBuilder}. */
     public static SluiceBuilder builder() {
         return new SluiceBuilder();

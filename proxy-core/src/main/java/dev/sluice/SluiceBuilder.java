@@ -2,6 +2,7 @@ package dev.sluice;
 
 import dev.sluice.config.AccessLogConfig;
 import dev.sluice.config.Cidr;
+import dev.sluice.config.FaultConfig;
 import dev.sluice.config.HostPort;
 import dev.sluice.config.LimitsConfig;
 import dev.sluice.config.ListenerConfig;
@@ -28,6 +29,7 @@ import java.util.Map;
 public final class SluiceBuilder {
     private final Map<String, UpstreamConfig> upstreams = new LinkedHashMap<>();
     private final List<RouteConfig> routes = new ArrayList<>();
+    private final List<FaultConfig> faults = new ArrayList<>();
     private HostPort listen = new HostPort("127.0.0.1", 0);
     private List<Cidr> trustedProxies = List.of();
     private LimitsConfig limits = LimitsConfig.DEFAULTS;
@@ -62,6 +64,12 @@ public final class SluiceBuilder {
     /** Adds an upstream as the YAML file would, e.g. servers with their Tomcat jvmRoutes. */
     public SluiceBuilder upstream(UpstreamConfig upstream) {
         upstreams.put(upstream.name(), upstream);
+        return this;
+    }
+
+    /** A fault switched on from the start, as in the YAML file's {@code faults:}; see also {@link Sluice#faults()}. */
+    public SluiceBuilder fault(FaultConfig fault) {
+        faults.add(fault);
         return this;
     }
 
@@ -103,8 +111,8 @@ public final class SluiceBuilder {
 
     /** The configuration this builder describes. */
     public SluiceConfig config() {
-        return new SluiceConfig("builder", List.of(new ListenerConfig(listen)), upstreams, routes,
-                limits, trustedProxies, accessLog, drainTimeout);
+        return new SluiceConfig("builder", List.of(new ListenerConfig(listen)), null, upstreams, routes,
+                limits, trustedProxies, accessLog, SluiceConfig.DEFAULT_ACCEPT_GRACE, drainTimeout, faults, null);
     }
 
     public Sluice start() {

@@ -189,10 +189,8 @@ public final class Faults {
             FaultConfig c = fault.config();
             if (c.type() == FaultType.CLOSE) {
                 context.close(c.code(), c.reason() == null ? "" : c.reason(), closedBy(fault));
-            } else if (c.delay() == null || c.delay().isZero()) {
-                context.reset(resetBy(fault));
             } else {
-                context.schedule(() -> context.reset(resetBy(fault)), c.delay().toNanos());
+                context.reset(resetBy(fault), c.delay() == null ? Duration.ZERO : c.delay());
             }
         }
     }

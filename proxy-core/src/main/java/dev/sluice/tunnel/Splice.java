@@ -99,8 +99,8 @@ final class Splice implements Pump.Events {
         }
 
         @Override
-        public void reset(String reason) {
-            resetFromAnyThread(reason);
+        public void reset(String reason, Duration after) {
+            resetFromAnyThread(reason, after);
         }
 
         @Override

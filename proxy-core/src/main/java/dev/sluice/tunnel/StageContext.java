@@ -12,8 +12,8 @@ public interface StageContext {
     /** Closes the tunnel (a FIN to each peer) once the bytes passed on so far in this direction are written. */
     void closeAfterWritten(String reason);
 
-    /** Resets both connections of the tunnel (TCP RST), after the current event. */
-    void reset(String reason);
+    /** Resets both connections of the tunnel (TCP RST) {@code after} from now (zero: after the current event). */
+    void reset(String reason, java.time.Duration after);
 
     /** Sends both peers a WebSocket Close with this code and reason at the next frame boundary, then closes. */
     void close(int code, String reason, String why);

@@ -3,6 +3,7 @@ package dev.sluice.tunnel;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.Consumer;
 
 /**
  * What can be seen of one tunnel: who, where, since when, bytes and WebSocket messages each
@@ -30,6 +31,8 @@ public final class Tunnel {
     private volatile int clientCloseCode = NO_CLOSE;
     private volatile int upstreamCloseCode = NO_CLOSE;
     private volatile String framing;
+    /** Actions asked for before the splice started; see {@link #act}. */
+    private Consumer<Splice> pending;
 
     Tunnel(long id, TunnelSlot slot, String upstream, InetSocketAddress client, InetSocketAddress server) {
         this.id = id;
@@ -130,10 +133,7 @@ public final class Tunnel {
      * log: each peer first gets a WebSocket Close 1001 at the next frame boundary.
      */
     public void close(String reason) {
-        Splice s = splice;
-        if (s != null) {
-            s.closePolitelyFromAnyThread(reason, "going away: " + reason);
-        }
+        act(s -> s.closePolitelyFromAnyThread(reason, "going away: " + reason));
     }
 
     /**
@@ -141,10 +141,7 @@ public final class Tunnel {
      * then closes as {@link #close(String)} does; logged as closed by {@code why}.
      */
     public void close(int code, String reason, String why) {
-        Splice s = splice;
-        if (s != null) {
-            s.closePolitelyFromAnyThread(why, code, reason);
-        }
+        act(s -> s.closePolitelyFromAnyThread(why, code, reason));
     }
 
     /** Resets both connections at once (TCP RST to each peer), logged with {@code reason}. */
@@ -154,9 +151,18 @@ public final class Tunnel {
 
     /** Resets both connections (TCP RST to each peer) {@code after} from now, if still open then. */
     public void reset(String reason, Duration after) {
-        Splice s = splice;
-        if (s != null) {
-            s.resetFromAnyThread(reason, after);
+        act(s -> s.resetFromAnyThread(reason, after));
+    }
+
+    /**
+     * Runs an action on the splice; one asked for between the registration and the start of the
+     * splice (a tunnel is listed as soon as the client has its 101) runs when the splice starts.
+     */
+    private synchronized void act(Consumer<Splice> action) {
+        if (splice != null) {
+            action.accept(splice);
+        } else if (closeReason == null) {
+            pending = pending == null ? action : pending.andThen(action);
         }
     }
 
@@ -169,8 +175,12 @@ public final class Tunnel {
         return splice;
     }
 
-    void attach(Splice splice) {
+    synchronized void attach(Splice splice) {
         this.splice = splice;
+        if (pending != null) {
+            pending.accept(splice);
+            pending = null;
+        }
     }
 
     void addToUpstream(int n) {

@@ -140,6 +140,27 @@ public final class TunnelRegistry implements AutoCloseable {
         return tunnel;
     }
 
+    /**
+     * Waits until at least {@code count} tunnels are open (a tunnel opens just after the client
+     * got its 101) and returns the open ones, oldest first.
+     *
+     * @throws IllegalStateException when fewer are open after {@code timeout}
+     */
+    public List<Tunnel> awaitOpen(int count, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (open) {
+            while (open.size() < count) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new IllegalStateException(open.size() + " tunnels open after " + timeout.toMillis()
+                            + " ms, not " + count);
+                }
+                TimeUnit.NANOSECONDS.timedWait(open, left);
+            }
+        }
+        return open.values().stream().sorted(java.util.Comparator.comparingLong(Tunnel::id)).toList();
+    }
+
     /** Slots taken from this client address: open tunnels and admitted handshakes. */
     public int slotsOf(InetAddress client) {
         return perClient.getOrDefault(client, 0);
@@ -212,7 +233,10 @@ public final class TunnelRegistry implements AutoCloseable {
     Tunnel register(TunnelSlot slot, String upstream, InetSocketAddress client, InetSocketAddress server,
                     String requestId) {
         Tunnel tunnel = new Tunnel(ids.incrementAndGet(), slot, upstream, client, server);
-        open.put(tunnel.id(), tunnel);
+        synchronized (open) {
+            open.put(tunnel.id(), tunnel);
+            open.notifyAll();
+        }
         total.incrementAndGet();
         log.opened(tunnel, requestId);
         if (metrics != null) {

@@ -111,9 +111,14 @@ public final class WsWire {
 
     /** A final, masked client frame (clients must mask, RFC 6455 section 5.3). */
     public static byte[] clientFrame(int opcode, byte[] payload) {
+        return clientFrame(opcode, payload, true);
+    }
+
+    /** A masked client frame; {@code fin} false for a fragment that more frames of its message follow. */
+    public static byte[] clientFrame(int opcode, byte[] payload, boolean fin) {
         byte[] mask = new byte[4];
         new Random(payload.length).nextBytes(mask);
-        return frame(opcode, payload, mask);
+        return frame(opcode, payload, mask, fin);
     }
 
     public static byte[] clientText(String text) {
@@ -122,16 +127,21 @@ public final class WsWire {
 
     /** A final, unmasked server frame. */
     public static byte[] serverFrame(int opcode, byte[] payload) {
-        return frame(opcode, payload, null);
+        return serverFrame(opcode, payload, true);
+    }
+
+    /** An unmasked server frame; {@code fin} false for a fragment that more frames of its message follow. */
+    public static byte[] serverFrame(int opcode, byte[] payload, boolean fin) {
+        return frame(opcode, payload, null, fin);
     }
 
     public static byte[] serverText(String text) {
         return serverFrame(TEXT, text.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static byte[] frame(int opcode, byte[] payload, byte[] mask) {
+    private static byte[] frame(int opcode, byte[] payload, byte[] mask, boolean fin) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(payload.length + 14);
-        out.write(0x80 | opcode);
+        out.write((fin ? 0x80 : 0) | opcode);
         int maskBit = mask == null ? 0 : 0x80;
         if (payload.length < 126) {
             out.write(maskBit | payload.length);
