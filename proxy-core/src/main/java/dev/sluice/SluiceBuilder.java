@@ -1,6 +1,7 @@
 package dev.sluice;
 
 import dev.sluice.config.AccessLogConfig;
+import dev.sluice.config.AdminConfig;
 import dev.sluice.config.Cidr;
 import dev.sluice.config.FaultConfig;
 import dev.sluice.config.HostPort;
@@ -31,6 +32,7 @@ public final class SluiceBuilder {
     private final List<RouteConfig> routes = new ArrayList<>();
     private final List<FaultConfig> faults = new ArrayList<>();
     private HostPort listen = new HostPort("127.0.0.1", 0);
+    private AdminConfig admin;
     private List<Cidr> trustedProxies = List.of();
     private LimitsConfig limits = LimitsConfig.DEFAULTS;
     private Duration drainTimeout = Duration.ZERO;
@@ -84,6 +86,12 @@ public final class SluiceBuilder {
         return this;
     }
 
+    /** Opens the admin API (health, status, metrics, faults) here, e.g. {@code admin("127.0.0.1", 0)}. */
+    public SluiceBuilder admin(String host, int port) {
+        this.admin = new AdminConfig(new HostPort(host, port));
+        return this;
+    }
+
     public SluiceBuilder trustedProxies(Cidr... blocks) {
         this.trustedProxies = List.of(blocks);
         return this;
@@ -111,7 +119,7 @@ public final class SluiceBuilder {
 
     /** The configuration this builder describes. */
     public SluiceConfig config() {
-        return new SluiceConfig("builder", List.of(new ListenerConfig(listen)), null, upstreams, routes,
+        return new SluiceConfig("builder", List.of(new ListenerConfig(listen)), admin, upstreams, routes,
                 limits, trustedProxies, accessLog, SluiceConfig.DEFAULT_ACCEPT_GRACE, drainTimeout, faults, null);
     }
 

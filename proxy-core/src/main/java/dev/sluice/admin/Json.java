@@ -59,6 +59,14 @@ final class Json {
         return this;
     }
 
+    /** A number as plain decimal digits, e.g. 0.25 or 1 (never an exponent). */
+    Json value(double value) {
+        separate();
+        out.append(java.math.BigDecimal.valueOf(value).stripTrailingZeros().toPlainString());
+        comma = true;
+        return this;
+    }
+
     Json value(boolean value) {
         separate();
         out.append(value);
@@ -71,6 +79,10 @@ final class Json {
     }
 
     Json member(String name, long value) {
+        return name(name).value(value);
+    }
+
+    Json member(String name, double value) {
         return name(name).value(value);
     }
 
