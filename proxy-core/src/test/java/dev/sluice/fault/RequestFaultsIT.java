@@ -49,6 +49,25 @@ class RequestFaultsIT {
         }
     }
 
+    // latency holds a plain HTTP request back before it is forwarded; removed, requests are
+    // no longer held (the fault acts no more).
+    @Test
+    void latencyHoldsHttpRequestsBack() throws Exception {
+        try (HttpBackend backend = HttpBackend.start();
+             Sluice proxy = Sluice.builder().route("/", backend.uri()).start()) {
+            ActiveFault latency = proxy.faults().add(FaultConfig.latency(java.time.Duration.ofMillis(300)));
+            long start = System.nanoTime();
+            assertEquals(200, get(proxy, "/slow").statusCode());
+            long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertTrue(took >= 300, "answered after " + took + " ms");
+            assertEquals(1, latency.acted());
+
+            proxy.faults().clear();
+            assertEquals(200, get(proxy, "/fast").statusCode());
+            assertEquals(1, latency.acted());
+        }
+    }
+
     // refuse resets the connection of every new request on its route: no answer at all; an
     // open tunnel goes on.
     @Test
