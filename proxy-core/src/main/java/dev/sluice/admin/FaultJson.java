@@ -20,9 +20,14 @@ final class FaultJson {
 
     /** {@code {"faults":[...]}}. */
     static String list(List<ActiveFault> faults) {
-        Json json = new Json().beginObject().name("faults").beginArray();
+        return array(new Json().beginObject().name("faults"), faults).endObject().toString();
+    }
+
+    /** The faults as a JSON array, e.g. for {@code /status}. */
+    static Json array(Json json, List<ActiveFault> faults) {
+        json.beginArray();
         faults.forEach(f -> active(json, f));
-        return json.endArray().endObject().toString();
+        return json.endArray();
     }
 
     static String one(ActiveFault fault) {

@@ -69,6 +69,8 @@ class AdminFaultsIT {
         assertEquals(FaultType.HTTP_STATUS, proxy.faults().find("down").orElseThrow().type());
         assertTrue(listed.contains("{\"name\":\"down\",\"type\":\"http-status\",\"status\":503,\"probability\":1}"),
                 "no direction for a fault on whole requests: " + listed);
+        String status = admin("GET", "/status", null).body();
+        assertTrue(status.contains("\"faults\":[{\"fault\":{"), "GET /status lists the faults too: " + status);
     }
 
     // What GET /faults/NAME shows under "fault" is a body POST /faults takes back as it is: after
