@@ -1,5 +1,6 @@
 package dev.sluice.tunnel;
 
+import dev.sluice.record.MessageLog;
 import io.undertow.connector.ByteBufferPool;
 import org.xnio.IoUtils;
 import org.xnio.Options;
@@ -64,7 +65,13 @@ final class Splice implements Pump.Events {
 
     private Pump pump(Direction direction, StreamConnection from, StreamConnection to, ByteBufferPool pool) {
         return new Pump(direction, from.getSourceChannel(), to.getSinkChannel(), pool, this,
-                new FrameScannerStage(new FrameScanner(direction.masked())), List.of());
+                new FrameScannerStage(new FrameScanner(direction.masked())), stagesAfterScanner(direction));
+    }
+
+    /** The stages after the frame scanner: the recording's, when this proxy records messages. */
+    private List<Stage> stagesAfterScanner(Direction direction) {
+        MessageLog log = tunnel.messageLog();
+        return log == null ? List.of() : List.of(new RecordingStage(direction, log));
     }
 
     /** The client's connection, for tests in this package. */
