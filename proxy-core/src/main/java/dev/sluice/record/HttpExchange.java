@@ -23,7 +23,8 @@ import java.util.Map;
  * @param server          {@code host:port} of the upstream server whose answer the client got, or null
  *                        when Sluice answered itself (404, 502, 503, 504, ...)
  * @param requestHeaders  the request's headers as they reached the proxy's handlers (with the
- *                        {@code X-Request-Id} Sluice adds), in arrival order; unmodifiable
+ *                        {@code X-Request-Id} Sluice adds); unmodifiable, in Undertow's order (not the
+ *                        order on the wire)
  * @param responseHeaders the response's headers as the client got them; unmodifiable
  * @param responseBytes   body bytes sent to the client
  * @param tunnelId        the id of the tunnel the handshake became ({@link dev.sluice.tunnel.Tunnel#id()}),
