@@ -11,6 +11,7 @@ import dev.sluice.fault.Faults;
 import dev.sluice.handler.HandlerChain;
 import dev.sluice.observe.AccessLog;
 import dev.sluice.observe.Metrics;
+import dev.sluice.record.Recording;
 import dev.sluice.tunnel.TunnelRegistry;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
@@ -73,20 +74,22 @@ public final class Sluice implements AutoCloseable {
     private final Undertow server;
     private final List<InetSocketAddress> addresses;
     private final AdminServer admin;
+    private final Recording recording;
     private volatile Instant configLoadedAt = Instant.now();
     private volatile boolean draining;
     private boolean closed;
 
-    private Sluice(SluiceConfig config) {
+    private Sluice(SluiceConfig config, Recording recording) {
         ConfigRules.requireValid(config); // a config built in code meets the same rules as a file
         int ioThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
+        this.recording = recording;
         this.accessLog = openAccessLog(config);
-        this.tunnels = new TunnelRegistry(metrics, accessLog);
+        this.tunnels = new TunnelRegistry(metrics, accessLog, recording);
         this.faults = new Faults(tunnels, () -> current.get().config().routes().stream().map(RouteConfig::path)
                 .distinct().toList());
         this.worker = createWorker(ioThreads);
         ByteBufferPool buffers = new DefaultByteBufferPool(true, BUFFER_SIZE);
-        this.shared = new Snapshot.Shared(worker, ioThreads, tunnels, buffers, accessLog, metrics, faults);
+        this.shared = new Snapshot.Shared(worker, ioThreads, tunnels, buffers, accessLog, metrics, recording, faults);
         metrics.config(config.hash(), configLoadedAt);
         try {
             current.set(Snapshot.compile(config, null, shared));
@@ -130,9 +133,17 @@ public final class Sluice implements AutoCloseable {
         }
     }
 
-    /** Binds every listener and starts serving; throws {@link SluiceException} when a port cannot be bound. */
+    /**
+     * Binds every listener and starts serving; throws {@link SluiceException} when a port cannot be
+     * bound. Records nothing (see {@link #recording()}).
+     */
     public static Sluice start(SluiceConfig config) {
-        return new Sluice(config);
+        return new Sluice(config, Recording.off());
+    }
+
+    /** The same, recording into {@code recording} (what {@link SluiceBuilder#start()} does). */
+    static Sluice start(SluiceConfig config, Recording recording) {
+        return new Sluice(config, recording);
     }
 
     /**
@@ -184,6 +195,15 @@ public final class Sluice implements AutoCloseable {
     /** The faults switched on: add, list and remove them at run time (see {@link Faults}). */
     public Faults faults() {
         return faults;
+    }
+
+    /**
+     * The HTTP exchanges and WebSocket messages this proxy recorded, for assertions and as a HAR
+     * file. A proxy from {@link #builder()} records unless told not to; one from
+     * {@link #start(SluiceConfig)} does not, and its recording's lists stay empty.
+     */
+    public Recording recording() {
+        return recording;
     }
 
     /** Where the admin API listens, or null when {@code admin} is not configured. */

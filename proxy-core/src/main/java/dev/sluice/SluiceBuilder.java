@@ -12,6 +12,7 @@ import dev.sluice.config.ServerConfig;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.config.UpstreamConfig;
 import dev.sluice.config.WebSocketConfig;
+import dev.sluice.record.Recording;
 
 import java.net.URI;
 import java.time.Duration;
@@ -22,8 +23,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Builds a proxy for a test: listens on 127.0.0.1 port 0, no access log, and closes at once
- * (drain timeout 0) unless told otherwise. Each {@code route(..., URI...)} gets an upstream of
+ * Builds a proxy for a test: listens on 127.0.0.1 port 0, no access log, records exchanges and
+ * message metadata ({@link Sluice#recording()}), and closes at once (drain timeout 0) unless
+ * told otherwise. Each {@code route(..., URI...)} gets an upstream of
  * its own; {@link #upstream} and {@link #route(RouteConfig)} take whole config records for
  * anything else (sticky jvmRoutes, several routes to one upstream).
  */
@@ -38,6 +40,8 @@ public final class SluiceBuilder {
     private Duration drainTimeout = Duration.ZERO;
     private AccessLogConfig accessLog = AccessLogConfig.OFF;
     private Duration responseTimeout = UpstreamConfig.DEFAULT_RESPONSE_TIMEOUT;
+    private boolean recording = true;
+    private int maxPayloadBytes;
 
     SluiceBuilder() {
     }
@@ -117,6 +121,29 @@ public final class SluiceBuilder {
         return this;
     }
 
+    /**
+     * Whether the proxy records its HTTP exchanges and WebSocket messages ({@link Sluice#recording()});
+     * on by default, message metadata only. Off, nothing is added to the request or tunnel path.
+     */
+    public SluiceBuilder recording(boolean on) {
+        this.recording = on;
+        return this;
+    }
+
+    /**
+     * Records WebSocket payloads too, the first {@code maxBytesPerMessage} bytes of each message
+     * (a message's recorded length stays its whole length); 0 records none (the default).
+     * Turns recording on.
+     */
+    public SluiceBuilder recordPayloads(int maxBytesPerMessage) {
+        if (maxBytesPerMessage < 0) {
+            throw new IllegalArgumentException("recordPayloads takes 0 (none) or more bytes: " + maxBytesPerMessage);
+        }
+        this.recording = true;
+        this.maxPayloadBytes = maxBytesPerMessage;
+        return this;
+    }
+
     /** The configuration this builder describes. */
     public SluiceConfig config() {
         return new SluiceConfig("builder", List.of(new ListenerConfig(listen)), admin, upstreams, routes,
@@ -124,7 +151,7 @@ public final class SluiceBuilder {
     }
 
     public Sluice start() {
-        return Sluice.start(config());
+        return Sluice.start(config(), recording ? Recording.on(maxPayloadBytes) : Recording.off());
     }
 
     private String newUpstream(URI... servers) {

@@ -1,5 +1,6 @@
 package dev.sluice.tunnel;
 
+import dev.sluice.record.MessageLog;
 import io.undertow.connector.ByteBufferPool;
 import org.xnio.IoUtils;
 import org.xnio.Options;
@@ -9,6 +10,8 @@ import org.xnio.XnioIoThread;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -65,8 +68,19 @@ final class Splice implements Pump.Events {
                       StageFactory factory) {
         Context context = new Context(direction);
         context.pump = new Pump(direction, from.getSourceChannel(), to.getSinkChannel(), pool, this,
-                new FrameScannerStage(new FrameScanner(direction.masked())), factory.stages(context));
+                new FrameScannerStage(new FrameScanner(direction.masked())), stages(context, factory));
         return context.pump;
+    }
+
+    /** The stages after the frame scanner: the recording's (what the sender sent), then the faults'. */
+    private List<Stage> stages(Context context, StageFactory factory) {
+        MessageLog log = tunnel.messageLog();
+        List<Stage> stages = new ArrayList<>();
+        if (log != null) {
+            stages.add(new RecordingStage(context.direction(), log));
+        }
+        stages.addAll(factory.stages(context));
+        return stages;
     }
 
     /** What the stages of one direction may ask of the splice. */

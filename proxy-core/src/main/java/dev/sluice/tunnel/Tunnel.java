@@ -1,9 +1,13 @@
 package dev.sluice.tunnel;
 
+import dev.sluice.record.MessageLog;
+import dev.sluice.record.WsMessage;
+
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Consumer;
+import java.util.List;
 
 /**
  * What can be seen of one tunnel: who, where, since when, bytes and WebSocket messages each
@@ -33,9 +37,13 @@ public final class Tunnel {
     private volatile String framing;
     /** Actions asked for before the splice started; see {@link #act}. */
     private Consumer<Splice> pending;
+    /** Where its messages are recorded, or null when the proxy does not record. */
+    private final MessageLog messageLog;
 
-    Tunnel(long id, TunnelSlot slot, String upstream, InetSocketAddress client, InetSocketAddress server) {
+    Tunnel(long id, TunnelSlot slot, String upstream, InetSocketAddress client, InetSocketAddress server,
+           MessageLog messageLog) {
         this.id = id;
+        this.messageLog = messageLog;
         this.slot = slot;
         this.upstream = upstream;
         this.client = client;
@@ -119,6 +127,14 @@ public final class Tunnel {
         return framingProblem(s.scanner(Direction.TO_UPSTREAM), s.scanner(Direction.TO_CLIENT));
     }
 
+    /**
+     * The WebSocket messages recorded in this tunnel so far, oldest first (see
+     * {@link dev.sluice.record.Recording#messages(long)}); empty when the proxy does not record.
+     */
+    public List<WsMessage> messages() {
+        return messageLog == null ? List.of() : messageLog.list();
+    }
+
     /** Why it closed, or null while it is open. */
     public String closeReason() {
         return closeReason;
@@ -164,6 +180,11 @@ public final class Tunnel {
         } else if (closeReason == null) {
             pending = pending == null ? action : pending.andThen(action);
         }
+    }
+
+    /** Where the tunnel's stages record its messages, or null. */
+    MessageLog messageLog() {
+        return messageLog;
     }
 
     TunnelSlot slot() {

@@ -42,6 +42,7 @@ import org.xnio.channels.StreamSinkChannel;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * A WebSocket handshake's way through Sluice:
@@ -60,6 +61,11 @@ import java.util.Map;
  */
 public final class TunnelHandler implements HttpHandler {
     private static final Logger log = LoggerFactory.getLogger(TunnelHandler.class);
+    /**
+     * Put on a handshake's exchange by whoever wants to know which tunnel it becomes (the recording);
+     * told once the tunnel is registered, before any of its bytes flow.
+     */
+    public static final AttachmentKey<Consumer<Tunnel>> WHEN_OPENED = AttachmentKey.create(Consumer.class);
 
     private final Map<String, UpstreamClient> clients;
     private final TunnelRegistry registry;
@@ -313,6 +319,10 @@ public final class TunnelHandler implements HttpHandler {
                     return;
                 }
                 Tunnel tunnel = registry.register(slot, client.pool().name(), ex.getSourceAddress(), server, requestId);
+                Consumer<Tunnel> whenOpened = ex.removeAttachment(WHEN_OPENED);
+                if (whenOpened != null) {
+                    whenOpened.accept(tunnel);
+                }
                 Splice splice = new Splice(tunnel, registry, clientSide, upstreamSide, buffers, ws.idleTimeout(),
                         ws.halfCloseTimeout(), stages);
                 legs.splice = splice;

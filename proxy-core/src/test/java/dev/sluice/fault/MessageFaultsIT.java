@@ -39,7 +39,7 @@ class MessageFaultsIT {
             RawPeer upstream = backend.takePeer();
             ActiveFault drop = proxy.faults().add(FaultConfig.dropMessages(1).toUpstream());
 
-            byte[] first = WsWire.clientFrame(0x1, "dro".getBytes(StandardCharsets.UTF_8), false);
+            byte[] first = WsWire.clientFragment(false, WsWire.TEXT, "dro".getBytes(StandardCharsets.UTF_8));
             byte[] ping = WsWire.clientFrame(0x9, "p".getBytes(StandardCharsets.UTF_8));
             byte[] last = WsWire.clientFrame(0x0, "pped".getBytes(StandardCharsets.UTF_8));
             byte[] kept = WsWire.clientText("kept");
@@ -82,7 +82,7 @@ class MessageFaultsIT {
             RawPeer upstream = backend.takePeer();
             proxy.faults().add(FaultConfig.duplicateMessages(1).toClient());
 
-            byte[] part1 = WsWire.serverFrame(0x2, new byte[]{1, 2, 3}, false);
+            byte[] part1 = WsWire.serverFragment(false, WsWire.BINARY, new byte[]{1, 2, 3});
             byte[] part2 = WsWire.serverFrame(0x0, new byte[]{4, 5});
             byte[] next = WsWire.serverText("once");
             upstream.write(concat(part1, part2, next));
