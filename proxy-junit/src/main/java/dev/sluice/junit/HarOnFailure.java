@@ -1,0 +1,68 @@
+package dev.sluice.junit;
+
+import dev.sluice.Sluice;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.opentest4j.TestAbortedException;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * When a test (or a class's {@code @BeforeAll}/{@code @AfterAll}) fails, writes what crossed the
+ * proxy as a HAR file, {@code DIR/<test class>/<test method>.har} ({@code class.har} for the
+ * class), so that a person can open it in a browser's developer tools. DIR is the configuration
+ * parameter or system property {@value #DIRECTORY}, by default {@value #DEFAULT_DIRECTORY}.
+ */
+final class HarOnFailure {
+    static final String DIRECTORY = "sluice.har.dir";
+    static final String DEFAULT_DIRECTORY = "target/sluice";
+    /** The report entry that names the file. */
+    static final String REPORT_KEY = "sluice.har";
+    /** The last segment of a parameterized or repeated test invocation's unique id, e.g. {@code [test-template-invocation:#2]}. */
+    private static final Pattern INVOCATION = Pattern.compile(":#(\\d+)]$");
+
+    private HarOnFailure() {
+    }
+
+    /** After a test, or after a class with {@code context} the class's; {@code proxy} null when none ran. */
+    static void afterFailure(ExtensionContext context, Sluice proxy) {
+        Throwable failure = context.getExecutionException().orElse(null);
+        if (proxy == null || failure == null || failure instanceof TestAbortedException) {
+            return;
+        }
+        Path file = file(context);
+        try {
+            Files.createDirectories(file.getParent());
+            write(proxy, file);
+        } catch (IOException | RuntimeException e) {
+            // The test's own failure is what matters: report this one beside it, never instead of it.
+            System.err.println("sluice: " + context.getDisplayName() + " failed, and its HAR file " + file
+                    + " could not be written: " + e);
+            return;
+        }
+        context.publishReportEntry(REPORT_KEY, file.toString());
+        System.err.println("sluice: " + context.getDisplayName() + " failed; what crossed the proxy is in " + file
+                + " (open it in a browser's developer tools, Network tab)");
+    }
+
+    static Path file(ExtensionContext context) {
+        Path directory = Path.of(context.getConfigurationParameter(DIRECTORY).orElse(DEFAULT_DIRECTORY));
+        String name = context.getTestMethod().map(method -> method.getName() + invocation(context)).orElse("class");
+        return directory.resolve(context.getRequiredTestClass().getName()).resolve(name + ".har").toAbsolutePath();
+    }
+
+    /** "-2" for the second invocation of a parameterized or repeated test, so each has its file. */
+    private static String invocation(ExtensionContext context) {
+        Matcher m = INVOCATION.matcher(context.getUniqueId());
+        return m.find() ? "-" + m.group(1) : "";
+    }
+
+    /** The proxy's recording as HAR. */
+    static void write(Sluice proxy, Path file) throws IOException {
+        // TODO: proxy.recording().writeHar(file) once Sluice has recording() (branch recording).
+        throw new IOException("Sluice cannot record yet");
+    }
+}

@@ -1,0 +1,99 @@
+package dev.sluice.junit;
+
+import dev.sluice.Sluice;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.platform.commons.support.AnnotationSupport;
+
+import java.util.Optional;
+
+/**
+ * The extension behind {@link SluiceTest}. Each proxy lives in the JUnit store of the context it
+ * belongs to (the annotated class's, or the test's), so JUnit would close it even if a callback
+ * here never ran.
+ */
+final class SluiceTestExtension implements BeforeEachCallback, AfterEachCallback, AfterAllCallback, ParameterResolver {
+    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(SluiceTestExtension.class);
+
+    /** The annotation in force, and the context whose proxy a caller gets (null: none here). */
+    private record Scope(SluiceTest test, ExtensionContext owner) {
+        /** The key is the owner's id: stores look up their parents, and a @Nested class may have its own. */
+        Sluice running() {
+            return owner == null ? null : owner.getStore(NAMESPACE).get(owner.getUniqueId(), Sluice.class);
+        }
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        proxy(context); // up before the test's @BeforeEach methods
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        end(context);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        end(context);
+    }
+
+    private static void end(ExtensionContext context) {
+        Scope scope = scope(context);
+        HarOnFailure.afterFailure(context, scope.running());
+        if (scope.owner() == context) {
+            Sluice proxy = context.getStore(NAMESPACE).remove(context.getUniqueId(), Sluice.class);
+            if (proxy != null) {
+                proxy.close();
+            }
+        }
+    }
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+        return ProxyParameters.supports(parameter);
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        return ProxyParameters.resolve(parameter, () -> proxy(context));
+    }
+
+    /** Constructors get the test's context, so that a per-test proxy can be injected there too. */
+    @Override
+    public ExtensionContextScope getTestInstantiationExtensionContextScope(ExtensionContext rootContext) {
+        return ExtensionContextScope.TEST_METHOD;
+    }
+
+    private static Sluice proxy(ExtensionContext context) {
+        Scope scope = scope(context);
+        ExtensionContext owner = scope.owner();
+        if (owner == null) {
+            throw new ExtensionConfigurationException("@SluiceTest(lifecycle = PER_METHOD) has a proxy only for"
+                    + " a test: ask for it in test, @BeforeEach or @AfterEach methods, or use PER_CLASS");
+        }
+        ClassLoader loader = context.getRequiredTestClass().getClassLoader();
+        return owner.getStore(NAMESPACE).getOrComputeIfAbsent(owner.getUniqueId(),
+                id -> Sluice.start(TestConfigFile.load(scope.test().config(), loader)), Sluice.class);
+    }
+
+    /** The nearest class context (this one or an enclosing one) annotated @SluiceTest. */
+    private static Scope scope(ExtensionContext context) {
+        for (ExtensionContext c = context; c != null; c = c.getParent().orElse(null)) {
+            if (c.getElement().orElse(null) instanceof Class<?> testClass) {
+                Optional<SluiceTest> test = AnnotationSupport.findAnnotation(testClass, SluiceTest.class);
+                if (test.isPresent()) {
+                    boolean perClass = test.get().lifecycle() == SluiceTest.Lifecycle.PER_CLASS;
+                    return new Scope(test.get(), perClass ? c : context.getTestMethod().isPresent() ? context : null);
+                }
+            }
+        }
+        throw new ExtensionConfigurationException("no @SluiceTest on " + context.getDisplayName()
+                + " or an enclosing class: use @SluiceTest, not @ExtendWith(SluiceTestExtension.class)");
+    }
+}
