@@ -38,24 +38,26 @@ import java.util.function.Supplier;
  */
 public final class SluiceExtension implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback,
         AfterAllCallback, ParameterResolver {
-    private final Supplier<SluiceConfig> config;
+    /** Starts the proxy; asked when it is first needed. */
+    private final Supplier<Sluice> starter;
     private Sluice proxy;
     /** Unique id of the class or test whose end closes the proxy; null outside one. */
     private String scope;
 
-    private SluiceExtension(Supplier<SluiceConfig> config) {
-        this.config = config;
+    private SluiceExtension(Supplier<Sluice> starter) {
+        this.starter = starter;
     }
 
     /** A proxy from {@link Sluice#builder()}: 127.0.0.1 port 0, closes at once, no access log. */
     public static SluiceExtension of(Supplier<SluiceBuilder> builder) {
         Objects.requireNonNull(builder, "builder");
-        return new SluiceExtension(() -> builder.get().config());
+        return new SluiceExtension(() -> builder.get().start());
     }
 
     /** A proxy from a whole configuration, e.g. {@code ConfigLoader.parse(...)} or records. */
     public static SluiceExtension ofConfig(Supplier<SluiceConfig> config) {
-        return new SluiceExtension(Objects.requireNonNull(config, "config"));
+        Objects.requireNonNull(config, "config");
+        return new SluiceExtension(() -> Sluice.start(config.get()));
     }
 
     /**
@@ -64,7 +66,7 @@ public final class SluiceExtension implements BeforeAllCallback, BeforeEachCallb
      */
     public static SluiceExtension fromYaml(String location) {
         Objects.requireNonNull(location, "location");
-        return new SluiceExtension(() -> TestConfigFile.load(location, classLoader()));
+        return new SluiceExtension(() -> Sluice.start(TestConfigFile.load(location, classLoader())));
     }
 
     /** The running proxy, started now if no test has needed it yet. */
@@ -74,7 +76,7 @@ public final class SluiceExtension implements BeforeAllCallback, BeforeEachCallb
                     + " field) or test (instance field): register it with @RegisterExtension");
         }
         if (proxy == null) {
-            proxy = Sluice.start(config.get());
+            proxy = starter.get();
         }
         return proxy;
     }
