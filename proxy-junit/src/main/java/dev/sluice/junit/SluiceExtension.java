@@ -38,14 +38,12 @@ import java.util.function.Supplier;
  */
 public final class SluiceExtension implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback,
         AfterAllCallback, ParameterResolver {
-    /** Starts the proxy; asked when it is first needed. */
-    private final Supplier<Sluice> starter;
-    private Sluice proxy;
+    private final LazyProxy proxy;
     /** Unique id of the class or test whose end closes the proxy; null outside one. */
     private String scope;
 
     private SluiceExtension(Supplier<Sluice> starter) {
-        this.starter = starter;
+        this.proxy = new LazyProxy(starter);
     }
 
     /** A proxy from {@link Sluice#builder()}: 127.0.0.1 port 0, closes at once, no access log. */
@@ -75,10 +73,7 @@ public final class SluiceExtension implements BeforeAllCallback, BeforeEachCallb
             throw new IllegalStateException("a SluiceExtension runs its proxy only during its test class (static"
                     + " field) or test (instance field): register it with @RegisterExtension");
         }
-        if (proxy == null) {
-            proxy = starter.get();
-        }
-        return proxy;
+        return proxy.get();
     }
 
     /** {@code proxy().uri(scheme, path)}, e.g. {@code uri("ws", "/chat")}. */
@@ -113,14 +108,10 @@ public final class SluiceExtension implements BeforeAllCallback, BeforeEachCallb
     }
 
     private void end(ExtensionContext context) {
-        HarOnFailure.afterFailure(context, proxy);
+        HarOnFailure.afterFailure(context, proxy.running());
         if (context.getUniqueId().equals(scope)) {
             scope = null;
-            if (proxy != null) {
-                Sluice closing = proxy;
-                proxy = null;
-                closing.close();
-            }
+            proxy.close();
         }
     }
 

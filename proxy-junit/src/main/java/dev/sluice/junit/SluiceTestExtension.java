@@ -14,8 +14,8 @@ import java.util.Optional;
 
 /**
  * The extension behind {@link SluiceTest}. Each proxy lives in the JUnit store of the context it
- * belongs to (the annotated class's, or the test's), so JUnit would close it even if a callback
- * here never ran.
+ * belongs to (the annotated class's, or the test's), so JUnit closes it with that context even if a
+ * callback here never ran (e.g. a constructor that took it threw).
  */
 final class SluiceTestExtension implements BeforeEachCallback, AfterEachCallback, AfterAllCallback, ParameterResolver {
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(SluiceTestExtension.class);
@@ -23,8 +23,10 @@ final class SluiceTestExtension implements BeforeEachCallback, AfterEachCallback
     /** The annotation in force, and the context whose proxy a caller gets (null: none here). */
     private record Scope(SluiceTest test, ExtensionContext owner) {
         /** The key is the owner's id: stores look up their parents, and a @Nested class may have its own. */
-        Sluice running() {
-            return owner == null ? null : owner.getStore(NAMESPACE).get(owner.getUniqueId(), Sluice.class);
+        LazyProxy proxy() {
+            return owner == null ? null : owner.getStore(NAMESPACE).getOrComputeIfAbsent(owner.getUniqueId(),
+                    id -> new LazyProxy(() -> Sluice.start(TestConfigFile.load(test.config(), loader(owner)))),
+                    LazyProxy.class);
         }
     }
 
@@ -45,10 +47,10 @@ final class SluiceTestExtension implements BeforeEachCallback, AfterEachCallback
 
     private static void end(ExtensionContext context) {
         Scope scope = scope(context);
-        HarOnFailure.afterFailure(context, scope.running());
-        if (scope.owner() == context) {
-            Sluice proxy = context.getStore(NAMESPACE).remove(context.getUniqueId(), Sluice.class);
-            if (proxy != null) {
+        LazyProxy proxy = scope.proxy();
+        if (proxy != null) {
+            HarOnFailure.afterFailure(context, proxy.running());
+            if (scope.owner() == context) {
                 proxy.close();
             }
         }
@@ -71,15 +73,16 @@ final class SluiceTestExtension implements BeforeEachCallback, AfterEachCallback
     }
 
     private static Sluice proxy(ExtensionContext context) {
-        Scope scope = scope(context);
-        ExtensionContext owner = scope.owner();
-        if (owner == null) {
+        LazyProxy proxy = scope(context).proxy();
+        if (proxy == null) {
             throw new ExtensionConfigurationException("@SluiceTest(lifecycle = PER_METHOD) has a proxy only for"
                     + " a test: ask for it in test, @BeforeEach or @AfterEach methods, or use PER_CLASS");
         }
-        ClassLoader loader = context.getRequiredTestClass().getClassLoader();
-        return owner.getStore(NAMESPACE).getOrComputeIfAbsent(owner.getUniqueId(),
-                id -> Sluice.start(TestConfigFile.load(scope.test().config(), loader)), Sluice.class);
+        return proxy.get();
+    }
+
+    private static ClassLoader loader(ExtensionContext context) {
+        return context.getRequiredTestClass().getClassLoader();
     }
 
     /** The nearest class context (this one or an enclosing one) annotated @SluiceTest. */

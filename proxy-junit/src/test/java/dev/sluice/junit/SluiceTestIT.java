@@ -52,14 +52,17 @@ class SluiceTestIT {
         assertTrue(Clients.refuses(seen.get(1).port()));
     }
 
-    // A config that is not there fails the test with a message naming it, not with a stack of nulls.
+    // A config that is not there fails the test with a message naming it, once: nothing after it throws again.
     @Test
     void missingConfigFailsTheTestWithItsName() {
         EngineExecutionResults results = InnerTests.run(MissingConfig.class, Map.of());
 
         Event failed = results.testEvents().failed().stream().findFirst().orElseThrow();
-        String message = InnerTests.failure(failed).getMessage();
-        assertTrue(message.contains("no-such-sluice.yaml is neither a class path resource nor a file"), message);
+        Throwable failure = InnerTests.failure(failed);
+        assertTrue(failure.getMessage().contains("no-such-sluice.yaml is neither a class path resource nor a file"),
+                failure.getMessage());
+        assertEquals(0, failure.getSuppressed().length, "only that failure, once: closing up after it adds none");
+        assertEquals(0, results.containerEvents().failed().count(), "the class itself did not fail");
     }
 
     /** A backend for an inner class, its port handed to the YAML through a system property. */
