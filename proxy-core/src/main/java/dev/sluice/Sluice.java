@@ -5,10 +5,13 @@ import dev.sluice.config.ConfigException;
 import dev.sluice.config.ConfigLoader;
 import dev.sluice.config.ConfigRules;
 import dev.sluice.config.ListenerConfig;
+import dev.sluice.config.RouteConfig;
 import dev.sluice.config.SluiceConfig;
+import dev.sluice.fault.Faults;
 import dev.sluice.handler.HandlerChain;
 import dev.sluice.observe.AccessLog;
 import dev.sluice.observe.Metrics;
+import dev.sluice.record.Recording;
 import dev.sluice.tunnel.TunnelRegistry;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
@@ -63,6 +66,7 @@ public final class Sluice implements AutoCloseable {
     private final XnioWorker worker;
     private final Metrics metrics = new Metrics();
     private final TunnelRegistry tunnels;
+    private final Faults faults;
     private final AtomicReference<Snapshot> current = new AtomicReference<>();
     private final Snapshot.Shared shared;
     private final AccessLog accessLog;
@@ -70,21 +74,26 @@ public final class Sluice implements AutoCloseable {
     private final Undertow server;
     private final List<InetSocketAddress> addresses;
     private final AdminServer admin;
+    private final Recording recording;
     private volatile Instant configLoadedAt = Instant.now();
     private volatile boolean draining;
     private boolean closed;
 
-    private Sluice(SluiceConfig config) {
+    private Sluice(SluiceConfig config, Recording recording) {
         ConfigRules.requireValid(config); // a config built in code meets the same rules as a file
         int ioThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
+        this.recording = recording;
         this.accessLog = openAccessLog(config);
-        this.tunnels = new TunnelRegistry(metrics, accessLog);
+        this.tunnels = new TunnelRegistry(metrics, accessLog, recording);
+        this.faults = new Faults(tunnels, () -> current.get().config().routes().stream().map(RouteConfig::path)
+                .distinct().toList());
         this.worker = createWorker(ioThreads);
         ByteBufferPool buffers = new DefaultByteBufferPool(true, BUFFER_SIZE);
-        this.shared = new Snapshot.Shared(worker, ioThreads, tunnels, buffers, accessLog, metrics);
+        this.shared = new Snapshot.Shared(worker, ioThreads, tunnels, buffers, accessLog, metrics, recording, faults);
         metrics.config(config.hash(), configLoadedAt);
         try {
             current.set(Snapshot.compile(config, null, shared));
+            faults.replaceConfigured(config.faults());
             // Each request runs on the snapshot current when it arrives (see reload).
             graceful = new GracefulShutdownHandler(exchange -> current.get().handler().handleRequest(exchange));
             Undertow.Builder builder = Undertow.builder()
@@ -124,9 +133,33 @@ public final class Sluice implements AutoCloseable {
         }
     }
 
-    /** Binds every listener and starts serving; throws {@link SluiceException} when a port cannot be bound. */
+    /**
+     * Binds every listener and starts serving; throws {@link SluiceException} when a port cannot be
+     * bound. Records nothing (see {@link #recording()}).
+     */
     public static Sluice start(SluiceConfig config) {
-        return new Sluice(config);
+        return new Sluice(config, Recording.off());
+    }
+
+    /** The same, recording into {@code recording} (what {@link SluiceBuilder#start()} does). */
+    static Sluice start(SluiceConfig config, Recording recording) {
+        return new Sluice(config, recording);
+    }
+
+    /**
+     * Starts a proxy from YAML text, exactly as {@code bin/sluice} would from a file with that
+     * text ({@code ${VAR}} from the environment). For a test, listen on port 0:
+     * {@code listeners: [ { address: 127.0.0.1:0 } ]}.
+     *
+     * @throws ConfigException with every problem, each at its line and column
+     */
+    public static Sluice startYaml(String yaml) throws ConfigException {
+        return start(ConfigLoader.parse(yaml, "yaml", System.getenv()));
+    }
+
+    /** Starts a proxy from a YAML file, as {@code bin/sluice -c FILE} would; {@link #reload()} reads it again. */
+    public static Sluice startFile(Path file) throws ConfigException {
+        return start(ConfigLoader.load(file));
     }
 
     /** A fixture-style proxy on 127.0.0.1 port 0; see {@link SluiceBuilder}. */
@@ -157,6 +190,20 @@ public final class Sluice implements AutoCloseable {
     /** The open tunnels, live. */
     public TunnelRegistry tunnels() {
         return tunnels;
+    }
+
+    /** The faults switched on: add, list and remove them at run time (see {@link Faults}). */
+    public Faults faults() {
+        return faults;
+    }
+
+    /**
+     * The HTTP exchanges and WebSocket messages this proxy recorded, for assertions and as a HAR
+     * file. A proxy from {@link #builder()} records unless told not to; one from
+     * {@link #start(SluiceConfig)} does not, and its recording's lists stay empty.
+     */
+    public Recording recording() {
+        return recording;
     }
 
     /** Where the admin API listens, or null when {@code admin} is not configured. */
@@ -241,6 +288,7 @@ public final class Sluice implements AutoCloseable {
         }
         Snapshot compiled = Snapshot.compile(next, previous, shared);
         current.set(compiled);
+        faults.replaceConfigured(next.faults());
         configLoadedAt = Instant.now();
         metrics.reloaded(true);
         metrics.config(next.hash(), configLoadedAt);

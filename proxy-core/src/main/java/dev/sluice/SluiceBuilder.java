@@ -1,7 +1,9 @@
 package dev.sluice;
 
 import dev.sluice.config.AccessLogConfig;
+import dev.sluice.config.AdminConfig;
 import dev.sluice.config.Cidr;
+import dev.sluice.config.FaultConfig;
 import dev.sluice.config.HostPort;
 import dev.sluice.config.LimitsConfig;
 import dev.sluice.config.ListenerConfig;
@@ -10,6 +12,7 @@ import dev.sluice.config.ServerConfig;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.config.UpstreamConfig;
 import dev.sluice.config.WebSocketConfig;
+import dev.sluice.record.Recording;
 
 import java.net.URI;
 import java.time.Duration;
@@ -20,20 +23,25 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Builds a proxy for a test: listens on 127.0.0.1 port 0, no access log, and closes at once
- * (drain timeout 0) unless told otherwise. Each {@code route(..., URI...)} gets an upstream of
+ * Builds a proxy for a test: listens on 127.0.0.1 port 0, no access log, records exchanges and
+ * message metadata ({@link Sluice#recording()}), and closes at once (drain timeout 0) unless
+ * told otherwise. Each {@code route(..., URI...)} gets an upstream of
  * its own; {@link #upstream} and {@link #route(RouteConfig)} take whole config records for
  * anything else (sticky jvmRoutes, several routes to one upstream).
  */
 public final class SluiceBuilder {
     private final Map<String, UpstreamConfig> upstreams = new LinkedHashMap<>();
     private final List<RouteConfig> routes = new ArrayList<>();
+    private final List<FaultConfig> faults = new ArrayList<>();
     private HostPort listen = new HostPort("127.0.0.1", 0);
+    private AdminConfig admin;
     private List<Cidr> trustedProxies = List.of();
     private LimitsConfig limits = LimitsConfig.DEFAULTS;
     private Duration drainTimeout = Duration.ZERO;
     private AccessLogConfig accessLog = AccessLogConfig.OFF;
     private Duration responseTimeout = UpstreamConfig.DEFAULT_RESPONSE_TIMEOUT;
+    private boolean recording = true;
+    private int maxPayloadBytes;
 
     SluiceBuilder() {
     }
@@ -65,6 +73,12 @@ public final class SluiceBuilder {
         return this;
     }
 
+    /** A fault switched on from the start, as in the YAML file's {@code faults:}; see also {@link Sluice#faults()}. */
+    public SluiceBuilder fault(FaultConfig fault) {
+        faults.add(fault);
+        return this;
+    }
+
     /** {@code response-timeout} of the upstreams that {@code route(..., URI...)} makes. */
     public SluiceBuilder responseTimeout(Duration responseTimeout) {
         this.responseTimeout = responseTimeout;
@@ -73,6 +87,12 @@ public final class SluiceBuilder {
 
     public SluiceBuilder listen(String host, int port) {
         this.listen = new HostPort(host, port);
+        return this;
+    }
+
+    /** Opens the admin API (health, status, metrics, faults) here, e.g. {@code admin("127.0.0.1", 0)}. */
+    public SluiceBuilder admin(String host, int port) {
+        this.admin = new AdminConfig(new HostPort(host, port));
         return this;
     }
 
@@ -101,14 +121,37 @@ public final class SluiceBuilder {
         return this;
     }
 
+    /**
+     * Whether the proxy records its HTTP exchanges and WebSocket messages ({@link Sluice#recording()});
+     * on by default, message metadata only. Off, nothing is added to the request or tunnel path.
+     */
+    public SluiceBuilder recording(boolean on) {
+        this.recording = on;
+        return this;
+    }
+
+    /**
+     * Records WebSocket payloads too, the first {@code maxBytesPerMessage} bytes of each message
+     * (a message's recorded length stays its whole length); 0 records none (the default).
+     * Turns recording on.
+     */
+    public SluiceBuilder recordPayloads(int maxBytesPerMessage) {
+        if (maxBytesPerMessage < 0) {
+            throw new IllegalArgumentException("recordPayloads takes 0 (none) or more bytes: " + maxBytesPerMessage);
+        }
+        this.recording = true;
+        this.maxPayloadBytes = maxBytesPerMessage;
+        return this;
+    }
+
     /** The configuration this builder describes. */
     public SluiceConfig config() {
-        return new SluiceConfig("builder", List.of(new ListenerConfig(listen)), upstreams, routes,
-                limits, trustedProxies, accessLog, drainTimeout);
+        return new SluiceConfig("builder", List.of(new ListenerConfig(listen)), admin, upstreams, routes,
+                limits, trustedProxies, accessLog, SluiceConfig.DEFAULT_ACCEPT_GRACE, drainTimeout, faults, null);
     }
 
     public Sluice start() {
-        return Sluice.start(config());
+        return Sluice.start(config(), recording ? Recording.on(maxPayloadBytes) : Recording.off());
     }
 
     private String newUpstream(URI... servers) {

@@ -4,10 +4,12 @@ import dev.sluice.builtin.EchoUpstream;
 import dev.sluice.config.RouteConfig;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.config.UpstreamConfig;
+import dev.sluice.fault.Faults;
 import dev.sluice.handler.ForwardedHeaders;
 import dev.sluice.handler.HandlerChain;
 import dev.sluice.observe.AccessLog;
 import dev.sluice.observe.Metrics;
+import dev.sluice.record.Recording;
 import dev.sluice.runtime.Route;
 import dev.sluice.runtime.RouteTable;
 import dev.sluice.runtime.UpstreamClient;
@@ -33,7 +35,7 @@ import java.util.Map;
 final class Snapshot {
     /** What every snapshot of one proxy shares. */
     record Shared(XnioWorker worker, int ioThreads, TunnelRegistry tunnels, ByteBufferPool buffers, AccessLog accessLog,
-                  Metrics metrics) {
+                  Metrics metrics, Recording recording, Faults faults) {
     }
 
     /** One upstream: its pool and, for a built-in upstream, the server that is its only member. */
@@ -81,7 +83,7 @@ final class Snapshot {
         RouteTable table = new RouteTable(routes);
         HttpHandler handler = HandlerChain.build(table, clients, shared.tunnels(),
                 new ForwardedHeaders(config.trustedProxies()), config.limits(), shared.buffers(), shared.accessLog(),
-                shared.metrics());
+                shared.metrics(), shared.recording(), shared.faults());
         return new Snapshot(config, upstreams, handler);
     }
 

@@ -10,12 +10,12 @@ import org.yaml.snakeyaml.nodes.Node;
 
 /**
  * Binds a composed YAML tree to a {@link SluiceConfig} by hand, section by section, reporting
- * every problem with a value; upstreams and routes have binders of their own. What spans values
+ * every problem with a value; upstreams, routes and faults have binders of their own. What spans values
  * is {@link ConfigRules}': the binders hand it every value they read, in {@link #ruleInputs()}.
  */
 final class ConfigBinder {
     private static final Keys ROOT = Keys.of("listeners", "admin", "upstreams", "routes", "limits",
-            "trusted-proxies", "access-log", "shutdown").notYetSupported("faults");
+            "trusted-proxies", "access-log", "shutdown", "faults");
     private static final Keys LISTENER = Keys.of("address").notYetSupported("tls", "http2", "proxy-protocol");
     private static final Keys LIMITS = Keys.of("max-request-header-size", "max-request-body-size", "max-tunnels",
             "max-tunnels-per-client", "request-header-timeout", "request-body-buffer", "request-body-timeout",
@@ -60,6 +60,7 @@ final class ConfigBinder {
         ruleInputs.upstreamNames(upstreams.names());
         List<RouteConfig> routes = null;
         if (m.value("routes") == null) {
+            ruleInputs.routePath(null); // "no routes" says enough: fault routes go unchecked
             problems.at(m.keyNode("routes") == null ? root : m.keyNode("routes"), "routes",
                     RoutesBinder.noRoutes(upstreams.names()));
         } else {
@@ -70,11 +71,13 @@ final class ConfigBinder {
         AccessLogConfig accessLog = m.value("access-log") == null ? AccessLogConfig.STDOUT
                 : values.parse(m.value("access-log"), "access-log", ConfigBinder::accessLog);
         Shutdown shutdown = shutdown(m.value("shutdown"));
+        List<FaultConfig> faults = m.value("faults") == null ? List.of()
+                : new FaultsBinder(values, ruleInputs).bind(m.value("faults"));
         if (problems.any()) {
             return null;
         }
         return new SluiceConfig(source, listeners, admin, upstreams.byName(), routes, limits, trusted,
-                accessLog, shutdown.acceptGrace(), shutdown.drainTimeout(), List.of(), hash);
+                accessLog, shutdown.acceptGrace(), shutdown.drainTimeout(), faults, hash);
     }
 
     /** Every value the rules that span values compare, as far as the tree could be read. */

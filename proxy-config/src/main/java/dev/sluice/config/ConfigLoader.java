@@ -6,6 +6,8 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import org.yaml.snakeyaml.nodes.Node;
 
@@ -13,9 +15,10 @@ import org.yaml.snakeyaml.nodes.Node;
  * YAML file to {@link SluiceConfig}: parse everything, validate everything, report every problem.
  *
  * <pre>
- * text -> SafeYaml (node tree with line:column) -> ConfigBinder (+ UpstreamsBinder, RoutesBinder)
+ * text -> SafeYaml (node tree with line:column) -> ConfigBinder (+ UpstreamsBinder, RoutesBinder, FaultsBinder)
  *      -> ConfigRules (what spans values) -> SluiceConfig, or ConfigException with every problem in file order
  * </pre>
+ * A request body of faults takes the same way with FaultsBinder alone ({@link #parseFaults}).
  */
 public final class ConfigLoader {
     private static final long MAX_FILE_BYTES = 4L * SafeYaml.MAX_CODE_POINTS;
@@ -76,5 +79,41 @@ public final class ConfigLoader {
             throw problems.exception();
         }
         return config;
+    }
+
+    /**
+     * The body of {@code POST /faults}: JSON (or YAML) holding one fault, as in a file's
+     * {@code faults} list, or a list of them. Problems read {@code SOURCE:LINE:COLUMN: key: message}
+     * with the key path inside the body: {@code latency} for one fault, {@code [1].latency} in a
+     * list. A body is taken literally: {@code ${VAR}} is not substituted (the environment is the
+     * proxy's, not the caller's). Names are checked to be unique within the body only; against
+     * the faults already active is the caller's business.
+     *
+     * @param sourceName names the body in problems, e.g. "POST /faults"
+     * @param routePaths the match paths of the running routes, which a fault's {@code route} must
+     *                   be one of; null: not checked
+     * @return the faults in body order, at least one
+     */
+    public static List<FaultConfig> parseFaults(String text, String sourceName, Collection<String> routePaths)
+            throws ConfigException {
+        Problems problems = new Problems(sourceName);
+        Node root = SafeYaml.compose(text, problems);
+        List<FaultConfig> faults = null;
+        if (!problems.any()) {
+            if (root == null || YamlMapping.isNull(root)) {
+                problems.whole("", "empty body (send one fault, e.g. {\"type\": \"latency\", \"latency\": \"200ms\"},"
+                        + " or a list of them)");
+            } else {
+                TagCheck.check(root, problems);
+                ConfigRules.Inputs ruleInputs = new ConfigRules.Inputs();
+                ruleInputs.routePaths(routePaths);
+                faults = new FaultsBinder(new Values(problems, null), ruleInputs).bindBody(root);
+                ConfigRules.check(ruleInputs, problems);
+            }
+        }
+        if (problems.any() || faults == null) {
+            throw problems.exception();
+        }
+        return faults;
     }
 }

@@ -3,6 +3,7 @@ package dev.sluice.config;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -25,7 +26,8 @@ import org.yaml.snakeyaml.nodes.Node;
  * <li>the admin listener on an address no listener has;
  * <li>within an upstream, each server URL once and each jvmRoute once;
  * <li>each route names an upstream that exists;
- * <li>each route match (host, path and subprotocol together) once.
+ * <li>each route match (host, path and subprotocol together) once;
+ * <li>each fault's route is some route's match path, and each fault name is used once.
  * </ul>
  * From a file each problem is placed at the value it is about ({@code FILE:LINE:COLUMN: key: ...});
  * a configuration built in code has no places, so its problems read {@code SOURCE: key: ...}.
@@ -80,6 +82,16 @@ public final class ConfigRules {
         }
         once(in.routeMatches, match -> false, (first, again) -> "same match as " + first.item() + " ("
                 + describeMatch(again.value()) + "; change or remove one)", problems);
+        if (in.routePaths != null) {
+            for (Value<String> route : in.faultRoutes) {
+                if (!in.routePaths.contains(route.value())) {
+                    problems.at(route.mark(), route.key(), unknownRoutePath(route.value(), in.routePaths));
+                }
+            }
+        }
+        once(in.faultNames, name -> false, (first, again) -> "name '" + again.value() + "' is already used by "
+                + first.item() + " (each fault needs its own name)",
+                problems);
     }
 
     private static void adminApart(Inputs in, Problems problems) {
@@ -119,6 +131,14 @@ public final class ConfigRules {
                 + "known: " + String.join(", ", known) + ")";
     }
 
+    static String unknownRoutePath(String path, Set<String> known) {
+        if (known.isEmpty()) {
+            return "'" + path + "' is not a route's match path (there are no routes)";
+        }
+        return "'" + path + "' is not a route's match path (" + Suggestions.didYouMean(path, known)
+                + "routes: " + String.join(", ", known) + ")";
+    }
+
     private static String describeMatch(List<String> hostPathSubprotocol) {
         String host = hostPathSubprotocol.get(0);
         String subprotocol = hostPathSubprotocol.get(2);
@@ -153,6 +173,11 @@ public final class ConfigRules {
         private final List<Value<String>> routeUpstreams = new ArrayList<>();
         // host (lower case, null for any), path and subprotocol (null for any): what routing tells apart
         private final List<Value<List<String>>> routeMatches = new ArrayList<>();
+        // the match path of every route written; null when one could not be read, so that no fault
+        // is said to name an unknown route because of a route's own problem
+        private Set<String> routePaths = new LinkedHashSet<>();
+        private final List<Value<String>> faultNames = new ArrayList<>();
+        private final List<Value<String>> faultRoutes = new ArrayList<>();
 
         static Inputs of(SluiceConfig config) {
             Inputs in = new Inputs();
@@ -178,6 +203,17 @@ public final class ConfigRules {
                 in.routeUpstream(i, route.upstream(), null);
                 in.routeMatch(i, route.host() == null ? null : route.host().toLowerCase(Locale.ROOT), route.path(),
                         route.subprotocol(), null);
+                in.routePath(route.path());
+            }
+            for (int i = 0; i < config.faults().size(); i++) {
+                FaultConfig fault = config.faults().get(i);
+                String item = Paths.index("faults", i);
+                if (fault.name() != null) {
+                    in.faultName(item, fault.name(), null);
+                }
+                if (fault.route() != null) {
+                    in.faultRoute(item, fault.route(), null);
+                }
             }
             return in;
         }
@@ -214,6 +250,29 @@ public final class ConfigRules {
         void routeMatch(int index, String host, String path, String subprotocol, Node node) {
             routeMatches.add(new Value<>(Paths.index("routes", index), "match",
                     Arrays.asList(host, path, subprotocol), mark(node)));
+        }
+
+        /** A route's match path as written; null: it could not be read, so fault routes go unchecked. */
+        void routePath(String path) {
+            if (path == null) {
+                routePaths = null;
+            } else if (routePaths != null) {
+                routePaths.add(path);
+            }
+        }
+
+        /** The paths fault routes must be among; null: unchecked. */
+        void routePaths(Collection<String> paths) {
+            routePaths = paths == null ? null : new LinkedHashSet<>(paths);
+        }
+
+        /** @param item the fault's key path, e.g. {@code faults[1]}; empty for a request body's one fault */
+        void faultName(String item, String name, Node node) {
+            faultNames.add(new Value<>(item, "name", name, mark(node)));
+        }
+
+        void faultRoute(String item, String route, Node node) {
+            faultRoutes.add(new Value<>(item, "route", route, mark(node)));
         }
 
         private static Mark mark(Node node) {

@@ -74,16 +74,21 @@ public record FaultConfig(String name, String route, FaultDirection direction, F
             case SLICE -> require(segment > 0, "slice needs segment (bytes per write, more than 0)");
             case SLOW_CLOSE -> require(delay != null, "slow-close needs delay (how long a FIN is held)");
             case HTTP_STATUS -> require(status >= 200 && status <= 599,
-                    "http-status needs status, from 200 to 599 (got " + status + ")");
+                    "http-status needs status, from 200 to 599" + got(status));
             case CLOSE -> {
                 require(validCloseCode(code), "close needs code, a close code a peer may send: 1000-1003, "
-                        + "1007-1014 or 3000-4999 (got " + code + ")");
+                        + "1007-1014 or 3000-4999" + got(code));
                 require(reason == null || reason.getBytes(StandardCharsets.UTF_8).length <= MAX_CLOSE_REASON_BYTES,
                         "reason must be at most " + MAX_CLOSE_REASON_BYTES + " bytes of UTF-8");
             }
             default -> {
             }
         }
+    }
+
+    /** " (got N)", or nothing for 0: the parameter was left out. */
+    private static String got(int value) {
+        return value == 0 ? "" : " (got " + value + ")";
     }
 
     private static void require(boolean ok, String problem) {

@@ -21,7 +21,7 @@ final class RoutesBinder {
 
     /**
      * @param upstreamNames every upstream name written, or null when upstreams could not be read
-     * @param ruleInputs    where each route's upstream and match go for {@link ConfigRules}
+     * @param ruleInputs    where each route's upstream, match and match path go for {@link ConfigRules}
      */
     RoutesBinder(Values values, Set<String> upstreamNames, ConfigRules.Inputs ruleInputs) {
         this.values = values;
@@ -33,9 +33,11 @@ final class RoutesBinder {
     List<RouteConfig> bind(Node node) {
         List<Node> items = values.list(node, "routes", "routes: [ { match: { path: / }, upstream: app } ]");
         if (items == null) {
+            ruleInputs.routePath(null);
             return null;
         }
         if (items.isEmpty()) {
+            ruleInputs.routePath(null);
             values.problems().at(node, "routes", noRoutes(upstreamNames));
             return null;
         }
@@ -64,6 +66,7 @@ final class RoutesBinder {
         int before = problems.count();
         YamlMapping m = YamlMapping.read(node, path, values, ROUTE, "- { match: { path: / }, upstream: app }");
         if (m == null) {
+            ruleInputs.routePath(null);
             return null;
         }
         String matchPath = null;
@@ -71,12 +74,16 @@ final class RoutesBinder {
         String subprotocol = null;
         Node match = m.value("match");
         if (match == null) {
+            ruleInputs.routePath(null);
             m.missing("match", "match: { path: / }");
         } else {
             int beforeMatch = problems.count();
             YamlMapping mm = YamlMapping.read(match, m.path("match"), values, MATCH, "match: { path: / }");
-            if (mm != null) {
+            if (mm == null) {
+                ruleInputs.routePath(null);
+            } else {
                 matchPath = mm.requiredText("path", "path: /");
+                ruleInputs.routePath(matchPath);
                 if (matchPath != null) {
                     checkPath(matchPath, mm.value("path"), mm.path("path"));
                 }

@@ -12,12 +12,14 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 /**
  * Reads typed values out of YAML nodes. Every method either returns the value or reports a
  * positioned problem and returns null; callers build a record only when their part was clean.
- * Scalar values get {@code ${VAR}} substitution first.
+ * Scalar values get {@code ${VAR}} substitution first, unless there is no environment: a request
+ * body is taken literally.
  */
 final class Values {
     private final Problems problems;
     private final Map<String, String> env;
 
+    /** @param env values for {@code ${VAR}} references; null: no substitution, {@code ${} is plain text */
     Values(Problems problems, Map<String, String> env) {
         this.problems = problems;
         this.env = env;
@@ -32,6 +34,9 @@ final class Values {
         if (!(node instanceof ScalarNode scalar)) {
             problems.at(node, path, "expected a single value, got " + describe(node));
             return null;
+        }
+        if (env == null) {
+            return scalar.getValue();
         }
         try {
             return EnvVars.substitute(scalar.getValue(), env);

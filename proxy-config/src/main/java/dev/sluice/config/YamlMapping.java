@@ -132,9 +132,14 @@ final class YamlMapping {
         return node instanceof ScalarNode && node.getTag().equals(Tag.NULL);
     }
 
+    /** Whether an unknown key was said to be a misspelling of this one (so it is not reported missing again). */
+    boolean wasSuggested(String key) {
+        return suggested.contains(key);
+    }
+
     /** Reports a required key as missing: at its key when written empty, else at this mapping. */
     void missing(String key, String example) {
-        if (suggested.contains(key)) {
+        if (wasSuggested(key)) {
             return; // "unknown key 'upstrem' (did you mean 'upstream'?)" already said it
         }
         Node at = keyNode(key) != null ? keyNode(key) : node;

@@ -41,7 +41,7 @@ class ConfigProblemsTest {
                 "t.yaml:5:5: routes[0].stripPrefix: unknown key 'stripPrefix' (did you mean 'strip-prefix'? "
                         + "allowed here: match, upstream, strip-prefix, websocket)",
                 "t.yaml:6:1: colour: unknown key 'colour' (allowed here: listeners, admin, upstreams, routes, "
-                        + "limits, trusted-proxies, access-log, shutdown)");
+                        + "limits, trusted-proxies, access-log, shutdown, faults)");
     }
 
     @Test
@@ -524,7 +524,6 @@ class ConfigProblemsTest {
                 routes:
                   - match: { path: / }
                     upstream: app
-                faults: []
                 """,
                 "t.yaml:3:5: listeners[0].tls: tls is not supported yet in this version of Sluice (remove it)",
                 "t.yaml:4:5: listeners[0].http2: http2 is not supported yet in this version of Sluice (remove it)",
@@ -534,8 +533,7 @@ class ConfigProblemsTest {
                         + "of Sluice (remove it: round-robin is the default)",
                 "t.yaml:10:5: upstreams.app.health-check: health-check is not supported yet in this version "
                         + "of Sluice (remove it)",
-                "t.yaml:13:14: upstreams.other.balance: unknown balance 'random' (use round-robin)",
-                "t.yaml:17:1: faults: faults is not supported yet in this version of Sluice (remove it)");
+                "t.yaml:13:14: upstreams.other.balance: unknown balance 'random' (use round-robin)");
     }
 
     @Test

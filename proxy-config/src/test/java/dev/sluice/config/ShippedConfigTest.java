@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -58,5 +59,16 @@ class ShippedConfigTest {
         assertTrue(ws.websocket().enabled());
         assertEquals(2, ws.websocket().allowedOrigins().size());
         assertEquals(2, c.trustedProxies().size());
+    }
+
+    @Test
+    void testFixtureExampleStartsWithItsTwoFaults() throws ConfigException {
+        // a latency fault and a message fault on the WebSocket route; the rest are commented out
+        SluiceConfig c = ConfigLoader.load(CONF.resolve("examples/test-fixture.yaml"));
+        assertEquals(List.of(
+                FaultConfig.latency(Duration.ofMillis(200), Duration.ofMillis(50)).toClient().onRoute("/chat/")
+                        .named("slow-chat"),
+                FaultConfig.dropMessages(3).withProbability(0.5).onRoute("/chat/").named("flaky-chat")), c.faults());
+        assertEquals(AccessLogConfig.OFF, c.accessLog());
     }
 }

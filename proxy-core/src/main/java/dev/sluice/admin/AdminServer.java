@@ -12,6 +12,10 @@ import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
 import io.undertow.util.StatusCodes;
+
+import static dev.sluice.admin.AdminAnswers.notAllowed;
+import static dev.sluice.admin.AdminAnswers.send;
+import static dev.sluice.admin.AdminAnswers.text;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.XnioWorker;
@@ -26,8 +30,8 @@ import java.util.stream.Collectors;
 
 /**
  * The admin listener ({@code admin.address}): health and readiness for load balancers and
- * Kubernetes, the status as JSON and as a page a person reads, and reload. Bad requests get a
- * 4xx with a plain reason, never a stack trace.
+ * Kubernetes, the status as JSON and as a page a person reads, reload, and faults switched on
+ * and off at run time. Bad requests get a 4xx with a plain reason, never a stack trace.
  *
  * <pre>
  *   GET  /healthz   200 "ok" while the process runs
@@ -36,6 +40,7 @@ import java.util.stream.Collectors;
  *   GET  /metrics   the Prometheus text format
  *   GET  /          the status page
  *   POST /reload    the configuration file read again: 200, or 400 with every problem
+ *   GET, POST, DELETE /faults; GET, DELETE /faults/NAME   faults at run time (see {@link FaultsEndpoint})
  * </pre>
  */
 public final class AdminServer implements AutoCloseable {
@@ -64,7 +69,7 @@ public final class AdminServer implements AutoCloseable {
                     + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage()), e);
         }
         AdminServer admin = new AdminServer(server);
-        log.info("SLU0008 admin API on http://{}:{}/ (status page, /status, /metrics, /healthz, /readyz, /reload)",
+        log.info("SLU0008 admin API on http://{}:{}/ (status page, /status, /metrics, /healthz, /readyz, /reload, /faults)",
                 admin.address.getAddress().getHostAddress(), admin.address.getPort());
         if (!isLoopback(address.host())) {
             log.warn("SLU0007 the admin API on {} is reachable from other hosts: anyone who reaches it can reload"
@@ -102,16 +107,24 @@ public final class AdminServer implements AutoCloseable {
     }
 
     /** One handler for the few paths there are. */
-    private record Endpoints(Sluice sluice) implements HttpHandler {
+    private record Endpoints(Sluice sluice, FaultsEndpoint faults) implements HttpHandler {
+        Endpoints(Sluice sluice) {
+            this(sluice, new FaultsEndpoint(sluice));
+        }
+
         @Override
-        public void handleRequest(HttpServerExchange exchange) {
+        public void handleRequest(HttpServerExchange exchange) throws IOException {
             if (exchange.isInIoThread()) {
-                // A scrape walks every tunnel and a reload reads a file: not on an IO thread.
+                // A scrape walks every tunnel, a reload reads a file, POST /faults a body: not on an IO thread.
                 exchange.dispatch(this);
                 return;
             }
             String path = exchange.getRequestPath();
             HttpString method = exchange.getRequestMethod();
+            if (FaultsEndpoint.serves(path)) {
+                faults.handle(exchange);
+                return;
+            }
             switch (path) {
                 case "/healthz" -> get(exchange, method, () -> text(exchange, StatusCodes.OK, "ok"));
                 case "/readyz" -> get(exchange, method, () -> {
@@ -134,7 +147,7 @@ public final class AdminServer implements AutoCloseable {
                     }
                 }
                 default -> text(exchange, StatusCodes.NOT_FOUND, "no such admin endpoint: " + path
-                        + " (there are /, /status, /metrics, /healthz, /readyz, /reload)");
+                        + " (there are /, /status, /metrics, /healthz, /readyz, /reload, /faults)");
             }
         }
 
@@ -157,23 +170,6 @@ public final class AdminServer implements AutoCloseable {
             } else {
                 notAllowed(exchange, "GET");
             }
-        }
-
-        private static void notAllowed(HttpServerExchange exchange, String allowed) {
-            exchange.getResponseHeaders().put(Headers.ALLOW, allowed);
-            text(exchange, StatusCodes.METHOD_NOT_ALLOWED, exchange.getRequestMethod() + " is not allowed on "
-                    + exchange.getRequestPath() + " (" + allowed + ")");
-        }
-
-        private static void text(HttpServerExchange exchange, int status, String body) {
-            send(exchange, status, "text/plain; charset=utf-8", body + "\n");
-        }
-
-        private static void send(HttpServerExchange exchange, int status, String type, String body) {
-            exchange.setStatusCode(status);
-            exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, type);
-            exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
-            exchange.getResponseSender().send(body);
         }
     }
 }

@@ -1,39 +1,44 @@
 package dev.sluice.admin;
 
-/** Just enough JSON writing for the admin API: objects, arrays, strings, numbers, booleans, null. */
-final class Json {
+import java.math.BigDecimal;
+
+/**
+ * Just enough JSON writing for the admin API and the recording's HAR files: objects, arrays,
+ * strings, numbers, booleans, null.
+ */
+public final class Json {
     private final StringBuilder out = new StringBuilder(1024);
     /** Whether the next value or member needs a comma before it. */
     private boolean comma;
 
-    Json beginObject() {
+    public Json beginObject() {
         separate();
         out.append('{');
         comma = false;
         return this;
     }
 
-    Json endObject() {
+    public Json endObject() {
         out.append('}');
         comma = true;
         return this;
     }
 
-    Json beginArray() {
+    public Json beginArray() {
         separate();
         out.append('[');
         comma = false;
         return this;
     }
 
-    Json endArray() {
+    public Json endArray() {
         out.append(']');
         comma = true;
         return this;
     }
 
     /** A member name; the value follows. */
-    Json name(String name) {
+    public Json name(String name) {
         separate();
         string(name);
         out.append(':');
@@ -41,7 +46,7 @@ final class Json {
         return this;
     }
 
-    Json value(String value) {
+    public Json value(String value) {
         separate();
         if (value == null) {
             out.append("null");
@@ -52,29 +57,50 @@ final class Json {
         return this;
     }
 
-    Json value(long value) {
+    public Json value(long value) {
         separate();
         out.append(value);
         comma = true;
         return this;
     }
 
-    Json value(boolean value) {
+    /** A number as plain decimal digits, e.g. 0.25 or 1 (never an exponent). */
+    public Json value(double value) {
+        return value(BigDecimal.valueOf(value).stripTrailingZeros());
+    }
+
+    /** A decimal number written in plain notation (never with an exponent), e.g. {@code 1700000000.123456}. */
+    public Json value(BigDecimal value) {
+        separate();
+        out.append(value == null ? "null" : value.toPlainString());
+        comma = true;
+        return this;
+    }
+
+    public Json value(boolean value) {
         separate();
         out.append(value);
         comma = true;
         return this;
     }
 
-    Json member(String name, String value) {
+    public Json member(String name, String value) {
         return name(name).value(value);
     }
 
-    Json member(String name, long value) {
+    public Json member(String name, long value) {
         return name(name).value(value);
     }
 
-    Json member(String name, boolean value) {
+    public Json member(String name, double value) {
+        return name(name).value(value);
+    }
+
+    public Json member(String name, BigDecimal value) {
+        return name(name).value(value);
+    }
+
+    public Json member(String name, boolean value) {
         return name(name).value(value);
     }
 

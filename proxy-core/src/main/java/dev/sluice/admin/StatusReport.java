@@ -51,6 +51,7 @@ final class StatusReport {
             json.endArray().endObject();
         }
         json.endArray();
+        FaultJson.array(json.name("faults"), sluice.faults().list());
         json.name("tunnels").beginObject()
                 .member("total", sluice.tunnels().total());
         tunnels(json.name("open"), sluice.tunnels().list());

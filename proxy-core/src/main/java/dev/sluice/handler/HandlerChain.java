@@ -1,10 +1,13 @@
 package dev.sluice.handler;
 
 import dev.sluice.config.LimitsConfig;
+import dev.sluice.fault.Faults;
 import dev.sluice.observe.AccessLog;
 import dev.sluice.observe.AccessLogHandler;
 import dev.sluice.observe.Metrics;
 import dev.sluice.observe.MetricsHandler;
+import dev.sluice.record.Recording;
+import dev.sluice.record.RecordingHandler;
 import dev.sluice.runtime.RouteTable;
 import dev.sluice.runtime.UpstreamClient;
 import dev.sluice.tunnel.TunnelHandler;
@@ -20,11 +23,12 @@ import java.util.Map;
  * <pre>
  *   client ─▶ EntryHandler (request id, error pages)
  *          ─▶ MetricsHandler (counts and times every exchange by route, method, status class)
+ *          ─▶ RecordingHandler (records the exchange when it completes; absent when not recording)
  *          ─▶ AccessLogHandler (one line when the exchange completes; absent when the log is off)
  *          ─▶ RequestLimitsHandler (431 head too large, 413 declared body too large)
  *          ─▶ RoutingHandler (host, longest prefix; 404)
- *               ├─ WebSocket upgrade ─▶ TunnelHandler ─▶ Splice ◀─▶ upstream
- *               └─ anything else     ─▶ HttpForwardHandler ─▶ RequestBufferingHandler (small bodies whole)
+ *               ├─ WebSocket upgrade ─▶ FaultGate ─▶ TunnelHandler ─▶ Splice [scanner, faults] ◀─▶ upstream
+ *               └─ anything else     ─▶ FaultGate ─▶ HttpForwardHandler ─▶ RequestBufferingHandler (small bodies whole)
  *                                        ─▶ ProxyHandler ─▶ upstream pool
  * </pre>
  */
@@ -37,13 +41,19 @@ public final class HandlerChain {
         return RequestLimitsHandler.parserCeiling(limits);
     }
 
-    /** @param accessLog where access log lines go, or null when the access log is off */
+    /**
+     * @param accessLog where access log lines go, or null when the access log is off
+     * @param recording where exchanges are recorded, when it is on
+     */
     public static HttpHandler build(RouteTable routes, Map<String, UpstreamClient> clients, TunnelRegistry tunnels,
                                     ForwardedHeaders forwarded, LimitsConfig limits, ByteBufferPool buffers,
-                                    AccessLog accessLog, Metrics metrics) {
-        HttpHandler tunnel = new TunnelHandler(clients, tunnels, forwarded, limits, buffers);
+                                    AccessLog accessLog, Metrics metrics, Recording recording, Faults faults) {
+        HttpHandler tunnel = new TunnelHandler(clients, tunnels, forwarded, limits, buffers, faults.stages());
         HttpHandler forward = new HttpForwardHandler(clients, forwarded, limits, buffers.getBufferSize());
-        HttpHandler limited = new RequestLimitsHandler(limits, new RoutingHandler(routes, tunnel, forward));
-        return new EntryHandler(new MetricsHandler(metrics, accessLog == null ? limited : new AccessLogHandler(accessLog, limited)));
+        HttpHandler limited = new RequestLimitsHandler(limits,
+                new RoutingHandler(routes, faults.gate(tunnel, true), faults.gate(forward, false)));
+        HttpHandler logged = accessLog == null ? limited : new AccessLogHandler(accessLog, limited);
+        HttpHandler recorded = recording.isOn() ? new RecordingHandler(recording, logged) : logged;
+        return new EntryHandler(new MetricsHandler(metrics, recorded));
     }
 }

@@ -115,6 +115,18 @@ public final class UpstreamClient implements ProxyClient {
     }
 
     /**
+     * The upstream server whose response head this exchange's request got, or null when none came
+     * (no connection, no answer in time: the answer was Sluice's own). With retries, the last one.
+     */
+    public static InetSocketAddress answeredBy(HttpServerExchange exchange) {
+        SentRequest sent = exchange.getAttachment(SENT);
+        if (sent == null || sent.getResponse() == null) {
+            return null;
+        }
+        return sent.getConnection().getPeerAddress(InetSocketAddress.class);
+    }
+
+    /**
      * Gives up on the exchange's request upstream: closes its connection now (see
      * {@link #closeNow}), and {@code whenFailed} decides how the exchange ends. Undertow's
      * ProxyHandler would take that close for the upstream failing: log it as an error with a

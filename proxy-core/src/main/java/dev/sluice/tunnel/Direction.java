@@ -14,7 +14,7 @@ public enum Direction {
     }
 
     /** Whether WebSocket frames going this way must be masked (RFC 6455 §5.3). */
-    boolean masked() {
+    public boolean masked() {
         return this == TO_UPSTREAM;
     }
 

@@ -9,9 +9,9 @@ import java.nio.ByteBuffer;
  * {@link FrameScanner#frameFin()} describe the piece's frame, and its header, if it ends in the
  * piece, has been read whole.
  */
-final class FramePieces {
+public final class FramePieces {
 
-    interface Consumer {
+    public interface Consumer {
         /**
          * Bytes {@code from} (inclusive) to {@code to} (exclusive) of the buffer, all of one frame.
          *
@@ -28,7 +28,7 @@ final class FramePieces {
     }
 
     /** Walks the buffer's bytes from position to limit; leaves its position and limit as they were. */
-    static void walk(FrameScanner scanner, ByteBuffer bytes, Consumer consumer) {
+    public static void walk(FrameScanner scanner, ByteBuffer bytes, Consumer consumer) {
         ByteBuffer view = bytes.duplicate();
         int limit = bytes.limit();
         int at = bytes.position();

@@ -22,7 +22,7 @@ import java.nio.ByteBuffer;
  * {@link #scan} call. {@link #atFrameBoundary()} and {@link #bytesToBoundary()} are for the
  * feeding thread, between scan calls.
  */
-final class FrameScanner {
+public final class FrameScanner {
 
     /** {@link #closeCode()} before any Close frame. */
     static final int NO_CLOSE = -1;
@@ -72,7 +72,7 @@ final class FrameScanner {
      * @param masked true when frames in this direction must be masked (client to upstream),
      *               false when they must not be (upstream to client)
      */
-    FrameScanner(boolean masked) {
+    public FrameScanner(boolean masked) {
         this.masked = masked;
         this.maskBit = masked ? MASK : 0;
         this.maskKeyLength = masked ? 4 : 0;
@@ -83,7 +83,7 @@ final class FrameScanner {
      * direction's stream, with absolute gets: the position, limit and content are left as they
      * were. Never throws on any input and allocates nothing while in sync.
      */
-    void scan(ByteBuffer bytes) {
+    public void scan(ByteBuffer bytes) {
         int start = bytes.position();
         int limit = bytes.limit();
         if (syncLostReason == null) {
@@ -117,12 +117,12 @@ final class FrameScanner {
      * Data messages whose final frame's header has been read: a text or binary frame with FIN,
      * or a continuation frame with FIN; the fragments of a message count once.
      */
-    long messages() {
+    public long messages() {
         return publishedMessages;
     }
 
     /** Close, ping and pong frames whose header has been read. */
-    long controlFrames() {
+    public long controlFrames() {
         return publishedControlFrames;
     }
 
@@ -131,17 +131,17 @@ final class FrameScanner {
      * (unmasked); {@link #NO_STATUS_CODE} for a Close frame with fewer than two payload bytes;
      * {@link #NO_CLOSE} before any Close frame. Not validated: any 16-bit value is reported.
      */
-    int closeCode() {
+    public int closeCode() {
         return publishedCloseCode;
     }
 
     /** Bytes passed to {@link #scan} so far, in or out of sync. */
-    long bytesScanned() {
+    public long bytesScanned() {
         return publishedOffset;
     }
 
     /** True until the framing is broken; then false for good. */
-    boolean inSync() {
+    public boolean inSync() {
         return syncLostReason == null;
     }
 
@@ -149,7 +149,7 @@ final class FrameScanner {
      * Why the scanner lost sync, e.g. {@code "reserved opcode 0x3 at byte 1234"}, where the
      * byte is the stream offset of the offending frame's first byte; null while in sync.
      */
-    String syncLostReason() {
+    public String syncLostReason() {
         return syncLostReason;
     }
 
@@ -158,32 +158,32 @@ final class FrameScanner {
      * where no boundary is known. A boundary may fall inside a fragmented message (control
      * frames may come between fragments).
      */
-    boolean atFrameBoundary() {
+    public boolean atFrameBoundary() {
         return syncLostReason == null && headerRead == 0 && payloadRemaining == 0;
     }
 
     /** Opcode of the frame in progress (or the last one), once its first byte was read; for the feeding thread. */
-    int frameOpcode() {
+    public int frameOpcode() {
         return firstByte & 0x0F;
     }
 
     /** Whether the frame in progress (or the last one) has FIN set; for the feeding thread. */
-    boolean frameFin() {
+    public boolean frameFin() {
         return (firstByte & FIN) != 0;
     }
 
     /** Whether the frame in progress (or the last one) is a control frame (close, ping, pong). */
-    boolean frameIsControl() {
+    public boolean frameIsControl() {
         return (firstByte & 0x08) != 0;
     }
 
     /** Payload length of the frame in progress, once its header was read whole; for the feeding thread. */
-    long framePayloadLength() {
+    public long framePayloadLength() {
         return payloadLength;
     }
 
     /** Mask key of the frame in progress (0 when unmasked), once its header was read whole. */
-    int frameMaskKey() {
+    public int frameMaskKey() {
         return maskKey;
     }
 
@@ -191,7 +191,7 @@ final class FrameScanner {
      * Bytes until the current frame ends: 0 at a boundary, the payload bytes left once a
      * frame's header has been read, and -1 when unknown (inside a header, or out of sync).
      */
-    long bytesToBoundary() {
+    public long bytesToBoundary() {
         if (syncLostReason != null || headerRead != 0) {
             return -1;
         }

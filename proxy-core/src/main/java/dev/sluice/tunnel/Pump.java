@@ -3,21 +3,24 @@ package dev.sluice.tunnel;
 import io.undertow.connector.ByteBufferPool;
 import io.undertow.connector.PooledByteBuffer;
 import org.xnio.ChannelListener;
+import org.xnio.XnioIoThread;
 import org.xnio.conduits.ConduitStreamSinkChannel;
 import org.xnio.conduits.ConduitStreamSourceChannel;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Moves bytes from one connection's source through the direction's {@link Stage}s to the other
  * connection's sink: one direction of a {@link Splice}.
  *
- * <p>Reads again only after the last buffer went out whole (so a slow reader, or a stage that
- * holds bytes, slows the writer and memory stays at one buffer per direction), and holds a
- * pooled buffer only while bytes are in flight: an idle pump holds none. Runs entirely on the
- * IO thread of its connections.
+ * <p>Reads again only after what the stages passed on went out whole and while the stages hold
+ * less than {@link #HOLD_LIMIT} (so a slow reader, or a fault that holds bytes, slows the writer
+ * and memory per direction stays bounded), and holds a pooled buffer only while bytes are in
+ * flight: an idle pump holds none. Runs entirely on the IO thread of its connections.
  *
  * <p>Closing politely: {@link #sendAtBoundary} writes a frame (a WebSocket Close) as soon as the
  * frame being relayed has ended, and from then on bytes from the source are read and scanned
@@ -45,34 +48,49 @@ final class Pump {
 
     /** Buffers moved in one go before letting the IO thread's other connections have a turn. */
     private static final int BUFFERS_PER_TURN = 16;
+    /** Bytes the stages may hold (a fault's delayed copies) before the pump stops reading. */
+    static final long HOLD_LIMIT = 256 * 1024;
 
     private final Direction direction;
     private final ConduitStreamSourceChannel source;
     private final ConduitStreamSinkChannel sink;
+    private final XnioIoThread ioThread;
     private final ByteBufferPool pool;
     private final Events events;
     private final FrameScannerStage scanning;
     private final FrameScanner scanner;
+    private final List<Stage> stages;
     /** The stages' chain, ending in {@link #write}; built once. */
     private final Stage.Downstream chain;
     private PooledByteBuffer inFlight;
-    /** The bytes of {@link #inFlight} being written (a stage may pass on a view of its buffer). */
+    /** The bytes being written; then {@link #queued}, in order. */
     private ByteBuffer writing;
+    private final ArrayDeque<ByteBuffer> queued = new ArrayDeque<>(2);
     private boolean inChain;
+    private boolean inTimer;
     /** A frame to write once the frame being relayed has ended; then {@link #frameSent} is true. */
     private ByteBuffer pendingFrame;
     private boolean frameSent;
+    /** To run once everything passed on so far is written (a stage closing the tunnel). */
+    private Runnable afterWritten;
+    private boolean sourceEnded;
+    /** The stages passed the end on: the sink is shut once what they passed is written. */
+    private boolean shutdownPending;
+    /** The sink is shut (or failed): nothing more is written. */
     private boolean done;
+    private boolean closed;
 
     Pump(Direction direction, ConduitStreamSourceChannel source, ConduitStreamSinkChannel sink,
          ByteBufferPool pool, Events events, FrameScannerStage scanning, List<Stage> stages) {
         this.direction = direction;
         this.source = source;
         this.sink = sink;
+        this.ioThread = source.getIoThread();
         this.pool = pool;
         this.events = events;
         this.scanning = scanning;
         this.scanner = scanning.scanner();
+        this.stages = List.copyOf(stages);
         Stage.Downstream next = this::write;
         for (int i = stages.size() - 1; i >= 0; i--) {
             Stage stage = stages.get(i);
@@ -89,6 +107,10 @@ final class Pump {
         // Bytes that arrived with the handshake sit in push-back conduits and may never fire
         // a read event, so read once straight away.
         readAndForward();
+    }
+
+    Direction direction() {
+        return direction;
     }
 
     FrameScanner scanner() {
@@ -109,6 +131,33 @@ final class Pump {
         return direction.toString();
     }
 
+    /** For {@link StageContext#schedule}: runs a stage's task on the IO thread, then carries on moving bytes. */
+    void schedule(Runnable task, long delayNanos) {
+        ioThread.executeAfter(() -> {
+            if (closed) {
+                return;
+            }
+            inTimer = true;
+            try {
+                task.run();
+            } finally {
+                inTimer = false;
+            }
+            settle();
+        }, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Runs {@code task} once everything the stages passed on so far is written. */
+    void whenWritten(Runnable task) {
+        ioThread.execute(() -> {
+            if (closed) {
+                return;
+            }
+            afterWritten = task;
+            settle();
+        });
+    }
+
     /**
      * Writes {@code frame} to the sink at the next frame boundary (at once when no frame is
      * being relayed) and stops passing on what the source sends after it.
@@ -124,22 +173,37 @@ final class Pump {
         }
         pendingFrame = frame;
         scanning.endAtBoundary();
-        if (inFlight == null && scanner.atFrameBoundary()) {
-            writeFrame();
+        settle();
+    }
+
+    private long heldByStages() {
+        long held = 0;
+        for (Stage stage : stages) {
+            held += stage.held();
         }
+        return held;
     }
 
     private void readAndForward() {
         for (int turn = 0; ; turn++) {
-            if (done || inFlight != null) {
+            if (closed || done || sourceEnded || inFlight != null || writing != null) {
                 return;
             }
-            if (waitingToWriteFrame()) {
+            if (pendingFrame != null && !frameSent && scanner.atFrameBoundary()) {
+                // Our frame is due: read nothing more. It goes out once the stages hold nothing
+                // (else the timer of the stage that holds bytes settles again).
                 source.suspendReads();
+                if (heldByStages() == 0) {
+                    writeFrame();
+                }
                 return;
             }
             if (turn == BUFFERS_PER_TURN) {
                 source.wakeupReads();
+                return;
+            }
+            if (heldByStages() >= HOLD_LIMIT) {
+                source.suspendReads(); // a stage's timer carries on when it passed some on
                 return;
             }
             PooledByteBuffer pooled = pool.allocate();
@@ -159,7 +223,7 @@ final class Pump {
             }
             if (read < 0) {
                 pooled.close();
-                finishSource();
+                endSource();
                 return;
             }
             buffer.flip();
@@ -172,65 +236,78 @@ final class Pump {
             inChain = true;
             chain.onBytes(buffer);
             inChain = false;
-            if (inFlight != null) {
-                source.suspendReads(); // held by a stage, or the sink is full
+            if (writing != null) {
+                source.suspendReads(); // the sink is full: settle() carries on once it is written
                 return;
             }
+            releaseInFlight();
         }
     }
 
-    /** Our frame is due (the relayed frame has ended) but not yet written whole: read nothing meanwhile. */
-    private boolean waitingToWriteFrame() {
-        return pendingFrame != null && !frameSent && scanner.atFrameBoundary();
+    /** The end of the chain: queues bytes for the sink; called by the last stage, now or later. */
+    private void write(ByteBuffer bytes) {
+        if (done || closed || !bytes.hasRemaining()) {
+            return;
+        }
+        events.transferred(this, bytes.remaining());
+        if (writing != null) {
+            queued.add(bytes);
+            return;
+        }
+        writing = bytes;
+        flush();
     }
 
-    /** The end of the chain: writes bytes to the sink; called by the last stage, now or later. */
-    private void write(ByteBuffer bytes) {
-        events.transferred(this, bytes.remaining());
-        writing = bytes;
+    private void flush() {
         try {
-            sink.write(bytes);
+            while (writing != null) {
+                sink.write(writing);
+                if (writing.hasRemaining()) {
+                    sink.resumeWrites();
+                    return;
+                }
+                writing = queued.poll();
+            }
         } catch (IOException e) {
             fail(e, false);
             return;
         }
-        if (bytes.hasRemaining()) {
-            sink.resumeWrites();
-            return;
-        }
-        written();
+        settle();
     }
 
-    private void written() {
-        if (inFlight != null) {
-            inFlight.close();
-            inFlight = null;
+    /**
+     * Everything passed on is written: frees the buffer read, then does what is due next (a
+     * stage's close, our frame, the shutdown of the sink) or reads on. Does nothing while a
+     * stage is at work: the chain's caller or the stage's timer calls it again after.
+     */
+    private void settle() {
+        if (closed || inChain || inTimer || writing != null) {
+            return;
         }
-        writing = null;
-        if (pendingFrame != null && scanner.atFrameBoundary()) {
+        releaseInFlight();
+        if (afterWritten != null) {
+            Runnable task = afterWritten;
+            afterWritten = null;
+            task.run();
+        } else if (pendingFrame != null && !frameSent && scanner.atFrameBoundary() && heldByStages() == 0) {
             writeFrame();
-        } else if (!inChain) {
+        } else if (shutdownPending) {
+            shutdownSink();
+        } else if (!done) {
             sink.suspendWrites();
             readAndForward();
         }
     }
 
     private void writePending() {
-        try {
-            if (writing != null) {
-                sink.write(writing);
-                if (!writing.hasRemaining()) {
-                    written();
-                }
-            } else if (pendingFrame != null && !frameSent && inFlight == null) {
-                writeFrame();
-            } else if (done) {
-                flushShutdown();
-            } else {
-                sink.suspendWrites();
-            }
-        } catch (IOException e) {
-            fail(e, false);
+        if (writing != null) {
+            flush();
+        } else if (pendingFrame != null && !frameSent && inFlight == null) {
+            writeFrame();
+        } else if (done && !closed) {
+            flushShutdown();
+        } else {
+            sink.suspendWrites();
         }
     }
 
@@ -249,13 +326,36 @@ final class Pump {
         frameSent = true;
         sink.suspendWrites();
         events.frameSent(this);
-        // Keep reading: the peer's answering Close comes this way, and its FIN ends the pump.
-        source.resumeReads();
+        if (shutdownPending) {
+            shutdownSink();
+        } else if (!sourceEnded && !closed) {
+            // Keep reading: the peer's answering Close comes this way, and its FIN ends the pump.
+            source.resumeReads();
+        }
     }
 
-    private void finishSource() {
-        done = true;
+    /** The source sent its FIN: each stage passes it on in turn, then the sink is shut. */
+    private void endSource() {
+        sourceEnded = true;
         source.suspendReads();
+        endFrom(0);
+    }
+
+    private void endFrom(int stage) {
+        if (closed) {
+            return;
+        }
+        if (stage == stages.size()) {
+            shutdownPending = true;
+            settle();
+        } else {
+            stages.get(stage).onEnd(() -> endFrom(stage + 1));
+        }
+    }
+
+    private void shutdownSink() {
+        shutdownPending = false;
+        done = true;
         try {
             sink.shutdownWrites();
         } catch (IOException e) {
@@ -284,12 +384,18 @@ final class Pump {
         events.failed(this, e, reading);
     }
 
-    /** Returns the buffer to the pool; called once the splice is closed. */
-    void release() {
+    private void releaseInFlight() {
         if (inFlight != null) {
             inFlight.close();
             inFlight = null;
         }
+    }
+
+    /** Returns the buffer to the pool and stops the stages' timers; called once the splice is closed. */
+    void release() {
+        closed = true;
+        releaseInFlight();
         writing = null;
+        queued.clear();
     }
 }

@@ -1,5 +1,6 @@
 package dev.sluice.tunnel;
 
+import dev.sluice.record.MessageLog;
 import io.undertow.connector.ByteBufferPool;
 import org.xnio.IoUtils;
 import org.xnio.Options;
@@ -9,6 +10,7 @@ import org.xnio.XnioIoThread;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -50,7 +52,7 @@ final class Splice implements Pump.Events {
     private boolean closed;
 
     Splice(Tunnel tunnel, TunnelRegistry registry, StreamConnection client, StreamConnection upstream,
-           ByteBufferPool pool, Duration idleTimeout, Duration halfCloseTimeout) {
+           ByteBufferPool pool, Duration idleTimeout, Duration halfCloseTimeout, StageFactory stages) {
         this.tunnel = tunnel;
         this.registry = registry;
         this.client = client;
@@ -58,13 +60,67 @@ final class Splice implements Pump.Events {
         this.ioThread = client.getIoThread();
         this.idleNanos = idleTimeout.toNanos();
         this.halfCloseTimeout = halfCloseTimeout;
-        this.toUpstream = pump(Direction.TO_UPSTREAM, client, upstream, pool);
-        this.toClient = pump(Direction.TO_CLIENT, upstream, client, pool);
+        this.toUpstream = pump(Direction.TO_UPSTREAM, client, upstream, pool, stages);
+        this.toClient = pump(Direction.TO_CLIENT, upstream, client, pool, stages);
     }
 
-    private Pump pump(Direction direction, StreamConnection from, StreamConnection to, ByteBufferPool pool) {
-        return new Pump(direction, from.getSourceChannel(), to.getSinkChannel(), pool, this,
-                new FrameScannerStage(new FrameScanner(direction.masked())), List.of());
+    private Pump pump(Direction direction, StreamConnection from, StreamConnection to, ByteBufferPool pool,
+                      StageFactory factory) {
+        Context context = new Context(direction);
+        context.pump = new Pump(direction, from.getSourceChannel(), to.getSinkChannel(), pool, this,
+                new FrameScannerStage(new FrameScanner(direction.masked())), stages(context, factory));
+        return context.pump;
+    }
+
+    /** The stages after the frame scanner: the recording's (what the sender sent), then the faults'. */
+    private List<Stage> stages(Context context, StageFactory factory) {
+        MessageLog log = tunnel.messageLog();
+        List<Stage> stages = new ArrayList<>();
+        if (log != null) {
+            stages.add(new RecordingStage(context.direction(), log));
+        }
+        stages.addAll(factory.stages(context));
+        return stages;
+    }
+
+    /** What the stages of one direction may ask of the splice. */
+    private final class Context implements StageContext {
+        private final Direction direction;
+        private Pump pump;
+
+        Context(Direction direction) {
+            this.direction = direction;
+        }
+
+        @Override
+        public Direction direction() {
+            return direction;
+        }
+
+        @Override
+        public Tunnel tunnel() {
+            return tunnel;
+        }
+
+        @Override
+        public void schedule(Runnable task, long delayNanos) {
+            pump.schedule(task, delayNanos);
+        }
+
+        @Override
+        public void closeAfterWritten(String reason) {
+            pump.whenWritten(() -> Splice.this.close(reason));
+        }
+
+        @Override
+        public void reset(String reason, Duration after) {
+            resetFromAnyThread(reason, after);
+        }
+
+        @Override
+        public void close(int code, String reason, String why) {
+            closePolitelyFromAnyThread(why, code, reason);
+        }
     }
 
     /** The client's connection, for tests in this package. */
@@ -150,6 +206,10 @@ final class Splice implements Pump.Events {
      * Call on the IO thread.
      */
     void closePolitely(String reason, String closeReasonText) {
+        closePolitely(reason, CloseFrames.GOING_AWAY, closeReasonText);
+    }
+
+    private void closePolitely(String reason, int code, String closeReasonText) {
         if (closed || closing != null) {
             return;
         }
@@ -163,15 +223,36 @@ final class Splice implements Pump.Events {
             setAbort(upstream);
             close(reason + "; reset, a frame did not end within " + BOUNDARY_TIMEOUT.toMillis() + " ms");
         }, BOUNDARY_TIMEOUT);
-        toClient.sendAtBoundary(CloseFrames.goingAway(closeReasonText, false));
-        toUpstream.sendAtBoundary(CloseFrames.goingAway(closeReasonText, true));
+        toClient.sendAtBoundary(CloseFrames.close(code, closeReasonText, false));
+        toUpstream.sendAtBoundary(CloseFrames.close(code, closeReasonText, true));
     }
 
     void closePolitelyFromAnyThread(String reason, String closeReasonText) {
-        if (Thread.currentThread() == ioThread) {
-            closePolitely(reason, closeReasonText);
+        closePolitelyFromAnyThread(reason, CloseFrames.GOING_AWAY, closeReasonText);
+    }
+
+    /** Like {@link #closePolitely} with another close code; runs on the IO thread after the current event. */
+    void closePolitelyFromAnyThread(String reason, int code, String closeReasonText) {
+        ioThread.execute(() -> closePolitely(reason, code, closeReasonText));
+    }
+
+    /** Resets both connections (TCP RST); runs on the IO thread after the current event. */
+    void resetFromAnyThread(String reason) {
+        resetFromAnyThread(reason, Duration.ZERO);
+    }
+
+    void resetFromAnyThread(String reason, Duration after) {
+        Runnable reset = () -> {
+            if (!closed) {
+                setAbort(client);
+                setAbort(upstream);
+                close(reason);
+            }
+        };
+        if (after.isZero()) {
+            ioThread.execute(reset);
         } else {
-            ioThread.execute(() -> closePolitely(reason, closeReasonText));
+            ioThread.executeAfter(reset, after.toNanos(), TimeUnit.NANOSECONDS);
         }
     }
 

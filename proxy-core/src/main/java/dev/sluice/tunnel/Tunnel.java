@@ -1,8 +1,13 @@
 package dev.sluice.tunnel;
 
+import dev.sluice.record.MessageLog;
+import dev.sluice.record.WsMessage;
+
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.Consumer;
+import java.util.List;
 
 /**
  * What can be seen of one tunnel: who, where, since when, bytes and WebSocket messages each
@@ -30,9 +35,15 @@ public final class Tunnel {
     private volatile int clientCloseCode = NO_CLOSE;
     private volatile int upstreamCloseCode = NO_CLOSE;
     private volatile String framing;
+    /** Actions asked for before the splice started; see {@link #act}. */
+    private Consumer<Splice> pending;
+    /** Where its messages are recorded, or null when the proxy does not record. */
+    private final MessageLog messageLog;
 
-    Tunnel(long id, TunnelSlot slot, String upstream, InetSocketAddress client, InetSocketAddress server) {
+    Tunnel(long id, TunnelSlot slot, String upstream, InetSocketAddress client, InetSocketAddress server,
+           MessageLog messageLog) {
         this.id = id;
+        this.messageLog = messageLog;
         this.slot = slot;
         this.upstream = upstream;
         this.client = client;
@@ -116,6 +127,14 @@ public final class Tunnel {
         return framingProblem(s.scanner(Direction.TO_UPSTREAM), s.scanner(Direction.TO_CLIENT));
     }
 
+    /**
+     * The WebSocket messages recorded in this tunnel so far, oldest first (see
+     * {@link dev.sluice.record.Recording#messages(long)}); empty when the proxy does not record.
+     */
+    public List<WsMessage> messages() {
+        return messageLog == null ? List.of() : messageLog.list();
+    }
+
     /** Why it closed, or null while it is open. */
     public String closeReason() {
         return closeReason;
@@ -130,10 +149,42 @@ public final class Tunnel {
      * log: each peer first gets a WebSocket Close 1001 at the next frame boundary.
      */
     public void close(String reason) {
-        Splice s = splice;
-        if (s != null) {
-            s.closePolitelyFromAnyThread(reason, "going away: " + reason);
+        act(s -> s.closePolitelyFromAnyThread(reason, "going away: " + reason));
+    }
+
+    /**
+     * Sends both peers a WebSocket Close with this code and reason at the next frame boundary,
+     * then closes as {@link #close(String)} does; logged as closed by {@code why}.
+     */
+    public void close(int code, String reason, String why) {
+        act(s -> s.closePolitelyFromAnyThread(why, code, reason));
+    }
+
+    /** Resets both connections at once (TCP RST to each peer), logged with {@code reason}. */
+    public void reset(String reason) {
+        reset(reason, Duration.ZERO);
+    }
+
+    /** Resets both connections (TCP RST to each peer) {@code after} from now, if still open then. */
+    public void reset(String reason, Duration after) {
+        act(s -> s.resetFromAnyThread(reason, after));
+    }
+
+    /**
+     * Runs an action on the splice; one asked for between the registration and the start of the
+     * splice (a tunnel is listed as soon as the client has its 101) runs when the splice starts.
+     */
+    private synchronized void act(Consumer<Splice> action) {
+        if (splice != null) {
+            action.accept(splice);
+        } else if (closeReason == null) {
+            pending = pending == null ? action : pending.andThen(action);
         }
+    }
+
+    /** Where the tunnel's stages record its messages, or null. */
+    MessageLog messageLog() {
+        return messageLog;
     }
 
     TunnelSlot slot() {
@@ -145,8 +196,12 @@ public final class Tunnel {
         return splice;
     }
 
-    void attach(Splice splice) {
+    synchronized void attach(Splice splice) {
         this.splice = splice;
+        if (pending != null) {
+            pending.accept(splice);
+            pending = null;
+        }
     }
 
     void addToUpstream(int n) {

@@ -42,6 +42,7 @@ import org.xnio.channels.StreamSinkChannel;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * A WebSocket handshake's way through Sluice:
@@ -60,20 +61,27 @@ import java.util.Map;
  */
 public final class TunnelHandler implements HttpHandler {
     private static final Logger log = LoggerFactory.getLogger(TunnelHandler.class);
+    /**
+     * Put on a handshake's exchange by whoever wants to know which tunnel it becomes (the recording);
+     * told once the tunnel is registered, before any of its bytes flow.
+     */
+    public static final AttachmentKey<Consumer<Tunnel>> WHEN_OPENED = AttachmentKey.create(Consumer.class);
 
     private final Map<String, UpstreamClient> clients;
     private final TunnelRegistry registry;
     private final ForwardedHeaders forwarded;
     private final LimitsConfig limits;
     private final ByteBufferPool buffers;
+    private final StageFactory stages;
 
     public TunnelHandler(Map<String, UpstreamClient> clients, TunnelRegistry registry, ForwardedHeaders forwarded,
-                         LimitsConfig limits, ByteBufferPool buffers) {
+                         LimitsConfig limits, ByteBufferPool buffers, StageFactory stages) {
         this.clients = Map.copyOf(clients);
         this.registry = registry;
         this.forwarded = forwarded;
         this.limits = limits;
         this.buffers = buffers;
+        this.stages = stages;
     }
 
     @Override
@@ -311,8 +319,12 @@ public final class TunnelHandler implements HttpHandler {
                     return;
                 }
                 Tunnel tunnel = registry.register(slot, client.pool().name(), ex.getSourceAddress(), server, requestId);
+                Consumer<Tunnel> whenOpened = ex.removeAttachment(WHEN_OPENED);
+                if (whenOpened != null) {
+                    whenOpened.accept(tunnel);
+                }
                 Splice splice = new Splice(tunnel, registry, clientSide, upstreamSide, buffers, ws.idleTimeout(),
-                        ws.halfCloseTimeout());
+                        ws.halfCloseTimeout(), stages);
                 legs.splice = splice;
                 // As nginx does for upgraded connections: a client that takes no bytes is given up.
                 clientSide.getSinkChannel().setConduit(new SendTimeoutConduit(clientSide.getSinkChannel().getConduit(),

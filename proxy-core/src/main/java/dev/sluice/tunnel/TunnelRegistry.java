@@ -2,6 +2,7 @@ package dev.sluice.tunnel;
 
 import dev.sluice.observe.AccessLog;
 import dev.sluice.observe.Metrics;
+import dev.sluice.record.Recording;
 import dev.sluice.runtime.Route;
 
 import java.net.InetAddress;
@@ -46,20 +47,23 @@ public final class TunnelRegistry implements AutoCloseable {
     private final LongAdder closedMessagesToClient = new LongAdder();
     private final Metrics metrics;
     private final AccessLog accessLog;
+    private final Recording recording;
     private final Set<String> routesWithGauge = ConcurrentHashMap.newKeySet();
 
     /** A registry that reports to no metrics and no access log (tests of the registry itself). */
     public TunnelRegistry() {
-        this(null, null);
+        this(null, null, Recording.off());
     }
 
     /**
      * @param metrics   where tunnel counts and traffic are reported, or null
      * @param accessLog where a line for each closed tunnel goes, or null
+     * @param recording where each tunnel's messages are recorded, when it is on
      */
-    public TunnelRegistry(Metrics metrics, AccessLog accessLog) {
+    public TunnelRegistry(Metrics metrics, AccessLog accessLog, Recording recording) {
         this.metrics = metrics;
         this.accessLog = accessLog;
+        this.recording = recording;
         if (metrics != null) {
             metrics.functionCounter("sluice_tunnel_bytes", "to_upstream", "bytes through WebSocket tunnels", this,
                     r -> r.closedBytesToUpstream.sum() + r.sumOpen(Tunnel::bytesToUpstream));
@@ -140,6 +144,27 @@ public final class TunnelRegistry implements AutoCloseable {
         return tunnel;
     }
 
+    /**
+     * Waits until at least {@code count} tunnels are open (a tunnel opens just after the client
+     * got its 101) and returns the open ones, oldest first.
+     *
+     * @throws IllegalStateException when fewer are open after {@code timeout}
+     */
+    public List<Tunnel> awaitOpen(int count, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (open) {
+            while (open.size() < count) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new IllegalStateException(open.size() + " tunnels open after " + timeout.toMillis()
+                            + " ms, not " + count);
+                }
+                TimeUnit.NANOSECONDS.timedWait(open, left);
+            }
+        }
+        return open.values().stream().sorted(java.util.Comparator.comparingLong(Tunnel::id)).toList();
+    }
+
     /** Slots taken from this client address: open tunnels and admitted handshakes. */
     public int slotsOf(InetAddress client) {
         return perClient.getOrDefault(client, 0);
@@ -211,8 +236,12 @@ public final class TunnelRegistry implements AutoCloseable {
 
     Tunnel register(TunnelSlot slot, String upstream, InetSocketAddress client, InetSocketAddress server,
                     String requestId) {
-        Tunnel tunnel = new Tunnel(ids.incrementAndGet(), slot, upstream, client, server);
-        open.put(tunnel.id(), tunnel);
+        long id = ids.incrementAndGet();
+        Tunnel tunnel = new Tunnel(id, slot, upstream, client, server, recording.tunnelOpened(id));
+        synchronized (open) {
+            open.put(tunnel.id(), tunnel);
+            open.notifyAll();
+        }
         total.incrementAndGet();
         log.opened(tunnel, requestId);
         if (metrics != null) {

@@ -84,6 +84,11 @@ public final class WsRecorder implements WebSocket.Listener {
         ended.complete("error " + error);
     }
 
+    /** Whether the session has ended (a close or an error). */
+    public boolean ended() {
+        return ended.isDone();
+    }
+
     /** The next whole message, or an AssertionError after {@code timeout}. */
     public Message next(Duration timeout) throws InterruptedException {
         Message message = messages.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);

@@ -16,8 +16,12 @@ import java.util.concurrent.ThreadLocalRandom;
  * client's request, a backend's 101, a client that opens one through the proxy) and frames.
  */
 public final class WsWire {
+    public static final int CONTINUATION = 0x0;
     public static final int TEXT = 0x1;
     public static final int BINARY = 0x2;
+    public static final int CLOSE = 0x8;
+    public static final int PING = 0x9;
+    public static final int PONG = 0xA;
 
     /** The RFC 6455 sample nonce and its accept value (section 1.3). */
     public static final String SAMPLE_KEY = "dGhlIHNhbXBsZSBub25jZQ==";
@@ -111,9 +115,17 @@ public final class WsWire {
 
     /** A final, masked client frame (clients must mask, RFC 6455 section 5.3). */
     public static byte[] clientFrame(int opcode, byte[] payload) {
+        return clientFragment(true, opcode, payload);
+    }
+
+    /**
+     * A masked client frame with FIN as given: a message in fragments is a first frame with its
+     * opcode and FIN clear, then {@link #CONTINUATION} frames, the last with FIN set.
+     */
+    public static byte[] clientFragment(boolean fin, int opcode, byte[] payload) {
         byte[] mask = new byte[4];
         new Random(payload.length).nextBytes(mask);
-        return frame(opcode, payload, mask);
+        return frame(fin, opcode, payload, mask);
     }
 
     public static byte[] clientText(String text) {
@@ -122,16 +134,21 @@ public final class WsWire {
 
     /** A final, unmasked server frame. */
     public static byte[] serverFrame(int opcode, byte[] payload) {
-        return frame(opcode, payload, null);
+        return serverFragment(true, opcode, payload);
+    }
+
+    /** An unmasked server frame with FIN as given (see {@link #clientFragment}). */
+    public static byte[] serverFragment(boolean fin, int opcode, byte[] payload) {
+        return frame(fin, opcode, payload, null);
     }
 
     public static byte[] serverText(String text) {
         return serverFrame(TEXT, text.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static byte[] frame(int opcode, byte[] payload, byte[] mask) {
+    private static byte[] frame(boolean fin, int opcode, byte[] payload, byte[] mask) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(payload.length + 14);
-        out.write(0x80 | opcode);
+        out.write((fin ? 0x80 : 0) | opcode);
         int maskBit = mask == null ? 0 : 0x80;
         if (payload.length < 126) {
             out.write(maskBit | payload.length);

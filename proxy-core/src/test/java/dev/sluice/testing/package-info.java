@@ -12,7 +12,8 @@
  * <li>{@link dev.sluice.testing.WsWire}: WebSocket handshakes and frames by hand.</li>
  * <li>{@link dev.sluice.testing.WsEchoBackend}, {@link dev.sluice.testing.TomcatEchoBackend}: real WebSocket
  *     echo servers (Undertow, Tomcat); {@link dev.sluice.testing.WsRecorder}: a JDK WebSocket client listener
- *     that records messages and the close.</li>
+ *     that records messages and the close; {@link dev.sluice.testing.ReconnectingClient}: a JDK WebSocket
+ *     client that reconnects when its session ended, as applications do.</li>
  * <li>{@link dev.sluice.testing.DeadServer}: an upstream address that refuses connections;
  *     {@link dev.sluice.testing.HeapHistogram}: live objects per class after a full GC.</li>
  * <li>{@link dev.sluice.testing.HttpClients}: the shared JDK HTTP/1.1 client;

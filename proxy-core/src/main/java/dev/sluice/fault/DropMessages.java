@@ -1,0 +1,70 @@
+package dev.sluice.fault;
+
+import dev.sluice.tunnel.FramePieces;
+import dev.sluice.tunnel.FrameScanner;
+import dev.sluice.tunnel.StageContext;
+
+import java.nio.ByteBuffer;
+
+/**
+ * {@code drop-messages}: the chosen messages are not passed on, every frame of them (fragments
+ * included); frames between them, and every other byte, pass unchanged. Each frame carries its
+ * own mask, so the stream stays valid for the peer.
+ */
+final class DropMessages extends FaultStep implements FramePieces.Consumer {
+    private final FrameScanner scanner;
+    private final MessageSelector selector;
+    private ByteBuffer bytes;
+    private Downstream downstream;
+    private int runStart = -1;
+    private int runEnd;
+
+    DropMessages(ActiveFault fault, StageContext context) {
+        this.scanner = new FrameScanner(context.direction().masked());
+        this.selector = new MessageSelector(fault, this);
+    }
+
+    @Override
+    public void onBytes(ByteBuffer bytes, Downstream downstream) {
+        this.bytes = bytes;
+        this.downstream = downstream;
+        FramePieces.walk(scanner, bytes, this);
+        passRun();
+        this.bytes = null;
+    }
+
+    @Override
+    public void piece(int from, int to, boolean startsFrame, boolean endsFrame) {
+        boolean dropped = selector.chosen(scanner, startsFrame);
+        selector.endsUnit(scanner, endsFrame);
+        if (dropped) {
+            passRun();
+        } else {
+            keep(from, to);
+        }
+    }
+
+    @Override
+    public void outOfSync(int from, int to) {
+        keep(from, to);
+    }
+
+    private void keep(int from, int to) {
+        if (runStart < 0) {
+            runStart = from;
+        }
+        runEnd = to;
+    }
+
+    private void passRun() {
+        if (runStart >= 0) {
+            downstream.onBytes(bytes.duplicate().limit(runEnd).position(runStart));
+            runStart = -1;
+        }
+    }
+
+    @Override
+    boolean quiescent() {
+        return !selector.insideChosenMessage();
+    }
+}

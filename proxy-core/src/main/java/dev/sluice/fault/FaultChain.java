@@ -1,0 +1,127 @@
+package dev.sluice.fault;
+
+import dev.sluice.tunnel.Direction;
+import dev.sluice.tunnel.Stage;
+import dev.sluice.tunnel.StageContext;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The faults acting on one direction of one tunnel, as one {@link Stage}. It looks at the running
+ * set of faults whenever bytes come and it changed since: a fault added meets the tunnel from
+ * the next byte or message on; a fault removed is retired and leaves the chain once it holds
+ * nothing (see {@link FaultStep}). A fault that did not strike the tunnel (its probability) is
+ * remembered as such, so it is decided once per tunnel.
+ */
+final class FaultChain implements Stage {
+    private record Link(ActiveFault fault, FaultStep step) {
+    }
+
+    private final Faults faults;
+    private final StageContext context;
+    private final String route;
+    private final boolean towardsUpstream;
+    private long version = -1;
+    private List<Link> links = List.of();
+    private Downstream out;
+
+    FaultChain(Faults faults, StageContext context) {
+        this.faults = faults;
+        this.context = context;
+        this.route = context.tunnel().route();
+        this.towardsUpstream = context.direction() == Direction.TO_UPSTREAM;
+    }
+
+    @Override
+    public void onBytes(ByteBuffer bytes, Downstream downstream) {
+        out = downstream;
+        refresh();
+        if (links.isEmpty()) {
+            downstream.onBytes(bytes);
+        } else {
+            passFrom(0, links, bytes);
+        }
+    }
+
+    /** Passes bytes to the link at {@code index} of {@code chain}, skipping those that did not strike. */
+    private void passFrom(int index, List<Link> chain, ByteBuffer bytes) {
+        for (int i = index; i < chain.size(); i++) {
+            Link link = chain.get(i);
+            if (link.step() != null) {
+                link.step().onBytes(bytes, after(link));
+                return;
+            }
+        }
+        out.onBytes(bytes);
+    }
+
+    /** Where a step passes bytes on, now or from a timer: the next link in the chain as it is then. */
+    private Downstream after(Link link) {
+        return bytes -> {
+            List<Link> chain = links;
+            int at = chain.indexOf(link);
+            passFrom(at < 0 ? chain.size() : at + 1, chain, bytes);
+        };
+    }
+
+    @Override
+    public long held() {
+        long held = 0;
+        for (Link link : links) {
+            if (link.step() != null) {
+                held += link.step().held();
+            }
+        }
+        return held;
+    }
+
+    @Override
+    public void onEnd(Runnable proceed) {
+        endFrom(0, links, proceed);
+    }
+
+    private void endFrom(int index, List<Link> chain, Runnable proceed) {
+        for (int i = index; i < chain.size(); i++) {
+            FaultStep step = chain.get(i).step();
+            if (step != null) {
+                int next = i + 1;
+                step.onEnd(() -> endFrom(next, chain, proceed));
+                return;
+            }
+        }
+        proceed.run();
+    }
+
+    private void refresh() {
+        long now = faults.version();
+        if (now == version && links.stream().allMatch(l -> l.step() == null || !l.step().retired() || !l.step().quiescent())) {
+            return;
+        }
+        version = now;
+        Map<ActiveFault, Link> current = new IdentityHashMap<>();
+        for (Link link : links) {
+            current.put(link.fault(), link);
+        }
+        List<ActiveFault> active = faults.list();
+        List<Link> next = new ArrayList<>();
+        for (Link link : links) {
+            if (active.contains(link.fault())) {
+                next.add(link);
+            } else if (link.step() != null && !link.step().quiescent()) {
+                link.step().retire();
+                next.add(link);
+            }
+        }
+        for (ActiveFault fault : active) {
+            if (!current.containsKey(fault) && FaultSteps.actsOnBytes(fault.type()) && fault.covers(route)
+                    && fault.config().direction().includes(towardsUpstream)) {
+                next.add(new Link(fault, FaultSteps.create(fault, context)));
+            }
+        }
+        links = List.copyOf(next);
+    }
+}

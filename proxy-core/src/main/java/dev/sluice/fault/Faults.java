@@ -1,0 +1,253 @@
+package dev.sluice.fault;
+
+import dev.sluice.config.FaultConfig;
+import dev.sluice.config.FaultDirection;
+import dev.sluice.config.FaultType;
+import dev.sluice.tunnel.Direction;
+import dev.sluice.tunnel.StageContext;
+import dev.sluice.tunnel.StageFactory;
+import dev.sluice.tunnel.Tunnel;
+import dev.sluice.tunnel.TunnelRegistry;
+import io.undertow.server.HttpHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * The faults switched on in one proxy ({@code proxy.faults()}), the same for the Java API, the
+ * YAML file and {@code POST /faults}. A change applies at once: to open tunnels from their next
+ * byte or message, to new tunnels and requests as they come; nothing reconnects.
+ *
+ * <pre>{@code
+ * proxy.faults().add(FaultConfig.latency(Duration.ofMillis(200)).toClient());
+ * proxy.faults().add(FaultConfig.dropMessages(1).toUpstream().named("lose-one"));
+ * proxy.faults().resetTunnels();
+ * proxy.faults().remove("lose-one");
+ * }</pre>
+ *
+ * Safe to use from any thread. Faults from the configuration file are replaced on a reload;
+ * faults added at run time stay until removed.
+ */
+public final class Faults {
+    private static final Logger log = LoggerFactory.getLogger(Faults.class);
+
+    private final TunnelRegistry tunnels;
+    private final Supplier<Collection<String>> routePaths;
+    private volatile List<ActiveFault> active = List.of();
+    private volatile long version;
+    private long named;
+
+    /** @param routePaths the match paths of the routes now served: a fault's {@code route} must be one */
+    public Faults(TunnelRegistry tunnels, Supplier<Collection<String>> routePaths) {
+        this.tunnels = tunnels;
+        this.routePaths = routePaths;
+    }
+
+    /**
+     * Switches a fault on; a reset or close fault also acts on the matching open tunnels at once.
+     *
+     * @throws IllegalArgumentException when its route is no route's match path
+     * @throws IllegalStateException    when a fault of that name is on already
+     */
+    public ActiveFault add(FaultConfig fault) {
+        return addAll(List.of(fault)).get(0);
+    }
+
+    /** Switches these faults on, all or none (see {@link #add}). */
+    public List<ActiveFault> addAll(Collection<FaultConfig> faults) {
+        return add(faults, false);
+    }
+
+    public List<ActiveFault> list() {
+        return active;
+    }
+
+    public Optional<ActiveFault> find(String name) {
+        return active.stream().filter(f -> f.name().equals(name)).findFirst();
+    }
+
+    /** Switches the named fault off; false when none has that name. */
+    public synchronized boolean remove(String name) {
+        List<ActiveFault> next = active.stream().filter(f -> !f.name().equals(name)).toList();
+        if (next.size() == active.size()) {
+            return false;
+        }
+        publish(next);
+        return true;
+    }
+
+    /** Switches every fault off. */
+    public synchronized void clear() {
+        publish(List.of());
+    }
+
+    /** Adds latency each way, or one way: a shortcut for {@link FaultConfig#latency}. */
+    public ActiveFault latency(FaultDirection direction, Duration latency) {
+        return add(FaultConfig.latency(latency).withDirection(direction));
+    }
+
+    /** Resets every open tunnel now (TCP RST to both peers); no fault stays on. */
+    public void resetTunnels() {
+        tunnels.list().forEach(t -> t.reset("reset by a fault"));
+    }
+
+    /** Sends every open tunnel's peers a Close with this code and reason now; no fault stays on. */
+    public void closeTunnels(int code, String reason) {
+        FaultConfig checked = FaultConfig.close(code, reason); // validates code and reason
+        tunnels.list().forEach(t -> t.close(checked.code(), reason, "closed by a fault: " + code + " " + reason));
+    }
+
+    /** Replaces the faults that came from the configuration file with these; run-time ones stay. */
+    public synchronized void replaceConfigured(Collection<FaultConfig> faults) {
+        List<ActiveFault> kept = active.stream().filter(f -> !f.fromConfigFile()).toList();
+        publish(kept);
+        try {
+            add(faults, true);
+        } catch (RuntimeException e) {
+            publish(kept);
+            throw e;
+        }
+    }
+
+    /** The stages every new tunnel gets, and the reset and close faults it meets as it opens. */
+    public StageFactory stages() {
+        return context -> {
+            if (context.direction() == Direction.TO_UPSTREAM) {
+                opened(context);
+            }
+            return List.of(new FaultChain(this, context));
+        };
+    }
+
+    /**
+     * Puts the request faults (refuse, reset, http-status) in front of {@code next}.
+     *
+     * @param handshakes whether {@code next} takes WebSocket handshakes, which a reset fault lets through
+     */
+    public HttpHandler gate(HttpHandler next, boolean handshakes) {
+        return new FaultGate(this, next, handshakes);
+    }
+
+    long version() {
+        return version;
+    }
+
+    private synchronized List<ActiveFault> add(Collection<FaultConfig> faults, boolean fromConfigFile) {
+        Collection<String> routes = routePaths.get();
+        Set<String> names = new HashSet<>();
+        active.forEach(f -> names.add(f.name()));
+        List<ActiveFault> added = new ArrayList<>();
+        for (FaultConfig fault : faults) {
+            if (fault.route() != null && !routes.contains(fault.route())) {
+                throw new IllegalArgumentException("route: no route has the match path " + fault.route()
+                        + " (routes: " + String.join(", ", routes) + ")");
+            }
+            String name = fault.name() != null ? fault.name() : fault.type().yamlName() + "-" + (++named);
+            while (fault.name() == null && names.contains(name)) {
+                name = fault.type().yamlName() + "-" + (++named);
+            }
+            if (!names.add(name)) {
+                throw new IllegalStateException("name: a fault named " + name + " is on already (remove it first)");
+            }
+            added.add(new ActiveFault(name, fault, fromConfigFile));
+        }
+        List<ActiveFault> next = new ArrayList<>(active);
+        next.addAll(added);
+        publish(List.copyOf(next));
+        for (ActiveFault fault : added) {
+            log.info("SLU3001 fault on: {} {}", fault.name(), describe(fault.config()));
+            if (fault.type() == FaultType.RESET || fault.type() == FaultType.CLOSE) {
+                tunnels.list().stream().filter(t -> fault.covers(t.route())).forEach(t -> actOnOpen(fault, t));
+            }
+        }
+        return added;
+    }
+
+    private void publish(List<ActiveFault> next) {
+        List<ActiveFault> gone = active.stream().filter(f -> !next.contains(f)).toList();
+        active = next;
+        version++;
+        gone.forEach(f -> log.info("SLU3002 fault off: {} (acted {} times)", f.name(), f.acted()));
+    }
+
+    /** A tunnel opened: the reset and close faults on its route act on it. */
+    private void opened(StageContext context) {
+        String route = context.tunnel().route();
+        for (ActiveFault fault : active) {
+            boolean actsOnOpening = fault.type() == FaultType.RESET || fault.type() == FaultType.CLOSE;
+            if (!actsOnOpening || !fault.covers(route) || !fault.strikes()) {
+                continue;
+            }
+            FaultConfig c = fault.config();
+            if (c.type() == FaultType.CLOSE) {
+                context.close(c.code(), c.reason() == null ? "" : c.reason(), closedBy(fault));
+            } else {
+                context.reset(resetBy(fault), c.delay() == null ? Duration.ZERO : c.delay());
+            }
+        }
+    }
+
+    private static void actOnOpen(ActiveFault fault, Tunnel tunnel) {
+        if (!fault.strikes()) {
+            return;
+        }
+        FaultConfig c = fault.config();
+        if (c.type() == FaultType.CLOSE) {
+            tunnel.close(c.code(), c.reason() == null ? "" : c.reason(), closedBy(fault));
+        } else {
+            tunnel.reset(resetBy(fault), c.delay() == null ? Duration.ZERO : c.delay());
+        }
+    }
+
+    private static String resetBy(ActiveFault fault) {
+        return "reset by fault " + fault.name();
+    }
+
+    private static String closedBy(ActiveFault fault) {
+        return "closed by fault " + fault.name() + " (" + fault.config().code() + ")";
+    }
+
+    /** One line for the log: the type and the parameters it has. */
+    static String describe(FaultConfig c) {
+        StringBuilder s = new StringBuilder(c.type().yamlName());
+        if (c.route() != null) {
+            s.append(" route=").append(c.route());
+        }
+        s.append(" direction=").append(c.direction().yamlName());
+        append(s, "latency", c.latency());
+        append(s, "jitter", c.jitter());
+        append(s, "delay", c.delay());
+        append(s, "rate", c.rate(), "B/s");
+        append(s, "bytes", c.bytes(), "");
+        append(s, "segment", c.segment(), "B");
+        append(s, "status", c.status(), "");
+        append(s, "code", c.code(), "");
+        if (c.count() != FaultConfig.ALL) {
+            s.append(" count=").append(c.count());
+        }
+        if (c.probability() < 1) {
+            s.append(" probability=").append(c.probability());
+        }
+        return s.toString();
+    }
+
+    private static void append(StringBuilder s, String key, long n, String unit) {
+        if (n > 0) {
+            s.append(' ').append(key).append('=').append(n).append(unit);
+        }
+    }
+
+    private static void append(StringBuilder s, String key, Duration d) {
+        if (d != null) {
+            s.append(' ').append(key).append('=').append(d.toMillis()).append("ms");
+        }
+    }
+}

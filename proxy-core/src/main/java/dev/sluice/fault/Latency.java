@@ -1,0 +1,45 @@
+package dev.sluice.fault;
+
+import dev.sluice.tunnel.StageContext;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * {@code latency}: each chunk read is passed on {@code latency} (± up to {@code jitter}) after it
+ * arrived, in order. Like Toxiproxy's latency toxic the delay is per chunk, not per byte, and
+ * chunks keep flowing while earlier ones wait (up to the pump's hold limit).
+ */
+final class Latency extends FaultStep {
+    private final long latencyNanos;
+    private final long jitterNanos;
+    private final HeldBytes held;
+
+    Latency(Duration latency, Duration jitter, StageContext context) {
+        this.latencyNanos = latency.toNanos();
+        this.jitterNanos = jitter == null ? 0 : jitter.toNanos();
+        this.held = new HeldBytes(context);
+    }
+
+    @Override
+    public void onBytes(ByteBuffer bytes, Downstream downstream) {
+        long now = System.nanoTime();
+        if (retired()) {
+            held.pass(bytes, now, downstream);
+            return;
+        }
+        long jitter = jitterNanos == 0 ? 0 : ThreadLocalRandom.current().nextLong(-jitterNanos, jitterNanos + 1);
+        held.pass(bytes, now + Math.max(0, latencyNanos + jitter), downstream);
+    }
+
+    @Override
+    public long held() {
+        return held.held();
+    }
+
+    @Override
+    public void onEnd(Runnable proceed) {
+        held.whenEmpty(proceed);
+    }
+}

@@ -1,0 +1,48 @@
+package dev.sluice.fault;
+
+import dev.sluice.tunnel.StageContext;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+
+/**
+ * {@code slice}: writes what it gets in segments of {@code segment} bytes, {@code delay} apart,
+ * so the peer sees a message arrive in many small TCP reads (Toxiproxy's slicer): a test of
+ * code that assumes one read is one message.
+ */
+final class Slice extends FaultStep {
+    private final int segment;
+    private final long gapNanos;
+    private final HeldBytes held;
+    private long nextAt = Long.MIN_VALUE;
+
+    Slice(long segment, Duration gap, StageContext context) {
+        this.segment = (int) Math.min(Integer.MAX_VALUE, segment);
+        this.gapNanos = gap == null ? 0 : gap.toNanos();
+        this.held = new HeldBytes(context);
+    }
+
+    @Override
+    public void onBytes(ByteBuffer bytes, Downstream downstream) {
+        long now = System.nanoTime();
+        if (retired()) {
+            held.pass(bytes, now, downstream);
+            return;
+        }
+        for (int at = bytes.position(); at < bytes.limit(); at += segment) {
+            long due = Math.max(now, nextAt);
+            held.pass(bytes.duplicate().limit(Math.min(bytes.limit(), at + segment)).position(at), due, downstream);
+            nextAt = due + gapNanos;
+        }
+    }
+
+    @Override
+    public long held() {
+        return held.held();
+    }
+
+    @Override
+    public void onEnd(Runnable proceed) {
+        held.whenEmpty(proceed);
+    }
+}

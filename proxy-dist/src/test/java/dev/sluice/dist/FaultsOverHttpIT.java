@@ -1,0 +1,251 @@
+package dev.sluice.dist;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Faults through the admin API of the running distribution, as a test suite in Python or Node
+ * would use them: only HTTP and WebSocket clients, no Sluice classes. One {@code bin/sluice}
+ * process serves every test here (a JVM start is dear); each test removes its faults.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class FaultsOverHttpIT {
+    private static final Path DIST = Path.of(System.getProperty("sluice.distribution", "target/sluice")).toAbsolutePath();
+    private static final Pattern LISTENING = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)");
+    private static final Pattern ADMIN = Pattern.compile("admin API on http://127\\.0\\.0\\.1:(\\d+)/");
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(30); // a cold JVM on a busy 2-core machine
+    private static final Duration LATENCY = Duration.ofMillis(300);
+
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    @TempDir
+    static Path dir;
+    private Process process;
+    private int port;
+    private int adminPort;
+
+    @BeforeAll
+    void launch() throws Exception {
+        Path config = Files.writeString(dir.resolve("sluice.yaml"), """
+                listeners: [ { address: 127.0.0.1:0 } ]
+                admin: { address: 127.0.0.1:0 }
+                access-log: off
+                upstreams:
+                  demo:
+                    builtin: echo
+                routes:
+                  - match: { path: / }
+                    upstream: demo
+                """);
+        ProcessBuilder builder = new ProcessBuilder(DIST.resolve("bin/sluice").toString(), "-c", config.toString())
+                .directory(dir.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .redirectOutput(dir.resolve("stdout.txt").toFile())
+                .redirectError(dir.resolve("stderr.txt").toFile());
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        builder.environment().remove("JAVA_OPTS");
+        builder.environment().remove("SLUICE_HOME");
+        process = builder.start();
+        port = awaitPort(LISTENING);
+        adminPort = awaitPort(ADMIN);
+    }
+
+    @AfterEach
+    void removeFaults() throws Exception {
+        assertEquals(204, admin("DELETE", "/faults", null).statusCode());
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (process != null) {
+            process.destroy();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    // An http-status fault answers every request 503 without the upstream; DELETE /faults/NAME
+    // brings the upstream's 200 back.
+    @Test
+    void anHttpStatusFaultAnswers503UntilDeleted() throws Exception {
+        assertEquals(200, get("/x").statusCode());
+        HttpResponse<String> added = admin("POST", "/faults", "{\"name\": \"down\", \"type\": \"http-status\", \"status\": 503}");
+        assertEquals(201, added.statusCode(), added.body());
+        assertEquals(503, get("/x").statusCode());
+
+        assertEquals(204, admin("DELETE", "/faults/down", null).statusCode());
+        assertEquals(200, get("/x").statusCode());
+    }
+
+    // A to-client latency fault posted while a WebSocket is open holds each echo at least its
+    // latency; once it is deleted, the same socket's echoes come back sooner again.
+    @Test
+    void aLatencyFaultSlowsTheOpenWebSocketUntilDeleted() throws Exception {
+        Echo echo = Echo.open(http, port);
+        try {
+            assertEquals("warm", echo.roundTrip("warm").text(), "the tunnel works before the fault");
+            HttpResponse<String> added = admin("POST", "/faults",
+                    "{\"name\": \"slow\", \"type\": \"latency\", \"latency\": \"300ms\", \"direction\": \"to-client\"}");
+            assertEquals(201, added.statusCode(), added.body());
+
+            for (int i = 0; i < 3; i++) {
+                RoundTrip slow = echo.roundTrip("slow " + i);
+                assertEquals("slow " + i, slow.text());
+                assertTrue(slow.took().compareTo(LATENCY) >= 0, "with the fault: " + slow.took());
+            }
+
+            assertEquals(204, admin("DELETE", "/faults/slow", null).statusCode());
+            boolean fasterThanTheFault = false;
+            for (int i = 0; i < 5 && !fasterThanTheFault; i++) {
+                RoundTrip after = echo.roundTrip("after " + i);
+                assertEquals("after " + i, after.text());
+                fasterThanTheFault = after.took().compareTo(LATENCY) < 0;
+            }
+            assertTrue(fasterThanTheFault, "no round trip of 5 was under the deleted fault's latency");
+        } finally {
+            echo.socket.abort();
+        }
+    }
+
+    // A to-client drop-messages fault of count 1: of "a" and "b" sent, only the echo of "b"
+    // arrives, and the fault shows it acted once and has none left.
+    @Test
+    void aDropMessagesFaultLosesTheNextEchoOnly() throws Exception {
+        Echo echo = Echo.open(http, port);
+        try {
+            assertEquals("warm", echo.roundTrip("warm").text());
+            HttpResponse<String> added = admin("POST", "/faults",
+                    "{\"name\": \"lose-one\", \"type\": \"drop-messages\", \"count\": 1, \"direction\": \"to-client\"}");
+            assertEquals(201, added.statusCode(), added.body());
+
+            echo.send("a");
+            echo.send("b");
+            assertEquals("b", echo.next(), "the echo of 'a' was dropped, the one of 'b' passed");
+            String shown = admin("GET", "/faults/lose-one", null).body();
+            assertTrue(shown.contains("\"acted\":1") && shown.contains("\"remaining\":0"), shown);
+            assertEquals("c", echo.roundTrip("c").text(), "the count is used up: messages pass again");
+        } finally {
+            echo.socket.abort();
+        }
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> admin(String method, String path, String body) throws Exception {
+        HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body);
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + path))
+                .header("Content-Type", "application/json").method(method, publisher)
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The port from the process's first log line matching {@code pattern}; fails at once if the process died. */
+    private int awaitPort(Pattern pattern) {
+        return await("a log line like " + pattern).atMost(START_TIMEOUT).until(() -> {
+            Matcher m = pattern.matcher(read("stderr.txt") + read("stdout.txt"));
+            if (m.find()) {
+                return Optional.of(Integer.parseInt(m.group(1)));
+            }
+            if (!process.isAlive()) {
+                fail("sluice exited with " + process.exitValue() + " before it listened:\n" + read("stderr.txt"));
+            }
+            return Optional.<Integer>empty();
+        }, Optional::isPresent).orElseThrow();
+    }
+
+    private String read(String file) {
+        try {
+            return Files.readString(dir.resolve(file), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private record RoundTrip(String text, Duration took) {
+    }
+
+    /** A JDK WebSocket client on the built-in echo, collecting whole text messages. */
+    private record Echo(WebSocket socket, BlockingQueue<String> received) {
+        static Echo open(HttpClient http, int port) throws Exception {
+            BlockingQueue<String> received = new LinkedBlockingQueue<>();
+            WebSocket socket = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
+                    .buildAsync(URI.create("ws://127.0.0.1:" + port + "/"), new TextCollector(received))
+                    .get(10, TimeUnit.SECONDS);
+            return new Echo(socket, received);
+        }
+
+        void send(String text) throws Exception {
+            socket.sendText(text, true).get(10, TimeUnit.SECONDS);
+        }
+
+        String next() throws InterruptedException {
+            String text = received.poll(10, TimeUnit.SECONDS);
+            assertNotNull(text, "no echo within 10 s");
+            return text;
+        }
+
+        /** Sends and takes the next message, timed from just before the send to its arrival. */
+        RoundTrip roundTrip(String text) throws Exception {
+            long start = System.nanoTime();
+            send(text);
+            String echoed = next();
+            return new RoundTrip(echoed, Duration.ofNanos(System.nanoTime() - start));
+        }
+    }
+
+    /** Collects whole text messages (the JDK may deliver one in parts). */
+    private static final class TextCollector implements WebSocket.Listener {
+        private final BlockingQueue<String> messages;
+        private final StringBuilder partial = new StringBuilder();
+
+        TextCollector(BlockingQueue<String> messages) {
+            this.messages = messages;
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                messages.add(partial.toString());
+                partial.setLength(0);
+            }
+            webSocket.request(1);
+            return null;
+        }
+    }
+}
