@@ -5,7 +5,6 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.opentest4j.TestAbortedException;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -33,19 +32,28 @@ final class HarOnFailure {
         if (proxy == null || failure == null || failure instanceof TestAbortedException) {
             return;
         }
+        String failed = "sluice: " + name(context) + " failed";
+        if (!proxy.recording().isOn()) {
+            System.err.println(failed + "; its proxy records nothing (recording(false)), so there is no HAR file");
+            return;
+        }
         Path file = file(context);
         try {
-            Files.createDirectories(file.getParent());
-            write(proxy, file);
+            proxy.recording().writeHar(file);
         } catch (IOException | RuntimeException e) {
             // The test's own failure is what matters: report this one beside it, never instead of it.
-            System.err.println("sluice: " + context.getDisplayName() + " failed, and its HAR file " + file
-                    + " could not be written: " + e);
+            System.err.println(failed + ", and its HAR file " + file + " could not be written: " + e);
             return;
         }
         context.publishReportEntry(REPORT_KEY, file.toString());
-        System.err.println("sluice: " + context.getDisplayName() + " failed; what crossed the proxy is in " + file
-                + " (open it in a browser's developer tools, Network tab)");
+        System.err.println(failed + "; what crossed the proxy is in " + file
+                + " (open it in a browser's developer tools: Network, import HAR)");
+    }
+
+    /** {@code ChatTest > sends()}, or {@code ChatTest} for the class. */
+    private static String name(ExtensionContext context) {
+        String testClass = context.getRequiredTestClass().getSimpleName();
+        return context.getTestMethod().isPresent() ? testClass + " > " + context.getDisplayName() : testClass;
     }
 
     static Path file(ExtensionContext context) {
@@ -58,11 +66,5 @@ final class HarOnFailure {
     private static String invocation(ExtensionContext context) {
         Matcher m = INVOCATION.matcher(context.getUniqueId());
         return m.find() ? "-" + m.group(1) : "";
-    }
-
-    /** The proxy's recording as HAR. */
-    static void write(Sluice proxy, Path file) throws IOException {
-        // TODO: proxy.recording().writeHar(file) once Sluice has recording() (branch recording).
-        throw new IOException("Sluice cannot record yet");
     }
 }

@@ -24,6 +24,17 @@ final class LazyProxy implements AutoCloseable {
         return proxy;
     }
 
+    /**
+     * Before a test: starts the proxy, or empties the recording of the one that earlier tests of the
+     * class used, so that a test's recording (and HAR file) holds its own traffic only.
+     */
+    synchronized Sluice beforeTest() {
+        if (proxy != null) {
+            proxy.recording().clear();
+        }
+        return get();
+    }
+
     /** The proxy if it was started, else null. */
     synchronized Sluice running() {
         return proxy;

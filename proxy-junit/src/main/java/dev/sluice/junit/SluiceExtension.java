@@ -3,6 +3,7 @@ package dev.sluice.junit;
 import dev.sluice.Sluice;
 import dev.sluice.SluiceBuilder;
 import dev.sluice.config.SluiceConfig;
+import dev.sluice.record.Recording;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -33,8 +34,9 @@ import java.util.function.Supplier;
  * <p>The configuration is asked for when the proxy is first needed: before the first test, or
  * earlier when a {@code @BeforeAll} method asks for it. So it may name a backend that a
  * {@code @BeforeAll} method started on port 0. Test and lifecycle methods and constructors may
- * take {@link Sluice} and {@link SluiceUri @SluiceUri} {@link URI} parameters. When a test fails,
- * the proxy's recording is written as a HAR file (see {@link SluiceTest}).
+ * take {@link Sluice} and {@link SluiceUri @SluiceUri} {@link URI} parameters. Each test starts
+ * with an empty {@link Sluice#recording() recording}, which a failed test leaves behind as a HAR
+ * file (see the {@link dev.sluice.junit package} description).
  */
 public final class SluiceExtension implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback,
         AfterAllCallback, ParameterResolver {
@@ -46,25 +48,29 @@ public final class SluiceExtension implements BeforeAllCallback, BeforeEachCallb
         this.proxy = new LazyProxy(starter);
     }
 
-    /** A proxy from {@link Sluice#builder()}: 127.0.0.1 port 0, closes at once, no access log. */
+    /** A proxy from {@link Sluice#builder()}: 127.0.0.1 port 0, closes at once, no access log, records. */
     public static SluiceExtension of(Supplier<SluiceBuilder> builder) {
         Objects.requireNonNull(builder, "builder");
         return new SluiceExtension(() -> builder.get().start());
     }
 
-    /** A proxy from a whole configuration, e.g. {@code ConfigLoader.parse(...)} or records. */
+    /**
+     * A proxy from a whole configuration (records, or {@code ConfigLoader.parse(...)}), recording
+     * exchanges and message metadata as a builder's does.
+     */
     public static SluiceExtension ofConfig(Supplier<SluiceConfig> config) {
         Objects.requireNonNull(config, "config");
-        return new SluiceExtension(() -> Sluice.start(config.get()));
+        return new SluiceExtension(() -> Sluice.start(config.get(), Recording.on(0)));
     }
 
     /**
      * A proxy from YAML: a class path resource, else a file. {@code ${VAR}} takes system properties
      * first, then the environment, when the proxy starts. Give it {@code listeners: [{address: 127.0.0.1:0}]}.
+     * It records as a builder's does.
      */
     public static SluiceExtension fromYaml(String location) {
         Objects.requireNonNull(location, "location");
-        return new SluiceExtension(() -> Sluice.start(TestConfigFile.load(location, classLoader())));
+        return new SluiceExtension(() -> TestConfigFile.start(location, classLoader()));
     }
 
     /** The running proxy, started now if no test has needed it yet. */
@@ -94,7 +100,7 @@ public final class SluiceExtension implements BeforeAllCallback, BeforeEachCallb
         if (scope == null) {
             scope = context.getUniqueId();
         }
-        proxy(); // up before the test's @BeforeEach methods
+        proxy.beforeTest(); // up before the test's @BeforeEach methods
     }
 
     @Override

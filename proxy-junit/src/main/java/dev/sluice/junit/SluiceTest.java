@@ -26,10 +26,9 @@ import java.lang.annotation.Target;
  * }</pre>
  *
  * <p>The proxy starts when first needed: before the first test's {@code @BeforeEach} methods, so
- * after the {@code @BeforeAll} methods, or when a parameter asks for it. When a test fails, the
- * proxy's recording is written to {@code target/sluice/<test class>/<test method>.har} (the
- * directory is the configuration parameter or system property {@code sluice.har.dir}), published
- * as the report entry {@code sluice.har} and named in one line on standard error.
+ * after the {@code @BeforeAll} methods, or when a parameter asks for it. It records exchanges and
+ * message metadata; each test starts with an empty {@link dev.sluice.Sluice#recording() recording},
+ * which a failed test leaves behind as a HAR file (see the {@link dev.sluice.junit package} description).
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)

@@ -25,14 +25,14 @@ final class SluiceTestExtension implements BeforeEachCallback, AfterEachCallback
         /** The key is the owner's id: stores look up their parents, and a @Nested class may have its own. */
         LazyProxy proxy() {
             return owner == null ? null : owner.getStore(NAMESPACE).getOrComputeIfAbsent(owner.getUniqueId(),
-                    id -> new LazyProxy(() -> Sluice.start(TestConfigFile.load(test.config(), loader(owner)))),
+                    id -> new LazyProxy(() -> TestConfigFile.start(test.config(), loader(owner))),
                     LazyProxy.class);
         }
     }
 
     @Override
     public void beforeEach(ExtensionContext context) {
-        proxy(context); // up before the test's @BeforeEach methods
+        scope(context).proxy().beforeTest(); // up before the test's @BeforeEach methods
     }
 
     @Override

@@ -1,8 +1,10 @@
 package dev.sluice.junit;
 
+import dev.sluice.Sluice;
 import dev.sluice.config.ConfigException;
 import dev.sluice.config.ConfigLoader;
 import dev.sluice.config.SluiceConfig;
+import dev.sluice.record.Recording;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 
 import java.io.IOException;
@@ -22,6 +24,11 @@ import java.util.Map;
  */
 final class TestConfigFile {
     private TestConfigFile() {
+    }
+
+    /** A proxy from the file that records as a builder's does: exchanges and message metadata. */
+    static Sluice start(String location, ClassLoader loader) {
+        return Sluice.start(load(location, loader), Recording.on(0));
     }
 
     static SluiceConfig load(String location, ClassLoader loader) {
