@@ -39,8 +39,8 @@ final class Clients {
 
     /** Whether nothing listens on this loopback port: a closed proxy's. */
     static boolean refuses(int port) {
-        try (Socket ignored = new Socket("127.0.0.1", port)) {
-            return false;
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            return !socket.isConnected();
         } catch (ConnectException e) {
             return true;
         } catch (IOException e) {
