@@ -141,8 +141,11 @@ public final class Sluice implements AutoCloseable {
         return new Sluice(config, Recording.off());
     }
 
-    /** The same, recording into {@code recording} (what {@link SluiceBuilder#start()} does). */
-    static Sluice start(SluiceConfig config, Recording recording) {
+    /**
+     * The same, recording into {@code recording}: what {@link SluiceBuilder#start()} does; e.g.
+     * {@code start(ConfigLoader.load(file), Recording.on(0))} for a test's proxy from a YAML file.
+     */
+    public static Sluice start(SluiceConfig config, Recording recording) {
         return new Sluice(config, recording);
     }
 
@@ -200,7 +203,8 @@ public final class Sluice implements AutoCloseable {
     /**
      * The HTTP exchanges and WebSocket messages this proxy recorded, for assertions and as a HAR
      * file. A proxy from {@link #builder()} records unless told not to; one from
-     * {@link #start(SluiceConfig)} does not, and its recording's lists stay empty.
+     * {@link #start(SluiceConfig)} does not, and its recording's lists stay empty; one from
+     * {@link #start(SluiceConfig, Recording)} records into that recording.
      */
     public Recording recording() {
         return recording;
