@@ -150,19 +150,22 @@ public final class Sluice implements AutoCloseable {
     }
 
     /**
-     * Starts a proxy from YAML text, exactly as {@code bin/sluice} would from a file with that
-     * text ({@code ${VAR}} from the environment). For a test, listen on port 0:
-     * {@code listeners: [ { address: 127.0.0.1:0 } ]}.
+     * Starts a proxy for a test from YAML text, as {@code bin/sluice} would from a file with that
+     * text ({@code ${VAR}} from the environment), recording as a builder's proxy does. Listen on
+     * port 0: {@code listeners: [ { address: 127.0.0.1:0 } ]}.
      *
      * @throws ConfigException with every problem, each at its line and column
      */
     public static Sluice startYaml(String yaml) throws ConfigException {
-        return start(ConfigLoader.parse(yaml, "yaml", System.getenv()));
+        return start(ConfigLoader.parse(yaml, "yaml", System.getenv()), Recording.on(0));
     }
 
-    /** Starts a proxy from a YAML file, as {@code bin/sluice -c FILE} would; {@link #reload()} reads it again. */
+    /**
+     * Starts a proxy for a test from a YAML file, as {@code bin/sluice -c FILE} would, recording as
+     * a builder's proxy does; {@link #reload()} reads the file again.
+     */
     public static Sluice startFile(Path file) throws ConfigException {
-        return start(ConfigLoader.load(file));
+        return start(ConfigLoader.load(file), Recording.on(0));
     }
 
     /** A fixture-style proxy on 127.0.0.1 port 0; see {@link SluiceBuilder}. */
