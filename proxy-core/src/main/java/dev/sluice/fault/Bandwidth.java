@@ -9,19 +9,18 @@ import java.nio.ByteBuffer;
  * twentieth of a second's worth, each when the rate allows, so a slow rate trickles rather than
  * bursting a whole buffer.
  */
-final class Bandwidth extends FaultStep {
+final class Bandwidth extends HoldingStep {
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
     private final long rate;
     private final int piece;
-    private final HeldBytes held;
     /** When the link is free again: the earliest the next piece may go. */
     private long freeAt = Long.MIN_VALUE;
 
     Bandwidth(long bytesPerSecond, StageContext context) {
+        super(context);
         this.rate = bytesPerSecond;
         this.piece = (int) Math.max(1, Math.min(64 * 1024, bytesPerSecond / 20));
-        this.held = new HeldBytes(context);
     }
 
     @Override
@@ -37,15 +36,5 @@ final class Bandwidth extends FaultStep {
             held.pass(bytes.duplicate().limit(end).position(at), due, downstream);
             freeAt = due + (end - at) * NANOS_PER_SECOND / rate;
         }
-    }
-
-    @Override
-    public long held() {
-        return held.held();
-    }
-
-    @Override
-    public void onEnd(Runnable proceed) {
-        held.whenEmpty(proceed);
     }
 }

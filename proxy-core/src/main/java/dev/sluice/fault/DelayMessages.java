@@ -11,20 +11,19 @@ import java.time.Duration;
  * {@code delay-messages}: each chosen message is passed on {@code latency} after its first byte
  * arrived; what follows it waits behind it, so order is kept, but gets no delay of its own.
  */
-final class DelayMessages extends FaultStep implements FramePieces.Consumer {
+final class DelayMessages extends HoldingStep implements FramePieces.Consumer {
     private final FrameScanner scanner;
     private final MessageSelector selector;
     private final long latencyNanos;
-    private final HeldBytes held;
     private ByteBuffer bytes;
     private Downstream downstream;
     private long due;
 
     DelayMessages(ActiveFault fault, Duration latency, StageContext context) {
+        super(context);
         this.scanner = new FrameScanner(context.direction().masked());
         this.selector = new MessageSelector(fault, this);
         this.latencyNanos = latency.toNanos();
-        this.held = new HeldBytes(context);
     }
 
     @Override
@@ -54,15 +53,5 @@ final class DelayMessages extends FaultStep implements FramePieces.Consumer {
 
     private void pass(int from, int to) {
         held.pass(bytes.duplicate().limit(to).position(from), due, downstream);
-    }
-
-    @Override
-    public long held() {
-        return held.held();
-    }
-
-    @Override
-    public void onEnd(Runnable proceed) {
-        held.whenEmpty(proceed);
     }
 }

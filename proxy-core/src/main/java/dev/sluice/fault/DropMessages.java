@@ -16,8 +16,7 @@ final class DropMessages extends FaultStep implements FramePieces.Consumer {
     private final MessageSelector selector;
     private ByteBuffer bytes;
     private Downstream downstream;
-    private int runStart = -1;
-    private int runEnd;
+    private final PassedRuns runs = new PassedRuns();
 
     DropMessages(ActiveFault fault, StageContext context) {
         this.scanner = new FrameScanner(context.direction().masked());
@@ -29,7 +28,7 @@ final class DropMessages extends FaultStep implements FramePieces.Consumer {
         this.bytes = bytes;
         this.downstream = downstream;
         FramePieces.walk(scanner, bytes, this);
-        passRun();
+        runs.pass(bytes, downstream);
         this.bytes = null;
     }
 
@@ -38,29 +37,15 @@ final class DropMessages extends FaultStep implements FramePieces.Consumer {
         boolean dropped = selector.chosen(scanner, startsFrame);
         selector.endsUnit(scanner, endsFrame);
         if (dropped) {
-            passRun();
+            runs.pass(bytes, downstream);
         } else {
-            keep(from, to);
+            runs.keep(from, to);
         }
     }
 
     @Override
     public void outOfSync(int from, int to) {
-        keep(from, to);
-    }
-
-    private void keep(int from, int to) {
-        if (runStart < 0) {
-            runStart = from;
-        }
-        runEnd = to;
-    }
-
-    private void passRun() {
-        if (runStart >= 0) {
-            downstream.onBytes(bytes.duplicate().limit(runEnd).position(runStart));
-            runStart = -1;
-        }
+        runs.keep(from, to);
     }
 
     @Override

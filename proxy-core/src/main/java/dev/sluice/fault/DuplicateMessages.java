@@ -22,8 +22,7 @@ final class DuplicateMessages extends FaultStep implements FramePieces.Consumer 
     private boolean tooLarge;
     private ByteBuffer bytes;
     private Downstream downstream;
-    private int runStart = -1;
-    private int runEnd;
+    private final PassedRuns runs = new PassedRuns();
 
     DuplicateMessages(ActiveFault fault, StageContext context) {
         this.scanner = new FrameScanner(context.direction().masked());
@@ -35,13 +34,13 @@ final class DuplicateMessages extends FaultStep implements FramePieces.Consumer 
         this.bytes = bytes;
         this.downstream = downstream;
         FramePieces.walk(scanner, bytes, this);
-        passRun();
+        runs.pass(bytes, downstream);
         this.bytes = null;
     }
 
     @Override
     public void piece(int from, int to, boolean startsFrame, boolean endsFrame) {
-        keep(from, to);
+        runs.keep(from, to);
         boolean control = scanner.frameIsControl();
         if (!selector.chosen(scanner, startsFrame)) {
             selector.endsUnit(scanner, endsFrame);
@@ -60,7 +59,7 @@ final class DuplicateMessages extends FaultStep implements FramePieces.Consumer 
             }
         }
         if (selector.endsUnit(scanner, endsFrame)) {
-            passRun();
+            runs.pass(bytes, downstream);
             if (copying) {
                 downstream.onBytes(ByteBuffer.wrap(copy.toByteArray()));
             }
@@ -73,21 +72,7 @@ final class DuplicateMessages extends FaultStep implements FramePieces.Consumer 
 
     @Override
     public void outOfSync(int from, int to) {
-        keep(from, to);
-    }
-
-    private void keep(int from, int to) {
-        if (runStart < 0) {
-            runStart = from;
-        }
-        runEnd = to;
-    }
-
-    private void passRun() {
-        if (runStart >= 0) {
-            downstream.onBytes(bytes.duplicate().limit(runEnd).position(runStart));
-            runStart = -1;
-        }
+        runs.keep(from, to);
     }
 
     @Override

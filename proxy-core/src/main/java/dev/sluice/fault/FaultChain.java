@@ -68,6 +68,16 @@ final class FaultChain implements Stage {
         };
     }
 
+    /** Whether a removed fault's step has finished what it held, and can leave the chain. */
+    private boolean retiredStepLeft() {
+        for (Link link : links) {
+            if (link.step() != null && link.step().retired() && link.step().quiescent()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Override
     public long held() {
         long held = 0;
@@ -98,7 +108,7 @@ final class FaultChain implements Stage {
 
     private void refresh() {
         long now = faults.version();
-        if (now == version && links.stream().allMatch(l -> l.step() == null || !l.step().retired() || !l.step().quiescent())) {
+        if (now == version && !retiredStepLeft()) {
             return;
         }
         version = now;

@@ -11,15 +11,14 @@ import java.util.concurrent.ThreadLocalRandom;
  * arrived, in order. Like Toxiproxy's latency toxic the delay is per chunk, not per byte, and
  * chunks keep flowing while earlier ones wait (up to the pump's hold limit).
  */
-final class Latency extends FaultStep {
+final class Latency extends HoldingStep {
     private final long latencyNanos;
     private final long jitterNanos;
-    private final HeldBytes held;
 
     Latency(Duration latency, Duration jitter, StageContext context) {
+        super(context);
         this.latencyNanos = latency.toNanos();
         this.jitterNanos = jitter == null ? 0 : jitter.toNanos();
-        this.held = new HeldBytes(context);
     }
 
     @Override
@@ -31,15 +30,5 @@ final class Latency extends FaultStep {
         }
         long jitter = jitterNanos == 0 ? 0 : ThreadLocalRandom.current().nextLong(-jitterNanos, jitterNanos + 1);
         held.pass(bytes, now + Math.max(0, latencyNanos + jitter), downstream);
-    }
-
-    @Override
-    public long held() {
-        return held.held();
-    }
-
-    @Override
-    public void onEnd(Runnable proceed) {
-        held.whenEmpty(proceed);
     }
 }

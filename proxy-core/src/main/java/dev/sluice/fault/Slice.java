@@ -10,16 +10,15 @@ import java.time.Duration;
  * so the peer sees a message arrive in many small TCP reads (Toxiproxy's slicer): a test of
  * code that assumes one read is one message.
  */
-final class Slice extends FaultStep {
+final class Slice extends HoldingStep {
     private final int segment;
     private final long gapNanos;
-    private final HeldBytes held;
     private long nextAt = Long.MIN_VALUE;
 
     Slice(long segment, Duration gap, StageContext context) {
+        super(context);
         this.segment = (int) Math.min(Integer.MAX_VALUE, segment);
         this.gapNanos = gap == null ? 0 : gap.toNanos();
-        this.held = new HeldBytes(context);
     }
 
     @Override
@@ -34,15 +33,5 @@ final class Slice extends FaultStep {
             held.pass(bytes.duplicate().limit(Math.min(bytes.limit(), at + segment)).position(at), due, downstream);
             nextAt = due + gapNanos;
         }
-    }
-
-    @Override
-    public long held() {
-        return held.held();
-    }
-
-    @Override
-    public void onEnd(Runnable proceed) {
-        held.whenEmpty(proceed);
     }
 }
