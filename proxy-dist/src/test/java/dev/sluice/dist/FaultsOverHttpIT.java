@@ -21,7 +21,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -225,27 +224,6 @@ class FaultsOverHttpIT {
             send(text);
             String echoed = next();
             return new RoundTrip(echoed, Duration.ofNanos(System.nanoTime() - start));
-        }
-    }
-
-    /** Collects whole text messages (the JDK may deliver one in parts). */
-    private static final class TextCollector implements WebSocket.Listener {
-        private final BlockingQueue<String> messages;
-        private final StringBuilder partial = new StringBuilder();
-
-        TextCollector(BlockingQueue<String> messages) {
-            this.messages = messages;
-        }
-
-        @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                messages.add(partial.toString());
-                partial.setLength(0);
-            }
-            webSocket.request(1);
-            return null;
         }
     }
 }
