@@ -61,6 +61,50 @@ class TcpFaultsIT {
         }
     }
 
+    // Removing a latency fault while it holds a message does not let the next message overtake
+    // it: the held one goes out first, the later one without the delay.
+    @Test
+    void removingLatencyNeverReorders() throws Exception {
+        try (RawBackend backend = RawBackend.webSocket();
+             Sluice proxy = Sluice.builder().route("/", backend.uri()).start()) {
+            WsWire.Answer client = WsWire.open(proxy.port(), "/ws");
+            RawPeer upstream = backend.takePeer();
+            Tunnel tunnel = proxy.tunnels().awaitOpen(1, WAIT).get(0);
+            ActiveFault latency = proxy.faults().add(FaultConfig.latency(Duration.ofMillis(500)).toClient());
+
+            upstream.write(WsWire.serverText("first"));
+            await().atMost(WAIT).until(() -> tunnel.messagesToClient() == 1); // read, and held
+            proxy.faults().remove(latency.name());
+            upstream.write(WsWire.serverText("second"));
+            assertEquals("first", client.peer().readFrame().text());
+            assertEquals("second", client.peer().readFrame().text());
+        }
+    }
+
+    // A proxy stopping while a latency fault holds bytes sends them before its Close 1001.
+    @Test
+    void closeFrameWaitsForHeldBytes() throws Exception {
+        try (RawBackend backend = RawBackend.webSocket()) {
+            Sluice proxy = Sluice.builder().route("/", backend.uri()).start();
+            WsWire.Answer client = WsWire.open(proxy.port(), "/ws");
+            RawPeer upstream = backend.takePeer();
+            Tunnel tunnel = proxy.tunnels().awaitOpen(1, WAIT).get(0);
+            proxy.faults().add(FaultConfig.latency(Duration.ofMillis(300)).toClient());
+            upstream.write(WsWire.serverText("held"));
+            await().atMost(WAIT).until(() -> tunnel.messagesToClient() == 1);
+
+            Thread closing = new Thread(proxy::close);
+            closing.start();
+            assertEquals("held", client.peer().readFrame().text());
+            WsWire.Frame close = client.peer().readFrame();
+            assertEquals(0x8, close.opcode());
+            assertEquals(1001, ((close.payload()[0] & 0xFF) << 8) | (close.payload()[1] & 0xFF));
+            client.peer().close();
+            upstream.close();
+            closing.join(15_000);
+        }
+    }
+
     // 10 MiB to the client through a 4 MiB/s bandwidth fault take 2.5 s, within 10%.
     @Test
     void bandwidthHoldsATransferToTheRate() throws Exception {
