@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code limits.send-timeout}, as nginx's {@code send_timeout}: a write to the client that
@@ -140,7 +139,7 @@ public final class SendTimeoutConduit extends AbstractStreamSinkConduit<StreamSi
             lastProgress = System.nanoTime();
         }
         if (timer == null && !expired) {
-            timer = next.getWriteThread().executeAfter(this::check, timeoutNanos, TimeUnit.NANOSECONDS);
+            timer = IoThreads.executeAfter(next.getWriteThread(), this::check, timeoutNanos);
         }
     }
 
@@ -158,7 +157,7 @@ public final class SendTimeoutConduit extends AbstractStreamSinkConduit<StreamSi
         }
         long idle = System.nanoTime() - lastProgress;
         if (idle < timeoutNanos) {
-            timer = next.getWriteThread().executeAfter(this::check, timeoutNanos - idle, TimeUnit.NANOSECONDS);
+            timer = IoThreads.executeAfter(next.getWriteThread(), this::check, timeoutNanos - idle);
             return;
         }
         expired = true;

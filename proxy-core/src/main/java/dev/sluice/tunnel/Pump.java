@@ -1,5 +1,6 @@
 package dev.sluice.tunnel;
 
+import dev.sluice.runtime.IoThreads;
 import io.undertow.connector.ByteBufferPool;
 import io.undertow.connector.PooledByteBuffer;
 import org.xnio.ChannelListener;
@@ -11,7 +12,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Moves bytes from one connection's source through the direction's {@link Stage}s to the other
@@ -133,7 +133,7 @@ final class Pump {
 
     /** For {@link StageContext#schedule}: runs a stage's task on the IO thread, then carries on moving bytes. */
     void schedule(Runnable task, long delayNanos) {
-        ioThread.executeAfter(() -> {
+        IoThreads.executeAfter(ioThread, () -> {
             if (closed) {
                 return;
             }
@@ -144,12 +144,12 @@ final class Pump {
                 inTimer = false;
             }
             settle();
-        }, delayNanos, TimeUnit.NANOSECONDS);
+        }, delayNanos);
     }
 
     /** Runs {@code task} once everything the stages passed on so far is written. */
     void whenWritten(Runnable task) {
-        ioThread.execute(() -> {
+        IoThreads.execute(ioThread, () -> {
             if (closed) {
                 return;
             }

@@ -1,6 +1,7 @@
 package dev.sluice.tunnel;
 
 import dev.sluice.record.MessageLog;
+import dev.sluice.runtime.IoThreads;
 import io.undertow.connector.ByteBufferPool;
 import org.xnio.IoUtils;
 import org.xnio.Options;
@@ -12,7 +13,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Joins a client connection and an upstream connection after a real 101, byte for byte:
@@ -139,7 +139,7 @@ final class Splice implements Pump.Events {
 
     void start() {
         tunnel.attach(this);
-        timer = ioThread.executeAfter(this::checkIdle, idleNanos, TimeUnit.NANOSECONDS);
+        timer = IoThreads.executeAfter(ioThread, this::checkIdle, idleNanos);
         toUpstream.start();
         toClient.start();
     }
@@ -195,7 +195,7 @@ final class Splice implements Pump.Events {
         if (idle >= idleNanos) {
             closePolitely("idle for " + Duration.ofNanos(idle).toMillis() + " ms", "going away: idle timeout");
         } else {
-            timer = ioThread.executeAfter(this::checkIdle, idleNanos - idle, TimeUnit.NANOSECONDS);
+            timer = IoThreads.executeAfter(ioThread, this::checkIdle, idleNanos - idle);
         }
     }
 
@@ -233,7 +233,7 @@ final class Splice implements Pump.Events {
 
     /** Like {@link #closePolitely} with another close code; runs on the IO thread after the current event. */
     void closePolitelyFromAnyThread(String reason, int code, String closeReasonText) {
-        ioThread.execute(() -> closePolitely(reason, code, closeReasonText));
+        IoThreads.execute(ioThread, () -> closePolitely(reason, code, closeReasonText));
     }
 
     /** Resets both connections (TCP RST); runs on the IO thread after the current event. */
@@ -250,9 +250,9 @@ final class Splice implements Pump.Events {
             }
         };
         if (after.isZero()) {
-            ioThread.execute(reset);
+            IoThreads.execute(ioThread, reset);
         } else {
-            ioThread.executeAfter(reset, after.toNanos(), TimeUnit.NANOSECONDS);
+            IoThreads.executeAfter(ioThread, reset, after.toNanos());
         }
     }
 
@@ -273,7 +273,7 @@ final class Splice implements Pump.Events {
         if (timer != null) {
             timer.remove();
         }
-        timer = ioThread.executeAfter(task, after.toNanos(), TimeUnit.NANOSECONDS);
+        timer = IoThreads.executeAfter(ioThread, task, after.toNanos());
     }
 
     /** Ends the tunnel; the first reason given is the one logged. Call on the IO thread. */

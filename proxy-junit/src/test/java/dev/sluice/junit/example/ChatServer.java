@@ -1,6 +1,7 @@
 package dev.sluice.junit.example;
 
 import jakarta.servlet.http.HttpServlet;
+import jakarta.websocket.OnError;
 import jakarta.websocket.OnMessage;
 import jakarta.websocket.server.ServerEndpoint;
 import org.apache.catalina.LifecycleException;
@@ -28,6 +29,11 @@ final class ChatServer implements AutoCloseable {
         @OnMessage
         public String onMessage(String message) {
             return "echo: " + message;
+        }
+
+        @OnError
+        public void onError(Throwable error) {
+            // a connection reset is what some of the tests inject: nothing to report
         }
     }
 
