@@ -63,9 +63,9 @@ final class Pump {
     /** The stages' chain, ending in {@link #write}; built once. */
     private final Stage.Downstream chain;
     private PooledByteBuffer inFlight;
-    /** The bytes being written; then {@link #queued}, in order. */
+    /** The bytes being written; then {@link #queued}, in order (made when first needed: most tunnels never do). */
     private ByteBuffer writing;
-    private final ArrayDeque<ByteBuffer> queued = new ArrayDeque<>(2);
+    private ArrayDeque<ByteBuffer> queued;
     private boolean inChain;
     private boolean inTimer;
     /** A frame to write once the frame being relayed has ended; then {@link #frameSent} is true. */
@@ -251,6 +251,9 @@ final class Pump {
         }
         events.transferred(this, bytes.remaining());
         if (writing != null) {
+            if (queued == null) {
+                queued = new ArrayDeque<>(4);
+            }
             queued.add(bytes);
             return;
         }
@@ -266,7 +269,7 @@ final class Pump {
                     sink.resumeWrites();
                     return;
                 }
-                writing = queued.poll();
+                writing = queued == null ? null : queued.poll();
             }
         } catch (IOException e) {
             fail(e, false);
@@ -396,6 +399,6 @@ final class Pump {
         closed = true;
         releaseInFlight();
         writing = null;
-        queued.clear();
+        queued = null;
     }
 }
