@@ -1,5 +1,6 @@
 package dev.sluice.fault;
 
+import dev.sluice.runtime.IoThreads;
 import dev.sluice.config.FaultConfig;
 import dev.sluice.config.FaultType;
 import dev.sluice.handler.ErrorResponses;
@@ -16,7 +17,6 @@ import org.xnio.Options;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The faults that act on a request, routed, before it is forwarded or becomes a tunnel:
@@ -60,8 +60,8 @@ final class FaultGate implements HttpHandler {
             }
             long delay = handshakes ? 0 : latencyNanos(active, route);
             if (delay > 0) {
-                exchange.dispatch(SameThreadExecutor.INSTANCE, () -> exchange.getIoThread().executeAfter(
-                        () -> Connectors.executeRootHandler(next, exchange), delay, TimeUnit.NANOSECONDS));
+                exchange.dispatch(SameThreadExecutor.INSTANCE, () -> IoThreads.executeAfter(exchange.getIoThread(),
+                        () -> Connectors.executeRootHandler(next, exchange), delay));
                 return;
             }
         }

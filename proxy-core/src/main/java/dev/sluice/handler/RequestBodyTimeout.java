@@ -1,5 +1,6 @@
 package dev.sluice.handler;
 
+import dev.sluice.runtime.IoThreads;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.AttachmentKey;
 import org.xnio.XnioExecutor;
@@ -87,7 +88,7 @@ final class RequestBodyTimeout {
     }
 
     private void arm(long nanos) {
-        timer = exchange.getIoThread().executeAfter(this::check, nanos, TimeUnit.NANOSECONDS);
+        timer = IoThreads.executeAfter(exchange.getIoThread(), this::check, nanos);
     }
 
     private void check() {

@@ -52,7 +52,7 @@ public final class H2cSwitchWatch {
     }
 
     private void schedule() {
-        next = thread.executeAfter(this::look, PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+        next = IoThreads.executeAfter(thread, this::look, TimeUnit.MILLISECONDS.toNanos(PERIOD_MILLIS));
     }
 
     private void look() {

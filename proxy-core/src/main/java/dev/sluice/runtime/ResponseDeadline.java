@@ -71,7 +71,8 @@ public final class ResponseDeadline {
             return;
         }
         started = true;
-        timer = exchange.getIoThread().executeAfter(this::expire, pool.responseTimeout(), TimeUnit.MILLISECONDS);
+        timer = IoThreads.executeAfter(exchange.getIoThread(), this::expire,
+                TimeUnit.MILLISECONDS.toNanos(pool.responseTimeout()));
         ProxyConnection connection = exchange.getAttachment(UpstreamClient.CONNECTION);
         if (connection != null) {
             h2cWatch = H2cSwitchWatch.start(connection.getConnection(), () -> timer != null, this::giveUpOnH2c);

@@ -74,7 +74,8 @@ public final class UpstreamClient implements ProxyClient {
         if (!once.done) {
             // Only a connect or a wait for a busy pool needs a deadline; an idle pooled
             // connection was handed over above, without one.
-            once.timer = exchange.getIoThread().executeAfter(once::timedOut, pool.connectTimeout(), pool.timeoutUnit());
+            once.timer = IoThreads.executeAfter(exchange.getIoThread(), once::timedOut,
+                    pool.timeoutUnit().toNanos(pool.connectTimeout()));
         }
     }
 
@@ -84,12 +85,12 @@ public final class UpstreamClient implements ProxyClient {
      */
     public void connectNew(InetSocketAddress server, HttpServerExchange exchange, ClientCallback<ClientConnection> callback) {
         boolean[] done = {false};
-        XnioExecutor.Key timer = exchange.getIoThread().executeAfter(() -> {
+        XnioExecutor.Key timer = IoThreads.executeAfter(exchange.getIoThread(), () -> {
             if (!done[0]) {
                 done[0] = true;
                 callback.failed(new IOException("no connection within " + pool.connectTimeout() + " ms"));
             }
-        }, pool.connectTimeout(), pool.timeoutUnit());
+        }, pool.timeoutUnit().toNanos(pool.connectTimeout()));
         URI uri = URI.create("http://" + server.getHostString() + ":" + server.getPort());
         UndertowClient.getInstance().connect(new ClientCallback<>() {
             @Override
@@ -99,7 +100,9 @@ public final class UpstreamClient implements ProxyClient {
                     return;
                 }
                 done[0] = true;
-                timer.remove();
+                if (timer != null) {
+                    timer.remove();
+                }
                 callback.completed(connection);
             }
 
@@ -107,7 +110,9 @@ public final class UpstreamClient implements ProxyClient {
             public void failed(IOException e) {
                 if (!done[0]) {
                     done[0] = true;
-                    timer.remove();
+                    if (timer != null) {
+                        timer.remove();
+                    }
                     callback.failed(e);
                 }
             }

@@ -1,5 +1,6 @@
 package dev.sluice.tunnel;
 
+import dev.sluice.runtime.IoThreads;
 import dev.sluice.config.LimitsConfig;
 import dev.sluice.config.WebSocketConfig;
 import dev.sluice.handler.ErrorResponses;
@@ -200,8 +201,8 @@ public final class TunnelHandler implements HttpHandler {
             out.put(Headers.UPGRADE, "websocket");
             out.put(Headers.CONNECTION, "Upgrade");
             ForwardedHeaders.appendPeer(exchange, out);
-            deadline = exchange.getIoThread().executeAfter(() -> timedOut(connection),
-                    client.pool().responseTimeout(), client.pool().timeoutUnit());
+            deadline = IoThreads.executeAfter(exchange.getIoThread(), () -> timedOut(connection),
+                    client.pool().timeoutUnit().toNanos(client.pool().responseTimeout()));
             H2cSwitchWatch.start(connection, () -> !answered && connection == legs.upstream, () -> {
                 refuse(StatusCodes.BAD_GATEWAY, "upstream " + client.pool().name() + " answered the WebSocket"
                         + " handshake with a 101 to HTTP/2 (Upgrade: h2c)");
@@ -236,6 +237,12 @@ public final class TunnelHandler implements HttpHandler {
             return query == null || query.isEmpty() ? path : path + "?" + query;
         }
 
+        private void cancelDeadline() {
+            if (deadline != null) {
+                deadline.remove();
+            }
+        }
+
         private void timedOut(ClientConnection connection) {
             if (answered) {
                 return;
@@ -252,7 +259,7 @@ public final class TunnelHandler implements HttpHandler {
             if (answered || connection != legs.upstream) {
                 return; // the client has its answer (or its tunnel), or this is a connection given up on already
             }
-            deadline.remove();
+            cancelDeadline();
             if (!resent && !legs.clientGone) {
                 // A pooled connection the upstream closed just as the handshake went out. The
                 // handshake is a body-less GET, so it is safe to send once more, on a new
@@ -285,7 +292,7 @@ public final class TunnelHandler implements HttpHandler {
                 return;
             }
             this.answered = true;
-            deadline.remove();
+            cancelDeadline();
             ClientResponse response = answered.getResponse();
             ClientConnection connection = answered.getConnection();
             if (response.getResponseCode() != StatusCodes.SWITCHING_PROTOCOLS) {
