@@ -5,7 +5,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -13,18 +12,15 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -32,34 +28,29 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Runs the built distribution the way an operator does: {@code target/sluice/bin/sluice} as a
  * child process, judged by its exit code, its output and what it serves.
  */
 class DistributionIT {
-    private static final Path DIST = Path.of(System.getProperty("sluice.distribution", "target/sluice")).toAbsolutePath();
+    private static final Path DIST = LaunchedSluice.DIST;
     private static final String VERSION = System.getProperty("sluice.version", "0.1.0-SNAPSHOT");
     private static final String SHIPPED_LISTENER = "127.0.0.1:8080";
     private static final String SHIPPED_ADMIN = "127.0.0.1:9901";
-    private static final Pattern LISTENING = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30); // a cold JVM on a busy 2-core machine
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
     @TempDir
     Path tmp;
 
-    private final List<Process> processes = new ArrayList<>();
+    private final List<LaunchedSluice> processes = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @AfterEach
     void stopEveryProcess() throws InterruptedException {
-        for (Process process : processes) {
-            if (process.isAlive()) {
-                process.destroyForcibly();
-                process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-            }
+        for (LaunchedSluice sluice : processes) {
+            sluice.kill(STOP_TIMEOUT);
         }
     }
 
@@ -76,7 +67,7 @@ class DistributionIT {
     @Test
     void defaultConfigServesTheEchoDemoPage() throws Exception {
         // First run with nothing configured: GET / in a browser shows the built-in WebSocket echo page.
-        Sluice sluice = launch("-c", defaultConfigOnPortZero().toString());
+        LaunchedSluice sluice = launch("-c", defaultConfigOnPortZero().toString());
         int port = sluice.awaitListeningPort();
         HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
                 .header("Accept", "text/html").timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
@@ -88,7 +79,7 @@ class DistributionIT {
     @Test
     void defaultConfigEchoesWebSocketMessages() throws Exception {
         // The demo's WebSocket half: a text message comes back unchanged through a real tunnel.
-        Sluice sluice = launch("-c", defaultConfigOnPortZero().toString());
+        LaunchedSluice sluice = launch("-c", defaultConfigOnPortZero().toString());
         int port = sluice.awaitListeningPort();
         BlockingQueue<String> received = new LinkedBlockingQueue<>();
         WebSocket ws = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
@@ -105,9 +96,9 @@ class DistributionIT {
     @Test
     void sigtermDrainsAndExitsZero() throws Exception {
         // systemd and Kubernetes stop with TERM; a clean stop must report 0, not 143.
-        Sluice sluice = launch("-c", defaultConfigOnPortZero().toString());
+        LaunchedSluice sluice = launch("-c", defaultConfigOnPortZero().toString());
         sluice.awaitListeningPort();
-        sluice.process.destroy(); // SIGTERM on Unix
+        sluice.process().destroy(); // SIGTERM on Unix
         assertEquals(0, sluice.awaitExit(STOP_TIMEOUT), sluice.stderr());
         assertTrue(sluice.stderr().contains("received SIGTERM"), sluice.stderr());
     }
@@ -115,9 +106,9 @@ class DistributionIT {
     @Test
     void sigintDrainsAndExitsZero() throws Exception {
         // Ctrl-C in a terminal stops as cleanly as TERM.
-        Sluice sluice = launch("-c", defaultConfigOnPortZero().toString());
+        LaunchedSluice sluice = launch("-c", defaultConfigOnPortZero().toString());
         sluice.awaitListeningPort();
-        Process kill = new ProcessBuilder("kill", "-INT", Long.toString(sluice.process.pid())).inheritIO().start();
+        Process kill = new ProcessBuilder("kill", "-INT", Long.toString(sluice.process().pid())).inheritIO().start();
         assertTrue(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0, "kill -INT ran");
         assertEquals(0, sluice.awaitExit(STOP_TIMEOUT), sluice.stderr());
         assertTrue(sluice.stderr().contains("received SIGINT"), sluice.stderr());
@@ -128,7 +119,7 @@ class DistributionIT {
         // kill -HUP, as systemd's ExecReload does: the file is read again; a broken file is
         // reported with its place and the running routes stay.
         Path config = defaultConfigOnPortZero();
-        Sluice sluice = launch("-c", config.toString());
+        LaunchedSluice sluice = launch("-c", config.toString());
         int port = sluice.awaitListeningPort();
         assertEquals(200, status(port, "/blocked/x"), "before: the echo's catch-all route");
 
@@ -147,12 +138,12 @@ class DistributionIT {
         assertTrue(sluice.stderr().contains("did you mean 'nowhere'"), sluice.stderr());
         assertEquals(502, status(port, "/blocked/x"), "the running configuration stays");
 
-        sluice.process.destroy();
+        sluice.process().destroy();
         assertEquals(0, sluice.awaitExit(STOP_TIMEOUT), sluice.stderr());
     }
 
-    private static void hup(Sluice sluice) throws Exception {
-        Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(sluice.process.pid())).inheritIO().start();
+    private static void hup(LaunchedSluice sluice) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(sluice.process().pid())).inheritIO().start();
         assertTrue(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0, "kill -HUP ran");
     }
 
@@ -166,7 +157,7 @@ class DistributionIT {
     @Test
     void checkAcceptsTheShippedConfigurationFoundFromItsHome() throws Exception {
         // No -c and a foreign working directory: the default file is found through SLUICE_HOME.
-        Sluice check = launch("--check");
+        LaunchedSluice check = launch("--check");
         assertEquals(0, check.awaitExit(START_TIMEOUT), check.stderr());
         assertEquals("configuration ok", check.stdout().strip());
     }
@@ -185,7 +176,7 @@ class DistributionIT {
                     upstream: nowhere
                 listenerz: []
                 """);
-        Sluice check = launch("--check", "-c", bad.toString());
+        LaunchedSluice check = launch("--check", "-c", bad.toString());
         assertEquals(2, check.awaitExit(START_TIMEOUT), check.stderr());
         Pattern problem = Pattern.compile("^" + Pattern.quote(bad.toString()) + ":\\d+:\\d+: .+", Pattern.MULTILINE);
         assertTrue(problem.matcher(check.stderr()).results().count() >= 2, check.stderr());
@@ -195,7 +186,7 @@ class DistributionIT {
     @Test
     void versionPrintsTheProjectVersion() throws Exception {
         // The same version as the Maven build, read from inside the jar.
-        Sluice version = launch("--version");
+        LaunchedSluice version = launch("--version");
         assertEquals(0, version.awaitExit(START_TIMEOUT), version.stderr());
         assertEquals("sluice " + VERSION, version.stdout().strip());
     }
@@ -203,7 +194,7 @@ class DistributionIT {
     @Test
     void unknownOptionExits2WithHint() throws Exception {
         // A typo must neither start the proxy nor be silently ignored.
-        Sluice bogus = launch("--bogus");
+        LaunchedSluice bogus = launch("--bogus");
         assertEquals(2, bogus.awaitExit(START_TIMEOUT), bogus.stderr());
         assertTrue(bogus.stderr().contains("unknown option '--bogus'"), bogus.stderr());
         assertEquals("", bogus.stdout());
@@ -215,7 +206,7 @@ class DistributionIT {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             String address = "127.0.0.1:" + taken.getLocalPort();
             Path config = Files.writeString(tmp.resolve("taken.yaml"), shippedConfigListeningOn(address));
-            Sluice sluice = launch("-c", config.toString());
+            LaunchedSluice sluice = launch("-c", config.toString());
             assertEquals(1, sluice.awaitExit(START_TIMEOUT), sluice.stderr());
             assertTrue(sluice.stderr().contains(address), sluice.stderr());
             assertFalse(sluice.stderr().contains("\tat "), "no stack trace:\n" + sluice.stderr());
@@ -229,7 +220,7 @@ class DistributionIT {
         copyTree(DIST, moved);
         Path link = Files.createDirectories(tmp.resolve("bin")).resolve("sluice");
         Files.createSymbolicLink(link, moved.resolve("bin/sluice"));
-        Sluice check = launch(link, "--check");
+        LaunchedSluice check = launch(link, "--check");
         assertEquals(0, check.awaitExit(START_TIMEOUT), check.stderr());
         assertEquals("configuration ok", check.stdout().strip());
     }
@@ -260,27 +251,14 @@ class DistributionIT {
         return String.join("\n", lines).replace("address: " + SHIPPED_ADMIN, "address: 127.0.0.1:0") + "\n";
     }
 
-    private Sluice launch(String... args) throws IOException {
+    private LaunchedSluice launch(String... args) throws IOException {
         return launch(DIST.resolve("bin/sluice"), args);
     }
 
-    private Sluice launch(Path launcher, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(launcher.toString()));
-        command.addAll(List.of(args));
-        int n = processes.size();
-        Path stdout = tmp.resolve("stdout-" + n + ".txt");
-        Path stderr = tmp.resolve("stderr-" + n + ".txt");
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .directory(tmp.toFile()) // not the module folder: the launcher must not depend on it
-                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-                .redirectOutput(stdout.toFile())
-                .redirectError(stderr.toFile());
-        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        builder.environment().remove("JAVA_OPTS");
-        builder.environment().remove("SLUICE_HOME");
-        Process process = builder.start();
-        processes.add(process);
-        return new Sluice(process, stdout, stderr);
+    private LaunchedSluice launch(Path launcher, String... args) throws IOException {
+        LaunchedSluice sluice = LaunchedSluice.launch(tmp, String.valueOf(processes.size()), launcher, args);
+        processes.add(sluice);
+        return sluice;
     }
 
     private static void copyTree(Path from, Path to) throws IOException {
@@ -296,46 +274,4 @@ class DistributionIT {
         }
     }
 
-    /** A launched {@code bin/sluice}, with its output captured in files. */
-    private record Sluice(Process process, Path stdoutFile, Path stderrFile) {
-
-        /** The port from the first {@code listening on http://127.0.0.1:PORT} log line; fails at once if the process died. */
-        int awaitListeningPort() {
-            return await("the 'listening on' log line").atMost(START_TIMEOUT).until(() -> {
-                Optional<Integer> port = listeningPort();
-                if (port.isEmpty() && !process.isAlive()) {
-                    fail("sluice exited with " + process.exitValue() + " before listening:\n" + stderr() + stdout());
-                }
-                return port;
-            }, Optional::isPresent).orElseThrow();
-        }
-
-        private Optional<Integer> listeningPort() {
-            Matcher m = LISTENING.matcher(stderr() + stdout());
-            return m.find() ? Optional.of(Integer.parseInt(m.group(1))) : Optional.empty();
-        }
-
-        int awaitExit(Duration timeout) throws InterruptedException {
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                fail("sluice still running after " + timeout + ":\n" + stderr());
-            }
-            return process.exitValue();
-        }
-
-        String stdout() {
-            return read(stdoutFile);
-        }
-
-        String stderr() {
-            return read(stderrFile);
-        }
-
-        private static String read(Path file) {
-            try {
-                return Files.readString(file, StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-    }
 }

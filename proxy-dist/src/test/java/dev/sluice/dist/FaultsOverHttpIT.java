@@ -8,25 +8,18 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -40,17 +33,13 @@ import static org.junit.jupiter.api.Assertions.fail;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class FaultsOverHttpIT {
-    private static final Path DIST = Path.of(System.getProperty("sluice.distribution", "target/sluice")).toAbsolutePath();
-    private static final Pattern LISTENING = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)");
-    private static final Pattern ADMIN = Pattern.compile("admin API on http://127\\.0\\.0\\.1:(\\d+)/");
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(30); // a cold JVM on a busy 2-core machine
     private static final Duration LATENCY = Duration.ofMillis(300);
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     @TempDir
     static Path dir;
-    private Process process;
+    private LaunchedSluice sluice;
     private int port;
     private int adminPort;
 
@@ -67,17 +56,9 @@ class FaultsOverHttpIT {
                   - match: { path: / }
                     upstream: demo
                 """);
-        ProcessBuilder builder = new ProcessBuilder(DIST.resolve("bin/sluice").toString(), "-c", config.toString())
-                .directory(dir.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-                .redirectOutput(dir.resolve("stdout.txt").toFile())
-                .redirectError(dir.resolve("stderr.txt").toFile());
-        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        builder.environment().remove("JAVA_OPTS");
-        builder.environment().remove("SLUICE_HOME");
-        process = builder.start();
-        port = awaitPort(LISTENING);
-        adminPort = awaitPort(ADMIN);
+        sluice = LaunchedSluice.launch(dir, "faults", LaunchedSluice.DIST.resolve("bin/sluice"), "-c", config.toString());
+        port = sluice.awaitListeningPort();
+        adminPort = sluice.awaitPort(LaunchedSluice.ADMIN);
     }
 
     @AfterEach
@@ -87,10 +68,10 @@ class FaultsOverHttpIT {
 
     @AfterAll
     void stop() throws Exception {
-        if (process != null) {
-            process.destroy();
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
+        if (sluice != null) {
+            sluice.process().destroy();
+            if (sluice.awaitExit(Duration.ofSeconds(10)) != 0) {
+                fail("sluice did not stop cleanly:\n" + sluice.stderr());
             }
         }
     }
@@ -171,28 +152,6 @@ class FaultsOverHttpIT {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + path))
                 .header("Content-Type", "application/json").method(method, publisher)
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    /** The port from the process's first log line matching {@code pattern}; fails at once if the process died. */
-    private int awaitPort(Pattern pattern) {
-        return await("a log line like " + pattern).atMost(START_TIMEOUT).until(() -> {
-            Matcher m = pattern.matcher(read("stderr.txt") + read("stdout.txt"));
-            if (m.find()) {
-                return Optional.of(Integer.parseInt(m.group(1)));
-            }
-            if (!process.isAlive()) {
-                fail("sluice exited with " + process.exitValue() + " before it listened:\n" + read("stderr.txt"));
-            }
-            return Optional.<Integer>empty();
-        }, Optional::isPresent).orElseThrow();
-    }
-
-    private String read(String file) {
-        try {
-            return Files.readString(dir.resolve(file), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private record RoundTrip(String text, Duration took) {
