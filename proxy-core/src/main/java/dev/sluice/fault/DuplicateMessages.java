@@ -1,7 +1,5 @@
 package dev.sluice.fault;
 
-import dev.sluice.tunnel.FramePieces;
-import dev.sluice.tunnel.FrameScanner;
 import dev.sluice.tunnel.StageContext;
 
 import java.io.ByteArrayOutputStream;
@@ -12,30 +10,15 @@ import java.nio.ByteBuffer;
  * for byte (masks included), right after its last frame. Control frames that came between its
  * fragments are not repeated. A message over {@link #MAX_COPY} bytes passes once.
  */
-final class DuplicateMessages extends FaultStep implements FramePieces.Consumer {
+final class DuplicateMessages extends RewritingStep {
     static final int MAX_COPY = 16 * 1024 * 1024;
 
-    private final FrameScanner scanner;
-    private final MessageSelector selector;
     private final ByteArrayOutputStream messageCopy = new ByteArrayOutputStream();
     private final ByteArrayOutputStream controlCopy = new ByteArrayOutputStream();
     private boolean tooLarge;
-    private ByteBuffer bytes;
-    private Downstream downstream;
-    private final PassedRuns runs = new PassedRuns();
 
     DuplicateMessages(ActiveFault fault, StageContext context) {
-        this.scanner = new FrameScanner(context.direction().masked());
-        this.selector = new MessageSelector(fault, this);
-    }
-
-    @Override
-    public void onBytes(ByteBuffer bytes, Downstream downstream) {
-        this.bytes = bytes;
-        this.downstream = downstream;
-        FramePieces.walk(scanner, bytes, this);
-        runs.pass(bytes, downstream);
-        this.bytes = null;
+        super(fault, context);
     }
 
     @Override
@@ -68,15 +51,5 @@ final class DuplicateMessages extends FaultStep implements FramePieces.Consumer 
                 tooLarge = false;
             }
         }
-    }
-
-    @Override
-    public void outOfSync(int from, int to) {
-        runs.keep(from, to);
-    }
-
-    @Override
-    boolean quiescent() {
-        return !selector.insideChosenMessage();
     }
 }
