@@ -8,7 +8,7 @@ import java.util.Objects;
 
 /**
  * What a reload cannot change: what the listening sockets and Undertow's request parser were
- * started with, and the access log that is open.
+ * started with, the access log that is open, and the recording.
  */
 final class RestartOnly {
     private RestartOnly() {
@@ -24,6 +24,7 @@ final class RestartOnly {
         compare(changes, "limits.request-header-timeout", running.limits().requestHeaderTimeout(),
                 next.limits().requestHeaderTimeout());
         compare(changes, "access-log", running.accessLog(), next.accessLog());
+        compare(changes, "recording", running.recording(), next.recording());
         return changes;
     }
 

@@ -5,6 +5,7 @@ import dev.sluice.config.ConfigException;
 import dev.sluice.config.ConfigLoader;
 import dev.sluice.config.ConfigRules;
 import dev.sluice.config.ListenerConfig;
+import dev.sluice.config.RecordingConfig;
 import dev.sluice.config.RouteConfig;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.fault.Faults;
@@ -79,10 +80,10 @@ public final class Sluice implements AutoCloseable {
     private volatile boolean draining;
     private boolean closed;
 
-    private Sluice(SluiceConfig config, Recording recording) {
+    private Sluice(SluiceConfig config) {
         ConfigRules.requireValid(config); // a config built in code meets the same rules as a file
         int ioThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
-        this.recording = recording;
+        this.recording = config.recording() == null ? Recording.off() : Recording.on(config.recording().payloadBytes());
         this.accessLog = openAccessLog(config);
         this.tunnels = new TunnelRegistry(metrics, accessLog, recording);
         this.faults = new Faults(tunnels, () -> current.get().config().routes().stream().map(RouteConfig::path)
@@ -135,37 +136,35 @@ public final class Sluice implements AutoCloseable {
 
     /**
      * Binds every listener and starts serving; throws {@link SluiceException} when a port cannot be
-     * bound. Records nothing (see {@link #recording()}).
+     * bound. It records what crosses it when the configuration has {@code recording} (see
+     * {@link #recording()}).
      */
     public static Sluice start(SluiceConfig config) {
-        return new Sluice(config, Recording.off());
-    }
-
-    /**
-     * The same, recording into {@code recording}: what {@link SluiceBuilder#start()} does; e.g.
-     * {@code start(ConfigLoader.load(file), Recording.on(0))} for a test's proxy from a YAML file.
-     */
-    public static Sluice start(SluiceConfig config, Recording recording) {
-        return new Sluice(config, recording);
+        return new Sluice(config);
     }
 
     /**
      * Starts a proxy for a test from YAML text, as {@code bin/sluice} would from a file with that
-     * text ({@code ${VAR}} from the environment), recording as a builder's proxy does. Listen on
-     * port 0: {@code listeners: [ { address: 127.0.0.1:0 } ]}.
+     * text ({@code ${VAR}} from the environment), recording as a builder's proxy does unless the
+     * text says otherwise. Listen on port 0: {@code listeners: [ { address: 127.0.0.1:0 } ]}.
      *
      * @throws ConfigException with every problem, each at its line and column
      */
     public static Sluice startYaml(String yaml) throws ConfigException {
-        return start(ConfigLoader.parse(yaml, "yaml", System.getenv()), Recording.on(0));
+        return start(recorded(ConfigLoader.parse(yaml, "yaml", System.getenv())));
     }
 
     /**
      * Starts a proxy for a test from a YAML file, as {@code bin/sluice -c FILE} would, recording as
-     * a builder's proxy does; {@link #reload()} reads the file again.
+     * a builder's proxy does unless the file says otherwise; {@link #reload()} reads the file again.
      */
     public static Sluice startFile(Path file) throws ConfigException {
-        return start(ConfigLoader.load(file), Recording.on(0));
+        return start(recorded(ConfigLoader.load(file)));
+    }
+
+    /** {@code config}, recording at least message metadata: what a test's proxy does. */
+    public static SluiceConfig recorded(SluiceConfig config) {
+        return config.recording() != null ? config : config.withRecording(RecordingConfig.METADATA);
     }
 
     /** A fixture-style proxy on 127.0.0.1 port 0; see {@link SluiceBuilder}. */
@@ -205,9 +204,9 @@ public final class Sluice implements AutoCloseable {
 
     /**
      * The HTTP exchanges and WebSocket messages this proxy recorded, for assertions and as a HAR
-     * file. A proxy from {@link #builder()} records unless told not to; one from
-     * {@link #start(SluiceConfig)} does not, and its recording's lists stay empty; one from
-     * {@link #start(SluiceConfig, Recording)} records into that recording.
+     * file, as the configuration's {@code recording} says. A proxy from {@link #builder()}
+     * records unless told not to; one from a file without {@code recording} does not, and its
+     * recording's lists stay empty.
      */
     public Recording recording() {
         return recording;
@@ -284,6 +283,10 @@ public final class Sluice implements AutoCloseable {
             String problems = e.problems().stream().map(p -> "\n  " + p).collect(Collectors.joining());
             log.error("SLU0006 reload of {} refused, the running configuration stays:{}", next.source(), problems);
             throw new SluiceException("reload refused:" + problems, e);
+        }
+        if (next.recording() == null) {
+            // Recording is fixed at start, and a test's proxy records without saying so in its file.
+            next = next.withRecording(previous.config().recording());
         }
         List<String> restartOnly = RestartOnly.changes(previous.config(), next);
         if (!restartOnly.isEmpty()) {

@@ -7,12 +7,12 @@ import dev.sluice.config.FaultConfig;
 import dev.sluice.config.HostPort;
 import dev.sluice.config.LimitsConfig;
 import dev.sluice.config.ListenerConfig;
+import dev.sluice.config.RecordingConfig;
 import dev.sluice.config.RouteConfig;
 import dev.sluice.config.ServerConfig;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.config.UpstreamConfig;
 import dev.sluice.config.WebSocketConfig;
-import dev.sluice.record.Recording;
 
 import java.net.URI;
 import java.time.Duration;
@@ -40,8 +40,7 @@ public final class SluiceBuilder {
     private Duration drainTimeout = Duration.ZERO;
     private AccessLogConfig accessLog = AccessLogConfig.OFF;
     private Duration responseTimeout = UpstreamConfig.DEFAULT_RESPONSE_TIMEOUT;
-    private boolean recording = true;
-    private int maxPayloadBytes;
+    private RecordingConfig recording = RecordingConfig.METADATA;
 
     SluiceBuilder() {
     }
@@ -126,7 +125,7 @@ public final class SluiceBuilder {
      * on by default, message metadata only. Off, nothing is added to the request or tunnel path.
      */
     public SluiceBuilder recording(boolean on) {
-        this.recording = on;
+        this.recording = on ? RecordingConfig.METADATA : null;
         return this;
     }
 
@@ -136,22 +135,19 @@ public final class SluiceBuilder {
      * Turns recording on.
      */
     public SluiceBuilder recordPayloads(int maxBytesPerMessage) {
-        if (maxBytesPerMessage < 0) {
-            throw new IllegalArgumentException("recordPayloads takes 0 (none) or more bytes: " + maxBytesPerMessage);
-        }
-        this.recording = true;
-        this.maxPayloadBytes = maxBytesPerMessage;
+        this.recording = new RecordingConfig(maxBytesPerMessage);
         return this;
     }
 
     /** The configuration this builder describes. */
     public SluiceConfig config() {
         return new SluiceConfig("builder", List.of(new ListenerConfig(listen)), admin, upstreams, routes,
-                limits, trustedProxies, accessLog, SluiceConfig.DEFAULT_ACCEPT_GRACE, drainTimeout, faults, null);
+                limits, trustedProxies, accessLog, SluiceConfig.DEFAULT_ACCEPT_GRACE, drainTimeout, faults, recording,
+                null);
     }
 
     public Sluice start() {
-        return Sluice.start(config(), recording ? Recording.on(maxPayloadBytes) : Recording.off());
+        return Sluice.start(config());
     }
 
     private String newUpstream(URI... servers) {

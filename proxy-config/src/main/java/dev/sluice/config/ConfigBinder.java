@@ -15,13 +15,14 @@ import org.yaml.snakeyaml.nodes.Node;
  */
 final class ConfigBinder {
     private static final Keys ROOT = Keys.of("listeners", "admin", "upstreams", "routes", "limits",
-            "trusted-proxies", "access-log", "shutdown", "faults");
+            "trusted-proxies", "access-log", "shutdown", "faults", "recording");
     private static final Keys LISTENER = Keys.of("address").notYetSupported("tls", "http2", "proxy-protocol");
     private static final Keys LIMITS = Keys.of("max-request-header-size", "max-request-body-size", "max-tunnels",
             "max-tunnels-per-client", "request-header-timeout", "request-body-buffer", "request-body-timeout",
             "send-timeout");
     private static final Keys ADMIN = Keys.of("address");
     private static final Keys SHUTDOWN = Keys.of("accept-grace", "drain-timeout");
+    private static final Keys RECORDING = Keys.of("payloads");
     private static final Duration MAX_TIMEOUT = Duration.ofDays(7);
     // how long a client may stall one step (its head, a body read, a write to it)
     private static final Duration CLIENT_TIMEOUT = Duration.ofHours(1);
@@ -73,11 +74,12 @@ final class ConfigBinder {
         Shutdown shutdown = shutdown(m.value("shutdown"));
         List<FaultConfig> faults = m.value("faults") == null ? List.of()
                 : new FaultsBinder(values, ruleInputs).bind(m.value("faults"));
+        RecordingConfig recording = recording(m.value("recording"));
         if (problems.any()) {
             return null;
         }
         return new SluiceConfig(source, listeners, admin, upstreams.byName(), routes, limits, trusted,
-                accessLog, shutdown.acceptGrace(), shutdown.drainTimeout(), faults, hash);
+                accessLog, shutdown.acceptGrace(), shutdown.drainTimeout(), faults, recording, hash);
     }
 
     /** Every value the rules that span values compare, as far as the tree could be read. */
@@ -118,6 +120,19 @@ final class ConfigBinder {
             return null;
         }
         return values.parse(m.value("address"), m.path("address"), Addresses::hostPort);
+    }
+
+    /** No {@code recording}: nothing recorded; {@code recording: {}}: metadata only. */
+    private RecordingConfig recording(Node node) {
+        if (node == null) {
+            return null;
+        }
+        YamlMapping m = YamlMapping.read(node, "recording", values, RECORDING, "recording: { payloads: 256B }");
+        if (m == null || m.value("payloads") == null) {
+            return m == null ? null : RecordingConfig.METADATA;
+        }
+        Long payloads = values.size(m.value("payloads"), m.path("payloads"), 0, RecordingConfig.MAX_PAYLOAD_BYTES);
+        return payloads == null ? null : new RecordingConfig(payloads.intValue());
     }
 
     /** No {@code admin} (or one left empty, all its keys commented out): no admin listener. */

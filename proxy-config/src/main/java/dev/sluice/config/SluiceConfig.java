@@ -28,6 +28,7 @@ import java.util.Objects;
  * @param faults         faults active from the start (a test fixture's); the running set is changed
  *                       at run time through the Java API or {@code POST /faults}, and a reload
  *                       replaces it with the file's
+ * @param recording      what is recorded of the traffic, or null for nothing (the default)
  * @param hash           names this configuration in metrics and status: 12 hex digits of SHA-256.
  *                       From {@link ConfigLoader}, of the text's UTF-8 bytes (for a file, its bytes
  *                       as read, before {@code ${VAR}} substitution, so the same file with other
@@ -46,6 +47,7 @@ public record SluiceConfig(
         Duration acceptGrace,
         Duration drainTimeout,
         List<FaultConfig> faults,
+        RecordingConfig recording,
         String hash) {
 
     public static final Duration DEFAULT_ACCEPT_GRACE = Duration.ZERO;
@@ -70,7 +72,7 @@ public record SluiceConfig(
             hash = hashOf(String.join("\n", String.valueOf(listeners), String.valueOf(admin),
                     String.valueOf(upstreams), String.valueOf(routes), String.valueOf(limits),
                     String.valueOf(trustedProxies), String.valueOf(accessLog), String.valueOf(acceptGrace),
-                    String.valueOf(drainTimeout), String.valueOf(faults)));
+                    String.valueOf(drainTimeout), String.valueOf(faults), String.valueOf(recording)));
         }
     }
 
@@ -82,7 +84,13 @@ public record SluiceConfig(
                         List<RouteConfig> routes, LimitsConfig limits, List<Cidr> trustedProxies,
                         AccessLogConfig accessLog, Duration drainTimeout) {
         this(source, listeners, null, upstreams, routes, limits, trustedProxies, accessLog,
-                DEFAULT_ACCEPT_GRACE, drainTimeout, List.of(), null);
+                DEFAULT_ACCEPT_GRACE, drainTimeout, List.of(), null, null);
+    }
+
+    /** This configuration with {@code recording} instead (same source and hash: the file did not change). */
+    public SluiceConfig withRecording(RecordingConfig newRecording) {
+        return new SluiceConfig(source, listeners, admin, upstreams, routes, limits, trustedProxies, accessLog,
+                acceptGrace, drainTimeout, faults, newRecording, hash);
     }
 
     /** The first 12 hex digits of the SHA-256 of the text's UTF-8 bytes. */

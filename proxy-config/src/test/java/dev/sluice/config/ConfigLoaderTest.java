@@ -45,6 +45,18 @@ class ConfigLoaderTest {
         assertNull(c.admin());
         assertEquals(Duration.ZERO, c.acceptGrace());
         assertEquals(Duration.ofSeconds(30), c.drainTimeout());
+        assertNull(c.recording(), "nothing recorded unless asked");
+    }
+
+    @Test
+    void recordingIsOffUnlessTheFileHasTheSection() throws Exception {
+        // recording: {} keeps message metadata; payloads: a size keeps that much of each payload
+        String base = "upstreams: { demo: { builtin: echo } }\nroutes: [ { match: { path: / }, upstream: demo } ]\n";
+        assertEquals(RecordingConfig.METADATA, parse(base + "recording: {}\n", Map.of()).recording());
+        assertEquals(new RecordingConfig(256), parse(base + "recording: { payloads: 256B }\n", Map.of()).recording());
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> parse(base + "recording: { payloads: 2MiB }\n", Map.of()));
+        assertEquals("t.yaml:3:24: recording.payloads: 2MiB is too large (at most 1MiB)", e.problems().get(0).toString());
     }
 
     @Test

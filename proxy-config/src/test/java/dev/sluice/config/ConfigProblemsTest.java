@@ -41,7 +41,7 @@ class ConfigProblemsTest {
                 "t.yaml:5:5: routes[0].stripPrefix: unknown key 'stripPrefix' (did you mean 'strip-prefix'? "
                         + "allowed here: match, upstream, strip-prefix, websocket)",
                 "t.yaml:6:1: colour: unknown key 'colour' (allowed here: listeners, admin, upstreams, routes, "
-                        + "limits, trusted-proxies, access-log, shutdown, faults)");
+                        + "limits, trusted-proxies, access-log, shutdown, faults, recording)");
     }
 
     @Test

@@ -23,7 +23,7 @@ class ConfigRulesTest {
     private static SluiceConfig inCode(List<ListenerConfig> listeners, AdminConfig admin,
                                        Map<String, UpstreamConfig> upstreams, List<RouteConfig> routes) {
         return new SluiceConfig("builder", listeners, admin, upstreams, routes, LimitsConfig.DEFAULTS, List.of(),
-                AccessLogConfig.OFF, Duration.ZERO, Duration.ZERO, List.of(), null);
+                AccessLogConfig.OFF, Duration.ZERO, Duration.ZERO, List.of(), null, null);
     }
 
     private static String problems(SluiceConfig config) {

@@ -286,7 +286,7 @@ class FaultsConfigTest {
                 LimitsConfig.DEFAULTS, List.of(), AccessLogConfig.OFF, Duration.ZERO, Duration.ZERO, List.of(
                 FaultConfig.blackhole().onRoute("/wss/").named("a"),
                 FaultConfig.reset().named("a"),
-                FaultConfig.refuse().onRoute("/ws/")), null);
+                FaultConfig.refuse().onRoute("/ws/")), null, null);
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigRules.validate(config));
         assertEquals(String.join("\n",
                 "builder: faults[0].route: '/wss/' is not a route's match path (did you mean '/ws/'? routes: /ws/)",

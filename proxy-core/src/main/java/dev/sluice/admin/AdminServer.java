@@ -13,6 +13,7 @@ import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
 import io.undertow.util.StatusCodes;
 
+import static dev.sluice.admin.AdminAnswers.empty;
 import static dev.sluice.admin.AdminAnswers.notAllowed;
 import static dev.sluice.admin.AdminAnswers.send;
 import static dev.sluice.admin.AdminAnswers.text;
@@ -40,6 +41,8 @@ import java.util.stream.Collectors;
  *   GET  /metrics   the Prometheus text format
  *   GET  /          the status page
  *   POST /reload    the configuration file read again: 200, or 400 with every problem
+ *   GET  /recording the recorded exchanges and WebSocket messages as a HAR file (with {@code recording:})
+ *   DELETE /recording  forgets them
  *   GET, POST, DELETE /faults; GET, DELETE /faults/NAME   faults at run time (see {@link FaultsEndpoint})
  * </pre>
  */
@@ -69,7 +72,7 @@ public final class AdminServer implements AutoCloseable {
                     + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage()), e);
         }
         AdminServer admin = new AdminServer(server);
-        log.info("SLU0008 admin API on http://{}:{}/ (status page, /status, /metrics, /healthz, /readyz, /reload, /faults)",
+        log.info("SLU0008 admin API on http://{}:{}/ (status page, /status, /metrics, /healthz, /readyz, /reload, /faults, /recording)",
                 admin.address.getAddress().getHostAddress(), admin.address.getPort());
         if (!isLoopback(address.host())) {
             log.warn("SLU0007 the admin API on {} is reachable from other hosts: anyone who reaches it can reload"
@@ -146,8 +149,9 @@ public final class AdminServer implements AutoCloseable {
                         notAllowed(exchange, "POST");
                     }
                 }
+                case "/recording" -> recording(exchange, method);
                 default -> text(exchange, StatusCodes.NOT_FOUND, "no such admin endpoint: " + path
-                        + " (there are /, /status, /metrics, /healthz, /readyz, /reload, /faults)");
+                        + " (there are /, /status, /metrics, /healthz, /readyz, /reload, /faults, /recording)");
             }
         }
 
@@ -161,6 +165,22 @@ public final class AdminServer implements AutoCloseable {
                         .collect(Collectors.joining("\n")));
             } catch (SluiceException | IllegalStateException e) {
                 text(exchange, StatusCodes.BAD_REQUEST, e.getMessage());
+            }
+        }
+
+        /** The recording as a HAR file (GET), or forgotten (DELETE); 404 when the proxy records nothing. */
+        private void recording(HttpServerExchange exchange, HttpString method) {
+            boolean get = method.equals(Methods.GET) || method.equals(Methods.HEAD);
+            if (!get && !method.equals(Methods.DELETE)) {
+                notAllowed(exchange, "GET, DELETE");
+            } else if (!sluice.recording().isOn()) {
+                text(exchange, StatusCodes.NOT_FOUND, "this proxy records nothing: add 'recording: {}' to its"
+                        + " configuration (it takes a restart)");
+            } else if (get) {
+                send(exchange, StatusCodes.OK, "application/json", sluice.recording().har());
+            } else {
+                sluice.recording().clear();
+                empty(exchange, StatusCodes.NO_CONTENT);
             }
         }
 

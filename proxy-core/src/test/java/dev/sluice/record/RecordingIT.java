@@ -184,13 +184,14 @@ class RecordingIT {
         }
     }
 
-    // recording(false), and a proxy started from a configuration: the recording is there but
-    // its lists stay empty through HTTP and tunnel traffic.
+    // recording(false), and a proxy started from a configuration without recording (as a file
+    // without the section is): the recording is there but its lists stay empty through HTTP and
+    // tunnel traffic.
     @Test
     void recordingOffRecordsNothing() throws Exception {
         try (RawBackend backend = RawBackend.webSocket();
              Sluice proxy = Sluice.builder().route("/", backend.uri()).recording(false).start();
-             Sluice fromConfig = Sluice.start(Sluice.builder().route("/", backend.uri()).config())) {
+             Sluice fromConfig = Sluice.start(Sluice.builder().route("/", backend.uri()).config().withRecording(null))) {
             assertFalse(proxy.recording().isOn());
             assertFalse(fromConfig.recording().isOn());
             for (Sluice sluice : List.of(proxy, fromConfig)) {

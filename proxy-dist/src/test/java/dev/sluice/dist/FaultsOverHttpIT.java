@@ -49,6 +49,7 @@ class FaultsOverHttpIT {
                 listeners: [ { address: 127.0.0.1:0 } ]
                 admin: { address: 127.0.0.1:0 }
                 access-log: off
+                recording: { payloads: 64B }
                 upstreams:
                   demo:
                     builtin: echo
@@ -139,6 +140,12 @@ class FaultsOverHttpIT {
         } finally {
             echo.socket.abort();
         }
+        // The recording shows what each side sent: the upstream's echo of "a" too (it was
+        // dropped after the proxy read it), as a HAR file a browser's developer tools open.
+        HttpResponse<String> har = admin("GET", "/recording", null);
+        assertEquals(200, har.statusCode());
+        assertTrue(har.body().contains("\"_webSocketMessages\"") && har.body().contains("{\"type\":\"receive\""), har.body());
+        assertTrue(har.body().contains("\"data\":\"a\""), "payloads are kept, up to 64 bytes: " + har.body());
     }
 
     private HttpResponse<String> get(String path) throws Exception {

@@ -3,7 +3,6 @@ package dev.sluice.junit;
 import dev.sluice.Sluice;
 import dev.sluice.SluiceBuilder;
 import dev.sluice.config.SluiceConfig;
-import dev.sluice.record.Recording;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -60,7 +59,7 @@ public final class SluiceExtension implements BeforeAllCallback, BeforeEachCallb
      */
     public static SluiceExtension ofConfig(Supplier<SluiceConfig> config) {
         Objects.requireNonNull(config, "config");
-        return new SluiceExtension(() -> Sluice.start(config.get(), Recording.on(0)));
+        return new SluiceExtension(() -> Sluice.start(Sluice.recorded(config.get())));
     }
 
     /**

@@ -4,7 +4,6 @@ import dev.sluice.Sluice;
 import dev.sluice.config.ConfigException;
 import dev.sluice.config.ConfigLoader;
 import dev.sluice.config.SluiceConfig;
-import dev.sluice.record.Recording;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 
 import java.io.IOException;
@@ -28,7 +27,7 @@ final class TestConfigFile {
 
     /** A proxy from the file that records as a builder's does: exchanges and message metadata. */
     static Sluice start(String location, ClassLoader loader) {
-        return Sluice.start(load(location, loader), Recording.on(0));
+        return Sluice.start(Sluice.recorded(load(location, loader)));
     }
 
     static SluiceConfig load(String location, ClassLoader loader) {
