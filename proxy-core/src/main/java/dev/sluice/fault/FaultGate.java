@@ -23,7 +23,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@code refuse} resets the client's connection without an answer, and so does {@code reset}
  * for plain HTTP (a handshake goes through, and the tunnel is reset once open); {@code
  * http-status} answers with its status; {@code latency} holds a plain HTTP request back before it
- * is forwarded (once, whatever its direction; a tunnel's latency acts on its bytes instead).
+ * is forwarded (once, whatever its direction; a tunnel's latency acts on its bytes instead), and
+ * the response's body meets the byte faults to the client ({@link ResponseFaults}).
  * Each rolls its probability per request.
  */
 final class FaultGate implements HttpHandler {
@@ -57,6 +58,9 @@ final class FaultGate implements HttpHandler {
                     reset(exchange, fault);
                 }
                 return;
+            }
+            if (!handshakes) {
+                ResponseFaults.attach(exchange, active, route);
             }
             long delay = handshakes ? 0 : latencyNanos(active, route);
             if (delay > 0) {

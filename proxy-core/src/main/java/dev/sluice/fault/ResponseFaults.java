@@ -1,0 +1,248 @@
+package dev.sluice.fault;
+
+import dev.sluice.config.FaultConfig;
+import dev.sluice.config.FaultType;
+import dev.sluice.runtime.IoThreads;
+import io.undertow.server.HttpServerExchange;
+import org.xnio.IoUtils;
+import org.xnio.XnioExecutor;
+import org.xnio.channels.StreamSourceChannel;
+import org.xnio.conduits.AbstractStreamSinkConduit;
+import org.xnio.conduits.ConduitWritableByteChannel;
+import org.xnio.conduits.Conduits;
+import org.xnio.conduits.StreamSinkConduit;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The byte faults on a plain HTTP response's body, to the client: {@code bandwidth},
+ * {@code slice}, {@code limit-data} (the body is cut after so many bytes and the connection
+ * closed) and {@code blackhole} (the body never leaves). A conduit under Undertow's response
+ * channel that writes only as much as the faults allow and wakes the writer when they allow
+ * more, so the writer is paced without a busy loop and nothing is held in memory.
+ */
+final class ResponseFaults extends AbstractStreamSinkConduit<StreamSinkConduit> {
+    private static final long NANOS_PER_SECOND = 1_000_000_000L;
+    /**
+     * How far the pace may catch up when the writer comes late (a timer fires a millisecond or
+     * two after it was due): without it each late wake-up would slow the rate a little more.
+     */
+    private static final long CATCH_UP_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
+    private final HttpServerExchange exchange;
+    private long rate;
+    private long segment;
+    private long gapNanos;
+    private long limit = -1;
+    private boolean blackhole;
+    /** The earliest the next write may go (bandwidth and slice). */
+    private long readyAt = Long.MIN_VALUE;
+    private long passed;
+    private boolean cut;
+    private XnioExecutor.Key timer;
+
+    private ResponseFaults(StreamSinkConduit next, HttpServerExchange exchange) {
+        super(next);
+        this.exchange = exchange;
+    }
+
+    /** Puts the response faults on the route that strike this request under its response; none: nothing. */
+    static void attach(HttpServerExchange exchange, List<ActiveFault> active, String route) {
+        List<FaultConfig> striking = active.stream()
+                .filter(f -> actsOnResponses(f.type()) && f.covers(route) && f.config().direction().includes(false))
+                .filter(ActiveFault::strikes)
+                .map(ActiveFault::config)
+                .toList();
+        if (!striking.isEmpty()) {
+            exchange.addResponseWrapper((factory, ex) -> new ResponseFaults(factory.create(), ex).with(striking));
+        }
+    }
+
+    private static boolean actsOnResponses(FaultType type) {
+        return type == FaultType.BANDWIDTH || type == FaultType.SLICE || type == FaultType.LIMIT_DATA
+                || type == FaultType.BLACKHOLE;
+    }
+
+    private ResponseFaults with(List<FaultConfig> faults) {
+        for (FaultConfig f : faults) {
+            switch (f.type()) {
+                case BANDWIDTH -> rate = rate == 0 ? f.rate() : Math.min(rate, f.rate());
+                case SLICE -> {
+                    segment = f.segment();
+                    gapNanos = f.delay() == null ? 0 : f.delay().toNanos();
+                }
+                case LIMIT_DATA -> limit = limit < 0 ? f.bytes() : Math.min(limit, f.bytes());
+                case BLACKHOLE -> blackhole = true;
+                default -> throw new IllegalArgumentException(f.type() + " does not act on a response body");
+            }
+        }
+        return this;
+    }
+
+    @Override
+    public int write(ByteBuffer src) throws IOException {
+        if (blackhole || cut) {
+            int n = src.remaining(); // swallowed: the client never gets them
+            src.position(src.limit());
+            return n;
+        }
+        long now = System.nanoTime();
+        if (now < readyAt) {
+            return 0;
+        }
+        long allowed = src.remaining();
+        if (segment > 0) {
+            allowed = Math.min(allowed, segment);
+        }
+        if (rate > 0) {
+            allowed = Math.min(allowed, Math.max(1, rate / 20)); // a twentieth of a second's worth at a time
+        }
+        if (limit >= 0) {
+            allowed = Math.min(allowed, limit - passed);
+        }
+        int end = src.limit();
+        src.limit(src.position() + (int) allowed);
+        int n;
+        try {
+            n = next.write(src);
+        } finally {
+            src.limit(end);
+        }
+        passed += n;
+        if (n > 0) {
+            long paced = rate > 0 ? Math.max(readyAt, now - CATCH_UP_NANOS) + n * NANOS_PER_SECOND / rate : now;
+            readyAt = Math.max(paced, segment > 0 ? now + gapNanos : now);
+        }
+        if (limit >= 0 && passed == limit) {
+            cut = true;
+            flush();
+        }
+        return n;
+    }
+
+    @Override
+    public long write(ByteBuffer[] srcs, int offs, int len) throws IOException {
+        long total = 0;
+        for (int i = offs; i < offs + len; i++) {
+            if (!srcs[i].hasRemaining()) {
+                continue;
+            }
+            total += write(srcs[i]);
+            if (srcs[i].hasRemaining()) {
+                break;
+            }
+        }
+        return total;
+    }
+
+    @Override
+    public int writeFinal(ByteBuffer src) throws IOException {
+        return Conduits.writeFinalBasic(this, src);
+    }
+
+    @Override
+    public long writeFinal(ByteBuffer[] srcs, int offs, int len) throws IOException {
+        return Conduits.writeFinalBasic(this, srcs, offs, len);
+    }
+
+    @Override
+    public long transferFrom(FileChannel src, long position, long count) throws IOException {
+        return src.transferTo(position, count, new ConduitWritableByteChannel(this));
+    }
+
+    @Override
+    public long transferFrom(StreamSourceChannel source, long count, ByteBuffer throughBuffer) throws IOException {
+        return IoUtils.transfer(source, count, throughBuffer, new ConduitWritableByteChannel(this));
+    }
+
+    /** Once the body is cut, the connection closes as soon as the bytes before the cut are out. */
+    @Override
+    public boolean flush() throws IOException {
+        if (blackhole) {
+            return true;
+        }
+        if (cut) {
+            if (exchange.getConnection().isOpen() && next.flush()) {
+                IoUtils.safeClose(exchange.getConnection());
+            }
+            return !exchange.getConnection().isOpen();
+        }
+        return next.flush();
+    }
+
+    @Override
+    public void terminateWrites() throws IOException {
+        if (!blackhole && !cut) {
+            next.terminateWrites();
+        }
+    }
+
+    @Override
+    public void resumeWrites() {
+        long wait = readyAt - System.nanoTime();
+        if (wait > 0 && !blackhole && !cut) {
+            wakeAfter(wait);
+        } else {
+            next.resumeWrites();
+        }
+    }
+
+    @Override
+    public void wakeupWrites() {
+        long wait = readyAt - System.nanoTime();
+        if (wait > 0 && !blackhole && !cut) {
+            wakeAfter(wait);
+        } else {
+            next.wakeupWrites();
+        }
+    }
+
+    @Override
+    public void suspendWrites() {
+        if (timer != null) {
+            timer.remove();
+            timer = null;
+        }
+        next.suspendWrites();
+    }
+
+    @Override
+    public boolean isWriteResumed() {
+        return timer != null || next.isWriteResumed();
+    }
+
+    @Override
+    public void awaitWritable() throws IOException {
+        long wait = readyAt - System.nanoTime();
+        if (wait > 0) {
+            LockSupport.parkNanos(wait);
+        } else {
+            next.awaitWritable();
+        }
+    }
+
+    @Override
+    public void awaitWritable(long time, TimeUnit timeUnit) throws IOException {
+        long wait = Math.min(readyAt - System.nanoTime(), timeUnit.toNanos(time));
+        if (wait > 0) {
+            LockSupport.parkNanos(wait);
+        } else {
+            next.awaitWritable(time, timeUnit);
+        }
+    }
+
+    /** The writer is told it may write again once the faults allow: no write event fires before. */
+    private void wakeAfter(long nanos) {
+        if (timer == null) {
+            timer = IoThreads.executeAfter(next.getWriteThread(), () -> {
+                timer = null;
+                next.wakeupWrites();
+            }, nanos);
+        }
+    }
+}
