@@ -109,10 +109,6 @@ final class Pump {
         readAndForward();
     }
 
-    Direction direction() {
-        return direction;
-    }
-
     FrameScanner scanner() {
         return scanner;
     }
