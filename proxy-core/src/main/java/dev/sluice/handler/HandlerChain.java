@@ -25,6 +25,7 @@ import java.util.Map;
  *          ─▶ MetricsHandler (counts and times every exchange by route, method, status class)
  *          ─▶ RecordingHandler (records the exchange when it completes; absent when not recording)
  *          ─▶ AccessLogHandler (one line when the exchange completes; absent when the log is off)
+ *          ─▶ RequestFramingCheck (400/501 framing that could be read two ways, 417 unknown Expect)
  *          ─▶ RequestLimitsHandler (431 head too large, 413 declared body too large)
  *          ─▶ RoutingHandler (host, longest prefix; 404)
  *               ├─ WebSocket upgrade ─▶ FaultGate ─▶ TunnelHandler ─▶ Splice [scanner, faults] ◀─▶ upstream
@@ -50,8 +51,8 @@ public final class HandlerChain {
                                     AccessLog accessLog, Metrics metrics, Recording recording, Faults faults) {
         HttpHandler tunnel = new TunnelHandler(clients, tunnels, forwarded, limits, buffers, faults.stages());
         HttpHandler forward = new HttpForwardHandler(clients, forwarded, limits, buffers.getBufferSize());
-        HttpHandler limited = new RequestLimitsHandler(limits,
-                new RoutingHandler(routes, faults.gate(tunnel, true), faults.gate(forward, false)));
+        HttpHandler limited = new RequestFramingCheck(new RequestLimitsHandler(limits,
+                new RoutingHandler(routes, faults.gate(tunnel, true), faults.gate(forward, false))));
         HttpHandler logged = accessLog == null ? limited : new AccessLogHandler(accessLog, limited);
         HttpHandler recorded = recording.isOn() ? new RecordingHandler(recording, logged) : logged;
         return new EntryHandler(new MetricsHandler(metrics, recorded));
