@@ -92,7 +92,7 @@ final class Snapshot {
         List<URI> servers = builtin == null
                 ? upstream.servers().stream().map(s -> s.url()).toList()
                 : List.of(builtin.uri());
-        return new Upstream(upstream, new UpstreamClient(new UpstreamPool(upstream, servers, shared.ioThreads()),
+        return new Upstream(upstream, new UpstreamClient(new UpstreamPool(upstream, servers, shared.ioThreads(), shared.metrics()),
                 shared.metrics()), builtin);
     }
 

@@ -1,5 +1,6 @@
 package dev.sluice.handler;
 
+import dev.sluice.runtime.UpstreamFailure;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.util.StatusCodes;
@@ -22,13 +23,22 @@ public final class ErrorResponses {
      * client's problem; 5xx at warn: ours or the upstream's).
      */
     public static void send(HttpServerExchange exchange, int status, String reason) {
+        answer(exchange, status, reason, reason);
+    }
+
+    /** The same for an upstream's failure: where it happened (addresses) goes to the log line only. */
+    public static void send(HttpServerExchange exchange, int status, UpstreamFailure failure) {
+        answer(exchange, status, failure.reason() + " (" + failure.where() + ")", failure.reason());
+    }
+
+    private static void answer(HttpServerExchange exchange, int status, String logged, String body) {
         String id = RequestIds.of(exchange);
         if (status >= 500) {
             log.warn("SLU1{} {} {} -> {}: {} (request id {})", status, exchange.getRequestMethod(),
-                    exchange.getRequestURI(), status, reason, id);
+                    exchange.getRequestURI(), status, logged, id);
         } else {
             log.info("SLU1{} {} {} -> {}: {} (request id {})", status, exchange.getRequestMethod(),
-                    exchange.getRequestURI(), status, reason, id);
+                    exchange.getRequestURI(), status, logged, id);
         }
         if (exchange.isResponseStarted()) {
             exchange.endExchange();
@@ -37,7 +47,7 @@ public final class ErrorResponses {
         exchange.setStatusCode(status);
         exchange.setReasonPhrase(StatusCodes.getReason(status));
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; charset=utf-8");
-        exchange.getResponseSender().send(reason + "\nrequest id: " + id + "\n");
+        exchange.getResponseSender().send(body + "\nrequest id: " + id + "\n");
     }
 
     /**

@@ -69,6 +69,7 @@ final class HttpForwardHandler implements HttpHandler {
                 () -> sendTimedOut(ex)));
         exchange.addResponseWrapper((factory, ex) -> new ClientGoneWatch(factory.create(), ex));
         ResponseDeadline.attach(exchange, clients.get(route.upstream().name()));
+        UpstreamClient.forwardedByProxyHandler(exchange);
         byUpstream.get(route.upstream().name()).handleRequest(exchange);
     }
 

@@ -2,6 +2,7 @@ package dev.sluice.handler;
 
 import dev.sluice.runtime.ResponseDeadline;
 import dev.sluice.runtime.UpstreamClient;
+import dev.sluice.runtime.UpstreamFailure;
 import io.undertow.server.DefaultResponseListener;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.proxy.ProxyConnection;
@@ -67,7 +68,13 @@ final class ProxyErrorPages implements DefaultResponseListener {
             ErrorResponses.send(exchange, StatusCodes.BAD_GATEWAY, deadline.reason());
             return true;
         }
-        String connectFailure = exchange.getAttachment(UpstreamClient.CONNECT_FAILURE);
+        UpstreamFailure upstreamFailure = exchange.getAttachment(UpstreamClient.UPSTREAM_FAILURE);
+        if (upstreamFailure != null && status >= 500) {
+            // Undertow's proxy answers 503 when a request it may not retry lost its connection.
+            ErrorResponses.send(exchange, StatusCodes.BAD_GATEWAY, upstreamFailure);
+            return true;
+        }
+        UpstreamFailure connectFailure = exchange.getAttachment(UpstreamClient.CONNECT_FAILURE);
         // Which failure is which status: connect failure 502 (the upstream is there but
         // unreachable), nothing to connect to 503, a response that never came 504.
         if (status == StatusCodes.SERVICE_UNAVAILABLE && connectFailure != null) {

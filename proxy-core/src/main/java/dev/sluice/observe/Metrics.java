@@ -88,6 +88,11 @@ public final class Metrics implements AutoCloseable {
         counter("sluice_upstream_timeouts", "upstream", upstream, "requests whose upstream did not answer in time");
     }
 
+    public void strayBytes(String upstream) {
+        counter("sluice_upstream_stray_responses", "upstream", upstream,
+                "upstream connections closed because bytes came while no request was outstanding");
+    }
+
     public void tunnelOpened(String route) {
         counter("sluice_tunnels_opened", "route", route, "WebSocket tunnels opened");
     }

@@ -7,6 +7,8 @@ import io.undertow.client.ClientRequest;
 import io.undertow.client.ClientStatistics;
 import io.undertow.connector.ByteBufferPool;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Attachable;
+import io.undertow.util.AttachmentKey;
 import org.xnio.ChannelListener;
 import org.xnio.Option;
 import org.xnio.StreamConnection;
@@ -18,12 +20,16 @@ import java.net.SocketAddress;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A pooled upstream connection as the exchange it was handed to sees it: every call goes to
- * the connection itself, and the request sent on it is noted on the exchange
+ * An upstream connection as the exchange it was handed to sees it: every call goes to the
+ * connection itself, and the request sent on it is noted on the exchange
  * ({@link UpstreamClient#SENT}). Undertow's ProxyHandler keeps that request to itself, and
  * Sluice needs it to give up on the request quietly (see {@link UpstreamClient#abandon}).
+ * The connection's {@link ResponseHeadGuard} is told when the request goes out and when its
+ * exchange is over, so that it knows when an answer is due.
  */
 final class NotingConnection implements ClientConnection {
+    private static final AttachmentKey<ResponseHeadGuard> GUARD = AttachmentKey.create(ResponseHeadGuard.class);
+
     private final ClientConnection connection;
     private final HttpServerExchange exchange;
 
@@ -32,15 +38,28 @@ final class NotingConnection implements ClientConnection {
         this.exchange = exchange;
     }
 
+    /** Notes the guard under a connection that {@link GuardedHttpClientProvider} made. */
+    static void guard(ClientConnection connection, ResponseHeadGuard guard) {
+        ((Attachable) connection).putAttachment(GUARD, guard);
+    }
+
     @Override
     public void sendRequest(ClientRequest request, ClientCallback<ClientExchange> callback) {
+        ResponseHeadGuard guard = connection instanceof Attachable attachable ? attachable.getAttachment(GUARD) : null;
+        if (guard != null) {
+            long token = guard.requestSent();
+            exchange.addExchangeCompleteListener((ex, next) -> {
+                guard.exchangeOver(token);
+                next.proceed();
+            });
+        }
         connection.sendRequest(request, new ClientCallback<>() {
             private boolean sent;
 
             @Override
             public void completed(ClientExchange exchangeSent) {
                 sent = true;
-                SentRequest request = new SentRequest(exchangeSent);
+                SentRequest request = new SentRequest(exchangeSent, exchange);
                 exchange.putAttachment(UpstreamClient.SENT, request);
                 callback.completed(request);
             }
@@ -51,7 +70,12 @@ final class NotingConnection implements ClientConnection {
                 // above still runs (ProxyHandler pumps the request body from inside it); by then
                 // the request's failure is its response listener's to handle, not this one's.
                 if (!sent) {
-                    callback.failed(e);
+                    exchange.putAttachment(UpstreamClient.UPSTREAM_FAILURE, new UpstreamFailure(
+                            "the upstream connection failed while the request was sent: " + e.getMessage(),
+                            String.valueOf(connection.getPeerAddress())));
+                    if (!ForwardFailure.handle(exchange, e)) {
+                        callback.failed(e);
+                    }
                 }
             }
         });

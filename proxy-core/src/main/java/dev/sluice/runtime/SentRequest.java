@@ -7,6 +7,7 @@ import io.undertow.client.ClientRequest;
 import io.undertow.client.ClientResponse;
 import io.undertow.client.ContinueNotification;
 import io.undertow.client.PushCallback;
+import io.undertow.server.HttpServerExchange;
 import io.undertow.util.AttachmentKey;
 import io.undertow.util.AttachmentList;
 import org.xnio.channels.StreamSinkChannel;
@@ -25,11 +26,13 @@ import java.util.List;
  */
 final class SentRequest implements ClientExchange {
     private final ClientExchange sent;
+    private final HttpServerExchange exchange;
     private ClientCallback<ClientExchange> listener;
     private Runnable whenFailed;
 
-    SentRequest(ClientExchange sent) {
+    SentRequest(ClientExchange sent, HttpServerExchange exchange) {
         this.sent = sent;
+        this.exchange = exchange;
     }
 
     /** From now on a failure of the request runs {@code whenFailed} instead of reaching ProxyHandler. */
@@ -51,7 +54,12 @@ final class SentRequest implements ClientExchange {
             @Override
             public void failed(IOException e) {
                 if (whenFailed == null) {
-                    listener.failed(e);
+                    exchange.putAttachment(UpstreamClient.UPSTREAM_FAILURE, new UpstreamFailure(
+                            "the upstream connection failed before the answer's head: " + e.getMessage(),
+                            String.valueOf(sent.getConnection().getPeerAddress())));
+                    if (!ForwardFailure.handle(exchange, e)) {
+                        listener.failed(e);
+                    }
                 } else {
                     whenFailed.run();
                 }

@@ -28,7 +28,11 @@ import java.util.concurrent.TimeUnit;
  */
 public final class UpstreamClient implements ProxyClient {
     /** Set when no connection to any server of the upstream could be made for this exchange. */
-    public static final AttachmentKey<String> CONNECT_FAILURE = AttachmentKey.create(String.class);
+    public static final AttachmentKey<UpstreamFailure> CONNECT_FAILURE = AttachmentKey.create(UpstreamFailure.class);
+    /** Set when the upstream connection failed after the request went out and before the answer's head came. */
+    public static final AttachmentKey<UpstreamFailure> UPSTREAM_FAILURE = AttachmentKey.create(UpstreamFailure.class);
+    /** Set on a request forwarded by Undertow's ProxyHandler, whose failures {@link ForwardFailure} ends. */
+    private static final AttachmentKey<Boolean> FORWARDED = AttachmentKey.create(Boolean.class);
     /** The upstream connection the exchange was given, so that a broken exchange can close it. */
     public static final AttachmentKey<ProxyConnection> CONNECTION = AttachmentKey.create(ProxyConnection.class);
     /** The request sent upstream on that connection, once it is sent. */
@@ -69,6 +73,9 @@ public final class UpstreamClient implements ProxyClient {
             callback.couldNotResolveBackend(exchange);
             return;
         }
+        if (exchange.getAttachment(FORWARDED) != null) {
+            exchange.putAttachment(ForwardFailure.RETRY, callback);
+        }
         Once once = new Once(exchange, callback);
         delegate.getConnection(delegate.findTarget(exchange), exchange, once, timeout, unit);
         if (!once.done) {
@@ -91,7 +98,7 @@ public final class UpstreamClient implements ProxyClient {
                 callback.failed(new IOException("no connection within " + pool.connectTimeout() + " ms"));
             }
         }, pool.timeoutUnit().toNanos(pool.connectTimeout()));
-        URI uri = URI.create("http://" + server.getHostString() + ":" + server.getPort());
+        URI uri = GuardedHttpClientProvider.uriOf(server.getHostString(), server.getPort());
         UndertowClient.getInstance().connect(new ClientCallback<>() {
             @Override
             public void completed(ClientConnection connection) {
@@ -103,7 +110,7 @@ public final class UpstreamClient implements ProxyClient {
                 if (timer != null) {
                     timer.remove();
                 }
-                callback.completed(connection);
+                callback.completed(new NotingConnection(connection, exchange));
             }
 
             @Override
@@ -116,7 +123,12 @@ public final class UpstreamClient implements ProxyClient {
                     callback.failed(e);
                 }
             }
-        }, uri, exchange.getIoThread(), null, exchange.getConnection().getByteBufferPool(), UpstreamPool.CONNECTION_OPTIONS);
+        }, uri, exchange.getIoThread(), null, exchange.getConnection().getByteBufferPool(), pool.connectionOptions());
+    }
+
+    /** Notes that ProxyHandler forwards this request: a failed connection under it is ended by Sluice, quietly. */
+    public static void forwardedByProxyHandler(HttpServerExchange exchange) {
+        exchange.putAttachment(FORWARDED, Boolean.TRUE);
     }
 
     /**
@@ -201,8 +213,8 @@ public final class UpstreamClient implements ProxyClient {
         void timedOut() {
             if (finish()) {
                 metrics.connectFailure(pool.name());
-                exchange.putAttachment(CONNECT_FAILURE, "no connection to upstream " + pool.name()
-                        + " within " + pool.connectTimeout() + " ms");
+                exchange.putAttachment(CONNECT_FAILURE, new UpstreamFailure("no connection to upstream " + pool.name()
+                        + " within " + pool.connectTimeout() + " ms", pool.servers().toString()));
                 callback.failed(exchange);
             }
         }
@@ -230,8 +242,8 @@ public final class UpstreamClient implements ProxyClient {
         public void failed(HttpServerExchange exchange) {
             if (finish()) {
                 metrics.connectFailure(pool.name());
-                exchange.putAttachment(CONNECT_FAILURE, "cannot connect to upstream " + pool.name()
-                        + " " + pool.servers());
+                exchange.putAttachment(CONNECT_FAILURE, new UpstreamFailure("cannot connect to upstream " + pool.name(),
+                        pool.servers().toString()));
                 callback.failed(exchange);
             }
         }

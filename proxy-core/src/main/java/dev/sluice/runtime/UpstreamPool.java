@@ -1,7 +1,10 @@
 package dev.sluice.runtime;
 
 import dev.sluice.config.UpstreamConfig;
+import dev.sluice.observe.Metrics;
 import io.undertow.server.handlers.proxy.LoadBalancingProxyClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.xnio.OptionMap;
 import org.xnio.Options;
 
@@ -28,10 +31,14 @@ public final class UpstreamPool {
      * segments waits for the peer's delayed ACK (40 ms on Linux): a 16 KiB WebSocket round trip
      * took 44 ms instead of under 1 ms.
      */
-    static final OptionMap CONNECTION_OPTIONS = OptionMap.create(Options.TCP_NODELAY, true);
+    private static final OptionMap CONNECTION_OPTIONS = OptionMap.create(Options.TCP_NODELAY, true);
+    private static final Logger log = LoggerFactory.getLogger(UpstreamPool.class);
 
     private final String name;
     private final List<URI> servers;
+    /** The servers as the pool knows them: guarded ({@link GuardedHttpClientProvider}), in the order of {@link #servers}. */
+    private final List<URI> guarded;
+    private final OptionMap connectionOptions;
     private final LoadBalancingProxyClient client;
     private final long connectTimeoutMillis;
     private final long responseTimeoutMillis;
@@ -40,9 +47,17 @@ public final class UpstreamPool {
      * @param servers   the servers' URIs: the configured ones, or a built-in upstream's own address
      * @param ioThreads the proxy's IO thread count; Undertow pools per IO thread
      */
-    public UpstreamPool(UpstreamConfig config, List<URI> servers, int ioThreads) {
+    public UpstreamPool(UpstreamConfig config, List<URI> servers, int ioThreads, Metrics metrics) {
         this.name = config.name();
         this.servers = List.copyOf(servers);
+        this.guarded = this.servers.stream().map(uri -> GuardedHttpClientProvider.uriOf(uri.getHost(), uri.getPort())).toList();
+        this.connectionOptions = OptionMap.builder().addAll(CONNECTION_OPTIONS)
+                .set(GuardedHttpClientProvider.STRAY_BYTES, (server, bytes) -> {
+                    metrics.strayBytes(name);
+                    log.info("SLU2010 upstream {} server {}:{} sent {} bytes while no request was outstanding;"
+                            + " the connection is closed, and no client gets them",
+                            name, server.getHostString(), server.getPort(), bytes);
+                }).getMap();
         this.connectTimeoutMillis = config.connectTimeout().toMillis();
         this.responseTimeoutMillis = config.responseTimeout().toMillis();
         int perThread = Math.max(1, (config.maxConnectionsPerServer() + ioThreads - 1) / ioThreads);
@@ -56,10 +71,9 @@ public final class UpstreamPool {
             client.removeSessionCookieName(UpstreamConfig.DEFAULT_STICKY_COOKIE);
             client.addSessionCookieName(config.stickyCookie());
         }
-        if (config.builtin() != null) {
-            this.servers.forEach(uri -> client.addHost(uri, null, null, CONNECTION_OPTIONS));
-        } else {
-            config.servers().forEach(s -> client.addHost(s.url(), s.route(), null, CONNECTION_OPTIONS));
+        for (int i = 0; i < guarded.size(); i++) {
+            String route = config.builtin() != null ? null : config.servers().get(i).route();
+            client.addHost(guarded.get(i), route, null, connectionOptions);
         }
     }
 
@@ -73,6 +87,11 @@ public final class UpstreamPool {
 
     public LoadBalancingProxyClient client() {
         return client;
+    }
+
+    /** The options of every connection to this upstream's servers, in the pool or not. */
+    OptionMap connectionOptions() {
+        return connectionOptions;
     }
 
     /** How long to wait for a pooled connection, in the unit of {@link #timeoutUnit()}. */
@@ -95,6 +114,6 @@ public final class UpstreamPool {
     }
 
     public void close() {
-        servers.forEach(client::removeHost);
+        guarded.forEach(client::removeHost);
     }
 }

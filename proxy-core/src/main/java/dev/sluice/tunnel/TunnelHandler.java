@@ -11,6 +11,7 @@ import dev.sluice.runtime.H2cSwitchWatch;
 import dev.sluice.runtime.Route;
 import dev.sluice.runtime.SendTimeoutConduit;
 import dev.sluice.runtime.UpstreamClient;
+import dev.sluice.runtime.UpstreamFailure;
 import io.undertow.client.ClientCallback;
 import io.undertow.client.ClientConnection;
 import io.undertow.client.ClientExchange;
@@ -167,7 +168,7 @@ public final class TunnelHandler implements HttpHandler {
 
         @Override
         public void couldNotResolveBackend(HttpServerExchange exchange) {
-            String failure = exchange.getAttachment(UpstreamClient.CONNECT_FAILURE);
+            UpstreamFailure failure = exchange.getAttachment(UpstreamClient.CONNECT_FAILURE);
             if (failure != null) {
                 refuse(StatusCodes.BAD_GATEWAY, failure);
             } else {
@@ -185,6 +186,12 @@ public final class TunnelHandler implements HttpHandler {
             answered = true;
             slot.release();
             ErrorResponses.send(exchange, status, reason);
+        }
+
+        private void refuse(int status, UpstreamFailure failure) {
+            answered = true;
+            slot.release();
+            ErrorResponses.send(exchange, status, failure);
         }
 
         private void send(ClientConnection connection) {

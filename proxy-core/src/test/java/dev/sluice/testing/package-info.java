@@ -6,6 +6,9 @@
  *     answers as scripted.</li>
  * <li>{@link dev.sluice.testing.RawBackend}: an upstream on a bare socket, for exact bytes: scripted per
  *     connection, or answering WebSocket handshakes and handing the tunnel's far end to the test.</li>
+ * <li>{@link dev.sluice.testing.HostileBackend}: a keep-alive upstream on a RawBackend that misbehaves as
+ *     real servers do, chosen by the request's target (1xx before the answer, 304/204 with a length,
+ *     early answers, hang-ups, unasked bytes); every ordinary answer names its request.</li>
  * <li>{@link dev.sluice.testing.RawPeer}: one end of a raw TCP connection (the client, or a RawBackend
  *     connection): write bytes, read heads, bodies and frames, await or cause its end.</li>
  * <li>{@link dev.sluice.testing.RawHttp}: the HTTP/1.1 head parser and body framing RawPeer reads with.</li>

@@ -1,0 +1,9 @@
+package dev.sluice.runtime;
+
+/**
+ * Why an upstream could not answer, recorded on the exchange where it happened: the reason the
+ * client is told, and where it happened (the upstream's servers or address), which only the
+ * log line gets, since the client has no business knowing the upstream's internal addresses.
+ */
+public record UpstreamFailure(String reason, String where) {
+}
