@@ -106,7 +106,8 @@ final class HostileRequests {
 
     private Draft get() {
         Draft d = new Draft("get");
-        d.target = pick("/", "/a/b?c=d", "/index.html", "/api/items/42");
+        // The /h/ targets make a HostileBackend misbehave (1xx first, bodiless answers with a length).
+        d.target = pick("/", "/a/b?c=d", "/index.html", "/api/items/42", "/h/hints", "/h/interims", "/h/304", "/h/204");
         d.headers.add("Host: 127.0.0.1");
         d.headers.add("User-Agent: fuzz");
         d.headers.add("Accept: */*");
@@ -116,7 +117,7 @@ final class HostileRequests {
     private Draft postWithLength() {
         Draft d = new Draft("post-length");
         d.method = "POST";
-        d.target = "/upload";
+        d.target = pick("/upload", "/h/processing", "/h/early", "/h/close-mid-upload", "/h/hang-up-mid-upload");
         d.body = "a".repeat(random.nextInt(64));
         d.headers.add("Host: 127.0.0.1");
         d.headers.add("Content-Type: text/plain");
@@ -127,7 +128,7 @@ final class HostileRequests {
     private Draft postChunked() {
         Draft d = new Draft("post-chunked");
         d.method = "POST";
-        d.target = "/upload";
+        d.target = pick("/upload", "/h/early", "/h/close-mid-upload");
         d.headers.add("Host: 127.0.0.1");
         d.headers.add("Transfer-Encoding: chunked");
         d.body = "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n";
@@ -183,7 +184,12 @@ final class HostileRequests {
                         "5\r\nhel\r\n0\r\n\r\n", "5\r\nhello0\r\n\r\n", "0\r\nX-Trailer: a\r\n\r\n", "0\r\nX-Trailer: \u0000\r\n\r\n",
                         "5;" + "e".repeat(9000) + "\r\nhello\r\n0\r\n\r\n", "\r\n");
             }),
-            new Mutation("expect-continue", d -> d.headers.add("Expect: " + pick("100-continue", "100-Continue", "200-ok"))));
+            new Mutation("expect-continue", d -> d.headers.add("Expect: " + pick("100-continue", "100-Continue", "200-ok",
+                    "bogus", "", "100-continue, bogus"))),
+            new Mutation("host-twice-huge-length", d -> {
+                d.headers.add("Host: " + pick("127.0.0.1", "other.example"));
+                d.setHeader("Content-Length", pick("4294967296", "10485761", "9223372036854775807"));
+            }));
 
     private final List<Mutation> byteMutations = List.of(
             new Mutation("nul", d -> d.insertIntoHead("\u0000")),
