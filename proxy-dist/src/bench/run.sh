@@ -23,6 +23,7 @@ WS_WARMUP=${BENCH_WS_WARMUP:-3000}
 WS_BYTES=${BENCH_WS_BYTES:-32}
 SLUICE_JAVA_OPTS=${SLUICE_JAVA_OPTS:-}   # JAVA_OPTS for the Sluice JVM (default: JVM ergonomics)
 KEEP=${BENCH_KEEP:-0}                    # 1 keeps the temp dir (configs, logs, wrk output)
+BASELINE=${BENCH_BASELINE:-}             # another built distribution (its bin/sluice's folder): an A/B row "base"
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
 BENCH_SRC=$ROOT/proxy-dist/src/bench
@@ -169,6 +170,12 @@ wait_ready() {  # wait_ready NAME PID URL : until URL answers, or say why not
 
 # --- content and configuration ---------------------------------------------------------------
 pick_port BACKEND_PORT; pick_port NGINX_PORT; pick_port SLUICE_PORT; pick_port WS_PORT
+TARGETS="direct nginx sluice"
+if [[ -n $BASELINE ]]; then
+    [[ -x $BASELINE/bin/sluice ]] || die "BENCH_BASELINE=$BASELINE has no bin/sluice"
+    pick_port BASE_PORT
+    TARGETS="$TARGETS base"
+fi
 mkdir -p "$TMP/www" "$TMP/backend" "$TMP/proxy" "$TMP/classes"
 head -c "$SMALL_BYTES" /dev/urandom >"$TMP/www/small.bin"
 head -c "$LARGE_BYTES" /dev/urandom >"$TMP/www/large.bin"
@@ -260,6 +267,8 @@ access-log: off
 shutdown: { drain-timeout: 2s }
 EOF
 
+[[ -z $BASELINE ]] || sed "s/127.0.0.1:$SLUICE_PORT/127.0.0.1:$BASE_PORT/" "$TMP/sluice.yaml" >"$TMP/base.yaml"
+
 # --- build the Java helpers, start everything --------------------------------------------------
 if [[ $MODE == embedded ]]; then
     # No proxy-dist/target/sluice yet: build proxy-core and run it from its jar and classpath.
@@ -285,6 +294,9 @@ else
     spawn sluice java $SLUICE_JAVA_OPTS -cp "$HELPER_CP" dev.sluice.bench.EmbeddedSluice "$TMP/sluice.yaml"
 fi
 SLUICE_PID=$LAST_PID
+if [[ -n $BASELINE ]]; then
+    JAVA_OPTS=$SLUICE_JAVA_OPTS spawn base "$BASELINE/bin/sluice" -c "$TMP/base.yaml"; BASE_PID=$LAST_PID
+fi
 
 DIRECT=http://127.0.0.1:$BACKEND_PORT
 NGINX=http://127.0.0.1:$NGINX_PORT
@@ -292,12 +304,18 @@ SLUICE=http://127.0.0.1:$SLUICE_PORT
 wait_ready backend "$BACKEND_PID" "$DIRECT/small.bin"
 wait_ready proxy "$NGINX_PID" "$NGINX/small.bin"
 wait_ready sluice "$SLUICE_PID" "$SLUICE/small.bin"
+BASE=http://127.0.0.1:${BASE_PORT:-0}
+if [[ -n $BASELINE ]]; then
+    wait_ready base "$BASE_PID" "$BASE/small.bin"
+    BASE_JVM=$(jvm_of "$BASE_PID")
+    [[ $BASE_JVM == "$BASE_PID" ]] || PIDS+=("$BASE_JVM")
+fi
 SLUICE_JVM=$(jvm_of "$SLUICE_PID")
 [[ -n $SLUICE_JVM ]] || die "could not find the Sluice JVM (started as PID $SLUICE_PID)"
 [[ $SLUICE_JVM == "$SLUICE_PID" ]] || PIDS+=("$SLUICE_JVM")
 
 # Every target must serve the very same bytes before its speed means anything.
-for base in "$DIRECT" "$NGINX" "$SLUICE"; do
+for base in "$DIRECT" "$NGINX" "$SLUICE" ${BASELINE:+"$BASE"}; do
     for file in small.bin large.bin; do
         curl -s --max-time 10 "$base/$file" | cmp -s - "$TMP/www/$file" ||
             die "$base/$file does not serve the expected $(wc -c <"$TMP/www/$file") bytes"
@@ -329,14 +347,14 @@ measure() {  # measure KEY URL ROUND : one measured wrk run, its figures appende
     ERRS[$key]=$(( ${ERRS[$key]:-0} + $(awk '/Non-2xx or 3xx responses:/ { n += $NF }
         /Socket errors:/ { gsub(/,/, ""); n += $4 + $6 + $8 + $10 } END { print n + 0 }' "$out") ))
 }
-url_of() { case $1 in direct) echo "$DIRECT/$2.bin" ;; nginx) echo "$NGINX/$2.bin" ;; sluice) echo "$SLUICE/$2.bin" ;; esac; }
+url_of() { case $1 in direct) echo "$DIRECT/$2.bin" ;; nginx) echo "$NGINX/$2.bin" ;; sluice) echo "$SLUICE/$2.bin" ;; base) echo "$BASE/$2.bin" ;; esac; }
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 awk -v l="${LOAD_BEFORE%% *}" -v n="$(nproc)" 'BEGIN { exit !(l > n / 2) }' &&
     say "note: load average ${LOAD_BEFORE%% *} on $(nproc) cores before starting: other work shares the CPUs, figures will be noisy"
 say "Sluice: $MODE; a $WARMUP warm-up per row, then $ROUNDS interleaved rounds of wrk -t$THREADS -c$CONNECTIONS -d$DURATION"
 for body in small large; do
-    for target in direct nginx sluice; do
+    for target in $TARGETS; do
         say "  warm-up: $body body, $target"
         wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "$(url_of "$target" "$body")" >/dev/null
     done
@@ -345,7 +363,7 @@ done
 # median of the rounds drops the burst.
 for round in $(seq 1 "$ROUNDS"); do
     for body in small large; do
-        for target in direct nginx sluice; do
+        for target in $TARGETS; do
             say "  round $round/$ROUNDS: $body body, $target"
             measure "$body-$target" "$(url_of "$target" "$body")" "$round"
         done
@@ -366,7 +384,7 @@ echo "HTTP GET, median of $ROUNDS rounds of wrk -t$THREADS -c$CONNECTIONS -d$DUR
 printf '%-7s %-7s %10s %9s %9s %9s %7s\n' body target 'req/s' 'p50 ms' 'p99 ms' 'MiB/s' errors
 for body in small large; do
     size=$(human_size "$([[ $body == small ]] && echo "$SMALL_BYTES" || echo "$LARGE_BYTES")")
-    for target in direct nginx sluice; do
+    for target in $TARGETS; do
         k=$body-$target
         printf '%-7s %-7s %10s %9s %9s %9s %7s\n' "$size" "$target" "${RPS[$k]}" "${P50[$k]}" "${P99[$k]}" "${MIBS[$k]}" "${ERRS[$k]}"
     done
@@ -381,6 +399,16 @@ for body in small large; do
         "$(ratio "${P99[$body-sluice]}" "${P99[$body-direct]}")" "$(ratio "${P99[$body-sluice]}" "${P99[$body-nginx]}")"
 done
 
+if [[ -n $BASELINE ]]; then
+    echo
+    echo "A/B: this build (sluice) against BENCH_BASELINE (base), same run"
+    for body in small large; do
+        size=$(human_size "$([[ $body == small ]] && echo "$SMALL_BYTES" || echo "$LARGE_BYTES")")
+        printf '%-7s req/s sluice/base %s   p99 sluice/base %s\n' "$size" \
+            "$(ratio "${RPS[$body-sluice]}" "${RPS[$body-base]}")" "$(ratio "${P99[$body-sluice]}" "${P99[$body-base]}")"
+    done
+fi
+
 # shellcheck disable=SC2046 # one PID per word
 NGINX_PROCS=("$NGINX_PID" $(children_of "$NGINX_PID"))
 echo
@@ -392,8 +420,8 @@ printf 'Memory after the HTTP run (VmRSS): Sluice JVM %d MiB (%s); nginx proxy %
 if [[ $WS == 1 ]]; then
     wait_ready wsecho "$WS_PID" "http://127.0.0.1:$WS_PORT/"
     declare -A WS_MEAN WS_P50 WS_P99
-    for target in direct nginx sluice; do
-        case $target in direct) port=$WS_PORT ;; nginx) port=$NGINX_PORT ;; sluice) port=$SLUICE_PORT ;; esac
+    for target in $TARGETS; do
+        case $target in direct) port=$WS_PORT ;; nginx) port=$NGINX_PORT ;; sluice) port=$SLUICE_PORT ;; base) port=$BASE_PORT ;; esac
         say "  WebSocket: $target"
         line=$(java -cp "$HELPER_CP" dev.sluice.bench.WsRoundTrip "ws://127.0.0.1:$port/ws" "$WS_ROUNDS" "$WS_WARMUP" "$WS_BYTES") ||
             die "WebSocket round trips via $target failed"
@@ -404,11 +432,12 @@ if [[ $WS == 1 ]]; then
     echo
     echo "WebSocket echo, $WS_ROUNDS sequential round trips of a $WS_BYTES-byte text message (after $WS_WARMUP warm-up), one connection, java.net.http client"
     printf '%-7s %10s %9s %9s %14s\n' target 'mean µs' 'p50 µs' 'p99 µs' 'p50 vs direct'
-    for target in direct nginx sluice; do
+    for target in $TARGETS; do
         printf '%-7s %10s %9s %9s %14s\n' "$target" "${WS_MEAN[$target]}" "${WS_P50[$target]}" "${WS_P99[$target]}" \
             "$(ratio "${WS_P50[$target]}" "${WS_P50[direct]}")"
     done
     added() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%+.0f", a - b }'; }
     echo "Added per round trip: Sluice $(added "${WS_P50[sluice]}" "${WS_P50[direct]}") µs p50, $(added "${WS_MEAN[sluice]}" "${WS_MEAN[direct]}") µs mean;" \
         "nginx $(added "${WS_P50[nginx]}" "${WS_P50[direct]}") µs p50, $(added "${WS_MEAN[nginx]}" "${WS_MEAN[direct]}") µs mean"
+    [[ -z $BASELINE ]] || echo "A/B: WebSocket p50 sluice/base $(ratio "${WS_P50[sluice]}" "${WS_P50[base]}"), mean sluice/base $(ratio "${WS_MEAN[sluice]}" "${WS_MEAN[base]}")"
 fi
