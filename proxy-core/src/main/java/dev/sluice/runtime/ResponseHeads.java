@@ -1,0 +1,84 @@
+package dev.sluice.runtime;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * What {@link ResponseHeadGuard} reads of a response head, and no more: the status code in its
+ * first 12 bytes, where the head ends, and which of its lines are framing fields.
+ */
+final class ResponseHeads {
+    /** {@code HTTP/1.1 103}: enough to tell an interim or bodiless answer from any other. */
+    static final int STATUS_PREFIX = 12;
+
+    private ResponseHeads() {
+    }
+
+    static final int UNDECIDED = -1;
+    static final int NOT_A_STATUS_LINE = -2;
+    private static final byte[] HTTP_1 = {'H', 'T', 'T', 'P', '/', '1', '.'};
+
+    /** The status code of a head starting {@code HTTP/1.x NNN}, or UNDECIDED, or NOT_A_STATUS_LINE. */
+    static int status(byte[] bytes, int length) {
+        int checked = Math.min(length, STATUS_PREFIX);
+        for (int i = 0; i < checked; i++) {
+            byte b = bytes[i];
+            boolean fits = i < HTTP_1.length ? b == HTTP_1[i]
+                    : i == 7 ? b >= '0' && b <= '9'
+                    : i == 8 ? b == ' '
+                    : b >= '0' && b <= '9';
+            if (!fits) {
+                return NOT_A_STATUS_LINE;
+            }
+        }
+        if (length < STATUS_PREFIX) {
+            return UNDECIDED;
+        }
+        return (bytes[9] - '0') * 100 + (bytes[10] - '0') * 10 + (bytes[11] - '0');
+    }
+
+    /** An answer that Undertow frames right: anything but a 1xx, 204 or 304 (and what is no status line at all). */
+    static boolean passesAsIs(int status) {
+        return status == NOT_A_STATUS_LINE || status < 100 || status >= 200 && status != 204 && status != 304;
+    }
+
+    /** Where the head ends (just past its empty line), or -1 when it has not ended yet. LF alone ends a line too. */
+    static int headEnd(byte[] bytes, int length) {
+        int lineLength = 0;
+        for (int i = 0; i < length; i++) {
+            byte b = bytes[i];
+            if (b == '\n') {
+                if (lineLength == 0) {
+                    return i + 1;
+                }
+                lineLength = 0;
+            } else if (b != '\r') {
+                lineLength++;
+            }
+        }
+        return -1;
+    }
+
+    private static final byte[] CONTENT_LENGTH = "content-length:".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] TRANSFER_ENCODING = "transfer-encoding:".getBytes(StandardCharsets.US_ASCII);
+
+    static boolean isFramingField(byte[] bytes, int from, int to) {
+        return startsWithIgnoringCase(bytes, from, to, CONTENT_LENGTH)
+                || startsWithIgnoringCase(bytes, from, to, TRANSFER_ENCODING);
+    }
+
+    private static boolean startsWithIgnoringCase(byte[] bytes, int from, int to, byte[] lowerCasePrefix) {
+        if (to - from < lowerCasePrefix.length) {
+            return false;
+        }
+        for (int i = 0; i < lowerCasePrefix.length; i++) {
+            int b = bytes[from + i];
+            if (b >= 'A' && b <= 'Z') {
+                b += 'a' - 'A';
+            }
+            if (b != lowerCasePrefix[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
