@@ -1,9 +1,11 @@
 package dev.sluice;
 
 import dev.sluice.admin.AdminServer;
+import dev.sluice.admin.RunningProxy;
 import dev.sluice.config.ConfigException;
 import dev.sluice.config.ConfigLoader;
 import dev.sluice.config.ConfigRules;
+import dev.sluice.config.HostPort;
 import dev.sluice.config.ListenerConfig;
 import dev.sluice.config.RecordingConfig;
 import dev.sluice.config.RouteConfig;
@@ -51,7 +53,7 @@ import java.util.stream.Collectors;
  * }
  * }</pre>
  */
-public final class Sluice implements AutoCloseable {
+public final class Sluice implements RunningProxy, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Sluice.class);
     private static final int BUFFER_SIZE = 16 * 1024;
     /** How long a keep-alive client connection may sit between requests. */
@@ -86,7 +88,7 @@ public final class Sluice implements AutoCloseable {
         this.recording = config.recording() == null ? Recording.off() : Recording.on(config.recording().payloadBytes());
         this.accessLog = openAccessLog(config);
         this.tunnels = new TunnelRegistry(metrics, accessLog, recording);
-        this.faults = new Faults(tunnels, () -> current.get().config().routes().stream().map(RouteConfig::path)
+        this.faults = new Faults(tunnels::list, () -> current.get().config().routes().stream().map(RouteConfig::path)
                 .distinct().toList());
         this.worker = createWorker(ioThreads);
         ByteBufferPool buffers = new DefaultByteBufferPool(true, BUFFER_SIZE);
@@ -123,7 +125,7 @@ public final class Sluice implements AutoCloseable {
             addresses = server.getListenerInfo().stream()
                     .map(info -> (InetSocketAddress) info.getAddress())
                     .toList();
-            admin = config.admin() == null ? null : AdminServer.start(this, config.admin().address(), worker);
+            admin = config.admin() == null ? null : startAdmin(config.admin().address());
         } catch (RuntimeException e) {
             stopAll();
             throw e;
@@ -131,6 +133,14 @@ public final class Sluice implements AutoCloseable {
         for (InetSocketAddress address : addresses) {
             log.info("SLU0001 listening on http://{}:{} ({} routes, config {} {})", address.getAddress().getHostAddress(),
                     address.getPort(), config.routes().size(), config.source(), config.hash());
+        }
+    }
+
+    private AdminServer startAdmin(HostPort address) {
+        try {
+            return AdminServer.start(this, address, worker);
+        } catch (IllegalStateException e) {
+            throw new SluiceException(e.getMessage(), e.getCause());
         }
     }
 

@@ -1,7 +1,5 @@
 package dev.sluice.admin;
 
-import dev.sluice.Sluice;
-import dev.sluice.SluiceException;
 import dev.sluice.config.ConfigException;
 import dev.sluice.config.ConfigProblem;
 import dev.sluice.config.HostPort;
@@ -12,11 +10,6 @@ import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
 import io.undertow.util.StatusCodes;
-
-import static dev.sluice.admin.AdminAnswers.empty;
-import static dev.sluice.admin.AdminAnswers.notAllowed;
-import static dev.sluice.admin.AdminAnswers.send;
-import static dev.sluice.admin.AdminAnswers.text;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.XnioWorker;
@@ -28,6 +21,11 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.stream.Collectors;
+
+import static dev.sluice.admin.AdminAnswers.empty;
+import static dev.sluice.admin.AdminAnswers.notAllowed;
+import static dev.sluice.admin.AdminAnswers.send;
+import static dev.sluice.admin.AdminAnswers.text;
 
 /**
  * The admin listener ({@code admin.address}): health and readiness for load balancers and
@@ -58,8 +56,12 @@ public final class AdminServer implements AutoCloseable {
         this.address = (InetSocketAddress) server.getListenerInfo().get(0).getAddress();
     }
 
-    /** Binds the admin listener on the proxy's worker; warns when it is reachable from other hosts. */
-    public static AdminServer start(Sluice sluice, HostPort address, XnioWorker worker) {
+    /**
+     * Binds the admin listener on the proxy's worker; warns when it is reachable from other hosts.
+     *
+     * @throws IllegalStateException the address cannot be bound, with a message for the operator
+     */
+    public static AdminServer start(RunningProxy sluice, HostPort address, XnioWorker worker) {
         Undertow server = Undertow.builder()
                 .setWorker(worker)
                 .addHttpListener(address.port(), address.host())
@@ -68,7 +70,7 @@ public final class AdminServer implements AutoCloseable {
         try {
             server.start();
         } catch (RuntimeException e) {
-            throw new SluiceException("cannot listen on " + address + " for the admin API: "
+            throw new IllegalStateException("cannot listen on " + address + " for the admin API: "
                     + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage()), e);
         }
         AdminServer admin = new AdminServer(server);
@@ -110,8 +112,8 @@ public final class AdminServer implements AutoCloseable {
     }
 
     /** One handler for the few paths there are. */
-    private record Endpoints(Sluice sluice, FaultsEndpoint faults) implements HttpHandler {
-        Endpoints(Sluice sluice) {
+    private record Endpoints(RunningProxy sluice, FaultsEndpoint faults) implements HttpHandler {
+        Endpoints(RunningProxy sluice) {
             this(sluice, new FaultsEndpoint(sluice));
         }
 
@@ -163,8 +165,8 @@ public final class AdminServer implements AutoCloseable {
             } catch (ConfigException e) {
                 text(exchange, StatusCodes.BAD_REQUEST, e.problems().stream().map(ConfigProblem::toString)
                         .collect(Collectors.joining("\n")));
-            } catch (SluiceException | IllegalStateException e) {
-                text(exchange, StatusCodes.BAD_REQUEST, e.getMessage());
+            } catch (RuntimeException refused) { // see RunningProxy.reload
+                text(exchange, StatusCodes.BAD_REQUEST, refused.getMessage());
             }
         }
 

@@ -3,6 +3,7 @@ package dev.sluice.admin;
 import dev.sluice.config.FaultConfig;
 import dev.sluice.config.FaultType;
 import dev.sluice.fault.ActiveFault;
+import dev.sluice.json.Json;
 
 import java.time.Duration;
 import java.util.List;

@@ -1,6 +1,5 @@
 package dev.sluice.admin;
 
-import dev.sluice.Sluice;
 import dev.sluice.config.ConfigException;
 import dev.sluice.config.ConfigLoader;
 import dev.sluice.config.ConfigProblem;
@@ -49,9 +48,9 @@ final class FaultsEndpoint {
     static final int MAX_BODY_BYTES = 64 * 1024;
     private static final Logger log = LoggerFactory.getLogger(FaultsEndpoint.class);
 
-    private final Sluice sluice;
+    private final RunningProxy sluice;
 
-    FaultsEndpoint(Sluice sluice) {
+    FaultsEndpoint(RunningProxy sluice) {
         this.sluice = sluice;
     }
 

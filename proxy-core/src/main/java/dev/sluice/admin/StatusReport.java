@@ -1,10 +1,12 @@
 package dev.sluice.admin;
 
-import dev.sluice.Sluice;
+import dev.sluice.http.SocketAddresses;
+
 import dev.sluice.config.RouteConfig;
 import dev.sluice.config.ServerConfig;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.config.UpstreamConfig;
+import dev.sluice.json.Json;
 import dev.sluice.tunnel.Tunnel;
 
 import java.net.InetSocketAddress;
@@ -15,7 +17,7 @@ final class StatusReport {
     private StatusReport() {
     }
 
-    static String of(Sluice sluice) {
+    static String of(RunningProxy sluice) {
         SluiceConfig config = sluice.config();
         Json json = new Json().beginObject();
         json.member("ready", sluice.isReady());
@@ -66,9 +68,9 @@ final class StatusReport {
             json.beginObject()
                     .member("id", t.id())
                     .member("route", t.route())
-                    .member("client", address(t.client()))
+                    .member("client", SocketAddresses.text(t.client()))
                     .member("upstream", t.upstream())
-                    .member("server", address(t.server()))
+                    .member("server", SocketAddresses.text(t.server()))
                     .member("started", t.started().toString())
                     .member("ageMillis", t.age().toMillis())
                     .member("bytesToUpstream", t.bytesToUpstream())
@@ -85,11 +87,4 @@ final class StatusReport {
         json.endArray();
     }
 
-    private static String address(InetSocketAddress address) {
-        if (address == null) {
-            return null;
-        }
-        return (address.getAddress() == null ? address.getHostString() : address.getAddress().getHostAddress())
-                + ":" + address.getPort();
-    }
 }

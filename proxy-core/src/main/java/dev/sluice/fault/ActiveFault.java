@@ -57,18 +57,31 @@ public final class ActiveFault {
 
     /** Rolls its probability; true when it acts this time, which is then counted. */
     boolean strikes() {
-        double p = config.probability();
-        if (p < 1 && ThreadLocalRandom.current().nextDouble() >= p) {
+        if (!rolls()) {
             return false;
         }
         acted.incrementAndGet();
         return true;
     }
 
+    private boolean rolls() {
+        double p = config.probability();
+        return p >= 1 || ThreadLocalRandom.current().nextDouble() < p;
+    }
+
+    /**
+     * The configured latency for one chunk or request: {@code latency} ± up to {@code jitter},
+     * never below zero, in nanoseconds.
+     */
+    long latencyNanos() {
+        long latency = config.latency().toNanos();
+        long jitter = config.jitter() == null ? 0 : config.jitter().toNanos();
+        return Math.max(0, latency + (jitter == 0 ? 0 : ThreadLocalRandom.current().nextLong(-jitter, jitter + 1)));
+    }
+
     /** For message faults: whether it acts on the next message (its probability, then its count). */
     boolean takesMessage() {
-        double p = config.probability();
-        if (p < 1 && ThreadLocalRandom.current().nextDouble() >= p) {
+        if (!rolls()) {
             return false;
         }
         if (config.count() != FaultConfig.ALL) {

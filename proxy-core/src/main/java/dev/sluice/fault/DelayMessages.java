@@ -1,8 +1,8 @@
 package dev.sluice.fault;
 
-import dev.sluice.tunnel.FramePieces;
-import dev.sluice.tunnel.FrameScanner;
-import dev.sluice.tunnel.StageContext;
+import dev.sluice.ws.FramePieces;
+import dev.sluice.ws.FrameScanner;
+import dev.sluice.ws.StageContext;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package dev.sluice.fault;
 
-import dev.sluice.tunnel.StageContext;
+import dev.sluice.ws.StageContext;
 
 /**
  * {@code drop-messages}: the chosen messages are not passed on, every frame of them (fragments

@@ -1,8 +1,8 @@
 package dev.sluice.fault;
 
-import dev.sluice.tunnel.Direction;
-import dev.sluice.tunnel.Stage;
-import dev.sluice.tunnel.StageContext;
+import dev.sluice.ws.Direction;
+import dev.sluice.ws.Stage;
+import dev.sluice.ws.StageContext;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;

@@ -1,9 +1,8 @@
 package dev.sluice.fault;
 
-import dev.sluice.runtime.IoThreads;
-import dev.sluice.config.FaultConfig;
 import dev.sluice.config.FaultType;
-import dev.sluice.handler.ErrorResponses;
+import dev.sluice.http.ErrorResponses;
+import dev.sluice.runtime.IoThreads;
 import dev.sluice.runtime.Route;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.Connectors;
@@ -16,7 +15,6 @@ import org.xnio.Options;
 
 import java.io.IOException;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The faults that act on a request, routed, before it is forwarded or becomes a tunnel:
@@ -76,10 +74,7 @@ final class FaultGate implements HttpHandler {
         long delay = 0;
         for (ActiveFault fault : active) {
             if (fault.type() == FaultType.LATENCY && fault.covers(route) && fault.strikes()) {
-                FaultConfig c = fault.config();
-                long jitter = c.jitter() == null ? 0 : c.jitter().toNanos();
-                delay += Math.max(0, c.latency().toNanos()
-                        + (jitter == 0 ? 0 : ThreadLocalRandom.current().nextLong(-jitter, jitter + 1)));
+                delay += fault.latencyNanos();
             }
         }
         return delay;

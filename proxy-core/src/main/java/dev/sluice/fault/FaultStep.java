@@ -1,6 +1,6 @@
 package dev.sluice.fault;
 
-import dev.sluice.tunnel.Stage;
+import dev.sluice.ws.Stage;
 
 /**
  * One fault acting on one direction of one tunnel: a {@link Stage} that can be retired. A fault

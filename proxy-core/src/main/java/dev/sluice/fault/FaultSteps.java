@@ -2,7 +2,7 @@ package dev.sluice.fault;
 
 import dev.sluice.config.FaultConfig;
 import dev.sluice.config.FaultType;
-import dev.sluice.tunnel.StageContext;
+import dev.sluice.ws.StageContext;
 
 /** Makes the step of a fault that acts on a tunnel's bytes: one class per fault type. */
 final class FaultSteps {
@@ -28,7 +28,7 @@ final class FaultSteps {
             return null;
         }
         return switch (c.type()) {
-            case LATENCY -> new Latency(c.latency(), c.jitter(), context);
+            case LATENCY -> new Latency(fault, context);
             case BANDWIDTH -> new Bandwidth(c.rate(), context);
             case BLACKHOLE -> new Blackhole();
             case LIMIT_DATA -> new LimitData(c.bytes(), context);

@@ -3,11 +3,10 @@ package dev.sluice.fault;
 import dev.sluice.config.FaultConfig;
 import dev.sluice.config.FaultDirection;
 import dev.sluice.config.FaultType;
-import dev.sluice.tunnel.Direction;
-import dev.sluice.tunnel.StageContext;
-import dev.sluice.tunnel.StageFactory;
-import dev.sluice.tunnel.Tunnel;
-import dev.sluice.tunnel.TunnelRegistry;
+import dev.sluice.ws.Direction;
+import dev.sluice.ws.OpenTunnel;
+import dev.sluice.ws.StageContext;
+import dev.sluice.ws.StageFactory;
 import io.undertow.server.HttpHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,14 +38,14 @@ import java.util.function.Supplier;
 public final class Faults {
     private static final Logger log = LoggerFactory.getLogger(Faults.class);
 
-    private final TunnelRegistry tunnels;
+    private final Supplier<? extends Collection<? extends OpenTunnel>> tunnels;
     private final Supplier<Collection<String>> routePaths;
     private volatile List<ActiveFault> active = List.of();
     private volatile long version;
     private long named;
 
     /** @param routePaths the match paths of the routes now served: a fault's {@code route} must be one */
-    public Faults(TunnelRegistry tunnels, Supplier<Collection<String>> routePaths) {
+    public Faults(Supplier<? extends Collection<? extends OpenTunnel>> tunnels, Supplier<Collection<String>> routePaths) {
         this.tunnels = tunnels;
         this.routePaths = routePaths;
     }
@@ -96,13 +95,13 @@ public final class Faults {
 
     /** Resets every open tunnel now (TCP RST to both peers); no fault stays on. */
     public void resetTunnels() {
-        tunnels.list().forEach(t -> t.reset("reset by a fault"));
+        tunnels.get().forEach(t -> t.reset("reset by a fault"));
     }
 
     /** Sends every open tunnel's peers a Close with this code and reason now; no fault stays on. */
     public void closeTunnels(int code, String reason) {
         FaultConfig checked = FaultConfig.close(code, reason); // validates code and reason
-        tunnels.list().forEach(t -> t.close(checked.code(), reason, "closed by a fault: " + code + " " + reason));
+        tunnels.get().forEach(t -> t.close(checked.code(), reason, "closed by a fault: " + code + " " + reason));
     }
 
     /** Replaces the faults that came from the configuration file with these; run-time ones stay. */
@@ -165,7 +164,7 @@ public final class Faults {
         for (ActiveFault fault : added) {
             log.info("SLU3001 fault on: {} {}", fault.name(), describe(fault.config()));
             if (fault.type() == FaultType.RESET || fault.type() == FaultType.CLOSE) {
-                tunnels.list().stream().filter(t -> fault.covers(t.route())).forEach(t -> actOnOpen(fault, t));
+                tunnels.get().stream().filter(t -> fault.covers(t.route())).forEach(t -> actOnOpen(fault, t));
             }
         }
         return added;
@@ -195,7 +194,7 @@ public final class Faults {
         }
     }
 
-    private static void actOnOpen(ActiveFault fault, Tunnel tunnel) {
+    private static void actOnOpen(ActiveFault fault, OpenTunnel tunnel) {
         if (!fault.strikes()) {
             return;
         }

@@ -1,7 +1,7 @@
 package dev.sluice.fault;
 
-import dev.sluice.tunnel.Stage;
-import dev.sluice.tunnel.StageContext;
+import dev.sluice.ws.Stage;
+import dev.sluice.ws.StageContext;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;

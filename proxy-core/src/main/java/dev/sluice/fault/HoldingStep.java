@@ -1,6 +1,6 @@
 package dev.sluice.fault;
 
-import dev.sluice.tunnel.StageContext;
+import dev.sluice.ws.StageContext;
 
 /** A fault step that passes bytes on later through {@link HeldBytes}: its end waits for them. */
 abstract class HoldingStep extends FaultStep {

@@ -1,10 +1,8 @@
 package dev.sluice.fault;
 
-import dev.sluice.tunnel.StageContext;
+import dev.sluice.ws.StageContext;
 
 import java.nio.ByteBuffer;
-import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * {@code latency}: each chunk read is passed on {@code latency} (± up to {@code jitter}) after it
@@ -12,13 +10,11 @@ import java.util.concurrent.ThreadLocalRandom;
  * chunks keep flowing while earlier ones wait (up to the pump's hold limit).
  */
 final class Latency extends HoldingStep {
-    private final long latencyNanos;
-    private final long jitterNanos;
+    private final ActiveFault fault;
 
-    Latency(Duration latency, Duration jitter, StageContext context) {
+    Latency(ActiveFault fault, StageContext context) {
         super(context);
-        this.latencyNanos = latency.toNanos();
-        this.jitterNanos = jitter == null ? 0 : jitter.toNanos();
+        this.fault = fault;
     }
 
     @Override
@@ -28,7 +24,6 @@ final class Latency extends HoldingStep {
             held.pass(bytes, now, downstream);
             return;
         }
-        long jitter = jitterNanos == 0 ? 0 : ThreadLocalRandom.current().nextLong(-jitterNanos, jitterNanos + 1);
-        held.pass(bytes, now + Math.max(0, latencyNanos + jitter), downstream);
+        held.pass(bytes, now + fault.latencyNanos(), downstream);
     }
 }

@@ -1,6 +1,6 @@
 package dev.sluice.fault;
 
-import dev.sluice.tunnel.FrameScanner;
+import dev.sluice.ws.FrameScanner;
 
 /**
  * Decides which WebSocket messages a message fault acts on, frame piece by frame piece: a data

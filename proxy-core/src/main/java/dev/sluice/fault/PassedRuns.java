@@ -1,6 +1,6 @@
 package dev.sluice.fault;
 
-import dev.sluice.tunnel.Stage;
+import dev.sluice.ws.Stage;
 
 import java.nio.ByteBuffer;
 

@@ -1,6 +1,6 @@
 package dev.sluice.fault;
 
-import dev.sluice.tunnel.StageContext;
+import dev.sluice.ws.StageContext;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;

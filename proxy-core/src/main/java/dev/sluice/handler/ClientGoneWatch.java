@@ -1,5 +1,6 @@
 package dev.sluice.handler;
 
+import dev.sluice.http.RequestIds;
 import io.undertow.server.HttpServerExchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

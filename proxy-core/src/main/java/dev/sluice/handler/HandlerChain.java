@@ -2,10 +2,9 @@ package dev.sluice.handler;
 
 import dev.sluice.config.LimitsConfig;
 import dev.sluice.fault.Faults;
+import dev.sluice.http.ForwardedHeaders;
 import dev.sluice.observe.AccessLog;
-import dev.sluice.observe.AccessLogHandler;
 import dev.sluice.observe.Metrics;
-import dev.sluice.observe.MetricsHandler;
 import dev.sluice.record.Recording;
 import dev.sluice.record.RecordingHandler;
 import dev.sluice.runtime.RouteTable;

@@ -1,6 +1,9 @@
 package dev.sluice.handler;
 
 import dev.sluice.config.LimitsConfig;
+import dev.sluice.http.ErrorResponses;
+import dev.sluice.http.ForwardedHeaders;
+import dev.sluice.http.HopByHopHeaders;
 import dev.sluice.runtime.ResponseDeadline;
 import dev.sluice.runtime.Route;
 import dev.sluice.runtime.SendTimeoutConduit;

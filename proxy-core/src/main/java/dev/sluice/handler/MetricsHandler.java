@@ -1,5 +1,6 @@
-package dev.sluice.observe;
+package dev.sluice.handler;
 
+import dev.sluice.observe.Metrics;
 import dev.sluice.runtime.Route;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;

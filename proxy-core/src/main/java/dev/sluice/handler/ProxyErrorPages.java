@@ -1,8 +1,10 @@
 package dev.sluice.handler;
 
+import dev.sluice.http.ErrorResponses;
+import dev.sluice.http.RequestIds;
+import dev.sluice.http.UpstreamFailure;
 import dev.sluice.runtime.ResponseDeadline;
 import dev.sluice.runtime.UpstreamClient;
-import dev.sluice.runtime.UpstreamFailure;
 import io.undertow.server.DefaultResponseListener;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.proxy.ProxyConnection;

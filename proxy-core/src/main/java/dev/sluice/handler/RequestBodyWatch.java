@@ -1,5 +1,6 @@
 package dev.sluice.handler;
 
+import dev.sluice.http.RequestIds;
 import dev.sluice.runtime.ResponseDeadline;
 import dev.sluice.runtime.UpstreamClient;
 import io.undertow.server.HttpServerExchange;

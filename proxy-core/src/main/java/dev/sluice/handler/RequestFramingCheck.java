@@ -1,5 +1,7 @@
 package dev.sluice.handler;
 
+import dev.sluice.http.ErrorResponses;
+import dev.sluice.http.HeaderTokens;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderMap;

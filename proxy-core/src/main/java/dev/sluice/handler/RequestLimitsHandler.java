@@ -1,6 +1,7 @@
 package dev.sluice.handler;
 
 import dev.sluice.config.LimitsConfig;
+import dev.sluice.http.ErrorResponses;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderValues;

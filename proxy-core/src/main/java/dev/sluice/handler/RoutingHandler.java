@@ -1,5 +1,6 @@
 package dev.sluice.handler;
 
+import dev.sluice.http.ErrorResponses;
 import dev.sluice.runtime.RequestPath;
 import dev.sluice.runtime.Route;
 import dev.sluice.runtime.RouteTable;

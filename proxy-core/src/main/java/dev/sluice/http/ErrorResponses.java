@@ -1,6 +1,5 @@
-package dev.sluice.handler;
+package dev.sluice.http;
 
-import dev.sluice.runtime.UpstreamFailure;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.util.StatusCodes;

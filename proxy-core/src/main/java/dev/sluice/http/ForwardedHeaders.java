@@ -1,4 +1,4 @@
-package dev.sluice.handler;
+package dev.sluice.http;
 
 import dev.sluice.config.Cidr;
 import io.undertow.server.HttpServerExchange;

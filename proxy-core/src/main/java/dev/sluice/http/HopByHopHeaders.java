@@ -1,4 +1,4 @@
-package dev.sluice.handler;
+package dev.sluice.http;
 
 import io.undertow.util.HeaderMap;
 import io.undertow.util.Headers;
@@ -31,14 +31,10 @@ public final class HopByHopHeaders {
 
     /** Removes the fixed hop-by-hop headers and every header the Connection header names, except Host. */
     public static void removeFrom(HeaderMap headers) {
-        var connection = headers.get(Headers.CONNECTION);
-        if (connection != null) {
-            for (String value : connection) {
-                for (String token : value.split(",")) {
-                    String name = token.trim();
-                    if (!name.isEmpty() && !isProtected(name)) {
-                        headers.remove(name);
-                    }
+        if (headers.contains(Headers.CONNECTION)) {
+            for (String name : HeaderTokens.of(headers, Headers.CONNECTION)) {
+                if (!isProtected(name)) {
+                    headers.remove(name);
                 }
             }
         }
@@ -57,17 +53,6 @@ public final class HopByHopHeaders {
 
     /** Whether a comma-separated header has the token, case-insensitively (e.g. Connection: keep-alive, Upgrade). */
     public static boolean hasToken(HeaderMap headers, HttpString name, String token) {
-        var values = headers.get(name);
-        if (values == null) {
-            return false;
-        }
-        for (String value : values) {
-            for (String part : value.split(",")) {
-                if (part.trim().equalsIgnoreCase(token)) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return headers.contains(name) && HeaderTokens.of(headers, name).contains(token.toLowerCase(Locale.ROOT));
     }
 }

@@ -1,4 +1,4 @@
-package dev.sluice.handler;
+package dev.sluice.http;
 
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HttpString;

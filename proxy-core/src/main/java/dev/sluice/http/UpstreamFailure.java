@@ -1,4 +1,4 @@
-package dev.sluice.runtime;
+package dev.sluice.http;
 
 /**
  * Why an upstream could not answer, recorded on the exchange where it happened: the reason the

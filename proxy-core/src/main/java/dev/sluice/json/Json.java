@@ -1,4 +1,4 @@
-package dev.sluice.admin;
+package dev.sluice.json;
 
 import java.math.BigDecimal;
 

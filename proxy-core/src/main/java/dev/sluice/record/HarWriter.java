@@ -1,7 +1,7 @@
 package dev.sluice.record;
 
-import dev.sluice.admin.Json;
-import dev.sluice.tunnel.Direction;
+import dev.sluice.json.Json;
+import dev.sluice.ws.Direction;
 import io.undertow.util.StatusCodes;
 
 import java.math.BigDecimal;

@@ -1,10 +1,12 @@
 package dev.sluice.record;
 
+import dev.sluice.http.SocketAddresses;
+
 import dev.sluice.runtime.Route;
 import dev.sluice.runtime.UpstreamClient;
-import dev.sluice.tunnel.TunnelHandler;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.util.AttachmentKey;
 import io.undertow.util.StatusCodes;
 
 import java.net.InetSocketAddress;
@@ -19,6 +21,18 @@ import java.util.Map;
  * is linked to its tunnel once the tunnel opens, just after.
  */
 public final class RecordingHandler implements HttpHandler {
+    /**
+     * Put on a recorded handshake's exchange: the tunnel layer tells it which tunnel the handshake
+     * became, once the tunnel is registered and before any of its bytes flow.
+     */
+    public static final AttachmentKey<TunnelOpened> TUNNEL_OPENED = AttachmentKey.create(TunnelOpened.class);
+
+    /** Which tunnel a handshake became. */
+    @FunctionalInterface
+    public interface TunnelOpened {
+        void opened(long tunnelId, InetSocketAddress server);
+    }
+
     private final Recording recording;
     private final HttpHandler next;
 
@@ -47,24 +61,15 @@ public final class RecordingHandler implements HttpHandler {
         Recording.Recorded recorded = recording.add(new HttpExchange(request.started, request.method, request.path,
                 request.query == null ? "" : request.query, request.protocol, request.host, exchange.getStatusCode(),
                 Duration.ofNanos(System.nanoTime() - request.nanos), route == null ? null : route.path(),
-                route == null ? null : route.upstream().name(), address(UpstreamClient.answeredBy(exchange)),
+                route == null ? null : route.upstream().name(), SocketAddresses.text(UpstreamClient.answeredBy(exchange)),
                 request.headers, Headers.copy(exchange.getResponseHeaders()), exchange.getResponseBytesSent(),
                 HttpExchange.NO_TUNNEL));
         if (exchange.getStatusCode() == StatusCodes.SWITCHING_PROTOCOLS) {
             // The tunnel opens after the exchange completes (Undertow upgrades the connection then).
-            exchange.putAttachment(TunnelHandler.WHEN_OPENED,
-                    tunnel -> recorded.becameTunnel(tunnel.id(), address(tunnel.server())));
+            exchange.putAttachment(TUNNEL_OPENED, (tunnelId, server) -> recorded.becameTunnel(tunnelId, SocketAddresses.text(server)));
         }
     }
 
-    /** {@code host:port} ({@code [v6]:port}), or null. */
-    static String address(InetSocketAddress address) {
-        if (address == null) {
-            return null;
-        }
-        String host = address.getAddress() == null ? address.getHostString() : address.getAddress().getHostAddress();
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
-    }
 
     private record Request(Instant started, long nanos, String method, String path, String query, String protocol,
                            String host, Map<String, List<String>> headers) {

@@ -1,6 +1,6 @@
 package dev.sluice.record;
 
-import dev.sluice.tunnel.Direction;
+import dev.sluice.ws.Direction;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

@@ -1,5 +1,6 @@
 package dev.sluice.runtime;
 
+import dev.sluice.http.UpstreamFailure;
 import io.undertow.client.ClientCallback;
 import io.undertow.client.ClientConnection;
 import io.undertow.client.ClientExchange;

@@ -1,5 +1,6 @@
 package dev.sluice.runtime;
 
+import dev.sluice.http.UpstreamFailure;
 import dev.sluice.observe.Metrics;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.proxy.ProxyCallback;

@@ -1,5 +1,8 @@
 package dev.sluice.tunnel;
 
+import dev.sluice.ws.FrameScanner;
+import dev.sluice.ws.Stage;
+
 import java.nio.ByteBuffer;
 
 /**

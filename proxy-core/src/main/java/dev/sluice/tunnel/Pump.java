@@ -1,6 +1,10 @@
 package dev.sluice.tunnel;
 
 import dev.sluice.runtime.IoThreads;
+import dev.sluice.ws.Direction;
+import dev.sluice.ws.FrameScanner;
+import dev.sluice.ws.Stage;
+import dev.sluice.ws.StageContext;
 import io.undertow.connector.ByteBufferPool;
 import io.undertow.connector.PooledByteBuffer;
 import org.xnio.ChannelListener;

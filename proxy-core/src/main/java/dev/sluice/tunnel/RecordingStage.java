@@ -2,6 +2,10 @@ package dev.sluice.tunnel;
 
 import dev.sluice.record.MessageLog;
 import dev.sluice.record.WsMessage;
+import dev.sluice.ws.Direction;
+import dev.sluice.ws.FramePieces;
+import dev.sluice.ws.FrameScanner;
+import dev.sluice.ws.Stage;
 
 import java.nio.ByteBuffer;
 import java.time.Instant;

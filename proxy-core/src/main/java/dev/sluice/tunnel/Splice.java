@@ -2,6 +2,11 @@ package dev.sluice.tunnel;
 
 import dev.sluice.record.MessageLog;
 import dev.sluice.runtime.IoThreads;
+import dev.sluice.ws.Direction;
+import dev.sluice.ws.FrameScanner;
+import dev.sluice.ws.Stage;
+import dev.sluice.ws.StageContext;
+import dev.sluice.ws.StageFactory;
 import io.undertow.connector.ByteBufferPool;
 import org.xnio.IoUtils;
 import org.xnio.Options;

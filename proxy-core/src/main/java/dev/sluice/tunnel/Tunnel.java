@@ -1,7 +1,12 @@
 package dev.sluice.tunnel;
 
+import dev.sluice.http.SocketAddresses;
+
 import dev.sluice.record.MessageLog;
 import dev.sluice.record.WsMessage;
+import dev.sluice.ws.Direction;
+import dev.sluice.ws.FrameScanner;
+import dev.sluice.ws.OpenTunnel;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -14,7 +19,7 @@ import java.util.List;
  * way, live while it is open; after its end, the reason and the Close codes each peer sent.
  * Counters are updated on the IO thread and read from anywhere.
  */
-public final class Tunnel {
+public final class Tunnel implements OpenTunnel {
     /** A close code not seen: the peer sent no Close frame. */
     public static final int NO_CLOSE = -1;
 
@@ -156,16 +161,13 @@ public final class Tunnel {
      * Sends both peers a WebSocket Close with this code and reason at the next frame boundary,
      * then closes as {@link #close(String)} does; logged as closed by {@code why}.
      */
+    @Override
     public void close(int code, String reason, String why) {
         act(s -> s.closePolitelyFromAnyThread(why, code, reason));
     }
 
-    /** Resets both connections at once (TCP RST to each peer), logged with {@code reason}. */
-    public void reset(String reason) {
-        reset(reason, Duration.ZERO);
-    }
-
     /** Resets both connections (TCP RST to each peer) {@code after} from now, if still open then. */
+    @Override
     public void reset(String reason, Duration after) {
         act(s -> s.resetFromAnyThread(reason, after));
     }
@@ -239,9 +241,12 @@ public final class Tunnel {
                 + " (" + format(server) + ")";
     }
 
+    /** A close code as logs write it: the number, or {@code -} when none came. */
+    static String codeText(int code) {
+        return code == NO_CLOSE ? "-" : String.valueOf(code);
+    }
+
     static String format(InetSocketAddress address) {
-        return address == null ? "?" : address.getAddress() == null
-                ? address.getHostString() + ":" + address.getPort()
-                : address.getAddress().getHostAddress() + ":" + address.getPort();
+        return address == null ? "?" : SocketAddresses.text(address);
     }
 }

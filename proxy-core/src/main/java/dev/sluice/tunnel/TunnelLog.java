@@ -27,12 +27,8 @@ final class TunnelLog implements AutoCloseable {
                         + " {} bytes / {} messages to client, close codes client {} upstream {}{}",
                 tunnel, tunnel.closeReason(), tunnel.age().toMillis(), tunnel.bytesToUpstream(),
                 tunnel.messagesToUpstream(), tunnel.bytesToClient(), tunnel.messagesToClient(),
-                code(tunnel.clientCloseCode()), code(tunnel.upstreamCloseCode()),
+                Tunnel.codeText(tunnel.clientCloseCode()), Tunnel.codeText(tunnel.upstreamCloseCode()),
                 tunnel.framingProblem() == null ? "" : "; not counted after " + tunnel.framingProblem()));
-    }
-
-    private static String code(int code) {
-        return code == Tunnel.NO_CLOSE ? "-" : String.valueOf(code);
     }
 
     /** Writes what is queued and stops the thread. */

@@ -318,13 +318,9 @@ public final class TunnelRegistry implements AutoCloseable {
                 + " \"TUNNEL " + t.route() + "\" closed " + t.age().toMillis() + "ms"
                 + " up=" + t.bytesToUpstream() + "B/" + t.messagesToUpstream()
                 + " down=" + t.bytesToClient() + "B/" + t.messagesToClient()
-                + " codes=" + code(t.clientCloseCode()) + "/" + code(t.upstreamCloseCode())
+                + " codes=" + Tunnel.codeText(t.clientCloseCode()) + "/" + Tunnel.codeText(t.upstreamCloseCode())
                 + " reason=\"" + t.closeReason().replace("\"", "'") + "\""
                 + " route=" + t.route() + " upstream=" + t.upstream() + " tunnel=" + t.id();
-    }
-
-    private static String code(int code) {
-        return code == Tunnel.NO_CLOSE ? "-" : String.valueOf(code);
     }
 
     private static <K> boolean increment(Map<K, Integer> counts, K key, int max) {

@@ -1,6 +1,6 @@
 package dev.sluice.tunnel;
 
-import dev.sluice.handler.HopByHopHeaders;
+import dev.sluice.http.HopByHopHeaders;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.Headers;

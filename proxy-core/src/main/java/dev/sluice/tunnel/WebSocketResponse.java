@@ -1,6 +1,8 @@
 package dev.sluice.tunnel;
 
-import dev.sluice.handler.HopByHopHeaders;
+import dev.sluice.http.HeaderTokens;
+
+import dev.sluice.http.HopByHopHeaders;
 import io.undertow.client.ClientResponse;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.Headers;
@@ -8,7 +10,6 @@ import io.undertow.util.Headers;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Arrays;
 import java.util.Base64;
 
 /**
@@ -52,9 +53,6 @@ final class WebSocketResponse {
     }
 
     private static boolean offered(HeaderMap request, String protocol) {
-        var values = request.get(Headers.SEC_WEB_SOCKET_PROTOCOL);
-        return values != null && values.stream()
-                .flatMap(v -> Arrays.stream(v.split(",")))
-                .anyMatch(p -> p.trim().equals(protocol));
+        return HeaderTokens.asWritten(request, Headers.SEC_WEB_SOCKET_PROTOCOL).contains(protocol);
     }
 }

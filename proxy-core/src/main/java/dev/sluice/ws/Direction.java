@@ -1,4 +1,4 @@
-package dev.sluice.tunnel;
+package dev.sluice.ws;
 
 /** Which way bytes go through a tunnel. */
 public enum Direction {

@@ -1,10 +1,10 @@
-package dev.sluice.tunnel;
+package dev.sluice.ws;
 
 /** What a {@link Stage} may ask of its tunnel. Call on the tunnel's IO thread. */
 public interface StageContext {
     Direction direction();
 
-    Tunnel tunnel();
+    OpenTunnel tunnel();
 
     /** Runs {@code task} on the tunnel's IO thread after {@code delayNanos}, unless the tunnel closed by then. */
     void schedule(Runnable task, long delayNanos);

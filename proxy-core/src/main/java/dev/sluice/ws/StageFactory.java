@@ -1,4 +1,4 @@
-package dev.sluice.tunnel;
+package dev.sluice.ws;
 
 import java.util.List;
 

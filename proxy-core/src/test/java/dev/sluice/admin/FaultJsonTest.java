@@ -3,6 +3,7 @@ package dev.sluice.admin;
 import dev.sluice.config.ConfigLoader;
 import dev.sluice.config.FaultConfig;
 import dev.sluice.config.FaultType;
+import dev.sluice.json.Json;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

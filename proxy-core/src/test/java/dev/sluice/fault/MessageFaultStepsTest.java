@@ -1,9 +1,9 @@
 package dev.sluice.fault;
 
 import dev.sluice.config.FaultConfig;
-import dev.sluice.tunnel.Direction;
-import dev.sluice.tunnel.StageContext;
 import dev.sluice.tunnel.Tunnel;
+import dev.sluice.ws.Direction;
+import dev.sluice.ws.StageContext;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;

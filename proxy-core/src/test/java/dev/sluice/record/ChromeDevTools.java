@@ -1,6 +1,6 @@
 package dev.sluice.record;
 
-import dev.sluice.admin.Json;
+import dev.sluice.json.Json;
 import org.yaml.snakeyaml.Yaml;
 
 import java.io.IOException;

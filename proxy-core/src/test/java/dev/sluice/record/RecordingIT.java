@@ -8,8 +8,8 @@ import dev.sluice.testing.HttpClients;
 import dev.sluice.testing.RawBackend;
 import dev.sluice.testing.RawPeer;
 import dev.sluice.testing.WsWire;
-import dev.sluice.tunnel.Direction;
 import dev.sluice.tunnel.Tunnel;
+import dev.sluice.ws.Direction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

@@ -1,6 +1,6 @@
 package dev.sluice.record;
 
-import dev.sluice.tunnel.Direction;
+import dev.sluice.ws.Direction;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

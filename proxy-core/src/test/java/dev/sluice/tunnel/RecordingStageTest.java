@@ -3,6 +3,8 @@ package dev.sluice.tunnel;
 import dev.sluice.record.MessageLog;
 import dev.sluice.record.Recording;
 import dev.sluice.record.WsMessage;
+import dev.sluice.ws.Direction;
+import dev.sluice.ws.TestFrames;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
@@ -12,12 +14,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
-import static dev.sluice.tunnel.TestFrames.BINARY;
-import static dev.sluice.tunnel.TestFrames.CLOSE;
-import static dev.sluice.tunnel.TestFrames.CONTINUATION;
-import static dev.sluice.tunnel.TestFrames.FIN;
-import static dev.sluice.tunnel.TestFrames.PING;
-import static dev.sluice.tunnel.TestFrames.TEXT;
+import static dev.sluice.ws.TestFrames.BINARY;
+import static dev.sluice.ws.TestFrames.CLOSE;
+import static dev.sluice.ws.TestFrames.CONTINUATION;
+import static dev.sluice.ws.TestFrames.FIN;
+import static dev.sluice.ws.TestFrames.PING;
+import static dev.sluice.ws.TestFrames.TEXT;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package dev.sluice.tunnel;
+package dev.sluice.ws;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -11,14 +11,14 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
-import static dev.sluice.tunnel.TestFrames.BINARY;
-import static dev.sluice.tunnel.TestFrames.CLOSE;
-import static dev.sluice.tunnel.TestFrames.CONTINUATION;
-import static dev.sluice.tunnel.TestFrames.FIN;
-import static dev.sluice.tunnel.TestFrames.PING;
-import static dev.sluice.tunnel.TestFrames.PONG;
-import static dev.sluice.tunnel.TestFrames.RSV1;
-import static dev.sluice.tunnel.TestFrames.TEXT;
+import static dev.sluice.ws.TestFrames.BINARY;
+import static dev.sluice.ws.TestFrames.CLOSE;
+import static dev.sluice.ws.TestFrames.CONTINUATION;
+import static dev.sluice.ws.TestFrames.FIN;
+import static dev.sluice.ws.TestFrames.PING;
+import static dev.sluice.ws.TestFrames.PONG;
+import static dev.sluice.ws.TestFrames.RSV1;
+import static dev.sluice.ws.TestFrames.TEXT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,4 +1,4 @@
-package dev.sluice.tunnel;
+package dev.sluice.ws;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -9,27 +9,27 @@ import java.nio.charset.StandardCharsets;
  * with its top bit set). Unlike {@link dev.sluice.testing.WsWire} it builds non-final frames and
  * bare headers, whose payload a test only counts.
  */
-final class TestFrames {
-    static final int CONTINUATION = 0x0;
-    static final int TEXT = 0x1;
-    static final int BINARY = 0x2;
-    static final int CLOSE = 0x8;
-    static final int PING = 0x9;
-    static final int PONG = 0xA;
+public final class TestFrames {
+    public static final int CONTINUATION = 0x0;
+    public static final int TEXT = 0x1;
+    public static final int BINARY = 0x2;
+    public static final int CLOSE = 0x8;
+    public static final int PING = 0x9;
+    public static final int PONG = 0xA;
 
-    static final int FIN = 0x80;
-    static final int RSV1 = 0x40;
-    static final int RSV2 = 0x20;
-    static final int RSV3 = 0x10;
+    public static final int FIN = 0x80;
+    public static final int RSV1 = 0x40;
+    public static final int RSV2 = 0x20;
+    public static final int RSV3 = 0x10;
 
     /** The mask key of RFC 6455 section 5.7's examples; none of its bytes is zero, so a missed unmask shows. */
-    static final byte[] MASK_KEY = {0x37, (byte) 0xfa, 0x21, 0x3d};
+    public static final byte[] MASK_KEY = {0x37, (byte) 0xfa, 0x21, 0x3d};
 
     private TestFrames() {
     }
 
     /** The mask key frames carry in a direction: {@link #MASK_KEY} where they must be masked, else none. */
-    static byte[] keyFor(boolean masked) {
+    public static byte[] keyFor(boolean masked) {
         return masked ? MASK_KEY : null;
     }
 
@@ -38,7 +38,7 @@ final class TestFrames {
      * 64 bits); a negative length is written as 64 bits with the top bit set. The mask bit is set
      * and the key appended when {@code maskKey} is not null.
      */
-    static byte[] header(int firstByte, byte[] maskKey, long length) {
+    public static byte[] header(int firstByte, byte[] maskKey, long length) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(14);
         out.write(firstByte);
         int maskBit = maskKey == null ? 0 : 0x80;
@@ -61,7 +61,7 @@ final class TestFrames {
     }
 
     /** A whole frame: its header, then the payload masked with {@code maskKey} when that is not null. */
-    static byte[] frame(int firstByte, byte[] maskKey, byte[] payload) {
+    public static byte[] frame(int firstByte, byte[] maskKey, byte[] payload) {
         byte[] header = header(firstByte, maskKey, payload.length);
         byte[] frame = new byte[header.length + payload.length];
         System.arraycopy(header, 0, frame, 0, header.length);
@@ -71,12 +71,12 @@ final class TestFrames {
         return frame;
     }
 
-    static byte[] frame(int firstByte, byte[] maskKey, String text) {
+    public static byte[] frame(int firstByte, byte[] maskKey, String text) {
         return frame(firstByte, maskKey, text.getBytes(StandardCharsets.UTF_8));
     }
 
     /** A Close frame's payload: the status code, then the UTF-8 reason. */
-    static byte[] closePayload(int code, String reason) {
+    public static byte[] closePayload(int code, String reason) {
         byte[] text = reason.getBytes(StandardCharsets.UTF_8);
         byte[] payload = new byte[2 + text.length];
         payload[0] = (byte) (code >>> 8);
@@ -85,7 +85,7 @@ final class TestFrames {
         return payload;
     }
 
-    static byte[] concat(byte[]... parts) {
+    public static byte[] concat(byte[]... parts) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (byte[] part : parts) {
             out.writeBytes(part);

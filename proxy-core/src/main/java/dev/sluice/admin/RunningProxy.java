@@ -1,0 +1,40 @@
+package dev.sluice.admin;
+
+import dev.sluice.config.ConfigException;
+import dev.sluice.config.SluiceConfig;
+import dev.sluice.fault.Faults;
+import dev.sluice.observe.Metrics;
+import dev.sluice.record.Recording;
+import dev.sluice.tunnel.TunnelRegistry;
+
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.List;
+
+/** The running proxy as the admin API sees it: what it reports and the one thing it changes, the configuration. */
+public interface RunningProxy {
+    boolean isReady();
+
+    SluiceConfig config();
+
+    Instant configLoadedAt();
+
+    List<InetSocketAddress> listenerAddresses();
+
+    Metrics metrics();
+
+    Recording recording();
+
+    Faults faults();
+
+    TunnelRegistry tunnels();
+
+    /**
+     * Reads the configuration again and applies it.
+     *
+     * @throws ConfigException   the file has problems; the running configuration stays
+     * @throws RuntimeException  the reload is refused (a change that needs a restart, a proxy that
+     *                           is stopping), with a message for the operator; the running configuration stays
+     */
+    void reload() throws ConfigException;
+}

@@ -1,0 +1,232 @@
+package dev.sluice.tunnel;
+
+import dev.sluice.http.ErrorResponses;
+import dev.sluice.http.ForwardedHeaders;
+import dev.sluice.http.HopByHopHeaders;
+import dev.sluice.http.RequestIds;
+import dev.sluice.http.UpstreamFailure;
+import dev.sluice.runtime.H2cSwitchWatch;
+import dev.sluice.runtime.IoThreads;
+import dev.sluice.runtime.Route;
+import dev.sluice.runtime.UpstreamClient;
+import io.undertow.client.ClientCallback;
+import io.undertow.client.ClientConnection;
+import io.undertow.client.ClientExchange;
+import io.undertow.client.ClientRequest;
+import io.undertow.client.ClientResponse;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.server.handlers.proxy.ProxyCallback;
+import io.undertow.server.handlers.proxy.ProxyConnection;
+import io.undertow.util.HeaderMap;
+import io.undertow.util.HeaderValues;
+import io.undertow.util.Headers;
+import io.undertow.util.Methods;
+import io.undertow.util.StatusCodes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xnio.IoUtils;
+import org.xnio.XnioExecutor;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+
+/**
+ * One handshake in flight, on the exchange's IO thread: a pooled upstream connection (each
+ * server tried once), the handshake sent on it within response-timeout (once more on a new
+ * connection if the pooled one was stale), and the answer: a valid 101 becomes a tunnel
+ * ({@link SwitchToTunnel}), anything else goes back as HTTP ({@link AnswerRelay}).
+ */
+final class HandshakeForwarder implements ProxyCallback<ProxyConnection> {
+    private static final Logger log = LoggerFactory.getLogger(TunnelHandler.class);
+
+    private final HttpServerExchange exchange;
+    private final Route route;
+    private final UpstreamClient client;
+    private final TunnelSlot slot;
+    private final Legs legs;
+    private final SwitchToTunnel tunnels;
+    private int attempts;
+    /** Whether the handshake was sent again after the upstream connection failed under it. */
+    private boolean resent;
+    private boolean answered;
+    private XnioExecutor.Key deadline;
+
+    HandshakeForwarder(HttpServerExchange exchange, Route route, UpstreamClient client, TunnelSlot slot,
+                       SwitchToTunnel tunnels) {
+        this.exchange = exchange;
+        this.route = route;
+        this.client = client;
+        this.slot = slot;
+        this.legs = Legs.of(exchange.getConnection(), slot);
+        this.tunnels = tunnels;
+    }
+
+    void connect() {
+        attempts++;
+        client.getConnection(client.findTarget(exchange), exchange, this, -1, client.pool().timeoutUnit());
+    }
+
+    @Override
+    public void completed(HttpServerExchange exchange, ProxyConnection connection) {
+        send(connection.getConnection());
+    }
+
+    @Override
+    public void failed(HttpServerExchange exchange) {
+        if (attempts < client.pool().maxConnectAttempts()) {
+            connect();
+        } else {
+            refuse(StatusCodes.BAD_GATEWAY, exchange.getAttachment(UpstreamClient.CONNECT_FAILURE));
+        }
+    }
+
+    @Override
+    public void couldNotResolveBackend(HttpServerExchange exchange) {
+        UpstreamFailure failure = exchange.getAttachment(UpstreamClient.CONNECT_FAILURE);
+        if (failure != null) {
+            refuse(StatusCodes.BAD_GATEWAY, failure);
+        } else {
+            refuse(StatusCodes.SERVICE_UNAVAILABLE, "no server of upstream " + client.pool().name() + " is available");
+        }
+    }
+
+    @Override
+    public void queuedRequestFailed(HttpServerExchange exchange) {
+        refuse(StatusCodes.SERVICE_UNAVAILABLE, "every connection to upstream " + client.pool().name() + " is busy");
+    }
+
+    /** The proxy's own answer instead of a tunnel; the slot is given back. */
+    private void refuse(int status, String reason) {
+        answered = true;
+        slot.release();
+        ErrorResponses.send(exchange, status, reason);
+    }
+
+    private void refuse(int status, UpstreamFailure failure) {
+        answered = true;
+        slot.release();
+        ErrorResponses.send(exchange, status, failure);
+    }
+
+    private void send(ClientConnection connection) {
+        legs.upstream = connection;
+        // The listener is handed the connection underneath any wrapper: compare the one we hold.
+        connection.addCloseListener(c -> legs.upstreamClosed(connection));
+        ClientRequest request = new ClientRequest().setMethod(Methods.GET).setPath(upstreamTarget());
+        HeaderMap out = request.getRequestHeaders();
+        for (HeaderValues values : exchange.getRequestHeaders()) {
+            out.putAll(values.getHeaderName(), values);
+        }
+        HopByHopHeaders.removeFrom(out);
+        out.remove(Headers.CONTENT_LENGTH);
+        out.put(Headers.UPGRADE, "websocket");
+        out.put(Headers.CONNECTION, "Upgrade");
+        ForwardedHeaders.appendPeer(exchange, out);
+        deadline = IoThreads.executeAfter(exchange.getIoThread(), () -> timedOut(connection),
+                client.pool().timeoutUnit().toNanos(client.pool().responseTimeout()));
+        H2cSwitchWatch.start(connection, () -> !answered && connection == legs.upstream, () -> {
+            refuse(StatusCodes.BAD_GATEWAY, "upstream " + client.pool().name() + " answered the WebSocket"
+                    + " handshake with a 101 to HTTP/2 (Upgrade: h2c)");
+            IoUtils.safeClose(connection);
+        });
+        connection.sendRequest(request, new ClientCallback<>() {
+            @Override
+            public void completed(ClientExchange sent) {
+                sent.setResponseListener(new ClientCallback<>() {
+                    @Override
+                    public void completed(ClientExchange answered) {
+                        answer(answered);
+                    }
+
+                    @Override
+                    public void failed(IOException e) {
+                        upstreamFailed(connection, e);
+                    }
+                });
+            }
+
+            @Override
+            public void failed(IOException e) {
+                upstreamFailed(connection, e);
+            }
+        });
+    }
+
+    private String upstreamTarget() {
+        String query = exchange.getQueryString();
+        String path = route.upstreamPath(exchange);
+        return query == null || query.isEmpty() ? path : path + "?" + query;
+    }
+
+    private void cancelDeadline() {
+        if (deadline != null) {
+            deadline.remove();
+        }
+    }
+
+    private void timedOut(ClientConnection connection) {
+        if (answered) {
+            return;
+        }
+        UpstreamClient.closeNow(connection, false);
+        client.metrics().responseTimeout(client.pool().name());
+        refuse(StatusCodes.GATEWAY_TIME_OUT, "upstream " + client.pool().name()
+                + " did not answer the WebSocket handshake within response-timeout ("
+                + client.pool().responseTimeout() + " ms)");
+    }
+
+    private void upstreamFailed(ClientConnection connection, IOException e) {
+        IoUtils.safeClose(connection);
+        if (answered || connection != legs.upstream) {
+            return; // the client has its answer (or its tunnel), or this is a connection given up on already
+        }
+        cancelDeadline();
+        if (!resent && !legs.clientGone) {
+            // A pooled connection the upstream closed just as the handshake went out. The
+            // handshake is a body-less GET, so it is safe to send once more, on a new
+            // connection to the same server: the pool might hand out another stale one.
+            resent = true;
+            legs.upstream = null;
+            log.debug("SLU2004 upstream {} connection failed before answering the handshake, sending it again"
+                    + " (request id {}): {}", client.pool().name(), RequestIds.of(exchange), e.getMessage());
+            client.connectNew(connection.getPeerAddress(InetSocketAddress.class), exchange, new ClientCallback<>() {
+                @Override
+                public void completed(ClientConnection fresh) {
+                    send(fresh);
+                }
+
+                @Override
+                public void failed(IOException again) {
+                    refuse(StatusCodes.BAD_GATEWAY, "upstream " + client.pool().name()
+                            + " failed during the WebSocket handshake: " + again.getMessage());
+                }
+            });
+            return;
+        }
+        refuse(StatusCodes.BAD_GATEWAY, "upstream " + client.pool().name()
+                + " failed during the WebSocket handshake: " + e.getMessage());
+    }
+
+    private void answer(ClientExchange answered) {
+        if (this.answered) {
+            IoUtils.safeClose(answered.getConnection()); // too late: the client was told 504
+            return;
+        }
+        this.answered = true;
+        cancelDeadline();
+        ClientResponse response = answered.getResponse();
+        if (response.getResponseCode() != StatusCodes.SWITCHING_PROTOCOLS) {
+            slot.release();
+            AnswerRelay.relay(exchange, answered, legs);
+            return;
+        }
+        String problem = WebSocketResponse.problem(response, exchange.getRequestHeaders());
+        if (problem != null) {
+            UpstreamClient.closeNow(answered.getConnection(), false);
+            refuse(StatusCodes.BAD_GATEWAY, "upstream " + client.pool().name()
+                    + " answered the WebSocket handshake with a " + problem);
+            return;
+        }
+        tunnels.switchOver(exchange, answered, client.pool().name(), route.websocket(), slot, legs);
+    }
+}
