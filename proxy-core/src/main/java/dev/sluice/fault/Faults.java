@@ -2,10 +2,8 @@ package dev.sluice.fault;
 
 import dev.sluice.config.FaultConfig;
 import dev.sluice.config.FaultDirection;
-import dev.sluice.config.FaultType;
 import dev.sluice.ws.Direction;
 import dev.sluice.ws.OpenTunnel;
-import dev.sluice.ws.StageContext;
 import dev.sluice.ws.StageFactory;
 import io.undertow.server.HttpHandler;
 import org.slf4j.Logger;
@@ -38,7 +36,7 @@ import java.util.function.Supplier;
 public final class Faults {
     private static final Logger log = LoggerFactory.getLogger(Faults.class);
 
-    private final Supplier<? extends Collection<? extends OpenTunnel>> tunnels;
+    private final TunnelStrikes strikes;
     private final Supplier<Collection<String>> routePaths;
     private volatile List<ActiveFault> active = List.of();
     private volatile long version;
@@ -46,7 +44,7 @@ public final class Faults {
 
     /** @param routePaths the match paths of the routes now served: a fault's {@code route} must be one */
     public Faults(Supplier<? extends Collection<? extends OpenTunnel>> tunnels, Supplier<Collection<String>> routePaths) {
-        this.tunnels = tunnels;
+        this.strikes = new TunnelStrikes(tunnels);
         this.routePaths = routePaths;
     }
 
@@ -95,13 +93,12 @@ public final class Faults {
 
     /** Resets every open tunnel now (TCP RST to both peers); no fault stays on. */
     public void resetTunnels() {
-        tunnels.get().forEach(t -> t.reset("reset by a fault"));
+        strikes.resetAll();
     }
 
     /** Sends every open tunnel's peers a Close with this code and reason now; no fault stays on. */
     public void closeTunnels(int code, String reason) {
-        FaultConfig checked = FaultConfig.close(code, reason); // validates code and reason
-        tunnels.get().forEach(t -> t.close(checked.code(), reason, "closed by a fault: " + code + " " + reason));
+        strikes.closeAll(FaultConfig.close(code, reason)); // validates code and reason
     }
 
     /** Replaces the faults that came from the configuration file with these; run-time ones stay. */
@@ -120,7 +117,7 @@ public final class Faults {
     public StageFactory stages() {
         return context -> {
             if (context.direction() == Direction.TO_UPSTREAM) {
-                opened(context);
+                strikes.opened(active, context.tunnel().route(), context);
             }
             return List.of(new FaultChain(this, context));
         };
@@ -162,10 +159,8 @@ public final class Faults {
         next.addAll(added);
         publish(List.copyOf(next));
         for (ActiveFault fault : added) {
-            log.info("SLU3001 fault on: {} {}", fault.name(), describe(fault.config()));
-            if (fault.type() == FaultType.RESET || fault.type() == FaultType.CLOSE) {
-                tunnels.get().stream().filter(t -> fault.covers(t.route())).forEach(t -> actOnOpen(fault, t));
-            }
+            log.info("SLU3001 fault on: {} {}", fault.name(), FaultLines.describe(fault.config()));
+            strikes.switchedOn(fault);
         }
         return added;
     }
@@ -177,76 +172,4 @@ public final class Faults {
         gone.forEach(f -> log.info("SLU3002 fault off: {} (acted {} times)", f.name(), f.acted()));
     }
 
-    /** A tunnel opened: the reset and close faults on its route act on it. */
-    private void opened(StageContext context) {
-        String route = context.tunnel().route();
-        for (ActiveFault fault : active) {
-            boolean actsOnOpening = fault.type() == FaultType.RESET || fault.type() == FaultType.CLOSE;
-            if (!actsOnOpening || !fault.covers(route) || !fault.strikes()) {
-                continue;
-            }
-            FaultConfig c = fault.config();
-            if (c.type() == FaultType.CLOSE) {
-                context.close(c.code(), c.reason() == null ? "" : c.reason(), closedBy(fault));
-            } else {
-                context.reset(resetBy(fault), c.delay() == null ? Duration.ZERO : c.delay());
-            }
-        }
-    }
-
-    private static void actOnOpen(ActiveFault fault, OpenTunnel tunnel) {
-        if (!fault.strikes()) {
-            return;
-        }
-        FaultConfig c = fault.config();
-        if (c.type() == FaultType.CLOSE) {
-            tunnel.close(c.code(), c.reason() == null ? "" : c.reason(), closedBy(fault));
-        } else {
-            tunnel.reset(resetBy(fault), c.delay() == null ? Duration.ZERO : c.delay());
-        }
-    }
-
-    private static String resetBy(ActiveFault fault) {
-        return "reset by fault " + fault.name();
-    }
-
-    private static String closedBy(ActiveFault fault) {
-        return "closed by fault " + fault.name() + " (" + fault.config().code() + ")";
-    }
-
-    /** One line for the log: the type and the parameters it has. */
-    static String describe(FaultConfig c) {
-        StringBuilder s = new StringBuilder(c.type().yamlName());
-        if (c.route() != null) {
-            s.append(" route=").append(c.route());
-        }
-        s.append(" direction=").append(c.direction().yamlName());
-        append(s, "latency", c.latency());
-        append(s, "jitter", c.jitter());
-        append(s, "delay", c.delay());
-        append(s, "rate", c.rate(), "B/s");
-        append(s, "bytes", c.bytes(), "");
-        append(s, "segment", c.segment(), "B");
-        append(s, "status", c.status(), "");
-        append(s, "code", c.code(), "");
-        if (c.count() != FaultConfig.ALL) {
-            s.append(" count=").append(c.count());
-        }
-        if (c.probability() < 1) {
-            s.append(" probability=").append(c.probability());
-        }
-        return s.toString();
-    }
-
-    private static void append(StringBuilder s, String key, long n, String unit) {
-        if (n > 0) {
-            s.append(' ').append(key).append('=').append(n).append(unit);
-        }
-    }
-
-    private static void append(StringBuilder s, String key, Duration d) {
-        if (d != null) {
-            s.append(' ').append(key).append('=').append(d.toMillis()).append("ms");
-        }
-    }
 }

@@ -1,9 +1,8 @@
 package dev.sluice.handler;
 
-import dev.sluice.runtime.IoThreads;
+import dev.sluice.runtime.ProgressDeadline;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.AttachmentKey;
-import org.xnio.XnioExecutor;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -36,22 +35,40 @@ final class RequestBodyTimeout {
 
     private final HttpServerExchange exchange;
     private final Reads reads;
-    private final long timeoutNanos;
-    private long lastProgress = System.nanoTime();
-    private XnioExecutor.Key timer;
+    private final ProgressDeadline deadline;
     private boolean over;
     private boolean expired;
 
     private RequestBodyTimeout(HttpServerExchange exchange, Reads reads, Duration timeout) {
         this.exchange = exchange;
         this.reads = reads;
-        this.timeoutNanos = timeout.toNanos();
+        this.deadline = new ProgressDeadline(exchange.getIoThread(), timeout.toNanos(), new ProgressDeadline.Owner() {
+            @Override
+            public boolean timing() {
+                if (!over && !reads.waiting()) {
+                    deadline().progress(); // only time spent ready to read counts
+                }
+                return !over;
+            }
+
+            @Override
+            public void expired(long idleNanos) {
+                over = true;
+                RequestBodyTimeout.this.expired = true;
+                exchange.putAttachment(EXPIRED, reason());
+                reads.wakeReader();
+            }
+        });
+    }
+
+    private ProgressDeadline deadline() {
+        return deadline;
     }
 
     /** Starts timing the body of this exchange; call when the body is first read. */
     static RequestBodyTimeout start(HttpServerExchange exchange, Reads reads, Duration timeout) {
         RequestBodyTimeout bodyTimeout = new RequestBodyTimeout(exchange, reads, timeout);
-        bodyTimeout.arm(bodyTimeout.timeoutNanos);
+        bodyTimeout.deadline.arm();
         exchange.addExchangeCompleteListener((ex, next) -> {
             bodyTimeout.stop();
             next.proceed();
@@ -61,16 +78,13 @@ final class RequestBodyTimeout {
 
     /** The client is not behind as of now: bytes arrived, or a wait for them begins. */
     void restart() {
-        lastProgress = System.nanoTime();
+        deadline.progress();
     }
 
     /** The body ended or failed; nothing more to time. */
     void stop() {
         over = true;
-        if (timer != null) {
-            timer.remove();
-            timer = null;
-        }
+        deadline.cancel();
     }
 
     boolean expired() {
@@ -83,33 +97,7 @@ final class RequestBodyTimeout {
     }
 
     private String reason() {
-        return "the request body stalled: no bytes for " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos)
+        return "the request body stalled: no bytes for " + TimeUnit.NANOSECONDS.toMillis(deadline.timeoutNanos())
                 + " ms (limits.request-body-timeout)";
-    }
-
-    private void arm(long nanos) {
-        timer = IoThreads.executeAfter(exchange.getIoThread(), this::check, nanos);
-    }
-
-    private void check() {
-        timer = null;
-        if (over) {
-            return;
-        }
-        long now = System.nanoTime();
-        if (!reads.waiting()) {
-            lastProgress = now;
-            arm(timeoutNanos);
-            return;
-        }
-        long idle = now - lastProgress;
-        if (idle < timeoutNanos) {
-            arm(timeoutNanos - idle);
-            return;
-        }
-        over = true;
-        expired = true;
-        exchange.putAttachment(EXPIRED, reason());
-        reads.wakeReader();
     }
 }

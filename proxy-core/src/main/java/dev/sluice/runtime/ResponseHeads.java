@@ -1,5 +1,6 @@
 package dev.sluice.runtime;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -21,12 +22,7 @@ final class ResponseHeads {
     static int status(byte[] bytes, int length) {
         int checked = Math.min(length, STATUS_PREFIX);
         for (int i = 0; i < checked; i++) {
-            byte b = bytes[i];
-            boolean fits = i < HTTP_1.length ? b == HTTP_1[i]
-                    : i == 7 ? b >= '0' && b <= '9'
-                    : i == 8 ? b == ' '
-                    : b >= '0' && b <= '9';
-            if (!fits) {
+            if (!fits(i, bytes[i])) {
                 return NOT_A_STATUS_LINE;
             }
         }
@@ -34,6 +30,23 @@ final class ResponseHeads {
             return UNDECIDED;
         }
         return (bytes[9] - '0') * 100 + (bytes[10] - '0') * 10 + (bytes[11] - '0');
+    }
+
+    /** The same for the first {@value #STATUS_PREFIX} bytes of {@code buffer} from {@code start}, which must be there. */
+    static int status(ByteBuffer buffer, int start) {
+        for (int i = 0; i < STATUS_PREFIX; i++) {
+            if (!fits(i, buffer.get(start + i))) {
+                return NOT_A_STATUS_LINE;
+            }
+        }
+        return (buffer.get(start + 9) - '0') * 100 + (buffer.get(start + 10) - '0') * 10 + (buffer.get(start + 11) - '0');
+    }
+
+    /** Whether byte {@code i} of a status line can be {@code b}: {@code HTTP/1.}, a digit, a space, three digits. */
+    private static boolean fits(int i, byte b) {
+        return i < HTTP_1.length ? b == HTTP_1[i]
+                : i == 8 ? b == ' '
+                : b >= '0' && b <= '9';
     }
 
     /** An answer that Undertow frames right: anything but a 1xx, 204 or 304 (and what is no status line at all). */

@@ -1,6 +1,5 @@
 package dev.sluice.runtime;
 
-import org.xnio.XnioExecutor;
 import org.xnio.channels.StreamSourceChannel;
 import org.xnio.conduits.AbstractStreamSinkConduit;
 import org.xnio.conduits.StreamSinkConduit;
@@ -25,11 +24,10 @@ import java.time.Duration;
  * <p>A write only notes the time; the one timer re-arms itself when it fires. On expiry the
  * owner's action runs (it closes what must be closed), and every later write or flush fails.
  */
-public final class SendTimeoutConduit extends AbstractStreamSinkConduit<StreamSinkConduit> {
-    private final long timeoutNanos;
+public final class SendTimeoutConduit extends AbstractStreamSinkConduit<StreamSinkConduit>
+        implements ProgressDeadline.Owner {
+    private final ProgressDeadline deadline;
     private final Runnable onExpiry;
-    private long lastProgress = System.nanoTime();
-    private XnioExecutor.Key timer;
     private boolean expired;
 
     /**
@@ -37,7 +35,7 @@ public final class SendTimeoutConduit extends AbstractStreamSinkConduit<StreamSi
      */
     public SendTimeoutConduit(StreamSinkConduit next, Duration timeout, Runnable onExpiry) {
         super(next);
-        this.timeoutNanos = timeout.toNanos();
+        this.deadline = new ProgressDeadline(next.getWriteThread(), timeout.toNanos(), this);
         this.onExpiry = onExpiry;
     }
 
@@ -87,7 +85,7 @@ public final class SendTimeoutConduit extends AbstractStreamSinkConduit<StreamSi
         checkExpired();
         boolean flushed = next.flush();
         if (flushed) {
-            lastProgress = System.nanoTime();
+            deadline.progress();
         }
         return flushed;
     }
@@ -106,19 +104,19 @@ public final class SendTimeoutConduit extends AbstractStreamSinkConduit<StreamSi
 
     @Override
     public void terminateWrites() throws IOException {
-        cancel();
+        deadline.cancel();
         next.terminateWrites();
     }
 
     @Override
     public void truncateWrites() throws IOException {
-        cancel();
+        deadline.cancel();
         next.truncateWrites();
     }
 
     private long seen(long written) {
         if (written > 0) {
-            lastProgress = System.nanoTime();
+            deadline.progress();
         }
         return written;
     }
@@ -129,37 +127,27 @@ public final class SendTimeoutConduit extends AbstractStreamSinkConduit<StreamSi
 
     private void checkExpired() throws IOException {
         if (expired) {
-            throw new IOException(reason(Duration.ofNanos(timeoutNanos)));
+            throw new IOException(reason(Duration.ofNanos(deadline.timeoutNanos())));
         }
     }
 
     /** A writer starts waiting for the client: the clock starts now, unless it already runs. */
     private void waitBegins() {
         if (!next.isWriteResumed()) {
-            lastProgress = System.nanoTime();
+            deadline.progress();
         }
-        if (timer == null && !expired) {
-            timer = IoThreads.executeAfter(next.getWriteThread(), this::check, timeoutNanos);
-        }
-    }
-
-    private void cancel() {
-        if (timer != null) {
-            timer.remove();
-            timer = null;
+        if (!expired) {
+            deadline.arm();
         }
     }
 
-    private void check() {
-        timer = null;
-        if (expired || !next.isWriteResumed()) {
-            return; // nobody waits: the next wait arms the timer again
-        }
-        long idle = System.nanoTime() - lastProgress;
-        if (idle < timeoutNanos) {
-            timer = IoThreads.executeAfter(next.getWriteThread(), this::check, timeoutNanos - idle);
-            return;
-        }
+    @Override
+    public boolean timing() {
+        return !expired && next.isWriteResumed(); // nobody waits: the next wait arms the timer again
+    }
+
+    @Override
+    public void expired(long idleNanos) {
         expired = true;
         onExpiry.run();
     }

@@ -2,6 +2,7 @@ package dev.sluice.tunnel;
 
 import dev.sluice.record.MessageLog;
 import dev.sluice.runtime.IoThreads;
+import dev.sluice.runtime.ProgressDeadline;
 import dev.sluice.ws.Direction;
 import dev.sluice.ws.FrameScanner;
 import dev.sluice.ws.Stage;
@@ -33,7 +34,7 @@ import java.util.List;
  * each peer gets a WebSocket Close 1001 at the next frame boundary, then a moment to answer
  * with its own Close and FIN. Everything runs on the IO thread that owns both connections.
  */
-final class Splice implements Pump.Events {
+final class Splice implements Pump.Events, ProgressDeadline.Owner {
     /** How long a polite close waits for the frames being relayed to end before it resets instead. */
     static final Duration BOUNDARY_TIMEOUT = Duration.ofSeconds(5);
     /** How long the peers have to answer a Close 1001 (their Close and FIN) before the sockets close. */
@@ -44,11 +45,12 @@ final class Splice implements Pump.Events {
     private final StreamConnection client;
     private final StreamConnection upstream;
     private final XnioIoThread ioThread;
-    private final long idleNanos;
+    /** {@code idle-timeout}: no byte either way for that long closes the tunnel politely. */
+    private final ProgressDeadline idle;
     private final Duration halfCloseTimeout;
     private final Pump toUpstream;
     private final Pump toClient;
-    private long lastActivity = System.nanoTime();
+    /** The half-close or close-grace timer. */
     private XnioExecutor.Key timer;
     /** The direction whose source sent the first FIN: it names who ended the tunnel. */
     private Pump firstDone;
@@ -63,7 +65,7 @@ final class Splice implements Pump.Events {
         this.client = client;
         this.upstream = upstream;
         this.ioThread = client.getIoThread();
-        this.idleNanos = idleTimeout.toNanos();
+        this.idle = new ProgressDeadline(ioThread, idleTimeout.toNanos(), this);
         this.halfCloseTimeout = halfCloseTimeout;
         this.toUpstream = pump(Direction.TO_UPSTREAM, client, upstream, pool, stages);
         this.toClient = pump(Direction.TO_CLIENT, upstream, client, pool, stages);
@@ -114,7 +116,7 @@ final class Splice implements Pump.Events {
 
         @Override
         public void closeAfterWritten(String reason) {
-            pump.whenWritten(() -> Splice.this.close(reason));
+            pump.whenWritten(() -> Splice.this.closeNow(reason));
         }
 
         @Override
@@ -144,14 +146,14 @@ final class Splice implements Pump.Events {
 
     void start() {
         tunnel.attach(this);
-        timer = IoThreads.executeAfter(ioThread, this::checkIdle, idleNanos);
+        idle.arm();
         toUpstream.start();
         toClient.start();
     }
 
     @Override
     public void transferred(Pump pump, int bytes) {
-        lastActivity = System.nanoTime();
+        idle.progress();
         if (pump == toUpstream) {
             tunnel.addToUpstream(bytes);
         } else {
@@ -166,7 +168,7 @@ final class Splice implements Pump.Events {
         }
         Pump other = pump == toUpstream ? toClient : toUpstream;
         if (other.isDone()) {
-            close(closing != null ? closing : endedBy());
+            closeNow(closing != null ? closing : endedBy());
         } else if (closing == null) {
             restartTimer(this::halfCloseTimedOut, halfCloseTimeout);
         }
@@ -175,7 +177,7 @@ final class Splice implements Pump.Events {
     @Override
     public void frameSent(Pump pump) {
         if (toUpstream.frameSent() && toClient.frameSent()) {
-            restartTimer(() -> close(closing), CLOSE_GRACE);
+            restartTimer(() -> closeNow(closing), CLOSE_GRACE);
         }
     }
 
@@ -185,23 +187,21 @@ final class Splice implements Pump.Events {
         boolean clientSide = (pump == toUpstream) == reading;
         // Pass a reset on as a reset, so the other peer does not mistake it for a clean end.
         setAbort(clientSide ? upstream : client);
-        close("reset by " + (clientSide ? "client" : "upstream") + " (" + e.getMessage() + ")");
+        closeNow("reset by " + (clientSide ? "client" : "upstream") + " (" + e.getMessage() + ")");
     }
 
     private void halfCloseTimedOut() {
-        close("half-close timeout");
+        closeNow("half-close timeout");
     }
 
-    private void checkIdle() {
-        if (closed || closing != null) {
-            return;
-        }
-        long idle = System.nanoTime() - lastActivity;
-        if (idle >= idleNanos) {
-            closePolitely("idle for " + Duration.ofNanos(idle).toMillis() + " ms", "going away: idle timeout");
-        } else {
-            timer = IoThreads.executeAfter(ioThread, this::checkIdle, idleNanos - idle);
-        }
+    @Override
+    public boolean timing() {
+        return !closed && closing == null;
+    }
+
+    @Override
+    public void expired(long idleNanos) {
+        closePolitely("idle for " + Duration.ofNanos(idleNanos).toMillis() + " ms", "going away: idle timeout");
     }
 
     /**
@@ -219,14 +219,14 @@ final class Splice implements Pump.Events {
             return;
         }
         if (!toUpstream.scanner().inSync() || !toClient.scanner().inSync()) {
-            close(reason);
+            closeNow(reason);
             return;
         }
         closing = reason;
         restartTimer(() -> {
             setAbort(client);
             setAbort(upstream);
-            close(reason + "; reset, a frame did not end within " + BOUNDARY_TIMEOUT.toMillis() + " ms");
+            closeNow(reason + "; reset, a frame did not end within " + BOUNDARY_TIMEOUT.toMillis() + " ms");
         }, BOUNDARY_TIMEOUT);
         toClient.sendAtBoundary(CloseFrames.close(code, closeReasonText, false));
         toUpstream.sendAtBoundary(CloseFrames.close(code, closeReasonText, true));
@@ -251,7 +251,7 @@ final class Splice implements Pump.Events {
             if (!closed) {
                 setAbort(client);
                 setAbort(upstream);
-                close(reason);
+                closeNow(reason);
             }
         };
         if (after.isZero()) {
@@ -266,7 +266,7 @@ final class Splice implements Pump.Events {
      * both of its sides are shut, which can come just before the last pump reports.
      */
     void connectionClosed(boolean clientSide) {
-        close(closing != null ? closing
+        closeNow(closing != null ? closing
                 : firstDone != null ? endedBy() : (clientSide ? "client" : "upstream") + " connection closed");
     }
 
@@ -275,18 +275,23 @@ final class Splice implements Pump.Events {
     }
 
     private void restartTimer(Runnable task, Duration after) {
+        idle.cancel(); // the tunnel is ending: only this timer counts now
         if (timer != null) {
             timer.remove();
         }
         timer = IoThreads.executeAfter(ioThread, task, after.toNanos());
     }
 
-    /** Ends the tunnel; the first reason given is the one logged. Call on the IO thread. */
-    void close(String reason) {
+    /**
+     * Ends the tunnel at once: both connections are closed without a WebSocket Close (for that,
+     * {@link #closePolitely}); the first reason given is the one logged. Call on the IO thread.
+     */
+    void closeNow(String reason) {
         if (closed) {
             return;
         }
         closed = true;
+        idle.cancel();
         if (timer != null) {
             timer.remove();
         }

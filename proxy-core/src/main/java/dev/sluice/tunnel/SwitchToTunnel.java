@@ -59,7 +59,7 @@ record SwitchToTunnel(TunnelRegistry registry, LimitsConfig limits, ByteBufferPo
             legs.splice = splice;
             // As nginx does for upgraded connections: a client that takes no bytes is given up.
             clientSide.getSinkChannel().setConduit(new SendTimeoutConduit(clientSide.getSinkChannel().getConduit(),
-                    limits.sendTimeout(), () -> splice.close(SendTimeoutConduit.reason(limits.sendTimeout()))));
+                    limits.sendTimeout(), () -> splice.closeNow(SendTimeoutConduit.reason(limits.sendTimeout()))));
             splice.start();
             forgetHandshake(ex, answered);
         });

@@ -12,21 +12,16 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
-import java.util.function.ToLongFunction;
 
 /**
- * Every open tunnel of one proxy, and the counts the tunnel limits are checked against.
- *
- * <p>A handshake takes a {@link TunnelSlot} when it is admitted, long before the upstream
- * answers; the slot counts against every limit from then on, so concurrent handshakes cannot
- * overshoot one. The slot becomes the tunnel's on a 101 and is released on every other outcome.
- * Thread-safe: tunnels open and close on IO threads, readers are anywhere.
+ * Every open tunnel of one proxy and the last {@value #HISTORY} closed, to list, find and wait
+ * for. A handshake's {@link TunnelSlot} ({@link TunnelAdmission}, the limits) becomes the
+ * tunnel's on a 101; when the tunnel ends it is logged ({@link TunnelLog}), counted
+ * ({@link TunnelTraffic}) and written to the access log. Thread-safe: tunnels open and close on
+ * IO threads, readers are anywhere.
  */
 public final class TunnelRegistry implements AutoCloseable {
     /** How many closed tunnels {@link #recentlyClosed()} keeps. */
@@ -35,20 +30,13 @@ public final class TunnelRegistry implements AutoCloseable {
     private final Map<Long, Tunnel> open = new ConcurrentHashMap<>();
     private final Deque<Tunnel> closed = new ArrayDeque<>();
     private final TunnelLog log = new TunnelLog();
-    private final AtomicInteger slots = new AtomicInteger();
-    private final Map<String, Integer> perRoute = new ConcurrentHashMap<>();
-    private final Map<InetAddress, Integer> perClient = new ConcurrentHashMap<>();
+    private final TunnelAdmission admission = new TunnelAdmission();
     private final AtomicLong ids = new AtomicLong();
     private final AtomicLong total = new AtomicLong();
-    /** What closed tunnels carried, so that the totals each way never go down. */
-    private final LongAdder closedBytesToUpstream = new LongAdder();
-    private final LongAdder closedBytesToClient = new LongAdder();
-    private final LongAdder closedMessagesToUpstream = new LongAdder();
-    private final LongAdder closedMessagesToClient = new LongAdder();
-    private final Metrics metrics;
+    /** Null when nothing is reported. */
+    private final TunnelTraffic traffic;
     private final AccessLog accessLog;
     private final Recording recording;
-    private final Set<String> routesWithGauge = ConcurrentHashMap.newKeySet();
 
     /** A registry that reports to no metrics and no access log (tests of the registry itself). */
     public TunnelRegistry() {
@@ -61,31 +49,9 @@ public final class TunnelRegistry implements AutoCloseable {
      * @param recording where each tunnel's messages are recorded, when it is on
      */
     public TunnelRegistry(Metrics metrics, AccessLog accessLog, Recording recording) {
-        this.metrics = metrics;
         this.accessLog = accessLog;
         this.recording = recording;
-        if (metrics != null) {
-            metrics.functionCounter("sluice_tunnel_bytes", "to_upstream", "bytes through WebSocket tunnels", this,
-                    r -> r.closedBytesToUpstream.sum() + r.sumOpen(Tunnel::bytesToUpstream));
-            metrics.functionCounter("sluice_tunnel_bytes", "to_client", "bytes through WebSocket tunnels", this,
-                    r -> r.closedBytesToClient.sum() + r.sumOpen(Tunnel::bytesToClient));
-            metrics.functionCounter("sluice_tunnel_messages", "to_upstream", "WebSocket messages through tunnels", this,
-                    r -> r.closedMessagesToUpstream.sum() + r.sumOpen(Tunnel::messagesToUpstream));
-            metrics.functionCounter("sluice_tunnel_messages", "to_client", "WebSocket messages through tunnels", this,
-                    r -> r.closedMessagesToClient.sum() + r.sumOpen(Tunnel::messagesToClient));
-        }
-    }
-
-    private double sumOpen(ToLongFunction<Tunnel> count) {
-        long sum = 0;
-        for (Tunnel tunnel : open.values()) {
-            sum += count.applyAsLong(tunnel);
-        }
-        return sum;
-    }
-
-    private double openOn(String routeKey) {
-        return open.values().stream().filter(t -> t.slot().route().key().equals(routeKey)).count();
+        this.traffic = metrics == null ? null : new TunnelTraffic(metrics, open::values);
     }
 
     /** Tunnels open right now. */
@@ -167,42 +133,22 @@ public final class TunnelRegistry implements AutoCloseable {
 
     /** Slots taken from this client address: open tunnels and admitted handshakes. */
     public int slotsOf(InetAddress client) {
-        return perClient.getOrDefault(client, 0);
+        return admission.slotsOf(client);
     }
 
     /** Slots taken on this route (by its {@link Route#key()}): open tunnels and admitted handshakes. */
     public int slotsOn(Route route) {
-        return perRoute.getOrDefault(route.key(), 0);
+        return admission.slotsOn(route);
     }
 
     /** Slots taken in the whole proxy: open tunnels and admitted handshakes. */
     public int slots() {
-        return slots.get();
+        return admission.slots();
     }
 
-    /**
-     * Takes a slot for one more tunnel on the route from the client, or says which limit is
-     * reached. Each limit is checked and counted in one atomic step.
-     *
-     * @param maxPerClient 0 for no per-client limit
-     * @return a slot, or a refused one whose {@link TunnelSlot#refusal()} names the limit
-     */
+    /** A slot under the limits for one more tunnel, or a refused one (see {@link TunnelAdmission#reserve}). */
     TunnelSlot reserve(Route route, InetAddress client, int maxTotal, int maxPerRoute, int maxPerClient) {
-        if (!increment(slots, maxTotal)) {
-            return TunnelSlot.refused(maxTotal + " tunnels open (limits.max-tunnels)");
-        }
-        if (!increment(perRoute, route.key(), maxPerRoute)) {
-            slots.decrementAndGet();
-            return TunnelSlot.refused(maxPerRoute + " tunnels open on route " + route.path()
-                    + " (websocket.max-tunnels)");
-        }
-        if (client != null && !increment(perClient, client, maxPerClient > 0 ? maxPerClient : Integer.MAX_VALUE)) {
-            decrement(perRoute, route.key());
-            slots.decrementAndGet();
-            return TunnelSlot.refused(maxPerClient + " tunnels open from " + client.getHostAddress()
-                    + " (limits.max-tunnels-per-client)");
-        }
-        return new TunnelSlot(this, route, client);
+        return admission.reserve(route, client, maxTotal, maxPerRoute, maxPerClient);
     }
 
     /** Waits until no tunnel is open, or the time is up; true when none is open. */
@@ -244,12 +190,8 @@ public final class TunnelRegistry implements AutoCloseable {
         }
         total.incrementAndGet();
         log.opened(tunnel, requestId);
-        if (metrics != null) {
-            String route = slot.route().key();
-            metrics.tunnelOpened(route);
-            if (routesWithGauge.add(route)) {
-                metrics.routeGauge("sluice_tunnels_open", route, "WebSocket tunnels open on a route", route, this::openOn);
-            }
+        if (traffic != null) {
+            traffic.opened(tunnel);
         }
         return tunnel;
     }
@@ -265,15 +207,11 @@ public final class TunnelRegistry implements AutoCloseable {
         if (open.remove(tunnel.id()) == null) {
             return;
         }
-        closedBytesToUpstream.add(tunnel.bytesToUpstream());
-        closedBytesToClient.add(tunnel.bytesToClient());
-        closedMessagesToUpstream.add(tunnel.messagesToUpstream());
-        closedMessagesToClient.add(tunnel.messagesToClient());
-        if (metrics != null) {
-            metrics.tunnelClosed(tunnel.closeReason());
+        if (traffic != null) {
+            traffic.closed(tunnel);
         }
         if (accessLog != null) {
-            accessLog.write(accessLine(tunnel));
+            accessLog.write(TunnelLog.accessLine(tunnel));
         }
         log.closed(tunnel);
         synchronized (open) {
@@ -287,57 +225,4 @@ public final class TunnelRegistry implements AutoCloseable {
         log.close();
     }
 
-    void release(Route route, InetAddress client) {
-        if (client != null) {
-            decrement(perClient, client);
-        }
-        decrement(perRoute, route.key());
-        slots.decrementAndGet();
-    }
-
-    private static boolean increment(AtomicInteger counter, int max) {
-        while (true) {
-            int n = counter.get();
-            if (n >= max) {
-                return false;
-            }
-            if (counter.compareAndSet(n, n + 1)) {
-                return true;
-            }
-        }
-    }
-
-    /**
-     * The access log's line for a closed tunnel, beside the handshake's own (101) line:
-     * {@code 127.0.0.1 "TUNNEL /chat/room" closed 5123ms up=120B/3 down=4096B/7 codes=1000/1000
-     * reason="client closed" route=/chat/ upstream=app tunnel=7}.
-     */
-    private static String accessLine(Tunnel t) {
-        InetSocketAddress client = t.client();
-        return (client == null || client.getAddress() == null ? "-" : client.getAddress().getHostAddress())
-                + " \"TUNNEL " + t.route() + "\" closed " + t.age().toMillis() + "ms"
-                + " up=" + t.bytesToUpstream() + "B/" + t.messagesToUpstream()
-                + " down=" + t.bytesToClient() + "B/" + t.messagesToClient()
-                + " codes=" + Tunnel.codeText(t.clientCloseCode()) + "/" + Tunnel.codeText(t.upstreamCloseCode())
-                + " reason=\"" + t.closeReason().replace("\"", "'") + "\""
-                + " route=" + t.route() + " upstream=" + t.upstream() + " tunnel=" + t.id();
-    }
-
-    private static <K> boolean increment(Map<K, Integer> counts, K key, int max) {
-        boolean[] taken = {false};
-        // compute() is atomic per key, and a count that drops to zero leaves the map in the same step.
-        counts.compute(key, (k, n) -> {
-            int current = n == null ? 0 : n;
-            if (current >= max) {
-                return n;
-            }
-            taken[0] = true;
-            return current + 1;
-        });
-        return taken[0];
-    }
-
-    private static <K> void decrement(Map<K, Integer> counts, K key) {
-        counts.computeIfPresent(key, (k, n) -> n <= 1 ? null : n - 1);
-    }
 }

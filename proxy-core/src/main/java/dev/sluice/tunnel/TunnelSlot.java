@@ -10,21 +10,21 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * once: by the tunnel when it ends, or by the handshake on any outcome other than a 101.
  */
 final class TunnelSlot {
-    private final TunnelRegistry registry;
+    private final TunnelAdmission admission;
     private final Route route;
     private final InetAddress client;
     private final String refusal;
     private final AtomicBoolean released = new AtomicBoolean();
 
-    TunnelSlot(TunnelRegistry registry, Route route, InetAddress client) {
-        this.registry = registry;
+    TunnelSlot(TunnelAdmission admission, Route route, InetAddress client) {
+        this.admission = admission;
         this.route = route;
         this.client = client;
         this.refusal = null;
     }
 
     private TunnelSlot(String refusal) {
-        this.registry = null;
+        this.admission = null;
         this.route = null;
         this.client = null;
         this.refusal = refusal;
@@ -51,7 +51,7 @@ final class TunnelSlot {
 
     void release() {
         if (released.compareAndSet(false, true)) {
-            registry.release(route, client);
+            admission.release(route, client);
         }
     }
 }

@@ -1,7 +1,7 @@
 package dev.sluice.ws;
 
 /** What a {@link Stage} may ask of its tunnel. Call on the tunnel's IO thread. */
-public interface StageContext {
+public interface StageContext extends TunnelEnds {
     Direction direction();
 
     OpenTunnel tunnel();
@@ -12,9 +12,7 @@ public interface StageContext {
     /** Closes the tunnel (a FIN to each peer) once the bytes passed on so far in this direction are written. */
     void closeAfterWritten(String reason);
 
-    /** Resets both connections of the tunnel (TCP RST) {@code after} from now (zero: after the current event). */
+    /** As {@link TunnelEnds}, on the tunnel's IO thread now; a zero delay resets after the current event. */
+    @Override
     void reset(String reason, java.time.Duration after);
-
-    /** Sends both peers a WebSocket Close with this code and reason at the next frame boundary, then closes. */
-    void close(int code, String reason, String why);
 }
