@@ -77,12 +77,21 @@ final class Pump {
     private boolean frameSent;
     /** To run once everything passed on so far is written (a stage closing the tunnel). */
     private Runnable afterWritten;
-    private boolean sourceEnded;
-    /** The stages passed the end on: the sink is shut once what they passed is written. */
-    private boolean shutdownPending;
-    /** The sink is shut (or failed): nothing more is written. */
-    private boolean done;
-    private boolean closed;
+    private Phase phase = Phase.RELAYING;
+
+    /** Where the pump is in its life; it only moves forward, and to CLOSED from anywhere. */
+    private enum Phase {
+        /** Reading the source and passing bytes on. */
+        RELAYING,
+        /** The source sent its FIN; the stages are passing the end on. */
+        SOURCE_ENDED,
+        /** The stages passed the end on: the sink is shut once what they passed is written. */
+        SHUTDOWN_PENDING,
+        /** The sink is shut: nothing more is written. */
+        SINK_SHUT,
+        /** The splice closed (or this pump failed): buffers returned, nothing more happens. */
+        CLOSED
+    }
 
     Pump(Direction direction, ConduitStreamSourceChannel source, ConduitStreamSinkChannel sink,
          ByteBufferPool pool, Events events, FrameScannerStage scanning, List<Stage> stages) {
@@ -117,8 +126,9 @@ final class Pump {
         return scanner;
     }
 
+    /** Whether the sink is shut, or the pump failed or was closed. */
     boolean isDone() {
-        return done;
+        return phase.compareTo(Phase.SINK_SHUT) >= 0;
     }
 
     /** Whether the frame given to {@link #sendAtBoundary} has gone out (or could not, the sink being shut). */
@@ -134,7 +144,7 @@ final class Pump {
     /** For {@link StageContext#schedule}: runs a stage's task on the IO thread, then carries on moving bytes. */
     void schedule(Runnable task, long delayNanos) {
         IoThreads.executeAfter(ioThread, () -> {
-            if (closed) {
+            if (phase == Phase.CLOSED) {
                 return;
             }
             inTimer = true;
@@ -150,7 +160,7 @@ final class Pump {
     /** Runs {@code task} once everything the stages passed on so far is written. */
     void whenWritten(Runnable task) {
         IoThreads.execute(ioThread, () -> {
-            if (closed) {
+            if (phase == Phase.CLOSED) {
                 return;
             }
             afterWritten = task;
@@ -166,7 +176,7 @@ final class Pump {
         if (pendingFrame != null || frameSent) {
             return;
         }
-        if (done) {
+        if (isDone()) {
             frameSent = true; // the sink was shut already: nothing more can be said to that peer
             events.frameSent(this);
             return;
@@ -186,7 +196,7 @@ final class Pump {
 
     private void readAndForward() {
         for (int turn = 0; ; turn++) {
-            if (closed || done || sourceEnded || inFlight != null || writing != null) {
+            if (phase != Phase.RELAYING || inFlight != null || writing != null) {
                 return;
             }
             if (pendingFrame != null && !frameSent && scanner.atFrameBoundary()) {
@@ -246,7 +256,7 @@ final class Pump {
 
     /** The end of the chain: queues bytes for the sink; called by the last stage, now or later. */
     private void write(ByteBuffer bytes) {
-        if (done || closed || !bytes.hasRemaining()) {
+        if (isDone() || !bytes.hasRemaining()) {
             return;
         }
         events.transferred(this, bytes.remaining());
@@ -284,7 +294,7 @@ final class Pump {
      * stage is at work: the chain's caller or the stage's timer calls it again after.
      */
     private void settle() {
-        if (closed || inChain || inTimer || writing != null) {
+        if (phase == Phase.CLOSED || inChain || inTimer || writing != null) {
             return;
         }
         releaseInFlight();
@@ -294,9 +304,9 @@ final class Pump {
             task.run();
         } else if (pendingFrame != null && !frameSent && scanner.atFrameBoundary() && heldByStages() == 0) {
             writeFrame();
-        } else if (shutdownPending) {
+        } else if (phase == Phase.SHUTDOWN_PENDING) {
             shutdownSink();
-        } else if (!done) {
+        } else if (!isDone()) {
             sink.suspendWrites();
             readAndForward();
         }
@@ -307,7 +317,7 @@ final class Pump {
             flush();
         } else if (pendingFrame != null && !frameSent && inFlight == null) {
             writeFrame();
-        } else if (done && !closed) {
+        } else if (phase == Phase.SINK_SHUT) {
             flushShutdown();
         } else {
             sink.suspendWrites();
@@ -329,9 +339,9 @@ final class Pump {
         frameSent = true;
         sink.suspendWrites();
         events.frameSent(this);
-        if (shutdownPending) {
+        if (phase == Phase.SHUTDOWN_PENDING) {
             shutdownSink();
-        } else if (!sourceEnded && !closed) {
+        } else if (phase == Phase.RELAYING) {
             // Keep reading: the peer's answering Close comes this way, and its FIN ends the pump.
             source.resumeReads();
         }
@@ -339,17 +349,17 @@ final class Pump {
 
     /** The source sent its FIN: each stage passes it on in turn, then the sink is shut. */
     private void endSource() {
-        sourceEnded = true;
+        phase = Phase.SOURCE_ENDED;
         source.suspendReads();
         endFrom(0);
     }
 
     private void endFrom(int stage) {
-        if (closed) {
+        if (phase == Phase.CLOSED) {
             return;
         }
         if (stage == stages.size()) {
-            shutdownPending = true;
+            phase = Phase.SHUTDOWN_PENDING;
             settle();
         } else {
             stages.get(stage).onEnd(() -> endFrom(stage + 1));
@@ -357,8 +367,7 @@ final class Pump {
     }
 
     private void shutdownSink() {
-        shutdownPending = false;
-        done = true;
+        phase = Phase.SINK_SHUT;
         try {
             sink.shutdownWrites();
         } catch (IOException e) {
@@ -382,7 +391,6 @@ final class Pump {
     }
 
     private void fail(IOException e, boolean reading) {
-        done = true;
         release();
         events.failed(this, e, reading);
     }
@@ -396,7 +404,7 @@ final class Pump {
 
     /** Returns the buffer to the pool and stops the stages' timers; called once the splice is closed. */
     void release() {
-        closed = true;
+        phase = Phase.CLOSED;
         releaseInFlight();
         writing = null;
         queued = null;
