@@ -49,7 +49,7 @@ final class HttpForwardHandler implements HttpHandler {
         int buffers = (int) Math.min(Integer.MAX_VALUE, (limits.requestBodyBuffer() + bufferSize - 1) / bufferSize);
         this.byUpstream = clients.entrySet().stream().collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, e -> {
             HttpHandler proxy = ProxyHandler.builder()
-                    .setProxyClient(e.getValue())
+                    .setProxyClient(e.getValue().forProxyHandler())
                     .setReuseXForwarded(true) // ForwardedHeaders has already dropped untrusted values
                     .setRewriteHostHeader(false)
                     .setNext(ResponseCodeHandler.HANDLE_404)
@@ -72,7 +72,6 @@ final class HttpForwardHandler implements HttpHandler {
                 () -> sendTimedOut(ex)));
         exchange.addResponseWrapper((factory, ex) -> new ClientGoneWatch(factory.create(), ex));
         ResponseDeadline.attach(exchange, clients.get(route.upstream().name()));
-        UpstreamClient.forwardedByProxyHandler(exchange);
         byUpstream.get(route.upstream().name()).handleRequest(exchange);
     }
 

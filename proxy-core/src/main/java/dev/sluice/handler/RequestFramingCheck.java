@@ -62,10 +62,13 @@ final class RequestFramingCheck implements HttpHandler {
                 return;
             }
         }
-        List<String> lengths = HeaderTokens.of(headers, Headers.CONTENT_LENGTH);
-        if (lengths.stream().distinct().count() > 1) {
-            refuse(exchange, StatusCodes.BAD_REQUEST, "Content-Length fields disagree: " + String.join(", ", lengths));
-            return;
+        HeaderValues lengthFields = headers.get(Headers.CONTENT_LENGTH);
+        if (lengthFields != null && (lengthFields.size() > 1 || lengthFields.getFirst().indexOf(',') >= 0)) {
+            List<String> lengths = HeaderTokens.of(headers, Headers.CONTENT_LENGTH);
+            if (lengths.stream().distinct().count() > 1) {
+                refuse(exchange, StatusCodes.BAD_REQUEST, "Content-Length fields disagree: " + String.join(", ", lengths));
+                return;
+            }
         }
         if (headers.contains(Headers.EXPECT)) {
             List<String> expectations = HeaderTokens.of(headers, Headers.EXPECT);

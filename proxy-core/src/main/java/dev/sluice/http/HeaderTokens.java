@@ -16,17 +16,19 @@ public final class HeaderTokens {
     /** Lower-cased, for tokens that compare without case (Connection, Transfer-Encoding, Expect). */
     public static List<String> of(HeaderMap headers, HttpString name) {
         List<String> tokens = asWritten(headers, name);
-        tokens.replaceAll(token -> token.toLowerCase(Locale.ROOT));
+        if (!tokens.isEmpty()) {
+            tokens.replaceAll(token -> token.toLowerCase(Locale.ROOT));
+        }
         return tokens;
     }
 
     /** As the client wrote them, for tokens that compare with case (WebSocket subprotocols). */
     public static List<String> asWritten(HeaderMap headers, HttpString name) {
         HeaderValues values = headers.get(name);
-        List<String> tokens = new ArrayList<>(2);
         if (values == null) {
-            return tokens;
+            return List.of();
         }
+        List<String> tokens = new ArrayList<>(2);
         for (String value : values) {
             for (String part : value.split(",")) {
                 String token = part.trim();

@@ -7,6 +7,7 @@ import io.undertow.client.ClientExchange;
 import io.undertow.client.ClientRequest;
 import io.undertow.client.ClientStatistics;
 import io.undertow.connector.ByteBufferPool;
+import io.undertow.server.ExchangeCompletionListener;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Attachable;
 import io.undertow.util.AttachmentKey;
@@ -28,11 +29,14 @@ import java.util.concurrent.TimeUnit;
  * The connection's {@link ResponseHeadGuard} is told when the request goes out and when its
  * exchange is over, so that it knows when an answer is due.
  */
-final class NotingConnection implements ClientConnection {
+final class NotingConnection implements ClientConnection, ExchangeCompletionListener {
     private static final AttachmentKey<ResponseHeadGuard> GUARD = AttachmentKey.create(ResponseHeadGuard.class);
 
     private final ClientConnection connection;
     private final HttpServerExchange exchange;
+    /** The guard under the connection, once a request went out on it; and that request's token. */
+    private ResponseHeadGuard guard;
+    private long token;
 
     NotingConnection(ClientConnection connection, HttpServerExchange exchange) {
         this.connection = connection;
@@ -46,13 +50,13 @@ final class NotingConnection implements ClientConnection {
 
     @Override
     public void sendRequest(ClientRequest request, ClientCallback<ClientExchange> callback) {
-        ResponseHeadGuard guard = connection instanceof Attachable attachable ? attachable.getAttachment(GUARD) : null;
-        if (guard != null) {
-            long token = guard.requestSent();
-            exchange.addExchangeCompleteListener((ex, next) -> {
-                guard.exchangeOver(token);
-                next.proceed();
-            });
+        ResponseHeadGuard under = connection instanceof Attachable attachable ? attachable.getAttachment(GUARD) : null;
+        if (under != null) {
+            if (guard == null) {
+                exchange.addExchangeCompleteListener(this);
+            }
+            guard = under;
+            token = under.requestSent();
         }
         connection.sendRequest(request, new ClientCallback<>() {
             private boolean sent;
@@ -80,6 +84,13 @@ final class NotingConnection implements ClientConnection {
                 }
             }
         });
+    }
+
+    /** The exchange is over: no answer is due on the connection any more (unless another request went out). */
+    @Override
+    public void exchangeEvent(HttpServerExchange ex, NextListener next) {
+        guard.exchangeOver(token);
+        next.proceed();
     }
 
     @Override

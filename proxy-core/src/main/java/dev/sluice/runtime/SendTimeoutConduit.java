@@ -26,7 +26,9 @@ import java.time.Duration;
  */
 public final class SendTimeoutConduit extends AbstractStreamSinkConduit<StreamSinkConduit>
         implements ProgressDeadline.Owner {
-    private final ProgressDeadline deadline;
+    private final long timeoutNanos;
+    /** Made at the first wait for the client: most responses are written without one. */
+    private ProgressDeadline deadline;
     private final Runnable onExpiry;
     private boolean expired;
 
@@ -35,7 +37,7 @@ public final class SendTimeoutConduit extends AbstractStreamSinkConduit<StreamSi
      */
     public SendTimeoutConduit(StreamSinkConduit next, Duration timeout, Runnable onExpiry) {
         super(next);
-        this.deadline = new ProgressDeadline(next.getWriteThread(), timeout.toNanos(), this);
+        this.timeoutNanos = timeout.toNanos();
         this.onExpiry = onExpiry;
     }
 
@@ -85,7 +87,7 @@ public final class SendTimeoutConduit extends AbstractStreamSinkConduit<StreamSi
         checkExpired();
         boolean flushed = next.flush();
         if (flushed) {
-            deadline.progress();
+            progress();
         }
         return flushed;
     }
@@ -104,19 +106,19 @@ public final class SendTimeoutConduit extends AbstractStreamSinkConduit<StreamSi
 
     @Override
     public void terminateWrites() throws IOException {
-        deadline.cancel();
+        cancel();
         next.terminateWrites();
     }
 
     @Override
     public void truncateWrites() throws IOException {
-        deadline.cancel();
+        cancel();
         next.truncateWrites();
     }
 
     private long seen(long written) {
         if (written > 0) {
-            deadline.progress();
+            progress();
         }
         return written;
     }
@@ -127,17 +129,31 @@ public final class SendTimeoutConduit extends AbstractStreamSinkConduit<StreamSi
 
     private void checkExpired() throws IOException {
         if (expired) {
-            throw new IOException(reason(Duration.ofNanos(deadline.timeoutNanos())));
+            throw new IOException(reason(Duration.ofNanos(timeoutNanos)));
         }
     }
 
     /** A writer starts waiting for the client: the clock starts now, unless it already runs. */
     private void waitBegins() {
-        if (!next.isWriteResumed()) {
+        if (deadline == null) {
+            deadline = new ProgressDeadline(next.getWriteThread(), timeoutNanos, this);
+        } else if (!next.isWriteResumed()) {
             deadline.progress();
         }
         if (!expired) {
             deadline.arm();
+        }
+    }
+
+    private void progress() {
+        if (deadline != null) {
+            deadline.progress();
+        }
+    }
+
+    private void cancel() {
+        if (deadline != null) {
+            deadline.cancel();
         }
     }
 

@@ -10,7 +10,6 @@ import io.undertow.util.AttachmentKey;
 import io.undertow.client.ClientCallback;
 import io.undertow.client.ClientConnection;
 import io.undertow.client.UndertowClient;
-import io.undertow.client.ClientExchange;
 import org.xnio.IoUtils;
 import org.xnio.Options;
 import org.xnio.StreamConnection;
@@ -32,8 +31,6 @@ public final class UpstreamClient implements ProxyClient {
     public static final AttachmentKey<UpstreamFailure> CONNECT_FAILURE = AttachmentKey.create(UpstreamFailure.class);
     /** Set when the upstream connection failed after the request went out and before the answer's head came. */
     public static final AttachmentKey<UpstreamFailure> UPSTREAM_FAILURE = AttachmentKey.create(UpstreamFailure.class);
-    /** Set on a request forwarded by Undertow's ProxyHandler, whose failures {@link ForwardFailure} ends. */
-    private static final AttachmentKey<Boolean> FORWARDED = AttachmentKey.create(Boolean.class);
     /** The upstream connection the exchange was given, so that a broken exchange can close it. */
     public static final AttachmentKey<ProxyConnection> CONNECTION = AttachmentKey.create(ProxyConnection.class);
     /** The request sent upstream on that connection, once it is sent. */
@@ -73,9 +70,6 @@ public final class UpstreamClient implements ProxyClient {
             // retried, or a slow upstream would be asked again and again.
             callback.couldNotResolveBackend(exchange);
             return;
-        }
-        if (exchange.getAttachment(FORWARDED) != null) {
-            exchange.putAttachment(ForwardFailure.RETRY, callback);
         }
         Once once = new Once(exchange, callback);
         delegate.getConnection(delegate.findTarget(exchange), exchange, once, timeout, unit);
@@ -127,9 +121,25 @@ public final class UpstreamClient implements ProxyClient {
         }, uri, exchange.getIoThread(), null, exchange.getConnection().getByteBufferPool(), pool.connectionOptions());
     }
 
-    /** Notes that ProxyHandler forwards this request: a failed connection under it is ended by Sluice, quietly. */
-    public static void forwardedByProxyHandler(HttpServerExchange exchange) {
-        exchange.putAttachment(FORWARDED, Boolean.TRUE);
+    /**
+     * This client as Undertow's ProxyHandler uses it: the callback ProxyHandler retries with is
+     * noted on the exchange, so that a request whose connection fails is ended by
+     * {@link ForwardFailure}, quietly, rather than by ProxyHandler.
+     */
+    public ProxyClient forProxyHandler() {
+        return new ProxyClient() {
+            @Override
+            public ProxyTarget findTarget(HttpServerExchange exchange) {
+                return UpstreamClient.this.findTarget(exchange);
+            }
+
+            @Override
+            public void getConnection(ProxyTarget target, HttpServerExchange exchange,
+                                      ProxyCallback<ProxyConnection> callback, long timeout, TimeUnit unit) {
+                exchange.putAttachment(ForwardFailure.RETRY, callback);
+                UpstreamClient.this.getConnection(target, exchange, callback, timeout, unit);
+            }
+        };
     }
 
     /**
