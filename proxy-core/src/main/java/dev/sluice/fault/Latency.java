@@ -18,12 +18,7 @@ final class Latency extends HoldingStep {
     }
 
     @Override
-    public void onBytes(ByteBuffer bytes, Downstream downstream) {
-        long now = System.nanoTime();
-        if (retired()) {
-            held.pass(bytes, now, downstream);
-            return;
-        }
+    void hold(ByteBuffer bytes, long now, Downstream downstream) {
         held.pass(bytes, now + fault.latencyNanos(), downstream);
     }
 }

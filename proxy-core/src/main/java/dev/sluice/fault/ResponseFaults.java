@@ -27,7 +27,6 @@ import java.util.concurrent.locks.LockSupport;
  * more, so the writer is paced without a busy loop and nothing is held in memory.
  */
 final class ResponseFaults extends AbstractStreamSinkConduit<StreamSinkConduit> {
-    private static final long NANOS_PER_SECOND = 1_000_000_000L;
     /**
      * How far the pace may catch up when the writer comes late (a timer fires a millisecond or
      * two after it was due): without it each late wake-up would slow the rate a little more.
@@ -42,6 +41,7 @@ final class ResponseFaults extends AbstractStreamSinkConduit<StreamSinkConduit> 
     private boolean blackhole;
     /** The earliest the next write may go (bandwidth and slice). */
     private long readyAt = Long.MIN_VALUE;
+    private final Pace bandwidth = new Pace();
     private long passed;
     private boolean cut;
     private XnioExecutor.Key timer;
@@ -100,7 +100,7 @@ final class ResponseFaults extends AbstractStreamSinkConduit<StreamSinkConduit> 
             allowed = Math.min(allowed, segment);
         }
         if (rate > 0) {
-            allowed = Math.min(allowed, Math.max(1, rate / 20)); // a twentieth of a second's worth at a time
+            allowed = Math.min(allowed, Pace.piece(rate));
         }
         if (limit >= 0) {
             allowed = Math.min(allowed, limit - passed);
@@ -115,8 +115,10 @@ final class ResponseFaults extends AbstractStreamSinkConduit<StreamSinkConduit> 
         }
         passed += n;
         if (n > 0) {
-            long paced = rate > 0 ? Math.max(readyAt, now - CATCH_UP_NANOS) + n * NANOS_PER_SECOND / rate : now;
-            readyAt = Math.max(paced, segment > 0 ? now + gapNanos : now);
+            if (rate > 0) {
+                bandwidth.take(now - CATCH_UP_NANOS, Pace.nanosFor(n, rate));
+            }
+            readyAt = Math.max(rate > 0 ? bandwidth.freeAt() : now, segment > 0 ? now + gapNanos : now);
         }
         if (limit >= 0 && passed == limit) {
             cut = true;

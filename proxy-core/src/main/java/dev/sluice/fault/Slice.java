@@ -13,7 +13,7 @@ import java.time.Duration;
 final class Slice extends HoldingStep {
     private final int segment;
     private final long gapNanos;
-    private long nextAt = Long.MIN_VALUE;
+    private final Pace pace = new Pace();
 
     Slice(long segment, Duration gap, StageContext context) {
         super(context);
@@ -22,16 +22,7 @@ final class Slice extends HoldingStep {
     }
 
     @Override
-    public void onBytes(ByteBuffer bytes, Downstream downstream) {
-        long now = System.nanoTime();
-        if (retired()) {
-            held.pass(bytes, now, downstream);
-            return;
-        }
-        for (int at = bytes.position(); at < bytes.limit(); at += segment) {
-            long due = Math.max(now, nextAt);
-            held.pass(bytes.duplicate().limit(Math.min(bytes.limit(), at + segment)).position(at), due, downstream);
-            nextAt = due + gapNanos;
-        }
+    void hold(ByteBuffer bytes, long now, Downstream downstream) {
+        passPaced(bytes, segment, now, pace, n -> gapNanos, downstream);
     }
 }
