@@ -18,7 +18,9 @@ final class RestartOnly {
     static List<String> changes(SluiceConfig running, SluiceConfig next) {
         List<String> changes = new ArrayList<>();
         compare(changes, "listeners", running.listeners(), next.listeners());
-        compare(changes, "admin", running.admin(), next.admin());
+        // The admin API's token and allowed hosts are read per request: only where it listens needs a restart.
+        compare(changes, "admin.address", running.admin() == null ? null : running.admin().address(),
+                next.admin() == null ? null : next.admin().address());
         compare(changes, "limits.max-request-header-size", running.limits().maxRequestHeaderSize(),
                 next.limits().maxRequestHeaderSize());
         compare(changes, "limits.request-header-timeout", running.limits().requestHeaderTimeout(),

@@ -58,6 +58,26 @@ final class Addresses {
         return new HostPort(host, port(text, port));
     }
 
+    /**
+     * A host name without a port, as a {@code Host} header names it: a name or IPv4 address, or an
+     * IPv6 address in brackets (or bare, which gets brackets). Lower-case.
+     */
+    static String hostName(String text) {
+        String host = text.strip().toLowerCase(java.util.Locale.ROOT);
+        if (host.startsWith("[") && host.endsWith("]") && isIpv6(host.substring(1, host.length() - 1))) {
+            return host;
+        }
+        if (host.indexOf(':') >= 0) {
+            if (isIpv6(host)) {
+                return "[" + host + "]";
+            }
+            throw new IllegalArgumentException("'" + text + "' is a host with a port or not a host: write the name"
+                    + " alone (admin.example.com, 10.0.0.5, [::1]); any port is accepted");
+        }
+        checkHostName(host);
+        return host;
+    }
+
     private static int port(String text, String port) {
         if (!PORT.matcher(port).matches() || Integer.parseInt(port) > 65535) {
             throw new IllegalArgumentException("'" + text + "' has a bad port '" + port

@@ -1,12 +1,13 @@
 package dev.sluice.config;
 
 import dev.sluice.config.YamlMapping.Keys;
+import org.yaml.snakeyaml.nodes.Node;
+
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.yaml.snakeyaml.nodes.Node;
 
 /**
  * Binds a composed YAML tree to a {@link SluiceConfig} by hand, section by section, reporting
@@ -20,7 +21,7 @@ final class ConfigBinder {
     private static final Keys LIMITS = Keys.of("max-request-header-size", "max-request-body-size", "max-tunnels",
             "max-tunnels-per-client", "request-header-timeout", "request-body-buffer", "request-body-timeout",
             "send-timeout");
-    private static final Keys ADMIN = Keys.of("address");
+    private static final Keys ADMIN = Keys.of("address", "allowed-hosts", "token");
     private static final Keys SHUTDOWN = Keys.of("accept-grace", "drain-timeout");
     private static final Keys RECORDING = Keys.of("payloads");
     private static final Duration MAX_TIMEOUT = Duration.ofDays(7);
@@ -144,16 +145,32 @@ final class ConfigBinder {
         if (m == null) {
             return null;
         }
+        HostPort address = AdminConfig.DEFAULT_ADDRESS;
         if (m.value("address") == null) {
-            ruleInputs.admin(AdminConfig.DEFAULT_ADDRESS, m.node());
-            return new AdminConfig(AdminConfig.DEFAULT_ADDRESS);
+            ruleInputs.admin(address, m.node());
+        } else {
+            address = values.parse(m.value("address"), m.path("address"), Addresses::hostPort);
+            if (address == null) {
+                return null;
+            }
+            ruleInputs.admin(address, m.value("address"));
         }
-        HostPort address = values.parse(m.value("address"), m.path("address"), Addresses::hostPort);
-        if (address == null) {
-            return null;
+        List<String> hosts = new ArrayList<>();
+        if (m.value("allowed-hosts") != null) {
+            List<Node> items = values.list(m.value("allowed-hosts"), m.path("allowed-hosts"),
+                    "allowed-hosts: [ localhost, admin.example.com ]");
+            if (items == null) {
+                return null;
+            }
+            for (int i = 0; i < items.size(); i++) {
+                String host = values.parse(items.get(i), Paths.index(m.path("allowed-hosts"), i), Addresses::hostName);
+                if (host != null && !hosts.contains(host)) {
+                    hosts.add(host);
+                }
+            }
         }
-        ruleInputs.admin(address, m.value("address"));
-        return new AdminConfig(address);
+        String token = m.value("token") == null ? null : values.text(m.value("token"), m.path("token"));
+        return new AdminConfig(address, hosts, token);
     }
 
     private LimitsConfig limits(Node node) {

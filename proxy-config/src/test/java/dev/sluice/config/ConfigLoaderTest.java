@@ -1,11 +1,7 @@
 package dev.sluice.config;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -19,8 +15,13 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Good configurations load with the values written and the documented defaults. */
 class ConfigLoaderTest {
@@ -129,6 +130,22 @@ class ConfigLoaderTest {
         assertEquals(new AdminConfig(new HostPort("::1", 9901)), c.admin());
         assertEquals(Duration.ofSeconds(5), c.acceptGrace());
         assertEquals(Duration.ZERO, c.drainTimeout());
+    }
+
+    @Test
+    void adminAllowedHostsAndTokenAreRead() throws Exception {
+        // Host names compare lower-case, IPv6 in brackets; the token comes from the environment,
+        // and an empty one (a variable that is not set) is no token
+        String rest = """
+                upstreams: { demo: { builtin: echo } }
+                routes: [ { match: { path: / }, upstream: demo } ]
+                """;
+        AdminConfig admin = parse("admin: { allowed-hosts: [ Admin.Example, \"::1\", 10.0.0.5 ], token: "
+                + "\"${SLUICE_ADMIN_TOKEN}\" }\n" + rest, Map.of("SLUICE_ADMIN_TOKEN", "s3cret")).admin();
+        assertEquals(List.of("admin.example", "[::1]", "10.0.0.5"), admin.allowedHosts());
+        assertEquals("s3cret", admin.token());
+        assertFalse(admin.toString().contains("s3cret"), admin.toString());
+        assertNull(parse("admin: { token: \"${SLUICE_ADMIN_TOKEN:-}\" }\n" + rest, Map.of()).admin().token());
     }
 
     @Test

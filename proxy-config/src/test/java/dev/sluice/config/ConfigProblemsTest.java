@@ -1,15 +1,16 @@
 package dev.sluice.config;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
 import java.util.Collections;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /** Each kind of bad input gives one exact {@code file:line:column: key: message}, all of them in file order. */
 class ConfigProblemsTest {
@@ -183,7 +184,12 @@ class ConfigProblemsTest {
                 "t.yaml:1:8: admin: expected a mapping, got '127.0.0.1:9901' "
                         + "(e.g. admin: { address: 127.0.0.1:9901 })");
         assertProblems("admin: { adress: 127.0.0.1:9901 }\n" + rest,
-                "t.yaml:1:10: admin.adress: unknown key 'adress' (did you mean 'address'? allowed here: address)");
+                "t.yaml:1:10: admin.adress: unknown key 'adress' (did you mean 'address'? allowed here: address,"
+                        + " allowed-hosts, token)");
+        assertProblems("admin: { allowed-hosts: [ localhost, \"admin.example:9901\", \"a b\" ] }\n" + rest,
+                "t.yaml:1:38: admin.allowed-hosts[1]: 'admin.example:9901' is a host with a port or not a host: write"
+                        + " the name alone (admin.example.com, 10.0.0.5, [::1]); any port is accepted",
+                "t.yaml:1:60: admin.allowed-hosts[2]: 'a b' is not a host name or IP address");
     }
 
     @Test

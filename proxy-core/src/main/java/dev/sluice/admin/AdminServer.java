@@ -65,7 +65,7 @@ public final class AdminServer implements AutoCloseable {
         Undertow server = Undertow.builder()
                 .setWorker(worker)
                 .addHttpListener(address.port(), address.host())
-                .setHandler(new Endpoints(sluice))
+                .setHandler(new AdminGuard(sluice, address, new Endpoints(sluice)))
                 .build();
         try {
             server.start();

@@ -211,6 +211,7 @@ class AdminIT {
     private static HttpResponse<String> admin(Sluice proxy, String method, String path) throws Exception {
         URI uri = URI.create("http://127.0.0.1:" + proxy.adminAddress().getPort() + path);
         return HttpClients.HTTP_1_1.send(HttpRequest.newBuilder(uri).method(method, HttpRequest.BodyPublishers.noBody())
+                .header("Content-Type", "application/json")
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
     }
 

@@ -65,6 +65,7 @@ class AdminRecordingIT {
 
     private static HttpResponse<String> send(URI uri, String method) throws Exception {
         return HttpClients.HTTP_1_1.send(HttpRequest.newBuilder(uri).method(method, HttpRequest.BodyPublishers.noBody())
+                .header("Content-Type", "application/json")
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
     }
 }
