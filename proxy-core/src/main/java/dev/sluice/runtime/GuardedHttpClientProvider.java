@@ -111,13 +111,12 @@ public final class GuardedHttpClientProvider implements ClientProvider {
     private static ClientConnection guarded(StreamConnection connection, InetSocketAddress server,
                                             ByteBufferPool bufferPool, OptionMap options) {
         StrayBytesReport report = options.get(STRAY_BYTES);
-        ResponseHeadGuard guard = new ResponseHeadGuard(connection.getSourceChannel().getConduit(),
-                () -> closeAbruptly(connection),
-                bytes -> {
-                    if (report != null) {
-                        report.arrived(server, bytes);
-                    }
-                });
+        ResponseHeadGuard guard = new ResponseHeadGuard(connection.getSourceChannel().getConduit(), bytes -> {
+            closeAbruptly(connection);
+            if (report != null) {
+                report.arrived(server, bytes);
+            }
+        });
         connection.getSourceChannel().setConduit(guard);
         ClientConnection client;
         try {

@@ -39,7 +39,7 @@ final class ResponseHeadGuard extends AbstractStreamSourceConduit<StreamSourceCo
     /** Rounds of examining and reading held heads in one read at most; then other connections on the thread get a turn. */
     private static final int ROUNDS_PER_READ = 32;
 
-    /** Told when bytes arrive that no request asked for; the connection is closed right after. */
+    /** Told when bytes arrive that no request asked for: it closes the connection at once and reports them. */
     interface StrayBytes {
         void arrived(int bytes);
     }
@@ -55,25 +55,19 @@ final class ResponseHeadGuard extends AbstractStreamSourceConduit<StreamSourceCo
         SWITCHED
     }
 
-    private final Runnable close;
     private final StrayBytes stray;
     private State state = State.IDLE;
     private long requests;
-    /** Bytes of the head being examined or collected; made when first needed, as most connections never do. */
-    private ByteRun head;
-    /** Bytes ready for the reader, taken before anything new; made when first needed. */
-    private ByteRun out;
+    /** Bytes of the head being examined or collected. */
+    private final ByteRun head = new ByteRun();
+    /** Bytes ready for the reader, taken before anything new. */
+    private final ByteRun out = new ByteRun();
     private boolean eof;
     /** Heads are still held to be examined: the reader must come back even if the socket stays quiet. */
     private boolean backlog;
 
-    /**
-     * @param close closes the connection under this conduit, at once
-     * @param stray told when bytes arrive with no request outstanding
-     */
-    ResponseHeadGuard(StreamSourceConduit next, Runnable close, StrayBytes stray) {
+    ResponseHeadGuard(StreamSourceConduit next, StrayBytes stray) {
         super(next);
-        this.close = close;
         this.stray = stray;
     }
 
@@ -94,10 +88,10 @@ final class ResponseHeadGuard extends AbstractStreamSourceConduit<StreamSourceCo
 
     @Override
     public int read(ByteBuffer dst) throws IOException {
-        if (state == State.PASS && !pending() || state == State.SWITCHED && !pending()) {
+        if (state == State.PASS && out.isEmpty() || state == State.SWITCHED && out.isEmpty()) {
             return next.read(dst);
         }
-        int given = give(dst);
+        int given = out.moveTo(dst);
         if (!dst.hasRemaining()) {
             return given;
         }
@@ -119,7 +113,7 @@ final class ResponseHeadGuard extends AbstractStreamSourceConduit<StreamSourceCo
     /** Reads what is due as a response head; returns how many bytes went to {@code dst} (-1 at the end). */
     private int readHead(ByteBuffer dst) throws IOException {
         int start = dst.position();
-        if (!holding()) {
+        if (head.isEmpty()) {
             int n = next.read(dst);
             if (n <= 0) {
                 eof = n == -1;
@@ -130,14 +124,14 @@ final class ResponseHeadGuard extends AbstractStreamSourceConduit<StreamSourceCo
                 return n;
             }
             // Taken back from the reader's buffer and examined below.
-            head().add(dst, start, n);
+            head.add(dst, start, n);
             dst.position(start);
         }
         int n = 0;
         int rounds = 0;
         backlog = false;
         while (state == State.HEAD) {
-            if (holding() && ++rounds > ROUNDS_PER_READ) {
+            if (!head.isEmpty() && ++rounds > ROUNDS_PER_READ) {
                 // An upstream sending interim heads without end gets a turn, not the IO thread.
                 backlog = true;
                 next.wakeupReads();
@@ -150,18 +144,18 @@ final class ResponseHeadGuard extends AbstractStreamSourceConduit<StreamSourceCo
                     if (n == -1) {
                         // A head cut off by the close: the reader sees the close, as Undertow's parser would.
                         eof = true;
-                        head().clear();
+                        head.clear();
                     }
                     break;
                 }
-                head().add(chunk, 0, n);
+                head.add(chunk, 0, n);
             }
         }
-        int given = give(dst);
+        int given = out.moveTo(dst);
         if (given == 0 && eof) {
             return -1;
         }
-        if (state != State.HEAD && dst.hasRemaining() && !pending() && !eof) {
+        if (state != State.HEAD && dst.hasRemaining() && out.isEmpty() && !eof) {
             int more = next.read(dst);
             if (more == -1) {
                 eof = true;
@@ -177,14 +171,13 @@ final class ResponseHeadGuard extends AbstractStreamSourceConduit<StreamSourceCo
      * true when a head was dealt with (the state says what comes next).
      */
     private boolean examine() throws IOException {
-        ByteRun head = head();
         int status = ResponseHeads.status(head.array(), head.length());
         if (status == ResponseHeads.UNDECIDED) {
             return false;
         }
         if (ResponseHeads.passesAsIs(status)) {
             state = State.PASS;
-            out().add(head.array(), 0, head.length());
+            out.add(head.array(), 0, head.length());
             head.clear();
             return true;
         }
@@ -196,9 +189,9 @@ final class ResponseHeadGuard extends AbstractStreamSourceConduit<StreamSourceCo
             return false;
         }
         if (status == 100) {
-            out().add(head.array(), 0, end); // Undertow's own Expect: 100-continue handling; the answer is still due
+            out.add(head.array(), 0, end); // Undertow's own Expect: 100-continue handling; the answer is still due
         } else if (status == 101) {
-            out().add(head.array(), 0, end);
+            out.add(head.array(), 0, end);
             state = State.SWITCHED;
         } else if (status == 204 || status == 304) {
             emitWithoutFraming(end);
@@ -207,7 +200,7 @@ final class ResponseHeadGuard extends AbstractStreamSourceConduit<StreamSourceCo
         // Any other 1xx is interim: dropped, and the answer is still due.
         head.dropFirst(end);
         if (state != State.HEAD) {
-            out().add(head.array(), 0, head.length());
+            out.add(head.array(), 0, head.length());
             head.clear();
         }
         return true;
@@ -222,7 +215,6 @@ final class ResponseHeadGuard extends AbstractStreamSourceConduit<StreamSourceCo
         }
         dst.position(start);
         eof = true;
-        close.run();
         stray.arrived(n);
         return -1;
     }
@@ -231,39 +223,13 @@ final class ResponseHeadGuard extends AbstractStreamSourceConduit<StreamSourceCo
         return ResponseHeads.passesAsIs(ResponseHeads.status(buffer, start));
     }
 
-    private boolean holding() {
-        return head != null && !head.isEmpty();
-    }
-
-    private boolean pending() {
-        return out != null && !out.isEmpty();
-    }
-
-    private int give(ByteBuffer dst) {
-        return out == null ? 0 : out.moveTo(dst);
-    }
-
-    private ByteRun head() {
-        if (head == null) {
-            head = new ByteRun();
-        }
-        return head;
-    }
-
-    private ByteRun out() {
-        if (out == null) {
-            out = new ByteRun();
-        }
-        return out;
-    }
-
     /** Passes the head [0, end) on without its Content-Length and Transfer-Encoding lines. */
     private void emitWithoutFraming(int end) {
         int lineStart = 0;
         for (int i = 0; i < end; i++) {
             if (head.array()[i] == '\n') {
                 if (!ResponseHeads.isFramingField(head.array(), lineStart, i)) {
-                    out().add(head.array(), lineStart, i + 1 - lineStart);
+                    out.add(head.array(), lineStart, i + 1 - lineStart);
                 }
                 lineStart = i + 1;
             }
@@ -274,7 +240,7 @@ final class ResponseHeadGuard extends AbstractStreamSourceConduit<StreamSourceCo
 
     @Override
     public long read(ByteBuffer[] dsts, int offs, int len) throws IOException {
-        if ((state == State.PASS || state == State.SWITCHED) && !pending()) {
+        if ((state == State.PASS || state == State.SWITCHED) && out.isEmpty()) {
             return next.read(dsts, offs, len);
         }
         for (int i = offs; i < offs + len; i++) {
@@ -297,7 +263,7 @@ final class ResponseHeadGuard extends AbstractStreamSourceConduit<StreamSourceCo
 
     @Override
     public void resumeReads() {
-        if (pending() || eof || backlog) {
+        if (!out.isEmpty() || eof || backlog) {
             next.wakeupReads();
         } else {
             next.resumeReads();
@@ -306,14 +272,14 @@ final class ResponseHeadGuard extends AbstractStreamSourceConduit<StreamSourceCo
 
     @Override
     public void awaitReadable() throws IOException {
-        if (!pending() && !eof && !backlog) {
+        if (out.isEmpty() && !eof && !backlog) {
             next.awaitReadable();
         }
     }
 
     @Override
     public void awaitReadable(long time, java.util.concurrent.TimeUnit timeUnit) throws IOException {
-        if (!pending() && !eof && !backlog) {
+        if (out.isEmpty() && !eof && !backlog) {
             next.awaitReadable(time, timeUnit);
         }
     }
