@@ -5,7 +5,6 @@ import dev.sluice.admin.RunningProxy;
 import dev.sluice.config.ConfigException;
 import dev.sluice.config.ConfigLoader;
 import dev.sluice.config.ConfigRules;
-import dev.sluice.config.HostPort;
 import dev.sluice.config.ListenerConfig;
 import dev.sluice.config.RecordingConfig;
 import dev.sluice.config.RouteConfig;
@@ -125,7 +124,7 @@ public final class Sluice implements RunningProxy, AutoCloseable {
             addresses = server.getListenerInfo().stream()
                     .map(info -> (InetSocketAddress) info.getAddress())
                     .toList();
-            admin = config.admin() == null ? null : startAdmin(config.admin().address());
+            admin = config.admin() == null ? null : startAdmin(config);
         } catch (RuntimeException e) {
             stopAll();
             throw e;
@@ -136,9 +135,10 @@ public final class Sluice implements RunningProxy, AutoCloseable {
         }
     }
 
-    private AdminServer startAdmin(HostPort address) {
+    private AdminServer startAdmin(SluiceConfig config) {
         try {
-            return AdminServer.start(this, address, worker);
+            return AdminServer.start(this, config.admin().address(), worker, config.limits().requestHeaderTimeout(),
+                    Duration.ofMillis(KEEP_ALIVE_IDLE_MILLIS));
         } catch (IllegalStateException e) {
             throw new SluiceException(e.getMessage(), e.getCause());
         }
@@ -321,7 +321,6 @@ public final class Sluice implements RunningProxy, AutoCloseable {
         log.info("SLU0005 reloaded {} (config {}): {} routes, {} upstreams ({} dropped, the rest kept with their"
                 + " connections)", next.source(), next.hash(), next.routes().size(), next.upstreams().size(), dropped.size());
     }
-
 
     /**
      * Stops accepting, lets in-flight requests and open tunnels finish for up to the drain

@@ -4,6 +4,7 @@ import dev.sluice.config.ConfigException;
 import dev.sluice.config.ConfigProblem;
 import dev.sluice.config.HostPort;
 import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
@@ -15,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import org.xnio.XnioWorker;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -58,12 +60,17 @@ public final class AdminServer implements AutoCloseable {
 
     /**
      * Binds the admin listener on the proxy's worker; warns when it is reachable from other hosts.
+     * A client gets {@code headerTimeout} to send a request head and {@code idleTimeout} between
+     * requests, as on the proxy's own listeners: a stuck scraper holds no connection for long.
      *
      * @throws IllegalStateException the address cannot be bound, with a message for the operator
      */
-    public static AdminServer start(RunningProxy sluice, HostPort address, XnioWorker worker) {
+    public static AdminServer start(RunningProxy sluice, HostPort address, XnioWorker worker, Duration headerTimeout,
+                                    Duration idleTimeout) {
         Undertow server = Undertow.builder()
                 .setWorker(worker)
+                .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, (int) headerTimeout.toMillis())
+                .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, (int) idleTimeout.toMillis())
                 .addHttpListener(address.port(), address.host())
                 .setHandler(new AdminGuard(sluice, address, new Endpoints(sluice)))
                 .build();

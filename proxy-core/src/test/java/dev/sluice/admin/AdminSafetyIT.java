@@ -121,6 +121,19 @@ class AdminSafetyIT {
         }
     }
 
+    // A client that never finishes its request head is cut after limits.request-header-timeout,
+    // as on the proxy's own listeners: a stuck scraper holds no admin connection for long.
+    @Test
+    void aClientThatNeverFinishesItsHeadIsCut() throws Exception {
+        try (Sluice proxy = Sluice.startYaml(config("allowed-hosts: [ localhost ]")
+                + "limits: { request-header-timeout: 1s }\n");
+             RawPeer client = RawPeer.connect(proxy.adminAddress().getPort())) {
+            client.write("GET /status HTTP/1.1\r\nHost: localhost\r\n");
+            String end = client.awaitEnd(java.time.Duration.ofSeconds(10));
+            assertTrue(end.equals("EOF") || end.startsWith("reset"), end);
+        }
+    }
+
     private static String config(String adminLines) {
         return """
                 listeners:
