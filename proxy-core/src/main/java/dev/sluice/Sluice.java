@@ -2,6 +2,7 @@ package dev.sluice;
 
 import dev.sluice.admin.AdminServer;
 import dev.sluice.admin.RunningProxy;
+import dev.sluice.config.AdminConfig;
 import dev.sluice.config.ConfigException;
 import dev.sluice.config.ConfigLoader;
 import dev.sluice.config.ConfigRules;
@@ -172,9 +173,14 @@ public final class Sluice implements RunningProxy, AutoCloseable {
         return start(recorded(ConfigLoader.load(file)));
     }
 
-    /** {@code config}, recording at least message metadata: what a test's proxy does. */
+    /**
+     * {@code config} as a test's proxy runs it: recording at least message metadata, and with
+     * {@code /faults} on the admin API unless the file says {@code faults: false}.
+     */
     public static SluiceConfig recorded(SluiceConfig config) {
-        return config.recording() != null ? config : config.withRecording(RecordingConfig.METADATA);
+        SluiceConfig recorded = config.recording() != null ? config : config.withRecording(RecordingConfig.METADATA);
+        AdminConfig admin = recorded.admin();
+        return admin == null || admin.faults() != null ? recorded : recorded.withAdmin(admin.withFaults(true));
     }
 
     /** A fixture-style proxy on 127.0.0.1 port 0; see {@link SluiceBuilder}. */
@@ -297,6 +303,11 @@ public final class Sluice implements RunningProxy, AutoCloseable {
         if (next.recording() == null) {
             // Recording is fixed at start, and a test's proxy records without saying so in its file.
             next = next.withRecording(previous.config().recording());
+        }
+        AdminConfig admin = next.admin();
+        if (admin != null && admin.faults() == null && previous.config().admin() != null) {
+            // A file that does not say keeps /faults as it is: a test's proxy has it on without saying so.
+            next = next.withAdmin(admin.withFaults(previous.config().admin().faultsOn()));
         }
         List<String> restartOnly = RestartOnly.changes(previous.config(), next);
         if (!restartOnly.isEmpty()) {

@@ -91,7 +91,7 @@ public final class SluiceBuilder {
 
     /** Opens the admin API (health, status, metrics, faults) here, e.g. {@code admin("127.0.0.1", 0)}. */
     public SluiceBuilder admin(String host, int port) {
-        this.admin = new AdminConfig(new HostPort(host, port));
+        this.admin = new AdminConfig(new HostPort(host, port)).withFaults(true);
         return this;
     }
 

@@ -21,7 +21,7 @@ final class ConfigBinder {
     private static final Keys LIMITS = Keys.of("max-request-header-size", "max-request-body-size", "max-tunnels",
             "max-tunnels-per-client", "request-header-timeout", "request-body-buffer", "request-body-timeout",
             "send-timeout");
-    private static final Keys ADMIN = Keys.of("address", "allowed-hosts", "token");
+    private static final Keys ADMIN = Keys.of("address", "allowed-hosts", "token", "faults");
     private static final Keys SHUTDOWN = Keys.of("accept-grace", "drain-timeout");
     private static final Keys RECORDING = Keys.of("payloads");
     private static final Duration MAX_TIMEOUT = Duration.ofDays(7);
@@ -170,7 +170,8 @@ final class ConfigBinder {
             }
         }
         String token = m.value("token") == null ? null : values.text(m.value("token"), m.path("token"));
-        return new AdminConfig(address, hosts, token);
+        Boolean faults = m.value("faults") == null ? null : values.bool(m.value("faults"), m.path("faults"));
+        return new AdminConfig(address, hosts, token, faults);
     }
 
     private LimitsConfig limits(Node node) {

@@ -87,6 +87,12 @@ public record SluiceConfig(
                 DEFAULT_ACCEPT_GRACE, drainTimeout, List.of(), null, null);
     }
 
+    /** This configuration with {@code admin} instead (same source and hash: the file did not change). */
+    public SluiceConfig withAdmin(AdminConfig newAdmin) {
+        return new SluiceConfig(source, listeners, newAdmin, upstreams, routes, limits, trustedProxies, accessLog,
+                acceptGrace, drainTimeout, faults, recording, hash);
+    }
+
     /** This configuration with {@code recording} instead (same source and hash: the file did not change). */
     public SluiceConfig withRecording(RecordingConfig newRecording) {
         return new SluiceConfig(source, listeners, admin, upstreams, routes, limits, trustedProxies, accessLog,

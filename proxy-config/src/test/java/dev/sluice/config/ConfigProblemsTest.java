@@ -185,7 +185,7 @@ class ConfigProblemsTest {
                         + "(e.g. admin: { address: 127.0.0.1:9901 })");
         assertProblems("admin: { adress: 127.0.0.1:9901 }\n" + rest,
                 "t.yaml:1:10: admin.adress: unknown key 'adress' (did you mean 'address'? allowed here: address,"
-                        + " allowed-hosts, token)");
+                        + " allowed-hosts, token, faults)");
         assertProblems("admin: { allowed-hosts: [ localhost, \"admin.example:9901\", \"a b\" ] }\n" + rest,
                 "t.yaml:1:38: admin.allowed-hosts[1]: 'admin.example:9901' is a host with a port or not a host: write"
                         + " the name alone (admin.example.com, 10.0.0.5, [::1]); any port is accepted",

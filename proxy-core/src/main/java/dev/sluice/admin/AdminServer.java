@@ -1,5 +1,6 @@
 package dev.sluice.admin;
 
+import dev.sluice.config.AdminConfig;
 import dev.sluice.config.ConfigException;
 import dev.sluice.config.ConfigProblem;
 import dev.sluice.config.HostPort;
@@ -84,8 +85,10 @@ public final class AdminServer implements AutoCloseable {
         log.info("SLU0008 admin API on http://{}:{}/ (status page, /status, /metrics, /healthz, /readyz, /reload, /faults, /recording)",
                 admin.address.getAddress().getHostAddress(), admin.address.getPort());
         if (!isLoopback(address.host())) {
-            log.warn("SLU0007 the admin API on {} is reachable from other hosts: anyone who reaches it can reload"
-                    + " the configuration (bind it to 127.0.0.1)", address);
+            log.warn("SLU0007 the admin API on {} is reachable from other hosts: anyone who reaches it (and has its"
+                    + " token, if admin.token is set) can reload the configuration{}{} (bind it to 127.0.0.1)", address,
+                    faultsOn(sluice) ? ", inject faults into live traffic" : "",
+                    sluice.recording().isOn() ? ", read the recorded traffic" : "");
         }
         return admin;
     }
@@ -97,6 +100,11 @@ public final class AdminServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop();
+    }
+
+    private static boolean faultsOn(RunningProxy proxy) {
+        AdminConfig admin = proxy.config().admin();
+        return admin != null && admin.faultsOn();
     }
 
     private static boolean isLoopback(String host) {
@@ -134,7 +142,12 @@ public final class AdminServer implements AutoCloseable {
             String path = exchange.getRequestPath();
             HttpString method = exchange.getRequestMethod();
             if (FaultsEndpoint.serves(path)) {
-                faults.handle(exchange);
+                if (faultsOn(sluice)) {
+                    faults.handle(exchange);
+                } else {
+                    text(exchange, StatusCodes.NOT_FOUND, "no such admin endpoint: " + path + " (fault injection is off"
+                            + " here: admin.faults: true in the configuration turns it on)");
+                }
                 return;
             }
             switch (path) {

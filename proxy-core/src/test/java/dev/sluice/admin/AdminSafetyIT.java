@@ -1,6 +1,7 @@
 package dev.sluice.admin;
 
 import dev.sluice.Sluice;
+import dev.sluice.config.ConfigLoader;
 import dev.sluice.testing.HttpBackend;
 import dev.sluice.testing.LogCapture;
 import dev.sluice.testing.RawHttp;
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.util.Map;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -131,6 +133,33 @@ class AdminSafetyIT {
             client.write("GET /status HTTP/1.1\r\nHost: localhost\r\n");
             String end = client.awaitEnd(java.time.Duration.ofSeconds(10));
             assertTrue(end.equals("EOF") || end.startsWith("reset"), end);
+        }
+    }
+
+    // Fault injection is for fixtures: a proxy started as bin/sluice starts it serves /faults only
+    // when its file asks; a proxy made for tests has it on, and a reload that does not say keeps it.
+    @Test
+    void faultsAreServedOnlyWhenAskedForOrInATestsProxy(@TempDir Path dir) throws Exception {
+        String host = "Host: localhost";
+        try (Sluice production = Sluice.start(ConfigLoader.parse(config(""), "sluice.yaml", Map.of()));
+             Sluice asked = Sluice.start(ConfigLoader.parse(config("faults: true"), "sluice.yaml", Map.of()))) {
+            RawHttp.Response off = send(production.adminAddress().getPort(), "GET", "/faults", host);
+            assertAll(
+                    () -> assertEquals(404, off.status()),
+                    () -> assertTrue(off.bodyText().contains("admin.faults: true"), off.bodyText()),
+                    () -> assertEquals(200, send(asked.adminAddress().getPort(), "GET", "/faults", host).status()));
+        }
+        Path file = dir.resolve("sluice.yaml");
+        Files.writeString(file, config(""));
+        try (Sluice forTests = Sluice.startFile(file)) {
+            int port = forTests.adminAddress().getPort();
+            assertEquals(200, send(port, "GET", "/faults", host).status());
+            Files.writeString(file, config("") + "# reloaded\n");
+            forTests.reload();
+            assertEquals(200, send(port, "GET", "/faults", host).status());
+            Files.writeString(file, config("faults: false"));
+            forTests.reload();
+            assertEquals(404, send(port, "GET", "/faults", host).status());
         }
     }
 

@@ -47,7 +47,7 @@ class FaultsOverHttpIT {
     void launch() throws Exception {
         Path config = Files.writeString(dir.resolve("sluice.yaml"), """
                 listeners: [ { address: 127.0.0.1:0 } ]
-                admin: { address: 127.0.0.1:0 }
+                admin: { address: 127.0.0.1:0, faults: true }
                 access-log: off
                 recording: { payloads: 64B }
                 upstreams:
