@@ -319,6 +319,7 @@ public final class Sluice implements RunningProxy, AutoCloseable {
         }
         Snapshot compiled = Snapshot.compile(next, previous, shared);
         current.set(compiled);
+        metrics.keepRoutes(compiled.routeKeys());
         faults.replaceConfigured(next.faults());
         configLoadedAt = Instant.now();
         metrics.reloaded(true);

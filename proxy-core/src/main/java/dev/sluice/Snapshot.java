@@ -24,6 +24,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.Set;
 
 /**
  * A configuration compiled for serving: its routes, its upstream pools and the handler chain
@@ -51,11 +53,13 @@ final class Snapshot {
     private final SluiceConfig config;
     private final Map<String, Upstream> upstreams;
     private final HttpHandler handler;
+    private final Set<String> routeKeys;
 
-    private Snapshot(SluiceConfig config, Map<String, Upstream> upstreams, HttpHandler handler) {
+    private Snapshot(SluiceConfig config, Map<String, Upstream> upstreams, HttpHandler handler, Set<String> routeKeys) {
         this.config = config;
         this.upstreams = upstreams;
         this.handler = handler;
+        this.routeKeys = routeKeys;
     }
 
     /**
@@ -84,7 +88,7 @@ final class Snapshot {
         HttpHandler handler = HandlerChain.build(table, clients, shared.tunnels(),
                 new ForwardedHeaders(config.trustedProxies()), config.limits(), shared.buffers(), shared.accessLog(),
                 shared.metrics(), shared.recording(), shared.faults());
-        return new Snapshot(config, upstreams, handler);
+        return new Snapshot(config, upstreams, handler, routes.stream().map(Route::key).collect(Collectors.toUnmodifiableSet()));
     }
 
     private static Upstream start(UpstreamConfig upstream, Shared shared) {
@@ -102,6 +106,11 @@ final class Snapshot {
 
     HttpHandler handler() {
         return handler;
+    }
+
+    /** The {@link Route#key()} of every route this snapshot serves, as the per-route metrics name them. */
+    Set<String> routeKeys() {
+        return routeKeys;
     }
 
     /** The upstreams of this snapshot that {@code next} does not keep: to be closed once it is current. */

@@ -21,7 +21,7 @@ public final class MetricsHandler implements HttpHandler {
         exchange.addExchangeCompleteListener((ex, nextListener) -> {
             try {
                 Route route = ex.getAttachment(Route.KEY);
-                metrics.request(route == null ? "none" : route.key(), ex.getRequestMethod().toString(),
+                metrics.request(route == null ? Metrics.NO_ROUTE : route.key(), ex.getRequestMethod().toString(),
                         ex.getStatusCode(), System.nanoTime() - start);
             } finally {
                 nextListener.proceed();

@@ -17,6 +17,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
@@ -32,7 +33,12 @@ public final class Metrics implements AutoCloseable {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gc = new JvmGcMetrics();
+    /** The route label of an exchange that matched no route. */
+    public static final String NO_ROUTE = "none";
+
     private final Map<String, RouteMeters> routes = new ConcurrentHashMap<>();
+    /** Per-route gauges, by route and name. */
+    private final Map<String, Map<String, Meter>> routeGauges = new ConcurrentHashMap<>();
     private final Map<String, Counter> byKey = new ConcurrentHashMap<>();
     private Meter configInfo;
 
@@ -107,9 +113,36 @@ public final class Metrics implements AutoCloseable {
                 .description(help).register(registry);
     }
 
-    /** A per-route gauge, registered the first time the route is seen. */
+    /** A per-route gauge, registered the first time it is asked for on the route (later calls: nothing). */
     public <T> void routeGauge(String name, String route, String help, T source, ToDoubleFunction<T> value) {
-        Gauge.builder(name, source, value).tag("route", route).description(help).register(registry);
+        routeGauges.computeIfAbsent(route, r -> new ConcurrentHashMap<>()).computeIfAbsent(name,
+                n -> Gauge.builder(n, source, value).tag("route", route).description(help).register(registry));
+    }
+
+    /**
+     * Forgets the per-route meters of routes no longer served (a reload removed them), so that a
+     * scrape does not list them for ever; {@link #NO_ROUTE} stays.
+     */
+    public void keepRoutes(Set<String> served) {
+        routes.entrySet().removeIf(e -> {
+            if (served.contains(e.getKey()) || e.getKey().equals(NO_ROUTE)) {
+                return false;
+            }
+            for (Counter[] byStatus : e.getValue().requests()) {
+                for (Counter counter : byStatus) {
+                    registry.remove(counter);
+                }
+            }
+            registry.remove(e.getValue().duration());
+            return true;
+        });
+        routeGauges.entrySet().removeIf(e -> {
+            if (served.contains(e.getKey())) {
+                return false;
+            }
+            e.getValue().values().forEach(registry::remove);
+            return true;
+        });
     }
 
     public void reloaded(boolean ok) {

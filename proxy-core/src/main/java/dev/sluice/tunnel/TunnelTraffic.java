@@ -3,8 +3,6 @@ package dev.sluice.tunnel;
 import dev.sluice.observe.Metrics;
 
 import java.util.Collection;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
@@ -21,7 +19,6 @@ final class TunnelTraffic {
     private final LongAdder closedBytesToClient = new LongAdder();
     private final LongAdder closedMessagesToUpstream = new LongAdder();
     private final LongAdder closedMessagesToClient = new LongAdder();
-    private final Set<String> routesWithGauge = ConcurrentHashMap.newKeySet();
 
     /** @param open the tunnels open right now */
     TunnelTraffic(Metrics metrics, Supplier<Collection<Tunnel>> open) {
@@ -40,9 +37,7 @@ final class TunnelTraffic {
     void opened(Tunnel tunnel) {
         String route = tunnel.slot().route().key();
         metrics.tunnelOpened(route);
-        if (routesWithGauge.add(route)) {
-            metrics.routeGauge("sluice_tunnels_open", route, "WebSocket tunnels open on a route", route, this::openOn);
-        }
+        metrics.routeGauge("sluice_tunnels_open", route, "WebSocket tunnels open on a route", route, this::openOn);
     }
 
     void closed(Tunnel tunnel) {

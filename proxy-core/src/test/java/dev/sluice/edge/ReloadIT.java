@@ -12,7 +12,10 @@ import dev.sluice.testing.RawPeer;
 import dev.sluice.testing.WsWire;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
+import java.nio.file.Files;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -23,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -33,6 +37,37 @@ class ReloadIT {
 
     // A tunnel opened before a reload keeps passing bytes both ways after it; a new request
     // sees the route the reload added; the route's new Origin rule applies to new handshakes only.
+    // A route a reload removed leaves the metrics with it: a scrape does not list it for ever.
+    @Test
+    void aRemovedRoutesMetersGoWithIt(@TempDir Path dir) throws Exception {
+        String both = """
+                listeners: [ { address: 127.0.0.1:0 } ]
+                shutdown: { drain-timeout: 0s }
+                upstreams: { echo: { builtin: echo } }
+                routes:
+                  - match: { path: /kept/ }
+                    upstream: echo
+                  - match: { path: /gone/ }
+                    upstream: echo
+                """;
+        Path file = dir.resolve("sluice.yaml");
+        Files.writeString(file, both);
+        try (Sluice proxy = Sluice.startFile(file)) {
+            for (String path : List.of("/kept/a", "/gone/a")) {
+                HttpClients.HTTP_1_1.send(HttpRequest.newBuilder(proxy.uri("http", path)).build(),
+                        HttpResponse.BodyHandlers.discarding());
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> proxy.metrics().scrape().contains("route=\"/gone/\""));
+
+            Files.writeString(file, both.substring(0, both.indexOf("  - match: { path: /gone/ }")));
+            proxy.reload();
+
+            String scrape = proxy.metrics().scrape();
+            assertTrue(scrape.contains("route=\"/kept/\""), scrape);
+            assertTrue(!scrape.contains("route=\"/gone/\""), scrape);
+        }
+    }
+
     @Test
     void openTunnelKeepsRunningWhileNewRequestsSeeTheNewRoutes() throws Exception {
         try (RawBackend wsBackend = RawBackend.webSocket();
