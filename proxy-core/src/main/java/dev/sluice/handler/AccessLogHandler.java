@@ -2,7 +2,6 @@ package dev.sluice.handler;
 
 import dev.sluice.http.RequestIds;
 import dev.sluice.observe.AccessLog;
-import dev.sluice.observe.OffThread;
 import dev.sluice.runtime.Route;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;

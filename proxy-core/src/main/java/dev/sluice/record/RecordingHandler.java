@@ -70,7 +70,6 @@ public final class RecordingHandler implements HttpHandler {
         }
     }
 
-
     private record Request(Instant started, long nanos, String method, String path, String query, String protocol,
                            String host, Map<String, List<String>> headers) {
     }
