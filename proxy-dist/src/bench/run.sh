@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sluice benchmark: the same wrk load against an nginx backend directly, through an nginx
-# reverse proxy and through Sluice, all measured in one run so the ratios compare like with
-# like; then WebSocket echo round trips direct, through nginx and through Sluice.
+# reverse proxy, through HAProxy and through Sluice, all measured in one run so the ratios
+# compare like with like; then WebSocket echo round trips the same four ways.
 #
 #   proxy-dist/src/bench/run.sh            (see proxy-dist/src/bench/README.md)
 #
@@ -75,6 +75,7 @@ need() {  # need COMMAND PACKAGE [FALLBACK_PACKAGE]
 export PATH=$PATH:/usr/sbin:/sbin
 need wrk wrk
 need nginx nginx-light nginx
+need haproxy haproxy
 need curl curl
 need ss iproute2
 need javac openjdk-17-jdk-headless
@@ -169,8 +170,8 @@ wait_ready() {  # wait_ready NAME PID URL : until URL answers, or say why not
 }
 
 # --- content and configuration ---------------------------------------------------------------
-pick_port BACKEND_PORT; pick_port NGINX_PORT; pick_port SLUICE_PORT; pick_port WS_PORT
-TARGETS="direct nginx sluice"
+pick_port BACKEND_PORT; pick_port NGINX_PORT; pick_port SLUICE_PORT; pick_port WS_PORT; pick_port HAPROXY_PORT
+TARGETS="direct nginx haproxy sluice"
 if [[ -n $BASELINE ]]; then
     [[ -x $BASELINE/bin/sluice ]] || die "BENCH_BASELINE=$BASELINE has no bin/sluice"
     pick_port BASE_PORT
@@ -267,6 +268,28 @@ access-log: off
 shutdown: { drain-timeout: 2s }
 EOF
 
+# HAProxy as the other anchor: two threads, keep-alive both ways, WebSocket by its tunnel timeout.
+cat >"$TMP/haproxy.cfg" <<EOF
+global
+    nbthread 2
+    maxconn 4000
+defaults
+    mode http
+    option http-keep-alive
+    timeout connect 5s
+    timeout client 60s
+    timeout server 60s
+    timeout tunnel 1h
+frontend bench
+    bind 127.0.0.1:$HAPROXY_PORT
+    use_backend wsecho if { path_beg /ws }
+    default_backend backend
+backend backend
+    server b1 127.0.0.1:$BACKEND_PORT
+backend wsecho
+    server w1 127.0.0.1:$WS_PORT
+EOF
+
 [[ -z $BASELINE ]] || sed "s/127.0.0.1:$SLUICE_PORT/127.0.0.1:$BASE_PORT/" "$TMP/sluice.yaml" >"$TMP/base.yaml"
 
 # --- build the Java helpers, start everything --------------------------------------------------
@@ -286,6 +309,8 @@ nginx -t -q -p "$TMP/backend" -c "$TMP/backend/nginx.conf" || die "backend nginx
 nginx -t -q -p "$TMP/proxy" -c "$TMP/proxy/nginx.conf" || die "proxy nginx.conf rejected"
 spawn backend nginx -p "$TMP/backend" -c "$TMP/backend/nginx.conf"; BACKEND_PID=$LAST_PID
 spawn proxy nginx -p "$TMP/proxy" -c "$TMP/proxy/nginx.conf"; NGINX_PID=$LAST_PID
+haproxy -c -q -f "$TMP/haproxy.cfg" || die "haproxy.cfg rejected"
+spawn haproxy haproxy -db -f "$TMP/haproxy.cfg"; HAPROXY_PID=$LAST_PID
 spawn wsecho java -Xmx256m -cp "$HELPER_CP" dev.sluice.bench.WsEchoBackend "$WS_PORT"; WS_PID=$LAST_PID
 if [[ $MODE == distribution ]]; then
     JAVA_OPTS=$SLUICE_JAVA_OPTS spawn sluice "$DIST/bin/sluice" -c "$TMP/sluice.yaml"
@@ -300,9 +325,11 @@ fi
 
 DIRECT=http://127.0.0.1:$BACKEND_PORT
 NGINX=http://127.0.0.1:$NGINX_PORT
+HAPROXY=http://127.0.0.1:$HAPROXY_PORT
 SLUICE=http://127.0.0.1:$SLUICE_PORT
 wait_ready backend "$BACKEND_PID" "$DIRECT/small.bin"
 wait_ready proxy "$NGINX_PID" "$NGINX/small.bin"
+wait_ready haproxy "$HAPROXY_PID" "$HAPROXY/small.bin"
 wait_ready sluice "$SLUICE_PID" "$SLUICE/small.bin"
 BASE=http://127.0.0.1:${BASE_PORT:-0}
 if [[ -n $BASELINE ]]; then
@@ -315,7 +342,7 @@ SLUICE_JVM=$(jvm_of "$SLUICE_PID")
 [[ $SLUICE_JVM == "$SLUICE_PID" ]] || PIDS+=("$SLUICE_JVM")
 
 # Every target must serve the very same bytes before its speed means anything.
-for base in "$DIRECT" "$NGINX" "$SLUICE" ${BASELINE:+"$BASE"}; do
+for base in "$DIRECT" "$NGINX" "$HAPROXY" "$SLUICE" ${BASELINE:+"$BASE"}; do
     for file in small.bin large.bin; do
         curl -s --max-time 10 "$base/$file" | cmp -s - "$TMP/www/$file" ||
             die "$base/$file does not serve the expected $(wc -c <"$TMP/www/$file") bytes"
@@ -347,7 +374,7 @@ measure() {  # measure KEY URL ROUND : one measured wrk run, its figures appende
     ERRS[$key]=$(( ${ERRS[$key]:-0} + $(awk '/Non-2xx or 3xx responses:/ { n += $NF }
         /Socket errors:/ { gsub(/,/, ""); n += $4 + $6 + $8 + $10 } END { print n + 0 }' "$out") ))
 }
-url_of() { case $1 in direct) echo "$DIRECT/$2.bin" ;; nginx) echo "$NGINX/$2.bin" ;; sluice) echo "$SLUICE/$2.bin" ;; base) echo "$BASE/$2.bin" ;; esac; }
+url_of() { case $1 in direct) echo "$DIRECT/$2.bin" ;; nginx) echo "$NGINX/$2.bin" ;; haproxy) echo "$HAPROXY/$2.bin" ;; sluice) echo "$SLUICE/$2.bin" ;; base) echo "$BASE/$2.bin" ;; esac; }
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 awk -v l="${LOAD_BEFORE%% *}" -v n="$(nproc)" 'BEGIN { exit !(l > n / 2) }' &&
@@ -391,12 +418,15 @@ for body in small large; do
 done
 echo
 echo "Ratios (req/s: higher is better for Sluice; p99: lower is better for Sluice)"
-printf '%-7s %-22s %-22s %-20s %-20s\n' body 'req/s sluice/direct' 'req/s sluice/nginx' 'p99 sluice/direct' 'p99 sluice/nginx'
+printf '%-7s %-20s %-20s %-20s %-18s %-18s %-18s\n' body 'req/s s/direct' 'req/s s/nginx' 'req/s s/haproxy' \
+    'p99 s/direct' 'p99 s/nginx' 'p99 s/haproxy'
 for body in small large; do
     size=$(human_size "$([[ $body == small ]] && echo "$SMALL_BYTES" || echo "$LARGE_BYTES")")
-    printf '%-7s %-22s %-22s %-20s %-20s\n' "$size" \
+    printf '%-7s %-20s %-20s %-20s %-18s %-18s %-18s\n' "$size" \
         "$(ratio "${RPS[$body-sluice]}" "${RPS[$body-direct]}")" "$(ratio "${RPS[$body-sluice]}" "${RPS[$body-nginx]}")" \
-        "$(ratio "${P99[$body-sluice]}" "${P99[$body-direct]}")" "$(ratio "${P99[$body-sluice]}" "${P99[$body-nginx]}")"
+        "$(ratio "${RPS[$body-sluice]}" "${RPS[$body-haproxy]}")" \
+        "$(ratio "${P99[$body-sluice]}" "${P99[$body-direct]}")" "$(ratio "${P99[$body-sluice]}" "${P99[$body-nginx]}")" \
+        "$(ratio "${P99[$body-sluice]}" "${P99[$body-haproxy]}")"
 done
 
 if [[ -n $BASELINE ]]; then
@@ -421,7 +451,7 @@ if [[ $WS == 1 ]]; then
     wait_ready wsecho "$WS_PID" "http://127.0.0.1:$WS_PORT/"
     declare -A WS_MEAN WS_P50 WS_P99
     for target in $TARGETS; do
-        case $target in direct) port=$WS_PORT ;; nginx) port=$NGINX_PORT ;; sluice) port=$SLUICE_PORT ;; base) port=$BASE_PORT ;; esac
+        case $target in direct) port=$WS_PORT ;; nginx) port=$NGINX_PORT ;; haproxy) port=$HAPROXY_PORT ;; sluice) port=$SLUICE_PORT ;; base) port=$BASE_PORT ;; esac
         say "  WebSocket: $target"
         line=$(java -cp "$HELPER_CP" dev.sluice.bench.WsRoundTrip "ws://127.0.0.1:$port/ws" "$WS_ROUNDS" "$WS_WARMUP" "$WS_BYTES") ||
             die "WebSocket round trips via $target failed"
@@ -439,5 +469,6 @@ if [[ $WS == 1 ]]; then
     added() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%+.0f", a - b }'; }
     echo "Added per round trip: Sluice $(added "${WS_P50[sluice]}" "${WS_P50[direct]}") µs p50, $(added "${WS_MEAN[sluice]}" "${WS_MEAN[direct]}") µs mean;" \
         "nginx $(added "${WS_P50[nginx]}" "${WS_P50[direct]}") µs p50, $(added "${WS_MEAN[nginx]}" "${WS_MEAN[direct]}") µs mean"
+    echo "WebSocket p50 sluice/nginx $(ratio "${WS_P50[sluice]}" "${WS_P50[nginx]}"), sluice/haproxy $(ratio "${WS_P50[sluice]}" "${WS_P50[haproxy]}") (lower is better for Sluice)"
     [[ -z $BASELINE ]] || echo "A/B: WebSocket p50 sluice/base $(ratio "${WS_P50[sluice]}" "${WS_P50[base]}"), mean sluice/base $(ratio "${WS_MEAN[sluice]}" "${WS_MEAN[base]}")"
 fi
