@@ -62,6 +62,11 @@ final class AdminGuard implements HttpHandler {
 
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
+        if (exchange.isInIoThread()) {
+            // A refusal is logged, and a page can send many: not on an IO thread the proxy shares.
+            exchange.dispatch(this);
+            return;
+        }
         String path = exchange.getRequestPath();
         if (path.equals("/healthz") || path.equals("/readyz")) {
             next.handleRequest(exchange);

@@ -1,6 +1,7 @@
 package dev.sluice.runtime;
 
 import dev.sluice.config.UpstreamConfig;
+import dev.sluice.http.SocketAddresses;
 import dev.sluice.observe.Metrics;
 import io.undertow.server.handlers.proxy.LoadBalancingProxyClient;
 import org.slf4j.Logger;
@@ -54,9 +55,8 @@ public final class UpstreamPool {
         this.connectionOptions = OptionMap.builder().addAll(CONNECTION_OPTIONS)
                 .set(GuardedHttpClientProvider.STRAY_BYTES, (server, bytes) -> {
                     metrics.strayBytes(name);
-                    log.info("SLU2010 upstream {} server {}:{} sent {} bytes while no request was outstanding;"
-                            + " the connection is closed, and no client gets them",
-                            name, server.getHostString(), server.getPort(), bytes);
+                    log.info("SLU2010 upstream {} server {} sent {} bytes while no request was outstanding;"
+                            + " the connection is closed, and no client gets them", name, SocketAddresses.text(server), bytes);
                 }).getMap();
         this.connectTimeoutMillis = config.connectTimeout().toMillis();
         this.responseTimeoutMillis = config.responseTimeout().toMillis();
