@@ -7,6 +7,8 @@ import java.util.concurrent.ThreadLocalRandom;
 /** The WebSocket Close frames Sluice itself sends (RFC 6455 §5.5.1). */
 final class CloseFrames {
     static final int GOING_AWAY = 1001;
+    /** A control frame's payload is at most 125 bytes, two of them the code. */
+    static final int MAX_REASON_BYTES = 123;
 
     private CloseFrames() {
     }
@@ -16,9 +18,25 @@ final class CloseFrames {
         return close(GOING_AWAY, reason, masked);
     }
 
+    /**
+     * How many bytes of {@code utf8} fit in {@code max} without cutting a character: a reason
+     * must be valid UTF-8 (RFC 6455 §5.5.1), and a peer fails the connection with 1007 on a
+     * character cut in half.
+     */
+    static int reasonBytes(byte[] utf8, int max) {
+        if (utf8.length <= max) {
+            return utf8.length;
+        }
+        int end = max;
+        while (end > 0 && (utf8[end] & 0xC0) == 0x80) { // a continuation byte: the character began before
+            end--;
+        }
+        return end;
+    }
+
     static ByteBuffer close(int code, String reason, boolean masked) {
         byte[] text = reason.getBytes(StandardCharsets.UTF_8);
-        int length = Math.min(2 + text.length, 125); // a control frame's payload is at most 125 bytes
+        int length = 2 + reasonBytes(text, MAX_REASON_BYTES);
         byte[] payload = new byte[length];
         payload[0] = (byte) (code >> 8);
         payload[1] = (byte) code;

@@ -13,6 +13,7 @@ import java.nio.ByteBuffer;
 final class FrameScannerStage implements Stage {
     private final FrameScanner scanner;
     private boolean endAtBoundary;
+    private boolean cut;
 
     FrameScannerStage(FrameScanner scanner) {
         this.scanner = scanner;
@@ -25,14 +26,31 @@ final class FrameScannerStage implements Stage {
     /** From now on pass on only the bytes up to the end of the frame in progress. */
     void endAtBoundary() {
         endAtBoundary = true;
+        cut = scanner.atFrameBoundary();
+    }
+
+    /**
+     * Whether the stream passed on has ended at a frame boundary, after {@link #endAtBoundary}:
+     * a frame of ours may follow. Never while the framing is lost, where no boundary is known.
+     */
+    boolean cut() {
+        return cut;
     }
 
     @Override
     public void onBytes(ByteBuffer bytes, Downstream downstream) {
-        if (endAtBoundary) {
-            bytes.limit(bytes.position() + scanUpToBoundary(bytes));
-        } else {
+        if (!endAtBoundary) {
             scanner.scan(bytes);
+        } else if (cut) {
+            scanner.scan(bytes);
+            bytes.limit(bytes.position());
+        } else {
+            int end = bytes.position() + scanUpToBoundary(bytes);
+            cut = scanner.atFrameBoundary();
+            // The rest is not passed on, but read all the same: the peer's Close (and its code)
+            // may be right behind the cut, and the scanner must not lose its place.
+            scanner.scan(bytes.duplicate().position(end));
+            bytes.limit(end);
         }
         downstream.onBytes(bytes);
     }

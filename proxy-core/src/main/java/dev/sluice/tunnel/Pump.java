@@ -199,7 +199,7 @@ final class Pump {
             if (phase != Phase.RELAYING || inFlight != null || writing != null) {
                 return;
             }
-            if (pendingFrame != null && !frameSent && scanner.atFrameBoundary()) {
+            if (pendingFrame != null && !frameSent && scanning.cut()) {
                 // Our frame is due: read nothing more. It goes out once the stages hold nothing
                 // (else the timer of the stage that holds bytes settles again).
                 source.suspendReads();
@@ -302,7 +302,7 @@ final class Pump {
             Runnable task = afterWritten;
             afterWritten = null;
             task.run();
-        } else if (pendingFrame != null && !frameSent && scanner.atFrameBoundary() && heldByStages() == 0) {
+        } else if (pendingFrame != null && !frameSent && scanning.cut() && heldByStages() == 0) {
             writeFrame();
         } else if (phase == Phase.SHUTDOWN_PENDING) {
             shutdownSink();

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -112,6 +113,59 @@ class WsPoliteCloseIT {
             client.peer().close();
             upstream.close();
             closing.get(15, TimeUnit.SECONDS);
+        }
+    }
+
+    // The client's last bytes and its Close 1000 come in one read, while the proxy waits to
+    // close: the frame reaches the upstream whole, the Close stays with the proxy, and its code
+    // is still read (the scanner reads on past the cut).
+    @Test
+    void aCloseRightBehindTheCutIsStillRead() throws Exception {
+        byte[] frame = WsWire.clientFrame(WsWire.BINARY, new byte[4000]);
+        try (RawBackend backend = RawBackend.webSocket()) {
+            Sluice proxy = Sluice.builder().drainTimeout(Duration.ZERO).route("/", backend.uri()).start();
+            WsWire.Answer client = WsWire.open(proxy.port(), "/ws");
+            RawPeer upstream = backend.takePeer();
+            client.peer().write(Arrays.copyOfRange(frame, 0, 1000));
+            await().atMost(SETTLED).until(() -> proxy.tunnels().open() == 1
+                    && proxy.tunnels().list().get(0).bytesToUpstream() == 1000);
+            long id = proxy.tunnels().list().get(0).id();
+
+            CompletableFuture<Void> closing = CompletableFuture.runAsync(proxy::close);
+            assertGoingAway(client.peer().readFrame(), false);
+            byte[] rest = Arrays.copyOfRange(frame, 1000, frame.length);
+            byte[] close = WsWire.clientFrame(8, closePayload(1000));
+            byte[] oneRead = Arrays.copyOf(rest, rest.length + close.length);
+            System.arraycopy(close, 0, oneRead, rest.length, close.length);
+            client.peer().write(oneRead);
+
+            assertEquals(4000, upstream.readFrame().payload().length);
+            assertGoingAway(upstream.readFrame(), true);
+            client.peer().close();
+            upstream.close();
+            closing.get(15, TimeUnit.SECONDS);
+            assertEquals(1000, proxy.tunnels().find(id).clientCloseCode(), "the client's Close code, read past the cut");
+        }
+    }
+
+    // A close reason longer than a Close frame holds is cut on a character boundary: the
+    // client reads valid UTF-8 (a cut inside a character would make it fail with 1007).
+    @Test
+    void aLongReasonIsCutOnACharacterBoundary() throws Exception {
+        try (RawBackend backend = RawBackend.webSocket();
+             Sluice proxy = Sluice.builder().route("/", backend.uri()).start()) {
+            WsWire.Answer client = WsWire.open(proxy.port(), "/ws");
+            backend.takePeer();
+            Tunnel tunnel = proxy.tunnels().awaitOpen(1, SETTLED).get(0);
+            tunnel.close("x" + "\u20ac".repeat(60)); // three-byte characters, one byte off their grid
+
+            WsWire.Frame close = client.peer().readFrame();
+            ByteBuffer payload = ByteBuffer.wrap(close.payload());
+            assertEquals(1001, payload.getShort() & 0xFFFF);
+            String reason = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT).decode(payload).toString();
+            assertTrue(reason.startsWith("going away: x\u20ac\u20ac"), reason);
+            assertTrue(close.payload().length <= 125 && close.payload().length > 120, close.payload().length + " bytes");
         }
     }
 
