@@ -50,6 +50,11 @@ public final class ActiveFault {
         return fromConfigFile;
     }
 
+    /** Whether {@code fault}, as a configuration file gives it, is this one unchanged (its name given or generated). */
+    boolean sameAs(FaultConfig fault) {
+        return (fault.name() == null || fault.name().equals(name)) && fault.named(name).equals(config);
+    }
+
     /** Whether it acts on the route with this match path. */
     boolean covers(String routePath) {
         return config.route() == null || config.route().equals(routePath);

@@ -101,16 +101,21 @@ public final class Faults {
         strikes.closeAll(FaultConfig.close(code, reason)); // validates code and reason
     }
 
-    /** Replaces the faults that came from the configuration file with these; run-time ones stay. */
+    /**
+     * Replaces the faults that came from the configuration file with these, all or none;
+     * run-time ones stay. A fault the file still has unchanged stays as it is (what it counted,
+     * what it has left, its steps on open tunnels), and the new set is switched in at once:
+     * there is no moment without the file's faults.
+     */
     public synchronized void replaceConfigured(Collection<FaultConfig> faults) {
-        List<ActiveFault> kept = active.stream().filter(f -> !f.fromConfigFile()).toList();
-        publish(kept);
-        try {
-            add(faults, true);
-        } catch (RuntimeException e) {
-            publish(kept);
-            throw e;
+        List<ActiveFault> leaving = new ArrayList<>(active.stream().filter(ActiveFault::fromConfigFile).toList());
+        List<FaultConfig> fresh = new ArrayList<>();
+        for (FaultConfig fault : faults) {
+            Optional<ActiveFault> same = leaving.stream().filter(f -> f.sameAs(fault)).findFirst();
+            same.ifPresentOrElse(leaving::remove, () -> fresh.add(fault));
         }
+        List<ActiveFault> staying = active.stream().filter(f -> !leaving.contains(f)).toList();
+        switchOn(staying, create(fresh, true, staying));
     }
 
     /** The stages every new tunnel gets, and the reset and close faults it meets as it opens. */
@@ -137,9 +142,16 @@ public final class Faults {
     }
 
     private synchronized List<ActiveFault> add(Collection<FaultConfig> faults, boolean fromConfigFile) {
+        List<ActiveFault> added = create(faults, fromConfigFile, active);
+        switchOn(active, added);
+        return added;
+    }
+
+    /** The faults to switch on beside {@code others}, named; switches nothing on. */
+    private List<ActiveFault> create(Collection<FaultConfig> faults, boolean fromConfigFile, List<ActiveFault> others) {
         Collection<String> routes = routePaths.get();
         Set<String> names = new HashSet<>();
-        active.forEach(f -> names.add(f.name()));
+        others.forEach(f -> names.add(f.name()));
         List<ActiveFault> added = new ArrayList<>();
         for (FaultConfig fault : faults) {
             if (fault.route() != null && !routes.contains(fault.route())) {
@@ -155,14 +167,18 @@ public final class Faults {
             }
             added.add(new ActiveFault(name, fault, fromConfigFile));
         }
-        List<ActiveFault> next = new ArrayList<>(active);
+        return added;
+    }
+
+    /** Publishes {@code staying} and {@code added} as the running set, in one step. */
+    private void switchOn(List<ActiveFault> staying, List<ActiveFault> added) {
+        List<ActiveFault> next = new ArrayList<>(staying);
         next.addAll(added);
         publish(List.copyOf(next));
         for (ActiveFault fault : added) {
             log.info("SLU3001 fault on: {} {}", fault.name(), FaultLines.describe(fault.config()));
             strikes.switchedOn(fault);
         }
-        return added;
     }
 
     private void publish(List<ActiveFault> next) {

@@ -1,6 +1,7 @@
 package dev.sluice.fault;
 
 import dev.sluice.Sluice;
+import dev.sluice.config.ConfigLoader;
 import dev.sluice.config.FaultConfig;
 import dev.sluice.testing.RawBackend;
 import dev.sluice.testing.RawPeer;
@@ -12,11 +13,14 @@ import org.junit.jupiter.api.Timeout;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -186,6 +190,39 @@ class MessageFaultsIT {
             proxy.faults().add(FaultConfig.dropMessages().onRoute("/other/"));
             client.peer().write(WsWire.clientText("through"));
             assertEquals("through", upstream.readFrame().text());
+        }
+    }
+
+    // A reload that leaves a file's fault as it was keeps it as it is: the same fault, with the
+    // one message it dropped counted, goes on dropping on the open tunnel until its count is used.
+    @Test
+    void aReloadKeepsAnUnchangedFileFaultAsItIs() throws Exception {
+        try (RawBackend backend = RawBackend.webSocket()) {
+            String yaml = """
+                    listeners: [ { address: 127.0.0.1:0 } ]
+                    upstreams: { app: { servers: [ { url: %s } ] } }
+                    routes: [ { match: { path: / }, upstream: app } ]
+                    faults:
+                      - { type: drop-messages, count: 3, direction: to-upstream }
+                    """.formatted(backend.uri());
+            try (Sluice proxy = Sluice.startYaml(yaml)) {
+                WsWire.Answer client = WsWire.open(proxy.port(), "/ws");
+                RawPeer upstream = backend.takePeer();
+                client.peer().write(WsWire.clientText("lost 1"));
+                ActiveFault drop = proxy.faults().list().get(0);
+                await().atMost(WAIT).until(() -> drop.acted() == 1);
+
+                proxy.reload(ConfigLoader.parse(yaml + "  - { type: http-status, status: 503, probability: 0 }\n",
+                        "next", Map.of()));
+                assertEquals(2, proxy.faults().list().size());
+                assertSame(drop, proxy.faults().list().get(0), "the unchanged fault stays the same fault");
+                client.peer().write(WsWire.clientText("lost 2"));
+                client.peer().write(WsWire.clientText("lost 3"));
+                client.peer().write(WsWire.clientText("heard"));
+                assertEquals("heard", upstream.readFrame().text());
+                assertEquals(0, drop.remaining());
+                assertEquals(3, drop.acted());
+            }
         }
     }
 
