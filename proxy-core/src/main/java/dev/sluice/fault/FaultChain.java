@@ -14,8 +14,8 @@ import java.util.Map;
  * The faults acting on one direction of one tunnel, as one {@link Stage}. It looks at the running
  * set of faults whenever bytes come and it changed since: a fault added meets the tunnel from
  * the next byte or message on; a fault removed is retired and leaves the chain once it holds
- * nothing (see {@link FaultStep}). A fault that did not strike the tunnel (its probability) is
- * remembered as such, so it is decided once per tunnel.
+ * nothing (see {@link FaultStep}). Whether a fault strikes the tunnel (its probability) is
+ * decided once for both directions ({@link TunnelRolls}).
  */
 final class FaultChain implements Stage {
     private record Link(ActiveFault fault, FaultStep step) {
@@ -23,15 +23,17 @@ final class FaultChain implements Stage {
 
     private final Faults faults;
     private final StageContext context;
+    private final TunnelRolls rolls;
     private final String route;
     private final boolean towardsUpstream;
     private long version = -1;
     private List<Link> links = List.of();
     private Downstream out;
 
-    FaultChain(Faults faults, StageContext context) {
+    FaultChain(Faults faults, StageContext context, TunnelRolls rolls) {
         this.faults = faults;
         this.context = context;
+        this.rolls = rolls;
         this.route = context.tunnel().route();
         this.towardsUpstream = context.direction() == Direction.TO_UPSTREAM;
     }
@@ -129,7 +131,7 @@ final class FaultChain implements Stage {
         for (ActiveFault fault : active) {
             if (!current.containsKey(fault) && FaultSteps.actsOnBytes(fault.type()) && fault.covers(route)
                     && fault.config().direction().includes(towardsUpstream)) {
-                next.add(new Link(fault, FaultSteps.create(fault, context)));
+                next.add(new Link(fault, FaultSteps.create(fault, context, rolls)));
             }
         }
         links = List.copyOf(next);

@@ -20,11 +20,11 @@ final class FaultSteps {
 
     /**
      * The step for this fault on this direction of a tunnel, or null when a TCP fault's
-     * probability says it spares the tunnel (message faults roll per message instead).
+     * probability, rolled once for the tunnel, spares it (message faults roll per message instead).
      */
-    static FaultStep create(ActiveFault fault, StageContext context) {
+    static FaultStep create(ActiveFault fault, StageContext context, TunnelRolls rolls) {
         FaultConfig c = fault.config();
-        if (!c.type().messageLevel() && !fault.strikes()) {
+        if (!c.type().messageLevel() && !rolls.strikes(fault)) {
             return null;
         }
         return switch (c.type()) {

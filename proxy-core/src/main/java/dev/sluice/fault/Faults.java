@@ -120,11 +120,14 @@ public final class Faults {
 
     /** The stages every new tunnel gets, and the reset and close faults it meets as it opens. */
     public StageFactory stages() {
-        return context -> {
-            if (context.direction() == Direction.TO_UPSTREAM) {
-                strikes.opened(active, context.tunnel().route(), context);
-            }
-            return List.of(new FaultChain(this, context));
+        return tunnel -> {
+            TunnelRolls rolls = new TunnelRolls();
+            return context -> {
+                if (context.direction() == Direction.TO_UPSTREAM) {
+                    strikes.opened(active, tunnel.route(), context);
+                }
+                return List.of(new FaultChain(this, context, rolls));
+            };
         };
     }
 

@@ -67,12 +67,13 @@ final class Splice implements Pump.Events, ProgressDeadline.Owner {
         this.ioThread = client.getIoThread();
         this.idle = new ProgressDeadline(ioThread, idleTimeout.toNanos(), this);
         this.halfCloseTimeout = halfCloseTimeout;
-        this.toUpstream = pump(Direction.TO_UPSTREAM, client, upstream, pool, stages);
-        this.toClient = pump(Direction.TO_CLIENT, upstream, client, pool, stages);
+        StageFactory.PerDirection perDirection = stages.forTunnel(tunnel);
+        this.toUpstream = pump(Direction.TO_UPSTREAM, client, upstream, pool, perDirection);
+        this.toClient = pump(Direction.TO_CLIENT, upstream, client, pool, perDirection);
     }
 
     private Pump pump(Direction direction, StreamConnection from, StreamConnection to, ByteBufferPool pool,
-                      StageFactory factory) {
+                      StageFactory.PerDirection factory) {
         Context context = new Context(direction);
         context.pump = new Pump(direction, from.getSourceChannel(), to.getSinkChannel(), pool, this,
                 new FrameScannerStage(new FrameScanner(direction.masked())), stages(context, factory));
@@ -80,7 +81,7 @@ final class Splice implements Pump.Events, ProgressDeadline.Owner {
     }
 
     /** The stages after the frame scanner: the recording's (what the sender sent), then the faults'. */
-    private List<Stage> stages(Context context, StageFactory factory) {
+    private List<Stage> stages(Context context, StageFactory.PerDirection factory) {
         MessageLog log = tunnel.messageLog();
         List<Stage> stages = new ArrayList<>();
         if (log != null) {

@@ -3,9 +3,18 @@ package dev.sluice.ws;
 import java.util.List;
 
 /**
- * Makes the stages one direction of a new tunnel goes through after the frame scanner and the
- * recording (the faults'), in order. Called on the tunnel's IO thread as the tunnel starts.
+ * Makes the stages each direction of a new tunnel goes through after the frame scanner and the
+ * recording (the faults'), in order. Called on the tunnel's IO thread as the tunnel starts: once
+ * for the tunnel, then once per direction, so that both directions can share what is decided
+ * once per tunnel (whether a fault strikes it).
  */
+@FunctionalInterface
 public interface StageFactory {
-    List<Stage> stages(StageContext context);
+    PerDirection forTunnel(OpenTunnel tunnel);
+
+    /** The stages of one direction of the tunnel it was made for. */
+    @FunctionalInterface
+    interface PerDirection {
+        List<Stage> stages(StageContext context);
+    }
 }

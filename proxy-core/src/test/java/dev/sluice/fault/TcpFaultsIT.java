@@ -157,6 +157,35 @@ class TcpFaultsIT {
         }
     }
 
+    // A blackhole on both directions with probability 0.5 strikes a tunnel both ways or not at
+    // all: its probability is rolled once per tunnel, and acted() counts the tunnels it struck.
+    @Test
+    void probabilityIsRolledOncePerTunnelForBothDirections() throws Exception {
+        try (RawBackend backend = RawBackend.webSocket();
+             Sluice proxy = Sluice.builder().route("/", backend.uri()).start()) {
+            ActiveFault hole = proxy.faults().add(FaultConfig.blackhole().withProbability(0.5));
+            int struck = 0;
+            for (int i = 0; i < 24; i++) {
+                WsWire.Answer client = WsWire.open(proxy.port(), "/ws");
+                RawPeer upstream = backend.takePeer();
+                Tunnel tunnel = proxy.tunnels().awaitOpen(1, WAIT).get(0);
+                for (int n = 0; n < 2; n++) { // the second message's read proves the first was passed on, or not
+                    client.peer().write(WsWire.clientText("up " + n));
+                    upstream.write(WsWire.serverText("down " + n));
+                }
+                await().atMost(WAIT).until(() -> tunnel.messagesToUpstream() == 2 && tunnel.messagesToClient() == 2);
+                boolean upLost = tunnel.bytesToUpstream() == 0;
+                assertEquals(upLost, tunnel.bytesToClient() == 0, "tunnel " + i + " struck one way only");
+                struck += upLost ? 1 : 0;
+                client.peer().close();
+                upstream.close();
+                proxy.tunnels().awaitClosed(tunnel.id(), WAIT);
+            }
+            assertEquals(struck, hole.acted(), "acted() counts tunnels");
+            assertTrue(struck > 0 && struck < 24, struck + " of 24 struck");
+        }
+    }
+
     // limit-data closes the tunnel after exactly N bytes to the client: the client reads N
     // bytes, then the end of the stream.
     @Test
