@@ -111,6 +111,11 @@ final class Splice implements Pump.Events, ProgressDeadline.Owner {
         }
 
         @Override
+        public FrameScanner scanner() {
+            return pump.scanner();
+        }
+
+        @Override
         public void schedule(Runnable task, long delayNanos) {
             pump.schedule(task, delayNanos);
         }

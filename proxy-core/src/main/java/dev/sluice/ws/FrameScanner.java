@@ -79,6 +79,31 @@ public final class FrameScanner {
     }
 
     /**
+     * Puts {@code target} (a scanner of the same direction) in this one's state, so that it can
+     * read ahead from here without moving this one; for the feeding thread.
+     */
+    public void copyInto(FrameScanner target) {
+        if (target.masked != masked) {
+            throw new IllegalArgumentException("a scanner of the other direction");
+        }
+        target.headerRead = headerRead;
+        target.headerLength = headerLength;
+        target.firstByte = firstByte;
+        target.payloadLength = payloadLength;
+        target.maskKey = maskKey;
+        target.payloadRemaining = payloadRemaining;
+        target.frameStart = frameStart;
+        target.closeBytesToRead = closeBytesToRead;
+        target.closeCodeSoFar = closeCodeSoFar;
+        target.inFragmentedMessage = inFragmentedMessage;
+        target.messages = messages;
+        target.controlFrames = controlFrames;
+        target.closeCode = closeCode;
+        target.offset = offset;
+        target.syncLostReason = syncLostReason;
+    }
+
+    /**
      * Reads the bytes between the buffer's position and limit, which are the next bytes of this
      * direction's stream, with absolute gets: the position, limit and content are left as they
      * were. Never throws on any input and allocates nothing while in sync.
@@ -160,6 +185,17 @@ public final class FrameScanner {
      */
     public boolean atFrameBoundary() {
         return syncLostReason == null && headerRead == 0 && payloadRemaining == 0;
+    }
+
+    /**
+     * Where the next WebSocket message may begin, as a stream offset: the end of the frame in
+     * progress when it ends a message (or no message is in progress), the current offset at such
+     * a boundary, and -1 while that is not known yet (inside a header, inside a fragmented
+     * message, or out of sync). For the feeding thread, between scan calls.
+     */
+    public long nextMessageBoundary() {
+        long left = bytesToBoundary();
+        return left < 0 || inFragmentedMessage ? -1 : offset + left;
     }
 
     /** Opcode of the frame in progress (or the last one), once its first byte was read; for the feeding thread. */

@@ -6,6 +6,12 @@ public interface StageContext extends TunnelEnds {
 
     OpenTunnel tunnel();
 
+    /**
+     * The direction's own frame scanner: it has read each buffer before any stage gets it, so
+     * between buffers it is at the end of the last one.
+     */
+    FrameScanner scanner();
+
     /** Runs {@code task} on the tunnel's IO thread after {@code delayNanos}, unless the tunnel closed by then. */
     void schedule(Runnable task, long delayNanos);
 

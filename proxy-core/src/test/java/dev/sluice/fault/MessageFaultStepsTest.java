@@ -1,8 +1,9 @@
 package dev.sluice.fault;
 
 import dev.sluice.config.FaultConfig;
-import dev.sluice.tunnel.Tunnel;
 import dev.sluice.ws.Direction;
+import dev.sluice.ws.FrameScanner;
+import dev.sluice.ws.OpenTunnel;
 import dev.sluice.ws.StageContext;
 import org.junit.jupiter.api.Test;
 
@@ -36,7 +37,7 @@ class MessageFaultStepsTest {
                 SplittableRandom random = new SplittableRandom(seed);
                 List<Frame> frames = stream(random, direction.masked());
                 ActiveFault fault = new ActiveFault("drop", FaultConfig.dropMessages(3), false);
-                byte[] out = run(new DropMessages(fault, context(direction)), frames, random);
+                byte[] out = run(new DropMessages(fault, context(direction, null)), frames, random);
 
                 ByteArrayOutputStream expected = new ByteArrayOutputStream();
                 frames.stream().filter(f -> f.message() < 0 || f.message() >= 3).forEach(f -> expected.writeBytes(f.bytes()));
@@ -53,7 +54,7 @@ class MessageFaultStepsTest {
                 SplittableRandom random = new SplittableRandom(seed);
                 List<Frame> frames = stream(random, direction.masked());
                 ActiveFault fault = new ActiveFault("dup", FaultConfig.duplicateMessages(3), false);
-                byte[] out = run(new DuplicateMessages(fault, context(direction)), frames, random);
+                byte[] out = run(new DuplicateMessages(fault, context(direction, null)), frames, random);
 
                 ByteArrayOutputStream expected = new ByteArrayOutputStream();
                 ByteArrayOutputStream copy = new ByteArrayOutputStream();
@@ -71,6 +72,120 @@ class MessageFaultStepsTest {
                 assertEquals(3, fault.acted());
             }
         }
+    }
+
+    // A message fault switched on at a random point of a random stream (inside a header, a
+    // payload, a fragmented message) starts at the next message boundary: what the peer gets is
+    // the stream with the frames of exactly the next three messages that begin after that point
+    // removed (or repeated), and every other byte unchanged.
+    @Test
+    void aMessageFaultAddedMidStreamStartsAtTheNextMessage() {
+        for (int seed = 0; seed < SEEDS; seed++) {
+            for (Direction direction : Direction.values()) {
+                for (boolean duplicate : new boolean[] {false, true}) {
+                    SplittableRandom random = new SplittableRandom(seed);
+                    List<Frame> frames = new ArrayList<>(stream(random, direction.masked()));
+                    int messages = countMessages(frames);
+                    long switchAt = random.nextLong(startOf(frames, messages - 1) + 1);
+                    for (int m = messages; m < messages + 3; m++) { // so that three whole messages always follow
+                        frames.add(new Frame(frame(random, true, 0x2, size(random), direction.masked()), m, true));
+                    }
+                    Faults faults = new Faults(List::of, () -> List.of("/"));
+                    FaultConfig config = duplicate ? FaultConfig.duplicateMessages(3) : FaultConfig.dropMessages(3);
+                    FrameScanner scanner = new FrameScanner(direction.masked());
+                    FaultChain chain = new FaultChain(faults, context(direction, scanner), new TunnelRolls());
+                    byte[] out = runChain(chain, scanner, frames, random, switchAt, () -> faults.add(config));
+
+                    String where = "seed " + seed + " " + direction + (duplicate ? " duplicate" : " drop") + " from byte " + switchAt;
+                    assertArrayEquals(expected(frames, firstMessageFrom(frames, switchAt), duplicate), out, where);
+                    assertEquals(3, faults.list().get(0).acted(), where);
+                }
+            }
+        }
+    }
+
+    /** The first message whose first frame begins at or after stream offset {@code from}. */
+    private static int firstMessageFrom(List<Frame> frames, long from) {
+        long at = 0;
+        int last = -1;
+        for (Frame f : frames) {
+            if (f.message() >= 0 && f.message() != last && at >= from) {
+                return f.message();
+            }
+            if (f.message() >= 0) {
+                last = f.message();
+            }
+            at += f.bytes().length;
+        }
+        throw new AssertionError("no message after byte " + from);
+    }
+
+    private static byte[] expected(List<Frame> frames, int first, boolean duplicate) {
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        ByteArrayOutputStream copy = new ByteArrayOutputStream();
+        for (Frame f : frames) {
+            boolean chosen = f.message() >= first && f.message() < first + 3;
+            if (!chosen || duplicate) {
+                expected.writeBytes(f.bytes());
+            }
+            if (chosen && duplicate) {
+                copy.writeBytes(f.bytes());
+                if (f.last()) {
+                    expected.writeBytes(copy.toByteArray());
+                    copy.reset();
+                }
+            }
+        }
+        return expected.toByteArray();
+    }
+
+    private static int countMessages(List<Frame> frames) {
+        return (int) frames.stream().mapToInt(Frame::message).filter(m -> m >= 0).distinct().count();
+    }
+
+    /** The stream offset of the first frame of message {@code message}. */
+    private static long startOf(List<Frame> frames, int message) {
+        long at = 0;
+        for (Frame f : frames) {
+            if (f.message() == message) {
+                return at;
+            }
+            at += f.bytes().length;
+        }
+        return at;
+    }
+
+    /**
+     * As a pump does: each random read is scanned, then given to the chain; {@code switchOn}
+     * runs between the reads around {@code switchAt} (the read that holds it is cut there).
+     */
+    private static byte[] runChain(FaultChain chain, FrameScanner scanner, List<Frame> frames, SplittableRandom random,
+                                   long switchAt, Runnable switchOn) {
+        ByteArrayOutputStream in = new ByteArrayOutputStream();
+        frames.forEach(f -> in.writeBytes(f.bytes()));
+        byte[] all = in.toByteArray();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        boolean switched = false;
+        for (int at = 0; at < all.length; ) {
+            if (!switched && at >= switchAt) {
+                switchOn.run();
+                switched = true;
+            }
+            int n = Math.min(all.length - at, 1 + random.nextInt(random.nextBoolean() ? 16 : 20_000));
+            if (!switched && at + n > switchAt) {
+                n = (int) (switchAt - at);
+            }
+            ByteBuffer buffer = ByteBuffer.allocate(n + 8).position(4).limit(4 + n);
+            buffer.duplicate().put(all, at, n);
+            scanner.scan(buffer);
+            chain.onBytes(buffer, bytes -> {
+                byte[] passed = new byte[bytes.remaining()];
+                bytes.duplicate().get(passed);
+                out.writeBytes(passed);
+            });
+            at += n;
+        }
+        return out.toByteArray();
     }
 
     /** Feeds the frames to the step in random cuts and collects what it passes on, in order. */
@@ -150,8 +265,8 @@ class MessageFaultStepsTest {
         return out.toByteArray();
     }
 
-    /** The step's seam to its tunnel: only the direction is used by these steps. */
-    private static StageContext context(Direction direction) {
+    /** The step's seam to its tunnel: the direction, the direction's scanner, and a tunnel on route "/". */
+    private static StageContext context(Direction direction, FrameScanner scanner) {
         return new StageContext() {
             @Override
             public Direction direction() {
@@ -159,8 +274,33 @@ class MessageFaultStepsTest {
             }
 
             @Override
-            public Tunnel tunnel() {
-                throw new UnsupportedOperationException();
+            public FrameScanner scanner() {
+                return scanner;
+            }
+
+            @Override
+            public OpenTunnel tunnel() {
+                return new OpenTunnel() {
+                    @Override
+                    public long id() {
+                        return 1;
+                    }
+
+                    @Override
+                    public String route() {
+                        return "/";
+                    }
+
+                    @Override
+                    public void close(int code, String reason, String why) {
+                        throw new UnsupportedOperationException();
+                    }
+
+                    @Override
+                    public void reset(String reason, Duration after) {
+                        throw new UnsupportedOperationException();
+                    }
+                };
             }
 
             @Override
