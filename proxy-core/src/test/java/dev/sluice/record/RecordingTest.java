@@ -183,13 +183,19 @@ class RecordingTest {
         assertTrue(estimate <= Recording.MAX_HEADER_BYTES, "" + estimate);
     }
 
-    // A HAR of many exchanges is handed to the writer in pieces, never as one string; har() is
-    // the same text.
+    // A HAR of many exchanges, and of a tunnel with 1MB of messages, is handed to the writer in
+    // pieces, never as one string; har() is the same text.
     @Test
     void harIsWrittenAsItGoes() throws IOException {
-        Recording recording = Recording.on(new RecordingConfig(0, RecordingConfig.DEFAULT_BUDGET, false));
+        Recording recording = Recording.on(new RecordingConfig(1024, RecordingConfig.DEFAULT_BUDGET, false));
         for (int i = 0; i < 2000; i++) {
             recording.add(exchange("/" + i));
+        }
+        MessageLog log = recording.tunnelOpened(1);
+        recording.add(new HttpExchange(Instant.now(), "GET", "/ws", "", "HTTP/1.1", "x", 101, Duration.ZERO, "/", "app",
+                "127.0.0.1:1", Map.of(), Map.of(), 0, 1));
+        for (int i = 0; i < 1000; i++) {
+            log.add(new WsMessage(Direction.TO_CLIENT, WsMessage.BINARY, 1024, Instant.now(), new byte[1024]));
         }
         StringWriter whole = new StringWriter();
         int[] largest = {0};
@@ -212,7 +218,7 @@ class RecordingTest {
         };
         recording.writeHar(out);
         String har = whole.toString();
-        assertTrue(har.length() > 500_000, har.length() + " characters");
+        assertTrue(har.length() > 1_500_000, har.length() + " characters");
         assertTrue(largest[0] <= 2 * HarWriter.CHUNK, "largest write " + largest[0]);
         assertTrue(writes[0] >= 2000, writes[0] + " writes");
         assertEquals(recording.har(), har);
