@@ -85,7 +85,7 @@ public final class Sluice implements RunningProxy, AutoCloseable {
     private Sluice(SluiceConfig config) {
         ConfigRules.requireValid(config); // a config built in code meets the same rules as a file
         int ioThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
-        this.recording = config.recording() == null ? Recording.off() : Recording.on(config.recording().payloadBytes());
+        this.recording = config.recording() == null ? Recording.off() : Recording.on(config.recording());
         this.accessLog = openAccessLog(config);
         this.tunnels = new TunnelRegistry(metrics, accessLog, recording);
         this.faults = new Faults(tunnels::list, () -> current.get().config().routes().stream().map(RouteConfig::path)

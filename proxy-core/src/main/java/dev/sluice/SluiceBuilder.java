@@ -122,10 +122,11 @@ public final class SluiceBuilder {
 
     /**
      * Whether the proxy records its HTTP exchanges and WebSocket messages ({@link Sluice#recording()});
-     * on by default, message metadata only. Off, nothing is added to the request or tunnel path.
+     * on by default, message metadata only; turning it on keeps what {@link #recordPayloads}, {@link #recordingBudget}
+     * and {@link #recordSecrets} set. Off, nothing is added to the request or tunnel path.
      */
     public SluiceBuilder recording(boolean on) {
-        this.recording = on ? RecordingConfig.METADATA : null;
+        this.recording = on ? recordingOrDefault() : null;
         return this;
     }
 
@@ -135,8 +136,31 @@ public final class SluiceBuilder {
      * Turns recording on.
      */
     public SluiceBuilder recordPayloads(int maxBytesPerMessage) {
-        this.recording = new RecordingConfig(maxBytesPerMessage);
+        this.recording = recordingOrDefault().withPayloadBytes(maxBytesPerMessage);
         return this;
+    }
+
+    /**
+     * How much the recording may hold ({@code recording.budget}; 16MiB by default): past it the
+     * oldest exchanges and messages are forgotten. Turns recording on.
+     */
+    public SluiceBuilder recordingBudget(long bytes) {
+        this.recording = recordingOrDefault().withBudget(bytes);
+        return this;
+    }
+
+    /**
+     * Whether the recording keeps the values of {@code Cookie}, {@code Set-Cookie},
+     * {@code Authorization} and {@code Proxy-Authorization} as sent ({@code recording.keep-secrets});
+     * by default they are recorded as {@code [redacted]}. Turns recording on.
+     */
+    public SluiceBuilder recordSecrets(boolean keep) {
+        this.recording = recordingOrDefault().withKeepSecrets(keep);
+        return this;
+    }
+
+    private RecordingConfig recordingOrDefault() {
+        return recording == null ? RecordingConfig.METADATA : recording;
     }
 
     /** The configuration this builder describes. */

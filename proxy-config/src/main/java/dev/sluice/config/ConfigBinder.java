@@ -23,7 +23,7 @@ final class ConfigBinder {
             "send-timeout");
     private static final Keys ADMIN = Keys.of("address", "allowed-hosts", "token", "faults");
     private static final Keys SHUTDOWN = Keys.of("accept-grace", "drain-timeout");
-    private static final Keys RECORDING = Keys.of("payloads");
+    private static final Keys RECORDING = Keys.of("payloads", "budget", "keep-secrets");
     private static final Duration MAX_TIMEOUT = Duration.ofDays(7);
     // how long a client may stall one step (its head, a body read, a write to it)
     private static final Duration CLIENT_TIMEOUT = Duration.ofHours(1);
@@ -123,17 +123,32 @@ final class ConfigBinder {
         return values.parse(m.value("address"), m.path("address"), Addresses::hostPort);
     }
 
-    /** No {@code recording}: nothing recorded; {@code recording: {}}: metadata only. */
+    /** No {@code recording}: nothing recorded; {@code recording: {}}: metadata only, the default budget. */
     private RecordingConfig recording(Node node) {
         if (node == null) {
             return null;
         }
-        YamlMapping m = YamlMapping.read(node, "recording", values, RECORDING, "recording: { payloads: 256B }");
-        if (m == null || m.value("payloads") == null) {
-            return m == null ? null : RecordingConfig.METADATA;
+        YamlMapping m = YamlMapping.read(node, "recording", values, RECORDING,
+                "recording: { payloads: 256B, budget: 16MiB }");
+        if (m == null) {
+            return null;
         }
-        Long payloads = values.size(m.value("payloads"), m.path("payloads"), 0, RecordingConfig.MAX_PAYLOAD_BYTES);
-        return payloads == null ? null : new RecordingConfig(payloads.intValue());
+        RecordingConfig d = RecordingConfig.METADATA;
+        int before = problems.count();
+        Long payloads = m.size("payloads", d.payloadBytes(), 0, RecordingConfig.MAX_PAYLOAD_BYTES);
+        Long budget = m.size("budget", d.budgetBytes(), RecordingConfig.MIN_BUDGET, RecordingConfig.MAX_BUDGET);
+        Boolean keepSecrets = m.bool("keep-secrets", d.keepSecrets());
+        if (problems.addedSince(before)) {
+            return null;
+        }
+        try {
+            return new RecordingConfig(payloads.intValue(), budget, keepSecrets);
+        } catch (IllegalArgumentException e) {
+            // each value was checked where it was read: what is left spans them (a budget too small for the payloads)
+            problems.at(m.value("budget") != null ? m.value("budget") : m.node(),
+                    m.value("budget") != null ? m.path("budget") : m.path(), e.getMessage());
+            return null;
+        }
     }
 
     /** No {@code admin} (or one left empty, all its keys commented out): no admin listener. */

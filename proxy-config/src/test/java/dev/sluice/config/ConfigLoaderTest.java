@@ -61,6 +61,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void recordingHasABudgetAndRedactsSecretsByDefault() throws Exception {
+        // {} and payloads alone: a 16MiB budget, secrets redacted; budget and keep-secrets as written
+        String base = "upstreams: { demo: { builtin: echo } }\nroutes: [ { match: { path: / }, upstream: demo } ]\n";
+        RecordingConfig metadata = parse(base + "recording: {}\n", Map.of()).recording();
+        assertEquals(16L * 1024 * 1024, metadata.budgetBytes());
+        assertFalse(metadata.keepSecrets());
+        assertEquals(new RecordingConfig(256, 16L * 1024 * 1024, false),
+                parse(base + "recording: { payloads: 256B }\n", Map.of()).recording());
+        assertEquals(new RecordingConfig(1024, 2L * 1024 * 1024, true),
+                parse(base + "recording: { payloads: 1KiB, budget: 2MiB, keep-secrets: true }\n", Map.of()).recording());
+        assertEquals(new RecordingConfig(0, 64 * 1024, false),
+                parse(base + "recording:\n  budget: 65536\n  keep-secrets: false\n", Map.of()).recording());
+    }
+
+    @Test
     void everyKeyWrittenIsBound() throws Exception {
         // a file using every supported key gets each value, normalised where documented
         SluiceConfig c = parse("""

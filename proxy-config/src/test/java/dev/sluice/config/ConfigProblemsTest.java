@@ -46,6 +46,42 @@ class ConfigProblemsTest {
     }
 
     @Test
+    void badRecordingValuesSayWhatIsWrong() {
+        // a size in the wrong unit, a budget below the least, a non-boolean, a misspelt key
+        assertProblems("""
+                upstreams: { demo: { builtin: echo } }
+                routes: [ { match: { path: / }, upstream: demo } ]
+                recording:
+                  budget: 16MB
+                  keep-secrets: yes
+                  keep-secret: true
+                """,
+                "t.yaml:4:11: recording.budget: '16MB' has an unknown unit 'MB' (did you mean 16MiB? "
+                        + "write a whole number and a unit: 512B, 16KiB, 10MiB or 1GiB)",
+                "t.yaml:5:17: recording.keep-secrets: expected true or false, got 'yes'",
+                "t.yaml:6:3: recording.keep-secret: unknown key 'keep-secret' (did you mean 'keep-secrets'? "
+                        + "allowed here: payloads, budget, keep-secrets)");
+        assertProblems("""
+                upstreams: { demo: { builtin: echo } }
+                routes: [ { match: { path: / }, upstream: demo } ]
+                recording: { budget: 1KiB }
+                """,
+                "t.yaml:3:22: recording.budget: 1KiB is too small (at least 64KiB)");
+    }
+
+    @Test
+    void aBudgetTooSmallForThePayloadsSaysHowMuchItNeeds() {
+        // each value is fine alone; together the budget holds fewer than 16 whole payloads
+        assertProblems("""
+                upstreams: { demo: { builtin: echo } }
+                routes: [ { match: { path: / }, upstream: demo } ]
+                recording: { payloads: 1MiB, budget: 4MiB }
+                """,
+                "t.yaml:3:38: recording.budget: budget 4MiB holds fewer than 16 messages of payloads 1MiB "
+                        + "(make it at least 16MiB, or keep less of each payload)");
+    }
+
+    @Test
     void wrongTypesSayWhatWasExpected() {
         // a scalar where a list or mapping belongs, a non-boolean, a non-number
         assertProblems("""

@@ -4,6 +4,12 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.util.StatusCodes;
 
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+
 /** How the admin endpoints answer: plain-text reasons, JSON, never cached. */
 final class AdminAnswers {
     private AdminAnswers() {
@@ -29,6 +35,26 @@ final class AdminAnswers {
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, type);
         exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
         exchange.getResponseSender().send(body);
+    }
+
+    /** Text written as it goes (chunked, UTF-8) rather than built first; call on a worker thread. */
+    interface Body {
+        void writeTo(Writer out) throws IOException;
+    }
+
+    /**
+     * A 200 whose body is written as it goes by {@code body}, through a blocking stream: the
+     * caller is on a worker thread (the admin endpoints dispatch there), never an IO thread.
+     */
+    static void stream(HttpServerExchange exchange, String type, Body body) throws IOException {
+        exchange.setStatusCode(StatusCodes.OK);
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, type);
+        exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
+        exchange.startBlocking();
+        try (Writer out = new BufferedWriter(new OutputStreamWriter(exchange.getOutputStream(),
+                StandardCharsets.UTF_8), 16 * 1024)) {
+            body.writeTo(out);
+        }
     }
 
     /** An answer without a body, e.g. 204. */

@@ -28,6 +28,7 @@ import java.util.stream.Collectors;
 import static dev.sluice.admin.AdminAnswers.empty;
 import static dev.sluice.admin.AdminAnswers.notAllowed;
 import static dev.sluice.admin.AdminAnswers.send;
+import static dev.sluice.admin.AdminAnswers.stream;
 import static dev.sluice.admin.AdminAnswers.text;
 
 /**
@@ -190,8 +191,11 @@ public final class AdminServer implements AutoCloseable {
             }
         }
 
-        /** The recording as a HAR file (GET), or forgotten (DELETE); 404 when the proxy records nothing. */
-        private void recording(HttpServerExchange exchange, HttpString method) {
+        /**
+         * The recording as a HAR file (GET), streamed as it is written, or forgotten (DELETE); 404
+         * when the proxy records nothing.
+         */
+        private void recording(HttpServerExchange exchange, HttpString method) throws IOException {
             boolean get = method.equals(Methods.GET) || method.equals(Methods.HEAD);
             if (!get && !method.equals(Methods.DELETE)) {
                 notAllowed(exchange, "GET, DELETE");
@@ -199,7 +203,7 @@ public final class AdminServer implements AutoCloseable {
                 text(exchange, StatusCodes.NOT_FOUND, "this proxy records nothing: add 'recording: {}' to its"
                         + " configuration (it takes a restart)");
             } else if (get) {
-                send(exchange, StatusCodes.OK, "application/json", sluice.recording().har());
+                stream(exchange, "application/json", sluice.recording()::writeHar);
             } else {
                 sluice.recording().clear();
                 empty(exchange, StatusCodes.NO_CONTENT);

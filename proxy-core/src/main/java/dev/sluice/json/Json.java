@@ -1,10 +1,13 @@
 package dev.sluice.json;
 
+import java.io.IOException;
+import java.io.Writer;
 import java.math.BigDecimal;
 
 /**
  * Just enough JSON writing for the admin API and the recording's HAR files: objects, arrays,
- * strings, numbers, booleans, null.
+ * strings, numbers, booleans, null. A long document is written as it goes with
+ * {@link #drainTo}, which hands on the text so far and starts afresh from there.
  */
 public final class Json {
     private final StringBuilder out = new StringBuilder(1024);
@@ -130,6 +133,20 @@ public final class Json {
             }
         }
         out.append('"');
+    }
+
+    /** Moves the text written so far to {@code out}; writing goes on where it stopped. */
+    public Json drainTo(Writer out) throws IOException {
+        if (this.out.length() > 0) {
+            out.write(this.out.toString());
+            this.out.setLength(0);
+        }
+        return this;
+    }
+
+    /** How many characters are written and not drained yet. */
+    public int pending() {
+        return out.length();
     }
 
     @Override

@@ -4,6 +4,8 @@ import dev.sluice.json.Json;
 import dev.sluice.ws.Direction;
 import io.undertow.util.StatusCodes;
 
+import java.io.IOException;
+import java.io.Writer;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.net.URLDecoder;
@@ -22,24 +24,33 @@ import java.util.function.LongFunction;
  * {@code type} being {@code send} (client to upstream) or {@code receive}, {@code time} seconds
  * since the epoch, and {@code data} the payload (text as is, anything else in base64; empty when
  * payloads were not recorded).
+ *
+ * <p>Written as it goes: the text is handed to the {@link Writer} after each entry and whenever
+ * {@value #CHUNK} characters of one entry's messages have piled up, so that a recording of many
+ * megabytes is never held as one string.
  */
 final class HarWriter {
+    /** How much text is gathered before it is handed on. */
+    static final int CHUNK = 16 * 1024;
+
     private HarWriter() {
     }
 
-    static String write(List<HttpExchange> exchanges, LongFunction<List<WsMessage>> messages) {
+    static void write(Writer out, List<HttpExchange> exchanges, LongFunction<List<WsMessage>> messages)
+            throws IOException {
         Json json = new Json().beginObject().name("log").beginObject()
                 .member("version", "1.2")
                 .name("creator").beginObject().member("name", "Sluice").member("version", version()).endObject()
                 .name("pages").beginArray().endArray()
                 .name("entries").beginArray();
         for (HttpExchange exchange : exchanges) {
-            entry(json, exchange, exchange.isTunnel() ? messages.apply(exchange.tunnelId()) : List.of());
+            entry(json, out, exchange, exchange.isTunnel() ? messages.apply(exchange.tunnelId()) : List.of());
+            json.drainTo(out);
         }
-        return json.endArray().endObject().endObject().toString();
+        json.endArray().endObject().endObject().drainTo(out);
     }
 
-    private static void entry(Json json, HttpExchange e, List<WsMessage> messages) {
+    private static void entry(Json json, Writer out, HttpExchange e, List<WsMessage> messages) throws IOException {
         BigDecimal millis = BigDecimal.valueOf(e.duration().toNanos()).movePointLeft(6).setScale(3, RoundingMode.HALF_UP);
         json.beginObject()
                 .member("startedDateTime", e.started().truncatedTo(ChronoUnit.MILLIS).toString())
@@ -89,6 +100,9 @@ final class HarWriter {
                         .member("data", data(message))
                         .member("_length", message.length())
                         .endObject();
+                if (json.pending() >= CHUNK) {
+                    json.drainTo(out);
+                }
             }
             json.endArray();
         }

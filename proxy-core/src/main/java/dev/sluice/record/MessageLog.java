@@ -4,39 +4,67 @@ import java.util.ArrayDeque;
 import java.util.List;
 
 /**
- * The recorded messages of one tunnel, the last {@link Recording#MAX_MESSAGES_PER_TUNNEL} of them.
- * Written by the tunnel's IO thread, read from anywhere. Holds nothing until the first message,
- * so an idle tunnel pays almost nothing for it.
+ * The recorded messages of one tunnel, as many as the {@link Recording}'s budget leaves: the
+ * recording forgets the oldest messages here as it forgets anything else, while the tunnel is
+ * still open too. Written by the tunnel's IO thread, read from anywhere. Holds nothing until the
+ * first message, so an idle tunnel pays almost nothing for it.
  */
 public final class MessageLog {
-    private final int maxPayloadBytes;
-    private ArrayDeque<WsMessage> messages; // guarded by this
+    private final Recording recording;
+    private final long tunnelId;
+    private ArrayDeque<WsMessage> messages; // guarded by recording.lock
 
-    MessageLog(int maxPayloadBytes) {
-        this.maxPayloadBytes = maxPayloadBytes;
+    MessageLog(Recording recording, long tunnelId) {
+        this.recording = recording;
+        this.tunnelId = tunnelId;
     }
 
     /** How many payload bytes of each message to keep; 0 when payloads are not recorded. */
     public int maxPayloadBytes() {
-        return maxPayloadBytes;
+        return recording.maxPayloadBytes();
     }
 
-    /** Adds a message, dropping the oldest one when the log is full. */
-    public synchronized void add(WsMessage message) {
-        if (messages == null) {
-            messages = new ArrayDeque<>();
-        } else if (messages.size() == Recording.MAX_MESSAGES_PER_TUNNEL) {
-            messages.removeFirst();
-        }
-        messages.addLast(message);
+    /** Adds a message; the recording forgets its oldest entries (here or anywhere) past its budget. */
+    public void add(WsMessage message) {
+        recording.add(this, message);
     }
 
     /** A snapshot, oldest first. */
-    public synchronized List<WsMessage> list() {
-        return messages == null ? List.of() : List.copyOf(messages);
+    public List<WsMessage> list() {
+        synchronized (recording.lock) {
+            return messages == null ? List.of() : List.copyOf(messages);
+        }
     }
 
-    synchronized void clear() {
+    long tunnelId() {
+        return tunnelId;
+    }
+
+    /** Appends; whether the log was empty before. Under recording.lock. */
+    boolean append(WsMessage message) {
+        if (messages == null) {
+            messages = new ArrayDeque<>();
+        }
+        messages.addLast(message);
+        return messages.size() == 1;
+    }
+
+    /** Removes and returns the oldest message (there is one); an emptied log lets its deque go. Under recording.lock. */
+    WsMessage removeOldest() {
+        WsMessage oldest = messages.removeFirst();
+        if (messages.isEmpty()) {
+            messages = null;
+        }
+        return oldest;
+    }
+
+    /** Whether it holds no message. Under recording.lock. */
+    boolean isEmpty() {
+        return messages == null || messages.isEmpty();
+    }
+
+    /** Forgets every message. Under recording.lock. */
+    void clear() {
         messages = null;
     }
 }

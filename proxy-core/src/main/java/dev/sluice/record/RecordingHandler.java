@@ -45,7 +45,7 @@ public final class RecordingHandler implements HttpHandler {
     public void handleRequest(HttpServerExchange exchange) throws Exception {
         Request request = new Request(Instant.now(), System.nanoTime(), exchange.getRequestMethod().toString(),
                 exchange.getRequestURI(), exchange.getQueryString(), exchange.getProtocol().toString(),
-                exchange.getHostAndPort(), Headers.copy(exchange.getRequestHeaders()));
+                exchange.getHostAndPort(), recording.headers(exchange.getRequestHeaders()));
         exchange.addExchangeCompleteListener((ex, nextListener) -> {
             try {
                 completed(ex, request);
@@ -62,7 +62,7 @@ public final class RecordingHandler implements HttpHandler {
                 request.query == null ? "" : request.query, request.protocol, request.host, exchange.getStatusCode(),
                 Duration.ofNanos(System.nanoTime() - request.nanos), route == null ? null : route.path(),
                 route == null ? null : route.upstream().name(), SocketAddresses.text(UpstreamClient.answeredBy(exchange)),
-                request.headers, Headers.copy(exchange.getResponseHeaders()), exchange.getResponseBytesSent(),
+                request.headers, recording.headers(exchange.getResponseHeaders()), exchange.getResponseBytesSent(),
                 HttpExchange.NO_TUNNEL));
         if (exchange.getStatusCode() == StatusCodes.SWITCHING_PROTOCOLS) {
             // The tunnel opens after the exchange completes (Undertow upgrades the connection then).

@@ -5,6 +5,8 @@ import dev.sluice.SluiceException;
 import dev.sluice.config.RecordingConfig;
 import dev.sluice.testing.HttpBackend;
 import dev.sluice.testing.HttpClients;
+import dev.sluice.testing.RawHttp;
+import dev.sluice.testing.RawPeer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -16,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,6 +47,32 @@ class AdminRecordingIT {
         }
     }
 
+    // GET /recording is written as it goes, chunked with no Content-Length, and is the same HAR
+    // as the recording's own; HEAD gets the head only. 300 requests make it a few hundred KB.
+    @Test
+    void theHarIsStreamedChunked() throws Exception {
+        try (HttpBackend backend = HttpBackend.start();
+             Sluice proxy = Sluice.builder().route("/", backend.uri()).admin("127.0.0.1", 0).start()) {
+            for (int i = 0; i < 300; i++) {
+                assertEquals(200, send(proxy.uri("http", "/item/" + i), "GET").statusCode());
+            }
+            await().until(() -> proxy.recording().exchanges().size() == 300);
+            int port = proxy.adminAddress().getPort();
+            RawHttp.Response har = raw(port, "GET");
+            assertEquals(200, har.status());
+            assertEquals("chunked", har.header("Transfer-Encoding"));
+            assertFalse(har.has("Content-Length"), har.head().text());
+            assertEquals("application/json", har.header("Content-Type"));
+            assertEquals("no-store", har.header("Cache-Control"));
+            assertEquals(proxy.recording().har(), har.bodyText());
+            assertTrue(har.bodyText().length() > 200_000, har.bodyText().length() + " characters");
+
+            RawHttp.Response head = raw(port, "HEAD");
+            assertEquals(200, head.status());
+            assertEquals(0, head.body().length);
+        }
+    }
+
     // A proxy that records nothing says how to turn recording on; the setting takes a restart.
     @Test
     void aProxyThatRecordsNothingSaysSo() throws Exception {
@@ -56,6 +85,14 @@ class AdminRecordingIT {
             SluiceException refused = assertThrows(SluiceException.class,
                     () -> proxy.reload(proxy.config().withRecording(RecordingConfig.METADATA)));
             assertTrue(refused.getMessage().contains("recording changed"), refused.getMessage());
+        }
+    }
+
+    private static RawHttp.Response raw(int port, String method) throws Exception {
+        try (RawPeer client = RawPeer.connect(port)) {
+            // kept alive, so that the body must be framed: a HAR built first would have a Content-Length
+            client.write(RawHttp.request(method, "/recording", "Host: 127.0.0.1:" + port));
+            return client.readResponse(method.equals("HEAD"));
         }
     }
 

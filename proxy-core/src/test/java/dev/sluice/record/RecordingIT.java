@@ -1,11 +1,14 @@
 package dev.sluice.record;
 
 import dev.sluice.Sluice;
+import dev.sluice.config.RecordingConfig;
 import dev.sluice.testing.DeadServer;
 import dev.sluice.testing.HttpBackend;
+import dev.sluice.testing.HttpBackendRequest;
 import dev.sluice.testing.HttpBackendResponder;
 import dev.sluice.testing.HttpClients;
 import dev.sluice.testing.RawBackend;
+import dev.sluice.testing.RawHttp;
 import dev.sluice.testing.RawPeer;
 import dev.sluice.testing.WsWire;
 import dev.sluice.tunnel.Tunnel;
@@ -77,6 +80,83 @@ class RecordingIT {
             assertEquals("/dead/", badGateway.route());
             assertNotNull(badGateway.upstream());
             assertNull(badGateway.server(), "no server answered");
+        }
+    }
+
+    // A request carrying a cookie and credentials for the server and for a proxy, answered with two
+    // Set-Cookie: the upstream and the client get every value as sent, the recording (its
+    // exchanges and its HAR) keeps "[redacted]" in their place and every other header as is.
+    // A proxy built with recordSecrets(true) records them as sent.
+    @Test
+    void credentialsAreRedactedInTheRecordingUnlessKept() throws Exception {
+        HttpBackendResponder setsCookies = (request, reply) -> reply.header("Set-Cookie", "session=s3cret; HttpOnly")
+                .header("Set-Cookie", "theme=dark").header("X-Seen", "yes").send("ok");
+        try (HttpBackend backend = HttpBackend.start(setsCookies);
+             Sluice redacting = Sluice.builder().route("/", backend.uri()).start();
+             Sluice keeping = Sluice.builder().route("/", backend.uri()).recordSecrets(true).start()) {
+            for (Sluice proxy : List.of(redacting, keeping)) {
+                try (RawPeer client = RawPeer.connect(proxy.port())) {
+                    client.write(RawHttp.request("GET", "/login", "Host: app", "Cookie: id=c00kie",
+                            "Authorization: Bearer t0ken", "proxy-authorization: Basic cHJveHk=", "X-Plain: shown"));
+                    RawHttp.Response response = client.readResponse();
+                    assertEquals(List.of("session=s3cret; HttpOnly", "theme=dark"), response.headers("Set-Cookie"));
+                }
+                HttpBackendRequest upstream = backend.takeRequest();
+                assertEquals("id=c00kie", upstream.header("Cookie"));
+                assertEquals("Bearer t0ken", upstream.header("Authorization"));
+                await().atMost(WAIT).until(() -> proxy.recording().exchanges().size() == 1);
+            }
+
+            HttpExchange redacted = redacting.recording().exchanges().get(0);
+            assertEquals("[redacted]", redacted.requestHeader("Cookie"));
+            assertEquals("[redacted]", redacted.requestHeader("Authorization"));
+            assertEquals("[redacted]", redacted.requestHeader("Proxy-Authorization"));
+            assertEquals("shown", redacted.requestHeader("X-Plain"));
+            assertEquals(List.of("[redacted]", "[redacted]"), setCookies(redacted));
+            assertEquals("yes", redacted.responseHeader("X-Seen"));
+            String har = redacting.recording().har();
+            for (String secret : List.of("c00kie", "t0ken", "cHJveHk=", "s3cret", "dark")) {
+                assertFalse(har.contains(secret), secret + " in " + har);
+            }
+            assertTrue(har.contains("{\"name\":\"Set-Cookie\",\"value\":\"[redacted]\"}"), har);
+
+            HttpExchange kept = keeping.recording().exchanges().get(0);
+            assertEquals("id=c00kie", kept.requestHeader("Cookie"));
+            assertEquals("Bearer t0ken", kept.requestHeader("Authorization"));
+            assertEquals("Basic cHJveHk=", kept.requestHeader("Proxy-Authorization"));
+            assertEquals(List.of("session=s3cret; HttpOnly", "theme=dark"), setCookies(kept));
+            assertTrue(keeping.recording().har().contains("Bearer t0ken"));
+        }
+    }
+
+    // A tunnel that stays open and keeps talking past the budget: the recording holds no more
+    // than its budget, the tunnel's oldest messages are forgotten (its own list too) and its
+    // newest kept, and so is the handshake's exchange once the messages after it need the room.
+    @Test
+    void anOpenTunnelsMessagesStayWithinTheBudget() throws Exception {
+        try (RawBackend backend = RawBackend.webSocket();
+             Sluice proxy = Sluice.builder().route("/", backend.uri()).recordPayloads(1024)
+                     .recordingBudget(RecordingConfig.MIN_BUDGET).start()) {
+            WsWire.Answer answer = WsWire.open(proxy.port(), "/ws");
+            try (RawPeer client = answer.peer(); RawPeer upstream = backend.takePeer()) {
+                Tunnel tunnel = proxy.tunnels().awaitOpen(1, WAIT).get(0);
+                await().atMost(WAIT).until(() -> proxy.recording().exchanges().size() == 1);
+                int sent = 200; // about 220KB recorded: more than three budgets
+                for (int i = 0; i < sent; i++) {
+                    client.write(WsWire.clientText(String.format("%04d", i) + "x".repeat(1020)));
+                    upstream.readFrame();
+                }
+                await().atMost(WAIT).until(() -> tunnel.messagesToUpstream() == sent);
+                await().atMost(WAIT).until(() -> tunnel.messages().size() > 0
+                        && tunnel.messages().get(tunnel.messages().size() - 1).text().startsWith(String.format("%04d", sent - 1)));
+                assertTrue(tunnel.isOpen());
+                assertTrue(proxy.recording().bytes() <= RecordingConfig.MIN_BUDGET, "" + proxy.recording().bytes());
+                List<WsMessage> kept = tunnel.messages();
+                assertTrue(kept.size() < sent / 2, kept.size() + " kept");
+                assertTrue(kept.get(0).text().startsWith(String.format("%04d", sent - kept.size())), kept.get(0).text());
+                assertEquals(kept, proxy.recording().messages(tunnel.id()));
+                assertEquals(List.of(), proxy.recording().exchanges(), "the handshake was recorded before them all");
+            }
         }
     }
 
@@ -207,6 +287,11 @@ class RecordingIT {
                 }
             }
         }
+    }
+
+    private static List<String> setCookies(HttpExchange exchange) {
+        return exchange.responseHeaders().entrySet().stream().filter(h -> h.getKey().equalsIgnoreCase("Set-Cookie"))
+                .flatMap(h -> h.getValue().stream()).toList();
     }
 
     private static int get(Sluice proxy, String target) throws Exception {
