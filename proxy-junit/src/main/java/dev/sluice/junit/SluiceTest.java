@@ -39,7 +39,8 @@ public @interface SluiceTest {
     /**
      * The YAML configuration: a class path resource, else a file. {@code ${VAR}} takes system
      * properties first, then the environment. Listen on {@code 127.0.0.1:0}, and consider
-     * {@code access-log: off} and {@code shutdown: {drain-timeout: 0s}}.
+     * {@code access-log: off}. The proxy closes at once (drain timeout 0) unless the file sets
+     * {@code shutdown.drain-timeout} itself.
      */
     String config();
 
