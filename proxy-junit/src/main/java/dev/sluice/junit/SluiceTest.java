@@ -28,7 +28,10 @@ import java.lang.annotation.Target;
  * <p>The proxy starts when first needed: before the first test's {@code @BeforeEach} methods, so
  * after the {@code @BeforeAll} methods, or when a parameter asks for it. It records exchanges and
  * message metadata; each test starts with an empty {@link dev.sluice.Sluice#recording() recording},
- * which a failed test leaves behind as a HAR file (see the {@link dev.sluice.junit package} description).
+ * which a failed test leaves behind as a HAR file, and without the faults earlier tests added at run
+ * time (the file's stay); tunnels earlier tests left open are reported, not closed (see the
+ * {@link dev.sluice.junit package} description). It closes at once unless the file sets
+ * {@code shutdown.drain-timeout}.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
