@@ -67,7 +67,7 @@ public final class Sluice implements RunningProxy, AutoCloseable {
     private static final Duration RETIRE_AFTER = Duration.ofSeconds(60);
 
     private final XnioWorker worker;
-    private final Metrics metrics = new Metrics();
+    private final Metrics metrics = Metrics.create();
     private final TunnelRegistry tunnels;
     private final Faults faults;
     private final AtomicReference<Snapshot> current = new AtomicReference<>();
