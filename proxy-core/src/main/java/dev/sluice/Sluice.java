@@ -67,7 +67,7 @@ public final class Sluice implements RunningProxy, AutoCloseable {
     private static final Duration RETIRE_AFTER = Duration.ofSeconds(60);
 
     private final XnioWorker worker;
-    private final Metrics metrics = new Metrics();
+    private final Metrics metrics = Metrics.create();
     private final TunnelRegistry tunnels;
     private final Faults faults;
     private final AtomicReference<Snapshot> current = new AtomicReference<>();
@@ -156,8 +156,9 @@ public final class Sluice implements RunningProxy, AutoCloseable {
 
     /**
      * Starts a proxy for a test from YAML text, as {@code bin/sluice} would from a file with that
-     * text ({@code ${VAR}} from the environment), recording as a builder's proxy does unless the
-     * text says otherwise. Listen on port 0: {@code listeners: [ { address: 127.0.0.1:0 } ]}.
+     * text ({@code ${VAR}} from the environment), recording and closing at once as a builder's
+     * proxy does unless the text says otherwise ({@link #recorded}). Listen on port 0:
+     * {@code listeners: [ { address: 127.0.0.1:0 } ]}.
      *
      * @throws ConfigException with every problem, each at its line and column
      */
@@ -166,19 +167,27 @@ public final class Sluice implements RunningProxy, AutoCloseable {
     }
 
     /**
-     * Starts a proxy for a test from a YAML file, as {@code bin/sluice -c FILE} would, recording as
-     * a builder's proxy does unless the file says otherwise; {@link #reload()} reads the file again.
+     * Starts a proxy for a test from a YAML file, as {@code bin/sluice -c FILE} would, recording and
+     * closing at once as a builder's proxy does unless the file says otherwise ({@link #recorded});
+     * {@link #reload()} reads the file again.
      */
     public static Sluice startFile(Path file) throws ConfigException {
         return start(recorded(ConfigLoader.load(file)));
     }
 
     /**
-     * {@code config} as a test's proxy runs it: recording at least message metadata, and with
-     * {@code /faults} on the admin API unless the file says {@code faults: false}.
+     * {@code config} as a test's proxy runs it: recording at least message metadata, with
+     * {@code /faults} on the admin API unless the file says {@code faults: false}, and closing at
+     * once as a builder's proxy does (drain timeout 0) unless the file sets
+     * {@code shutdown.drain-timeout} itself ({@link SluiceConfig#drainTimeoutSet()}): a test has no
+     * clients to let finish, only its own that have given up, and a request a {@code blackhole}
+     * fault holds would otherwise keep {@link #close()} waiting the default 30 s.
      */
     public static SluiceConfig recorded(SluiceConfig config) {
         SluiceConfig recorded = config.recording() != null ? config : config.withRecording(RecordingConfig.METADATA);
+        if (!recorded.drainTimeoutSet()) {
+            recorded = recorded.withDrainTimeout(Duration.ZERO, false);
+        }
         AdminConfig admin = recorded.admin();
         return admin == null || admin.faults() != null ? recorded : recorded.withAdmin(admin.withFaults(true));
     }
@@ -308,6 +317,10 @@ public final class Sluice implements RunningProxy, AutoCloseable {
         if (admin != null && admin.faults() == null && previous.config().admin() != null) {
             // A file that does not say keeps /faults as it is: a test's proxy has it on without saying so.
             next = next.withAdmin(admin.withFaults(previous.config().admin().faultsOn()));
+        }
+        if (!next.drainTimeoutSet() && !previous.config().drainTimeoutSet()) {
+            // Neither file says: keep what runs (a test's proxy closes at once without saying so).
+            next = next.withDrainTimeout(previous.config().drainTimeout(), false);
         }
         List<String> restartOnly = RestartOnly.changes(previous.config(), next);
         if (!restartOnly.isEmpty()) {

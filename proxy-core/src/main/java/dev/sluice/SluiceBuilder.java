@@ -21,17 +21,36 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Builds a proxy for a test: listens on 127.0.0.1 port 0, no access log, records exchanges and
  * message metadata ({@link Sluice#recording()}), and closes at once (drain timeout 0) unless
  * told otherwise. Each {@code route(..., URI...)} gets an upstream of
- * its own; {@link #upstream} and {@link #route(RouteConfig)} take whole config records for
- * anything else (sticky jvmRoutes, several routes to one upstream).
+ * its own, named {@code upstream-1}, {@code upstream-2}, ... in the order of the calls, skipping
+ * any name given to {@link #upstream}; {@link #upstream} and {@link #route(RouteConfig)} take whole
+ * config records for anything else (sticky jvmRoutes, several routes to one upstream).
+ *
+ * <p>The order of the calls does not matter: every setting (e.g. {@link #responseTimeout}) applies
+ * to the whole proxy, routes added before it included, since the configuration is made only by
+ * {@link #config()} and {@link #start()}.
  */
 public final class SluiceBuilder {
+    /** What {@code route(...)} was given: a route record, or the parts of one whose upstream is made at build time. */
+    private sealed interface RouteSpec {
+    }
+
+    private record GivenRoute(RouteConfig route) implements RouteSpec {
+    }
+
+    private record ServersRoute(String host, String pathPrefix, boolean stripPrefix, WebSocketConfig websocket,
+                                List<URI> servers) implements RouteSpec {
+    }
+
+    private static final String GENERATED_PREFIX = "upstream-";
+
     private final Map<String, UpstreamConfig> upstreams = new LinkedHashMap<>();
-    private final List<RouteConfig> routes = new ArrayList<>();
+    private final List<RouteSpec> routes = new ArrayList<>();
     private final List<FaultConfig> faults = new ArrayList<>();
     private HostPort listen = new HostPort("127.0.0.1", 0);
     private AdminConfig admin;
@@ -52,22 +71,32 @@ public final class SluiceBuilder {
 
     /** Routes requests under this path prefix to these servers, with these WebSocket settings. */
     public SluiceBuilder route(String pathPrefix, WebSocketConfig websocket, URI... servers) {
-        return route(new RouteConfig(pathPrefix, null, newUpstream(servers), false, websocket));
+        return serversRoute(null, pathPrefix, false, websocket, servers);
     }
 
     /** Routes requests for this host (null: any) under this path prefix, optionally stripping the prefix. */
     public SluiceBuilder route(String host, String pathPrefix, boolean stripPrefix, URI... servers) {
-        return route(new RouteConfig(pathPrefix, host, newUpstream(servers), stripPrefix, WebSocketConfig.DEFAULTS));
+        return serversRoute(host, pathPrefix, stripPrefix, WebSocketConfig.DEFAULTS, servers);
     }
 
     /** Adds a route as the YAML file would; its upstream must be added with {@link #upstream}. */
     public SluiceBuilder route(RouteConfig route) {
-        routes.add(route);
+        routes.add(new GivenRoute(Objects.requireNonNull(route, "route")));
         return this;
     }
 
-    /** Adds an upstream as the YAML file would, e.g. servers with their Tomcat jvmRoutes. */
+    /**
+     * Adds an upstream as the YAML file would, e.g. servers with their Tomcat jvmRoutes. Its name
+     * is the caller's: the upstreams that {@code route(..., URI...)} makes take other names.
+     *
+     * @throws IllegalArgumentException when an upstream of that name was added already
+     */
     public SluiceBuilder upstream(UpstreamConfig upstream) {
+        Objects.requireNonNull(upstream, "upstream");
+        if (upstreams.containsKey(upstream.name())) {
+            throw new IllegalArgumentException("upstream: an upstream named " + upstream.name()
+                    + " was added already (each upstream(...) needs a name of its own)");
+        }
         upstreams.put(upstream.name(), upstream);
         return this;
     }
@@ -78,7 +107,10 @@ public final class SluiceBuilder {
         return this;
     }
 
-    /** {@code response-timeout} of the upstreams that {@code route(..., URI...)} makes. */
+    /**
+     * {@code response-timeout} of the upstreams that {@code route(..., URI...)} makes, those
+     * routes added before this call included (upstreams given to {@link #upstream} keep theirs).
+     */
     public SluiceBuilder responseTimeout(Duration responseTimeout) {
         this.responseTimeout = responseTimeout;
         return this;
@@ -163,9 +195,30 @@ public final class SluiceBuilder {
         return recording == null ? RecordingConfig.METADATA : recording;
     }
 
-    /** The configuration this builder describes. */
+    /**
+     * The configuration this builder describes, made now from every call so far (so that their
+     * order does not matter).
+     */
     public SluiceConfig config() {
-        return new SluiceConfig("builder", List.of(new ListenerConfig(listen)), admin, upstreams, routes,
+        Map<String, UpstreamConfig> allUpstreams = new LinkedHashMap<>(upstreams);
+        List<RouteConfig> allRoutes = new ArrayList<>();
+        int generated = 0;
+        for (RouteSpec spec : routes) {
+            if (spec instanceof GivenRoute given) {
+                allRoutes.add(given.route());
+            } else if (spec instanceof ServersRoute r) {
+                String name;
+                do {
+                    name = GENERATED_PREFIX + (++generated);
+                } while (upstreams.containsKey(name));
+                allUpstreams.put(name, new UpstreamConfig(name,
+                        r.servers().stream().map(uri -> new ServerConfig(uri, null)).toList(), null,
+                        UpstreamConfig.DEFAULT_STICKY_COOKIE, UpstreamConfig.DEFAULT_CONNECT_TIMEOUT, responseTimeout,
+                        UpstreamConfig.DEFAULT_MAX_CONNECTIONS_PER_SERVER));
+                allRoutes.add(new RouteConfig(r.pathPrefix(), r.host(), name, r.stripPrefix(), r.websocket()));
+            }
+        }
+        return new SluiceConfig("builder", List.of(new ListenerConfig(listen)), admin, allUpstreams, allRoutes,
                 limits, trustedProxies, accessLog, SluiceConfig.DEFAULT_ACCEPT_GRACE, drainTimeout, faults, recording,
                 null);
     }
@@ -174,13 +227,9 @@ public final class SluiceBuilder {
         return Sluice.start(config());
     }
 
-    private String newUpstream(URI... servers) {
-        String name = "upstream-" + (upstreams.size() + 1);
-        // The response timeout is read when the upstream is made: set it before the routes.
-        upstreams.put(name, new UpstreamConfig(name,
-                Arrays.stream(servers).map(uri -> new ServerConfig(uri, null)).toList(), null,
-                UpstreamConfig.DEFAULT_STICKY_COOKIE, UpstreamConfig.DEFAULT_CONNECT_TIMEOUT, responseTimeout,
-                UpstreamConfig.DEFAULT_MAX_CONNECTIONS_PER_SERVER));
-        return name;
+    private SluiceBuilder serversRoute(String host, String pathPrefix, boolean stripPrefix, WebSocketConfig websocket,
+                                       URI... servers) {
+        routes.add(new ServersRoute(host, pathPrefix, stripPrefix, websocket, List.of(servers)));
+        return this;
     }
 }

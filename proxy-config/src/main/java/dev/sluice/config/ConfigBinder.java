@@ -80,7 +80,8 @@ final class ConfigBinder {
             return null;
         }
         return new SluiceConfig(source, listeners, admin, upstreams.byName(), routes, limits, trusted,
-                accessLog, shutdown.acceptGrace(), shutdown.drainTimeout(), faults, recording, hash);
+                accessLog, shutdown.acceptGrace(), shutdown.drainTimeout(), faults, recording, hash,
+                shutdown.drainTimeoutSet());
     }
 
     /** Every value the rules that span values compare, as far as the tree could be read. */
@@ -253,12 +254,13 @@ final class ConfigBinder {
         }
     }
 
-    private record Shutdown(Duration acceptGrace, Duration drainTimeout) {
+    /** @param drainTimeoutSet whether the file says {@code drain-timeout} */
+    private record Shutdown(Duration acceptGrace, Duration drainTimeout, boolean drainTimeoutSet) {
     }
 
     private Shutdown shutdown(Node node) {
         if (node == null) {
-            return new Shutdown(SluiceConfig.DEFAULT_ACCEPT_GRACE, SluiceConfig.DEFAULT_DRAIN_TIMEOUT);
+            return new Shutdown(SluiceConfig.DEFAULT_ACCEPT_GRACE, SluiceConfig.DEFAULT_DRAIN_TIMEOUT, false);
         }
         YamlMapping m = YamlMapping.read(node, "shutdown", values, SHUTDOWN,
                 "shutdown: { accept-grace: 0s, drain-timeout: 30s }");
@@ -267,6 +269,7 @@ final class ConfigBinder {
         }
         return new Shutdown(
                 m.duration("accept-grace", SluiceConfig.DEFAULT_ACCEPT_GRACE, Duration.ZERO, MAX_TIMEOUT),
-                m.duration("drain-timeout", SluiceConfig.DEFAULT_DRAIN_TIMEOUT, Duration.ZERO, MAX_TIMEOUT));
+                m.duration("drain-timeout", SluiceConfig.DEFAULT_DRAIN_TIMEOUT, Duration.ZERO, MAX_TIMEOUT),
+                m.value("drain-timeout") != null);
     }
 }

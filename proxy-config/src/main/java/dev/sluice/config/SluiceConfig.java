@@ -34,6 +34,10 @@ import java.util.Objects;
  *                       as read, before {@code ${VAR}} substitution, so the same file with other
  *                       environment values has the same hash); built in code, of the records (see
  *                       {@link #hashOf}). Null in the constructor means "compute it from the records"
+ * @param drainTimeoutSet whether {@code drainTimeout} was chosen, rather than the default a file
+ *                       without {@code shutdown.drain-timeout} gets: a test's proxy started from such
+ *                       a file closes at once (see {@code Sluice.recorded}). Always true for a
+ *                       configuration built in code with the constructors that take no such flag
  */
 public record SluiceConfig(
         String source,
@@ -48,7 +52,8 @@ public record SluiceConfig(
         Duration drainTimeout,
         List<FaultConfig> faults,
         RecordingConfig recording,
-        String hash) {
+        String hash,
+        boolean drainTimeoutSet) {
 
     public static final Duration DEFAULT_ACCEPT_GRACE = Duration.ZERO;
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
@@ -76,6 +81,15 @@ public record SluiceConfig(
         }
     }
 
+    /** A configuration whose drain timeout counts as chosen ({@code drainTimeoutSet} true). */
+    public SluiceConfig(String source, List<ListenerConfig> listeners, AdminConfig admin,
+                        Map<String, UpstreamConfig> upstreams, List<RouteConfig> routes, LimitsConfig limits,
+                        List<Cidr> trustedProxies, AccessLogConfig accessLog, Duration acceptGrace,
+                        Duration drainTimeout, List<FaultConfig> faults, RecordingConfig recording, String hash) {
+        this(source, listeners, admin, upstreams, routes, limits, trustedProxies, accessLog, acceptGrace,
+                drainTimeout, faults, recording, hash, true);
+    }
+
     /**
      * A configuration without an admin listener, accept-grace 0s, hashed from its records: the
      * shape of a test fixture.
@@ -90,13 +104,22 @@ public record SluiceConfig(
     /** This configuration with {@code admin} instead (same source and hash: the file did not change). */
     public SluiceConfig withAdmin(AdminConfig newAdmin) {
         return new SluiceConfig(source, listeners, newAdmin, upstreams, routes, limits, trustedProxies, accessLog,
-                acceptGrace, drainTimeout, faults, recording, hash);
+                acceptGrace, drainTimeout, faults, recording, hash, drainTimeoutSet);
     }
 
     /** This configuration with {@code recording} instead (same source and hash: the file did not change). */
     public SluiceConfig withRecording(RecordingConfig newRecording) {
         return new SluiceConfig(source, listeners, admin, upstreams, routes, limits, trustedProxies, accessLog,
-                acceptGrace, drainTimeout, faults, newRecording, hash);
+                acceptGrace, drainTimeout, faults, newRecording, hash, drainTimeoutSet);
+    }
+
+    /**
+     * This configuration with this drain timeout, counted as chosen or not (same source and hash:
+     * the file did not change).
+     */
+    public SluiceConfig withDrainTimeout(Duration newDrainTimeout, boolean set) {
+        return new SluiceConfig(source, listeners, admin, upstreams, routes, limits, trustedProxies, accessLog,
+                acceptGrace, newDrainTimeout, faults, recording, hash, set);
     }
 
     /** The first 12 hex digits of the SHA-256 of the text's UTF-8 bytes. */

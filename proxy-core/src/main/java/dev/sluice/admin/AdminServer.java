@@ -4,6 +4,7 @@ import dev.sluice.config.AdminConfig;
 import dev.sluice.config.ConfigException;
 import dev.sluice.config.ConfigProblem;
 import dev.sluice.config.HostPort;
+import dev.sluice.observe.Metrics;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
@@ -40,7 +41,7 @@ import static dev.sluice.admin.AdminAnswers.text;
  *   GET  /healthz   200 "ok" while the process runs
  *   GET  /readyz    200 "ready", 503 "draining" once a stop has begun
  *   GET  /status    JSON: config, listeners, routes, upstreams, open and recently closed tunnels
- *   GET  /metrics   the Prometheus text format
+ *   GET  /metrics   the Prometheus text format; 404 saying what to add without Micrometer
  *   GET  /          the status page
  *   POST /reload    the configuration file read again: 200, or 400 with every problem
  *   GET  /recording the recorded exchanges and WebSocket messages as a HAR file (with {@code recording:})
@@ -163,8 +164,13 @@ public final class AdminServer implements AutoCloseable {
                     exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/html; charset=utf-8");
                     exchange.getResponseSender().send(java.nio.ByteBuffer.wrap(PAGE));
                 });
-                case "/metrics" -> get(exchange, method, () -> send(exchange, StatusCodes.OK,
-                        "text/plain; version=0.0.4; charset=utf-8", sluice.metrics().scrape()));
+                case "/metrics" -> get(exchange, method, () -> {
+                    if (sluice.metrics().isOn()) {
+                        send(exchange, StatusCodes.OK, "text/plain; version=0.0.4; charset=utf-8", sluice.metrics().scrape());
+                    } else {
+                        text(exchange, StatusCodes.NOT_FOUND, Metrics.OFF_MESSAGE);
+                    }
+                });
                 case "/reload" -> {
                     if (method.equals(Methods.POST)) {
                         reload(exchange);

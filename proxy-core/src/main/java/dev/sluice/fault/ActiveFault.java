@@ -46,7 +46,11 @@ public final class ActiveFault {
         return remaining.get();
     }
 
-    boolean fromConfigFile() {
+    /**
+     * Whether it came from the configuration (the YAML file's {@code faults:}, or the builder's
+     * {@code fault(...)}), rather than the Java API or {@code POST /faults} at run time.
+     */
+    public boolean fromConfigFile() {
         return fromConfigFile;
     }
 

@@ -81,6 +81,19 @@ public final class Faults {
         return true;
     }
 
+    /**
+     * Switches off every fault added at run time (Java API, {@code POST /faults}); those from the
+     * configuration stay. Returns the ones switched off. A test proxy's extension calls it before
+     * each test, so that a test's faults never leak into the next.
+     */
+    public synchronized List<ActiveFault> removeRunTime() {
+        List<ActiveFault> runTime = active.stream().filter(f -> !f.fromConfigFile()).toList();
+        if (!runTime.isEmpty()) {
+            publish(active.stream().filter(ActiveFault::fromConfigFile).toList());
+        }
+        return runTime;
+    }
+
     /** Switches every fault off. */
     public synchronized void clear() {
         publish(List.of());

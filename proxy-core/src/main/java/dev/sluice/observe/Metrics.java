@@ -1,197 +1,109 @@
 package dev.sluice.observe;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Meter;
-import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.core.instrument.binder.system.UptimeMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.ToDoubleFunction;
 
 /**
- * The proxy's metrics, in Micrometer's Prometheus registry: what {@code GET /metrics} on the
- * admin listener shows. Meters are looked up once and kept, so that counting a request costs
- * two map lookups and two increments on the IO thread, no allocation.
+ * The proxy's metrics: what the proxy counts, and what {@code GET /metrics} on the admin listener
+ * shows. Micrometer is optional: {@link #create()} keeps them in Micrometer's Prometheus registry
+ * when {@code io.micrometer:micrometer-registry-prometheus} is on the class path (as in
+ * {@code bin/sluice}), and otherwise counts only what the status page needs and scrapes nothing
+ * ({@link #isOn()} false, {@code /metrics} answers 404 saying what to add). A test's class path
+ * stays small: proxy-core declares Micrometer {@code <optional>}.
  */
-public final class Metrics implements AutoCloseable {
-    private static final String[] METHODS = {"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "other"};
-    private static final String[] STATUS_CLASSES = {"1xx", "2xx", "3xx", "4xx", "5xx"};
-
-    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final JvmGcMetrics gc = new JvmGcMetrics();
+public abstract class Metrics implements AutoCloseable {
     /** The route label of an exchange that matched no route. */
     public static final String NO_ROUTE = "none";
+    /** The class whose presence turns metrics on (micrometer-registry-prometheus 1.13 and later). */
+    static final String REGISTRY_CLASS = "io.micrometer.prometheusmetrics.PrometheusMeterRegistry";
+    /** What {@code /metrics} says without Micrometer. */
+    public static final String OFF_MESSAGE = "metrics are off: Micrometer is not on the class path; add the"
+            + " dependency io.micrometer:micrometer-registry-prometheus (bin/sluice has it)\n";
 
-    private final Map<String, RouteMeters> routes = new ConcurrentHashMap<>();
-    /** Per-route gauges, by route and name. */
-    private final Map<String, Map<String, Meter>> routeGauges = new ConcurrentHashMap<>();
-    private final Map<String, Counter> byKey = new ConcurrentHashMap<>();
-    private Meter configInfo;
+    private static final Logger log = LoggerFactory.getLogger(Metrics.class);
 
-    private boolean jvmMetersBound;
+    Metrics() {
+    }
 
-    /**
-     * The Prometheus text exposition of every meter. The JVM's meters are bound at the first
-     * scrape: loading their classes is a fifth of a cold start, which a test's proxy that is
-     * never scraped should not pay. (GC pauses are timed from then on.)
-     */
-    public String scrape() {
-        synchronized (this) {
-            if (!jvmMetersBound) {
-                jvmMetersBound = true;
-                new JvmMemoryMetrics().bindTo(registry);
-                gc.bindTo(registry);
-                new JvmThreadMetrics().bindTo(registry);
-                new ClassLoaderMetrics().bindTo(registry);
-                new ProcessorMetrics().bindTo(registry);
-                new UptimeMetrics().bindTo(registry);
+    /** Micrometer's Prometheus registry when it is on the class path, else metrics that scrape nothing. */
+    public static Metrics create() {
+        return create(micrometerPresent(Metrics.class.getClassLoader()));
+    }
+
+    /** As {@link #create()}, told whether Micrometer is there (tests of the choice). */
+    static Metrics create(boolean micrometer) {
+        if (micrometer) {
+            try {
+                return new MicrometerMetrics();
+            } catch (LinkageError e) {
+                // e.g. micrometer-core there, but the Prometheus client it needs left out
+                log.warn("SLU0012 metrics are off: Micrometer is on the class path but cannot start ({})", e.toString());
             }
         }
-        return registry.scrape();
+        return new NoMetrics();
     }
+
+    /** Whether the Prometheus registry's class, and so Micrometer's core, can be loaded. */
+    static boolean micrometerPresent(ClassLoader loader) {
+        try {
+            Class.forName(REGISTRY_CLASS, false, loader);
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
+    /** Whether {@link #scrape()} has anything to show: false without Micrometer. */
+    public abstract boolean isOn();
+
+    /** The Prometheus text exposition of every meter; empty when {@linkplain #isOn() off}. */
+    public abstract String scrape();
 
     /** One HTTP exchange has completed (a WebSocket handshake too, with its 101 or refusal). */
-    public void request(String route, String method, int status, long nanos) {
-        RouteMeters meters = routes.computeIfAbsent(route, this::routeMeters);
-        meters.requests[methodIndex(method)][Math.min(Math.max(status / 100, 1), 5) - 1].increment();
-        meters.duration.record(nanos, TimeUnit.NANOSECONDS);
-    }
+    public abstract void request(String route, String method, int status, long nanos);
 
-    /** Every exchange counted so far, for the status page's request rate. */
-    public long requestsTotal() {
-        long total = 0;
-        for (RouteMeters meters : routes.values()) {
-            for (Counter[] byStatus : meters.requests) {
-                for (Counter counter : byStatus) {
-                    total += (long) counter.count();
-                }
-            }
-        }
-        return total;
-    }
+    /** Every exchange counted so far, for the status page's request rate (counted with or without Micrometer). */
+    public abstract long requestsTotal();
 
     /** No connection to the upstream could be had for a request. */
-    public void connectFailure(String upstream) {
-        counter("sluice_upstream_connect_errors", "upstream", upstream, "connections to an upstream that failed");
-    }
+    public abstract void connectFailure(String upstream);
 
     /** An upstream took a request and sent no response head within its response-timeout. */
-    public void responseTimeout(String upstream) {
-        counter("sluice_upstream_timeouts", "upstream", upstream, "requests whose upstream did not answer in time");
-    }
+    public abstract void responseTimeout(String upstream);
 
-    public void strayBytes(String upstream) {
-        counter("sluice_upstream_stray_responses", "upstream", upstream,
-                "upstream connections closed because bytes came while no request was outstanding");
-    }
+    /** An upstream connection was closed because bytes came while no request was outstanding. */
+    public abstract void strayBytes(String upstream);
 
-    public void tunnelOpened(String route) {
-        counter("sluice_tunnels_opened", "route", route, "WebSocket tunnels opened");
-    }
+    public abstract void tunnelOpened(String route);
 
-    public void tunnelClosed(String reason) {
-        counter("sluice_tunnels_closed", "reason", reasonClass(reason), "WebSocket tunnels closed, by why");
-    }
+    public abstract void tunnelClosed(String reason);
 
     /** A counter whose value is read from elsewhere (the tunnel registry) when scraped. */
-    public <T> void functionCounter(String name, String direction, String help, T source, ToDoubleFunction<T> value) {
-        FunctionCounter.builder(name, source, value).tag("direction", direction)
-                .description(help).register(registry);
-    }
+    public abstract <T> void functionCounter(String name, String direction, String help, T source,
+                                             ToDoubleFunction<T> value);
 
     /** A per-route gauge, registered the first time it is asked for on the route (later calls: nothing). */
-    public <T> void routeGauge(String name, String route, String help, T source, ToDoubleFunction<T> value) {
-        routeGauges.computeIfAbsent(route, r -> new ConcurrentHashMap<>()).computeIfAbsent(name,
-                n -> Gauge.builder(n, source, value).tag("route", route).description(help).register(registry));
-    }
+    public abstract <T> void routeGauge(String name, String route, String help, T source, ToDoubleFunction<T> value);
 
     /**
      * Forgets the per-route meters of routes no longer served (a reload removed them), so that a
      * scrape does not list them for ever; {@link #NO_ROUTE} stays.
      */
-    public void keepRoutes(Set<String> served) {
-        routes.entrySet().removeIf(e -> {
-            if (served.contains(e.getKey()) || e.getKey().equals(NO_ROUTE)) {
-                return false;
-            }
-            for (Counter[] byStatus : e.getValue().requests()) {
-                for (Counter counter : byStatus) {
-                    registry.remove(counter);
-                }
-            }
-            registry.remove(e.getValue().duration());
-            return true;
-        });
-        routeGauges.entrySet().removeIf(e -> {
-            if (served.contains(e.getKey())) {
-                return false;
-            }
-            e.getValue().values().forEach(registry::remove);
-            return true;
-        });
-    }
+    public abstract void keepRoutes(Set<String> served);
 
-    public void reloaded(boolean ok) {
-        counter("sluice_config_reloads", "result", ok ? "ok" : "failed", "configuration reloads");
-    }
+    public abstract void reloaded(boolean ok);
 
     /** The configuration in force: its hash as a label, the time it was loaded as the value. */
-    public synchronized void config(String hash, Instant loaded) {
-        if (configInfo != null) {
-            registry.remove(configInfo);
-        }
-        double seconds = loaded.toEpochMilli() / 1000.0;
-        configInfo = Gauge.builder("sluice_config_loaded_timestamp_seconds", () -> seconds).tag("hash", hash)
-                .description("when the configuration in force was loaded, labelled with its hash").register(registry);
-    }
+    public abstract void config(String hash, Instant loaded);
 
     @Override
-    public void close() {
-        gc.close();
-        registry.close();
-    }
-
-    private void counter(String name, String tag, String value, String help) {
-        byKey.computeIfAbsent(name + '\u0000' + value,
-                k -> Counter.builder(name).tag(tag, value).description(help).register(registry)).increment();
-    }
-
-    private RouteMeters routeMeters(String route) {
-        Counter[][] requests = new Counter[METHODS.length][STATUS_CLASSES.length];
-        for (int m = 0; m < METHODS.length; m++) {
-            for (int s = 0; s < STATUS_CLASSES.length; s++) {
-                requests[m][s] = Counter.builder("sluice_requests").tag("route", route).tag("method", METHODS[m])
-                        .tag("status", STATUS_CLASSES[s]).description("HTTP requests and WebSocket handshakes answered")
-                        .register(registry);
-            }
-        }
-        Timer duration = Timer.builder("sluice_request_duration").tag("route", route).publishPercentileHistogram()
-                .description("from the request's arrival to the end of its response").register(registry);
-        return new RouteMeters(requests, duration);
-    }
-
-    private static int methodIndex(String method) {
-        for (int i = 0; i < METHODS.length - 1; i++) {
-            if (METHODS[i].equals(method)) {
-                return i;
-            }
-        }
-        return METHODS.length - 1;
-    }
+    public abstract void close();
 
     /** A tunnel's close reason without its details: "idle for 300 ms" is "idle". */
     static String reasonClass(String reason) {
@@ -205,6 +117,73 @@ public final class Metrics implements AutoCloseable {
         return "other";
     }
 
-    private record RouteMeters(Counter[][] requests, Timer duration) {
+    /** Without Micrometer: counts requests for the status page, keeps nothing else. */
+    static final class NoMetrics extends Metrics {
+        private final LongAdder requests = new LongAdder();
+
+        @Override
+        public boolean isOn() {
+            return false;
+        }
+
+        @Override
+        public String scrape() {
+            return "";
+        }
+
+        @Override
+        public void request(String route, String method, int status, long nanos) {
+            requests.increment();
+        }
+
+        @Override
+        public long requestsTotal() {
+            return requests.sum();
+        }
+
+        @Override
+        public void connectFailure(String upstream) {
+        }
+
+        @Override
+        public void responseTimeout(String upstream) {
+        }
+
+        @Override
+        public void strayBytes(String upstream) {
+        }
+
+        @Override
+        public void tunnelOpened(String route) {
+        }
+
+        @Override
+        public void tunnelClosed(String reason) {
+        }
+
+        @Override
+        public <T> void functionCounter(String name, String direction, String help, T source,
+                                        ToDoubleFunction<T> value) {
+        }
+
+        @Override
+        public <T> void routeGauge(String name, String route, String help, T source, ToDoubleFunction<T> value) {
+        }
+
+        @Override
+        public void keepRoutes(Set<String> served) {
+        }
+
+        @Override
+        public void reloaded(boolean ok) {
+        }
+
+        @Override
+        public void config(String hash, Instant loaded) {
+        }
+
+        @Override
+        public void close() {
+        }
     }
 }

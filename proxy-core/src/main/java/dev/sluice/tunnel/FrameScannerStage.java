@@ -4,6 +4,7 @@ import dev.sluice.ws.FrameScanner;
 import dev.sluice.ws.Stage;
 
 import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The first stage of each direction: lets the {@link FrameScanner} read the frame headers of
@@ -12,11 +13,16 @@ import java.nio.ByteBuffer;
  */
 final class FrameScannerStage implements Stage {
     private final FrameScanner scanner;
+    /** The proxy's total of messages in this direction, which each message counted is added to. */
+    private final LongAdder messagesTotal;
+    /** The scanner's message count last added to {@link #messagesTotal}. */
+    private long messagesAdded;
     private boolean endAtBoundary;
     private boolean cut;
 
-    FrameScannerStage(FrameScanner scanner) {
+    FrameScannerStage(FrameScanner scanner, LongAdder messagesTotal) {
         this.scanner = scanner;
+        this.messagesTotal = messagesTotal;
     }
 
     FrameScanner scanner() {
@@ -51,6 +57,11 @@ final class FrameScannerStage implements Stage {
             // may be right behind the cut, and the scanner must not lose its place.
             scanner.scan(bytes.duplicate().position(end));
             bytes.limit(end);
+        }
+        long messages = scanner.messages();
+        if (messages != messagesAdded) {
+            messagesTotal.add(messages - messagesAdded);
+            messagesAdded = messages;
         }
         downstream.onBytes(bytes);
     }

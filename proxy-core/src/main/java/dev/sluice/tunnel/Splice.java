@@ -76,7 +76,8 @@ final class Splice implements Pump.Events, ProgressDeadline.Owner {
                       StageFactory.PerDirection factory) {
         Context context = new Context(direction);
         context.pump = new Pump(direction, from.getSourceChannel(), to.getSinkChannel(), pool, this,
-                new FrameScannerStage(new FrameScanner(direction.masked())), stages(context, factory));
+                new FrameScannerStage(new FrameScanner(direction.masked()), registry.traffic().messages(direction)),
+                stages(context, factory));
         return context.pump;
     }
 

@@ -44,10 +44,13 @@ public final class Tunnel implements OpenTunnel {
     private Consumer<Splice> pending;
     /** Where its messages are recorded, or null when the proxy does not record. */
     private final MessageLog messageLog;
+    /** The registry's totals, which its bytes are added to as they go through. */
+    private final TunnelTraffic traffic;
 
     Tunnel(long id, TunnelSlot slot, String upstream, InetSocketAddress client, InetSocketAddress server,
-           MessageLog messageLog) {
+           MessageLog messageLog, TunnelTraffic traffic) {
         this.id = id;
+        this.traffic = traffic;
         this.messageLog = messageLog;
         this.slot = slot;
         this.upstream = upstream;
@@ -208,10 +211,12 @@ public final class Tunnel implements OpenTunnel {
 
     void addToUpstream(int n) {
         bytesToUpstream += n; // single writer: the IO thread
+        traffic.bytesToUpstream.add(n);
     }
 
     void addToClient(int n) {
         bytesToClient += n;
+        traffic.bytesToClient.add(n);
     }
 
     void closed(String reason, FrameScanner toUpstream, FrameScanner toClient) {

@@ -33,7 +33,6 @@ public final class TunnelRegistry implements AutoCloseable {
     private final TunnelAdmission admission = new TunnelAdmission();
     private final AtomicLong ids = new AtomicLong();
     private final AtomicLong total = new AtomicLong();
-    /** Null when nothing is reported. */
     private final TunnelTraffic traffic;
     private final AccessLog accessLog;
     private final Recording recording;
@@ -51,7 +50,7 @@ public final class TunnelRegistry implements AutoCloseable {
     public TunnelRegistry(Metrics metrics, AccessLog accessLog, Recording recording) {
         this.accessLog = accessLog;
         this.recording = recording;
-        this.traffic = metrics == null ? null : new TunnelTraffic(metrics, open::values);
+        this.traffic = new TunnelTraffic(metrics);
     }
 
     /** Tunnels open right now. */
@@ -131,6 +130,11 @@ public final class TunnelRegistry implements AutoCloseable {
         return open.values().stream().sorted(java.util.Comparator.comparingLong(Tunnel::id)).toList();
     }
 
+    /** The totals of every tunnel, which each adds to as its bytes and messages go through. */
+    TunnelTraffic traffic() {
+        return traffic;
+    }
+
     /** Slots taken from this client address: open tunnels and admitted handshakes. */
     public int slotsOf(InetAddress client) {
         return admission.slotsOf(client);
@@ -183,16 +187,14 @@ public final class TunnelRegistry implements AutoCloseable {
     Tunnel register(TunnelSlot slot, String upstream, InetSocketAddress client, InetSocketAddress server,
                     String requestId) {
         long id = ids.incrementAndGet();
-        Tunnel tunnel = new Tunnel(id, slot, upstream, client, server, recording.tunnelOpened(id));
+        Tunnel tunnel = new Tunnel(id, slot, upstream, client, server, recording.tunnelOpened(id), traffic);
         synchronized (open) {
             open.put(tunnel.id(), tunnel);
             open.notifyAll();
         }
         total.incrementAndGet();
         log.opened(tunnel, requestId);
-        if (traffic != null) {
-            traffic.opened(tunnel);
-        }
+        traffic.opened(tunnel);
         return tunnel;
     }
 
@@ -207,9 +209,7 @@ public final class TunnelRegistry implements AutoCloseable {
         if (open.remove(tunnel.id()) == null) {
             return;
         }
-        if (traffic != null) {
-            traffic.closed(tunnel);
-        }
+        traffic.closed(tunnel);
         if (accessLog != null) {
             accessLog.write(TunnelLog.accessLine(tunnel));
         }

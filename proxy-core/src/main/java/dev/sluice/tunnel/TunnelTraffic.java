@@ -1,62 +1,63 @@
 package dev.sluice.tunnel;
 
 import dev.sluice.observe.Metrics;
+import dev.sluice.ws.Direction;
 
-import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Supplier;
-import java.util.function.ToLongFunction;
 
 /**
- * The tunnels' part of the metrics: bytes and messages each way (what closed tunnels carried
- * plus what open ones carry so far, so that a total never goes down), tunnels opened and
- * closed, and how many are open on each route. Read when scraped.
+ * The tunnels' part of the metrics: bytes and messages each way, tunnels opened and closed, and
+ * how many are open on each route. The totals are {@link LongAdder}s that every tunnel adds to as
+ * its bytes flow (one add per read or write batch, on the IO thread) and as its frame scanner
+ * counts messages, so a total never goes down (a tunnel that closes has added everything
+ * already) and a scrape reads a few adders instead of walking the open tunnels.
  */
 final class TunnelTraffic {
+    /** Null when nothing is reported: the totals are still kept. */
     private final Metrics metrics;
-    private final Supplier<Collection<Tunnel>> open;
-    private final LongAdder closedBytesToUpstream = new LongAdder();
-    private final LongAdder closedBytesToClient = new LongAdder();
-    private final LongAdder closedMessagesToUpstream = new LongAdder();
-    private final LongAdder closedMessagesToClient = new LongAdder();
+    final LongAdder bytesToUpstream = new LongAdder();
+    final LongAdder bytesToClient = new LongAdder();
+    private final LongAdder messagesToUpstream = new LongAdder();
+    private final LongAdder messagesToClient = new LongAdder();
+    /** Open tunnels by route key. */
+    private final Map<String, LongAdder> openByRoute = new ConcurrentHashMap<>();
 
-    /** @param open the tunnels open right now */
-    TunnelTraffic(Metrics metrics, Supplier<Collection<Tunnel>> open) {
+    /** @param metrics where the totals are reported, or null */
+    TunnelTraffic(Metrics metrics) {
         this.metrics = metrics;
-        this.open = open;
-        metrics.functionCounter("sluice_tunnel_bytes", "to_upstream", "bytes through WebSocket tunnels", this,
-                t -> t.closedBytesToUpstream.sum() + t.sumOpen(Tunnel::bytesToUpstream));
-        metrics.functionCounter("sluice_tunnel_bytes", "to_client", "bytes through WebSocket tunnels", this,
-                t -> t.closedBytesToClient.sum() + t.sumOpen(Tunnel::bytesToClient));
-        metrics.functionCounter("sluice_tunnel_messages", "to_upstream", "WebSocket messages through tunnels", this,
-                t -> t.closedMessagesToUpstream.sum() + t.sumOpen(Tunnel::messagesToUpstream));
-        metrics.functionCounter("sluice_tunnel_messages", "to_client", "WebSocket messages through tunnels", this,
-                t -> t.closedMessagesToClient.sum() + t.sumOpen(Tunnel::messagesToClient));
+        if (metrics != null) {
+            metrics.functionCounter("sluice_tunnel_bytes", "to_upstream", "bytes through WebSocket tunnels",
+                    bytesToUpstream, LongAdder::sum);
+            metrics.functionCounter("sluice_tunnel_bytes", "to_client", "bytes through WebSocket tunnels",
+                    bytesToClient, LongAdder::sum);
+            metrics.functionCounter("sluice_tunnel_messages", "to_upstream", "WebSocket messages through tunnels",
+                    messagesToUpstream, LongAdder::sum);
+            metrics.functionCounter("sluice_tunnel_messages", "to_client", "WebSocket messages through tunnels",
+                    messagesToClient, LongAdder::sum);
+        }
+    }
+
+    /** The total the frame scanner of this direction adds its messages to. */
+    LongAdder messages(Direction direction) {
+        return direction == Direction.TO_UPSTREAM ? messagesToUpstream : messagesToClient;
     }
 
     void opened(Tunnel tunnel) {
         String route = tunnel.slot().route().key();
-        metrics.tunnelOpened(route);
-        metrics.routeGauge("sluice_tunnels_open", route, "WebSocket tunnels open on a route", route, this::openOn);
+        LongAdder open = openByRoute.computeIfAbsent(route, r -> new LongAdder());
+        open.increment();
+        if (metrics != null) {
+            metrics.tunnelOpened(route);
+            metrics.routeGauge("sluice_tunnels_open", route, "WebSocket tunnels open on a route", open, LongAdder::sum);
+        }
     }
 
     void closed(Tunnel tunnel) {
-        closedBytesToUpstream.add(tunnel.bytesToUpstream());
-        closedBytesToClient.add(tunnel.bytesToClient());
-        closedMessagesToUpstream.add(tunnel.messagesToUpstream());
-        closedMessagesToClient.add(tunnel.messagesToClient());
-        metrics.tunnelClosed(tunnel.closeReason());
-    }
-
-    private double sumOpen(ToLongFunction<Tunnel> count) {
-        long sum = 0;
-        for (Tunnel tunnel : open.get()) {
-            sum += count.applyAsLong(tunnel);
+        openByRoute.get(tunnel.slot().route().key()).decrement();
+        if (metrics != null) {
+            metrics.tunnelClosed(tunnel.closeReason());
         }
-        return sum;
-    }
-
-    private double openOn(String routeKey) {
-        return open.get().stream().filter(t -> t.slot().route().key().equals(routeKey)).count();
     }
 }

@@ -35,7 +35,8 @@ import java.util.function.Supplier;
  * {@code @BeforeAll} method started on port 0. Test and lifecycle methods and constructors may
  * take {@link Sluice} and {@link SluiceUri @SluiceUri} {@link URI} parameters. Each test starts
  * with an empty {@link Sluice#recording() recording}, which a failed test leaves behind as a HAR
- * file (see the {@link dev.sluice.junit package} description).
+ * file, and without the faults earlier tests added at run time; tunnels earlier tests left open are
+ * reported, not closed (see the {@link dev.sluice.junit package} description).
  */
 public final class SluiceExtension implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback,
         AfterAllCallback, ParameterResolver {
@@ -99,7 +100,7 @@ public final class SluiceExtension implements BeforeAllCallback, BeforeEachCallb
         if (scope == null) {
             scope = context.getUniqueId();
         }
-        proxy.beforeTest(); // up before the test's @BeforeEach methods
+        proxy.beforeTest(context); // up before the test's @BeforeEach methods
     }
 
     @Override

@@ -28,7 +28,10 @@ import java.lang.annotation.Target;
  * <p>The proxy starts when first needed: before the first test's {@code @BeforeEach} methods, so
  * after the {@code @BeforeAll} methods, or when a parameter asks for it. It records exchanges and
  * message metadata; each test starts with an empty {@link dev.sluice.Sluice#recording() recording},
- * which a failed test leaves behind as a HAR file (see the {@link dev.sluice.junit package} description).
+ * which a failed test leaves behind as a HAR file, and without the faults earlier tests added at run
+ * time (the file's stay); tunnels earlier tests left open are reported, not closed (see the
+ * {@link dev.sluice.junit package} description). It closes at once unless the file sets
+ * {@code shutdown.drain-timeout}.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -39,7 +42,8 @@ public @interface SluiceTest {
     /**
      * The YAML configuration: a class path resource, else a file. {@code ${VAR}} takes system
      * properties first, then the environment. Listen on {@code 127.0.0.1:0}, and consider
-     * {@code access-log: off} and {@code shutdown: {drain-timeout: 0s}}.
+     * {@code access-log: off}. The proxy closes at once (drain timeout 0) unless the file sets
+     * {@code shutdown.drain-timeout} itself.
      */
     String config();
 

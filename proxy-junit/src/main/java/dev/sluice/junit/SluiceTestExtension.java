@@ -32,7 +32,7 @@ final class SluiceTestExtension implements BeforeEachCallback, AfterEachCallback
 
     @Override
     public void beforeEach(ExtensionContext context) {
-        scope(context).proxy().beforeTest(); // up before the test's @BeforeEach methods
+        scope(context).proxy().beforeTest(context); // up before the test's @BeforeEach methods
     }
 
     @Override

@@ -8,8 +8,15 @@
  * <li>{@link dev.sluice.junit.SluiceUri}: marks a {@link java.net.URI} parameter to fill with the proxy's URI.</li>
  * </ul>
  *
- * <p>Before each test a proxy's {@link dev.sluice.Sluice#recording() recording} is emptied (one
- * for the class was used by earlier tests), so it holds this test's traffic. When a test fails
+ * <p>Before each test a proxy for the class (one that earlier tests used) is readied for it: its
+ * {@link dev.sluice.Sluice#recording() recording} is emptied, so it holds this test's traffic; the
+ * faults added at run time (Java API, {@code POST /faults}) are switched off, so that a fault a
+ * failed test left on cannot fail the next (the configuration's faults stay), and their names are
+ * published as the report entry {@code sluice.faults-removed}; the tunnels still open are listed
+ * (id, route, client, upstream, age) as the report entry {@code sluice.open-tunnels} and on
+ * standard error. Those tunnels are left open, not closed: a class may share a connection between
+ * its tests on purpose; close them in an {@code @AfterEach} method (or call
+ * {@code proxy.faults().resetTunnels()}) for a clean slate. When a test fails
  * (an aborted one does not count), that recording is written as a HAR file to
  * {@code target/sluice/<test class>/<test method>.har}, {@code class.har} for a failed
  * {@code @BeforeAll} or {@code @AfterAll}; the file's path is published as the report entry
