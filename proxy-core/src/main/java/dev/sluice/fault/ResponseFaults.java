@@ -4,9 +4,11 @@ import dev.sluice.config.FaultConfig;
 import dev.sluice.config.FaultType;
 import dev.sluice.runtime.IoThreads;
 import io.undertow.server.HttpServerExchange;
+import org.xnio.ChannelListener;
 import org.xnio.IoUtils;
 import org.xnio.XnioExecutor;
 import org.xnio.channels.StreamSourceChannel;
+import org.xnio.conduits.ConduitStreamSourceChannel;
 import org.xnio.conduits.AbstractStreamSinkConduit;
 import org.xnio.conduits.ConduitWritableByteChannel;
 import org.xnio.conduits.Conduits;
@@ -25,6 +27,10 @@ import java.util.concurrent.locks.LockSupport;
  * closed) and {@code blackhole} (the body never leaves). A conduit under Undertow's response
  * channel that writes only as much as the faults allow and wakes the writer when they allow
  * more, so the writer is paced without a busy loop and nothing is held in memory.
+ *
+ * <p>A blackholed exchange never finishes its response, so it would never complete: once the
+ * request is read, the client connection is watched, and when the client leaves the connection
+ * is closed, which completes the exchange (its access-log line, metrics, the drain's count).
  */
 final class ResponseFaults extends AbstractStreamSinkConduit<StreamSinkConduit> {
     /**
@@ -44,6 +50,7 @@ final class ResponseFaults extends AbstractStreamSinkConduit<StreamSinkConduit> 
     private final Pace bandwidth = new Pace();
     private long passed;
     private boolean cut;
+    private boolean watchingClient;
     private XnioExecutor.Key timer;
 
     private ResponseFaults(StreamSinkConduit next, HttpServerExchange exchange) {
@@ -89,6 +96,9 @@ final class ResponseFaults extends AbstractStreamSinkConduit<StreamSinkConduit> 
         if (blackhole || cut) {
             int n = src.remaining(); // swallowed: the client never gets them
             src.position(src.limit());
+            if (blackhole) {
+                watchClient();
+            }
             return n;
         }
         long now = System.nanoTime();
@@ -179,9 +189,38 @@ final class ResponseFaults extends AbstractStreamSinkConduit<StreamSinkConduit> 
 
     @Override
     public void terminateWrites() throws IOException {
-        if (!blackhole && !cut) {
+        if (blackhole) {
+            watchClient();
+        } else if (!cut) {
             next.terminateWrites();
         }
+    }
+
+    /**
+     * Reads (and discards) what the client sends from now on, to see it leave: then closes the
+     * connection. Only once the request is read, when the connection's reads are free.
+     */
+    private void watchClient() {
+        if (watchingClient || !exchange.isRequestComplete()) {
+            return;
+        }
+        watchingClient = true;
+        ConduitStreamSourceChannel source = exchange.getConnection().getSourceChannel();
+        source.getReadSetter().set((ChannelListener<ConduitStreamSourceChannel>) channel -> {
+            ByteBuffer discard = ByteBuffer.allocate(512);
+            try {
+                int read;
+                do {
+                    read = channel.read(discard.clear());
+                } while (read > 0);
+                if (read < 0) {
+                    IoUtils.safeClose(exchange.getConnection());
+                }
+            } catch (IOException e) {
+                IoUtils.safeClose(exchange.getConnection());
+            }
+        });
+        source.resumeReads();
     }
 
     @Override

@@ -18,6 +18,7 @@ import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -111,6 +112,22 @@ class ResponseFaultsIT {
             proxy.faults().clear();
             assertEquals("lost", HttpClients.HTTP_1_1.send(HttpRequest.newBuilder(proxy.uri("http", "/again")).build(),
                     HttpResponse.BodyHandlers.ofString()).body());
+        }
+    }
+
+    // A blackholed exchange completes when its client leaves, although no answer ever went out:
+    // it is recorded then (as the access log and metrics count it), not left pending for good.
+    @Test
+    void aBlackholedExchangeCompletesWhenTheClientLeaves() throws Exception {
+        try (HttpBackend backend = HttpBackend.start((request, reply) -> reply.send("lost"));
+             Sluice proxy = Sluice.builder().route("/", backend.uri()).start()) {
+            proxy.faults().add(FaultConfig.blackhole());
+            try (RawPeer client = RawPeer.connect(proxy.port())) {
+                client.write("GET /void HTTP/1.1\r\nHost: x\r\n\r\n");
+                backend.takeRequest();
+            }
+            await().atMost(Duration.ofSeconds(5)).until(() -> proxy.recording().exchanges().size() == 1);
+            assertEquals("/void", proxy.recording().exchanges().get(0).path());
         }
     }
 }
