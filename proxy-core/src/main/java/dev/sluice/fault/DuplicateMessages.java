@@ -8,10 +8,11 @@ import java.nio.ByteBuffer;
 /**
  * {@code duplicate-messages}: each chosen message is passed on, then its frames once more, byte
  * for byte (masks included), right after its last frame. Control frames that came between its
- * fragments are not repeated. A message over {@link #MAX_COPY} bytes passes once.
+ * fragments are not repeated. The copy counts as held ({@link #held()}), so a message over
+ * {@link #MAX_COPY} bytes passes once: the pump would stop reading before a larger message ended.
  */
 final class DuplicateMessages extends RewritingStep {
-    static final int MAX_COPY = 16 * 1024 * 1024;
+    static final int MAX_COPY = (int) (HOLD_LIMIT / 2);
 
     private final ByteArrayOutputStream messageCopy = new ByteArrayOutputStream();
     private final ByteArrayOutputStream controlCopy = new ByteArrayOutputStream();
@@ -19,6 +20,11 @@ final class DuplicateMessages extends RewritingStep {
 
     DuplicateMessages(ActiveFault fault, StageContext context) {
         super(fault, context);
+    }
+
+    @Override
+    public long held() {
+        return messageCopy.size() + controlCopy.size();
     }
 
     @Override

@@ -33,10 +33,7 @@ abstract class HoldingStep extends FaultStep {
 
     /** Passes {@code bytes} on in pieces of {@code piece} bytes, each when {@code pace} lets it go. */
     final void passPaced(ByteBuffer bytes, int piece, long now, Pace pace, PieceCost cost, Downstream downstream) {
-        for (int at = bytes.position(); at < bytes.limit(); at += piece) {
-            int end = Math.min(bytes.limit(), at + piece);
-            held.pass(bytes.duplicate().limit(end).position(at), pace.take(now, cost.nanos(end - at)), downstream);
-        }
+        held.passPaced(bytes, now, piece, pace, cost, downstream);
     }
 
     /** How long a piece of this many bytes keeps the pace busy. */

@@ -22,7 +22,7 @@ import java.util.List;
  * connection's sink: one direction of a {@link Splice}.
  *
  * <p>Reads again only after what the stages passed on went out whole and while the stages hold
- * less than {@link #HOLD_LIMIT} (so a slow reader, or a fault that holds bytes, slows the writer
+ * less than {@link Stage#HOLD_LIMIT} (so a slow reader, or a fault that holds bytes, slows the writer
  * and memory per direction stays bounded), and holds a pooled buffer only while bytes are in
  * flight: an idle pump holds none. Runs entirely on the IO thread of its connections.
  *
@@ -52,8 +52,6 @@ final class Pump {
 
     /** Buffers moved in one go before letting the IO thread's other connections have a turn. */
     private static final int BUFFERS_PER_TURN = 16;
-    /** Bytes the stages may hold (a fault's delayed copies) before the pump stops reading. */
-    static final long HOLD_LIMIT = 256 * 1024;
 
     private final Direction direction;
     private final ConduitStreamSourceChannel source;
@@ -212,7 +210,7 @@ final class Pump {
                 source.wakeupReads();
                 return;
             }
-            if (heldByStages() >= HOLD_LIMIT) {
+            if (heldByStages() >= Stage.HOLD_LIMIT) {
                 source.suspendReads(); // a stage's timer carries on when it passed some on
                 return;
             }

@@ -3,6 +3,7 @@ package dev.sluice.fault;
 import dev.sluice.Sluice;
 import dev.sluice.config.FaultConfig;
 import dev.sluice.config.FaultDirection;
+import dev.sluice.testing.HeapHistogram;
 import dev.sluice.testing.HttpClients;
 import dev.sluice.testing.RawBackend;
 import dev.sluice.testing.RawPeer;
@@ -154,6 +155,27 @@ class TcpFaultsIT {
             proxy.faults().remove("hole");
             upstream.write(WsWire.serverText("out"));
             assertEquals("out", client.peer().readFrame().text());
+        }
+    }
+
+    // slice with one-byte segments holds what it read as it came (a copy per read), not a
+    // buffer, a record and a timer per byte: 200 KiB held make a handful of pieces.
+    @Test
+    void oneByteSlicesHoldBytesAsTheyCame() throws Exception {
+        try (RawBackend backend = RawBackend.webSocket();
+             Sluice proxy = Sluice.builder().route("/", backend.uri()).start()) {
+            WsWire.Answer client = WsWire.open(proxy.port(), "/ws");
+            RawPeer upstream = backend.takePeer();
+            Tunnel tunnel = proxy.tunnels().awaitOpen(1, WAIT).get(0);
+            proxy.faults().add(FaultConfig.slice(1, Duration.ofMillis(50)).toClient());
+            upstream.write(WsWire.serverFrame(WsWire.BINARY, new byte[200 * 1024]));
+            await().atMost(WAIT).until(() -> tunnel.messagesToClient() == 1);
+
+            long pieces = HeapHistogram.take().instancesOf("dev.sluice.fault.HeldBytes$Piece").values().stream()
+                    .mapToLong(Long::longValue).sum();
+            assertTrue(pieces > 0 && pieces < 100, pieces + " pieces held");
+            assertTrue(client.peer().in().read() >= 0, "the bytes still trickle out");
+            client.peer().close();
         }
     }
 
