@@ -231,6 +231,32 @@ class TcpFaultsIT {
         }
     }
 
+    // limit-data on both directions counts each direction on its own (as Toxiproxy's limit_data
+    // does per stream): 60 bytes up do not use the budget of the bytes down, which get all 100
+    // before the tunnel closes.
+    @Test
+    void limitDataOnBothDirectionsCountsEachOnItsOwn() throws Exception {
+        try (RawBackend backend = RawBackend.webSocket();
+             Sluice proxy = Sluice.builder().route("/", backend.uri()).start()) {
+            WsWire.Answer client = WsWire.open(proxy.port(), "/ws");
+            RawPeer upstream = backend.takePeer();
+            long id = proxy.tunnels().awaitOpen(1, WAIT).get(0).id();
+            proxy.faults().add(FaultConfig.limitData(100));
+            byte[] up = new byte[60];
+            byte[] down = new byte[150];
+            new Random(5).nextBytes(up);
+            new Random(6).nextBytes(down);
+
+            client.peer().write(up);
+            assertArrayEquals(up, upstream.readExactly(60));
+            upstream.write(down);
+            assertArrayEquals(Arrays.copyOf(down, 100), client.peer().readToEof());
+            Tunnel closed = proxy.tunnels().awaitClosed(id, WAIT);
+            assertEquals(60, closed.bytesToUpstream());
+            assertEquals(100, closed.bytesToClient());
+        }
+    }
+
     // slice writes a 100-byte frame to the client in 10-byte segments 20 ms apart: the client's
     // reads see it arrive in pieces, and the bytes are whole.
     @Test
