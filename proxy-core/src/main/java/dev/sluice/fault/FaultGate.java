@@ -2,6 +2,7 @@ package dev.sluice.fault;
 
 import dev.sluice.config.FaultType;
 import dev.sluice.http.ErrorResponses;
+import dev.sluice.http.FaultedAnswer;
 import dev.sluice.runtime.IoThreads;
 import dev.sluice.runtime.Route;
 import io.undertow.server.HttpHandler;
@@ -81,6 +82,8 @@ final class FaultGate implements HttpHandler {
     }
 
     private static void reset(HttpServerExchange exchange, ActiveFault fault) {
+        FaultedAnswer.unanswered(exchange, fault.name(),
+                fault.type() == FaultType.REFUSE ? "connection refused (reset unanswered)" : "connection reset");
         log.info("SLU3003 {} {} -> connection reset by fault {}", exchange.getRequestMethod(),
                 exchange.getRequestURI(), fault.name());
         try {

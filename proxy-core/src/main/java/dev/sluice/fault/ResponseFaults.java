@@ -2,6 +2,7 @@ package dev.sluice.fault;
 
 import dev.sluice.config.FaultConfig;
 import dev.sluice.config.FaultType;
+import dev.sluice.http.FaultedAnswer;
 import dev.sluice.runtime.IoThreads;
 import io.undertow.server.HttpServerExchange;
 import org.xnio.ChannelListener;
@@ -44,6 +45,7 @@ final class ResponseFaults extends AbstractStreamSinkConduit<StreamSinkConduit> 
     private long segment;
     private long gapNanos;
     private long limit = -1;
+    private String limitFault;
     private boolean blackhole;
     /** The earliest the next write may go (bandwidth and slice). */
     private long readyAt = Long.MIN_VALUE;
@@ -83,8 +85,16 @@ final class ResponseFaults extends AbstractStreamSinkConduit<StreamSinkConduit> 
                     segment = f.segment();
                     gapNanos = f.delay() == null ? 0 : f.delay().toNanos();
                 }
-                case LIMIT_DATA -> limit = limit < 0 ? f.bytes() : Math.min(limit, f.bytes());
-                case BLACKHOLE -> blackhole = true;
+                case LIMIT_DATA -> {
+                    if (limit < 0 || f.bytes() < limit) {
+                        limit = f.bytes();
+                        limitFault = f.name();
+                    }
+                }
+                case BLACKHOLE -> {
+                    blackhole = true;
+                    FaultedAnswer.unanswered(exchange, f.name(), "no answer (blackhole)");
+                }
                 default -> throw new IllegalArgumentException(f.type() + " does not act on a response body");
             }
         }
@@ -132,6 +142,7 @@ final class ResponseFaults extends AbstractStreamSinkConduit<StreamSinkConduit> 
         }
         if (limit >= 0 && passed == limit) {
             cut = true;
+            FaultedAnswer.cut(exchange, limitFault, passed);
             flush();
         }
         return n;

@@ -1,5 +1,6 @@
 package dev.sluice.handler;
 
+import dev.sluice.http.FaultedAnswer;
 import dev.sluice.http.RequestIds;
 import dev.sluice.observe.AccessLog;
 import dev.sluice.runtime.Route;
@@ -11,7 +12,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One line per request once it is complete:
- * {@code 127.0.0.1 "GET /chat?x=1 HTTP/1.1" 101 0 12ms route=/chat/ upstream=app id=4f2a...}.
+ * {@code 127.0.0.1 "GET /chat?x=1 HTTP/1.1" 101 0 12ms route=/chat/ upstream=app id=4f2a...}, with
+ * {@code fault=NAME} after when a fault changed the answer: then the status and bytes are what
+ * the client got (0 when it got no status line).
  * A tunnel's line is written when the handshake completes; its bytes and end are logged
  * when it closes.
  */
@@ -44,13 +47,15 @@ public final class AccessLogHandler implements HttpHandler {
     private static String line(HttpServerExchange exchange, String request, long start) {
         InetSocketAddress peer = exchange.getSourceAddress();
         Route route = exchange.getAttachment(Route.KEY);
+        FaultedAnswer faulted = FaultedAnswer.of(exchange);
         return (peer == null || peer.getAddress() == null ? "-" : peer.getAddress().getHostAddress())
                 + " \"" + request.replace("\"", "%22") + "\" "
-                + exchange.getStatusCode() + " "
-                + exchange.getResponseBytesSent() + " "
+                + FaultedAnswer.status(exchange) + " "
+                + FaultedAnswer.bodyBytes(exchange) + " "
                 + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + "ms"
                 + " route=" + (route == null ? "-" : route.path())
                 + " upstream=" + (route == null ? "-" : route.upstream().name())
-                + " id=" + RequestIds.of(exchange);
+                + " id=" + RequestIds.of(exchange)
+                + (faulted == null ? "" : " fault=" + faulted.fault());
     }
 }

@@ -1,5 +1,6 @@
 package dev.sluice.handler;
 
+import dev.sluice.http.FaultedAnswer;
 import dev.sluice.observe.Metrics;
 import dev.sluice.runtime.Route;
 import io.undertow.server.HttpHandler;
@@ -22,7 +23,7 @@ public final class MetricsHandler implements HttpHandler {
             try {
                 Route route = ex.getAttachment(Route.KEY);
                 metrics.request(route == null ? Metrics.NO_ROUTE : route.key(), ex.getRequestMethod().toString(),
-                        ex.getStatusCode(), System.nanoTime() - start);
+                        FaultedAnswer.status(ex), System.nanoTime() - start);
             } finally {
                 nextListener.proceed();
             }

@@ -68,8 +68,11 @@ final class HarWriter {
         String contentType = e.responseHeader("Content-Type");
         json.name("response").beginObject()
                 .member("status", e.status())
-                .member("statusText", StatusCodes.getReason(e.status()))
+                .member("statusText", e.status() == 0 ? "" : StatusCodes.getReason(e.status()))
                 .member("httpVersion", e.protocol());
+        if (e.error() != null) {
+            json.member("_error", e.error()); // where Chrome puts why a request failed
+        }
         json.name("cookies").beginArray().endArray();
         headers(json, e.responseHeaders());
         json.name("content").beginObject()
@@ -88,6 +91,9 @@ final class HarWriter {
         }
         if (e.route() != null) {
             json.member("_route", e.route()).member("_upstream", e.upstream());
+        }
+        if (e.fault() != null) {
+            json.member("_fault", e.fault());
         }
         if (e.isTunnel()) {
             json.member("_tunnelId", e.tunnelId()).member("_resourceType", "websocket");

@@ -15,7 +15,8 @@ import java.util.Map;
  * @param query           the query string without {@code ?}; empty when there is none
  * @param protocol        e.g. {@code HTTP/1.1}
  * @param host            the {@code Host} the client asked for ({@code host[:port]})
- * @param status          the status the client got ({@code 101} for a handshake that became a tunnel)
+ * @param status          the status the client got ({@code 101} for a handshake that became a tunnel;
+ *                        0 when a fault left it without one: see {@link #error()})
  * @param duration        from {@code started} until the response was complete (for a 101: until the
  *                        handshake's answer was sent)
  * @param route           the match path of the route taken, or null when none matched
@@ -26,14 +27,17 @@ import java.util.Map;
  *                        {@code X-Request-Id} Sluice adds); unmodifiable, in Undertow's order (not the
  *                        order on the wire)
  * @param responseHeaders the response's headers as the client got them; unmodifiable
- * @param responseBytes   body bytes sent to the client
+ * @param responseBytes   body bytes the client got
  * @param tunnelId        the id of the tunnel the handshake became ({@link dev.sluice.tunnel.Tunnel#id()}),
  *                        or {@link #NO_TUNNEL}
+ * @param fault           the name of the fault that changed the answer the client got, or null
+ * @param error           what that fault did to it, as the client saw it ({@code connection reset},
+ *                        {@code no answer (blackhole)}, {@code body cut after 1000 bytes}), or null
  */
 public record HttpExchange(Instant started, String method, String path, String query, String protocol, String host,
                            int status, Duration duration, String route, String upstream, String server,
                            Map<String, List<String>> requestHeaders, Map<String, List<String>> responseHeaders,
-                           long responseBytes, long tunnelId) {
+                           long responseBytes, long tunnelId, String fault, String error) {
     /** {@link #tunnelId()} of an exchange that did not become a tunnel. */
     public static final long NO_TUNNEL = -1;
 
@@ -55,6 +59,6 @@ public record HttpExchange(Instant started, String method, String path, String q
     /** The same exchange, now known to have become tunnel {@code id} to {@code server}. */
     HttpExchange becameTunnel(long id, String server) {
         return new HttpExchange(started, method, path, query, protocol, host, status, duration, route, upstream, server,
-                requestHeaders, responseHeaders, responseBytes, id);
+                requestHeaders, responseHeaders, responseBytes, id, fault, error);
     }
 }

@@ -1,5 +1,6 @@
 package dev.sluice.record;
 
+import dev.sluice.http.FaultedAnswer;
 import dev.sluice.http.SocketAddresses;
 
 import dev.sluice.runtime.Route;
@@ -58,12 +59,13 @@ public final class RecordingHandler implements HttpHandler {
 
     private void completed(HttpServerExchange exchange, Request request) {
         Route route = exchange.getAttachment(Route.KEY);
+        FaultedAnswer faulted = FaultedAnswer.of(exchange);
         Recording.Recorded recorded = recording.add(new HttpExchange(request.started, request.method, request.path,
-                request.query == null ? "" : request.query, request.protocol, request.host, exchange.getStatusCode(),
+                request.query == null ? "" : request.query, request.protocol, request.host, FaultedAnswer.status(exchange),
                 Duration.ofNanos(System.nanoTime() - request.nanos), route == null ? null : route.path(),
                 route == null ? null : route.upstream().name(), SocketAddresses.text(UpstreamClient.answeredBy(exchange)),
-                request.headers, recording.headers(exchange.getResponseHeaders()), exchange.getResponseBytesSent(),
-                HttpExchange.NO_TUNNEL));
+                request.headers, recording.headers(exchange.getResponseHeaders()), FaultedAnswer.bodyBytes(exchange),
+                HttpExchange.NO_TUNNEL, faulted == null ? null : faulted.fault(), faulted == null ? null : faulted.error()));
         if (exchange.getStatusCode() == StatusCodes.SWITCHING_PROTOCOLS) {
             // The tunnel opens after the exchange completes (Undertow upgrades the connection then).
             exchange.putAttachment(TUNNEL_OPENED, (tunnelId, server) -> recorded.becameTunnel(tunnelId, SocketAddresses.text(server)));

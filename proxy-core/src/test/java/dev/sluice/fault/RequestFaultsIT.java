@@ -4,6 +4,7 @@ import dev.sluice.Sluice;
 import dev.sluice.config.ConfigLoader;
 import dev.sluice.config.FaultConfig;
 import dev.sluice.config.SluiceConfig;
+import dev.sluice.record.HttpExchange;
 import dev.sluice.testing.HttpBackend;
 import dev.sluice.testing.HttpClients;
 import dev.sluice.testing.RawBackend;
@@ -15,11 +16,13 @@ import org.junit.jupiter.api.Timeout;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -79,6 +82,11 @@ class RequestFaultsIT {
             proxy.faults().add(FaultConfig.refuse());
 
             assertThrows(IOException.class, () -> get(proxy, "/"));
+            await().atMost(Duration.ofSeconds(5)).until(() -> !proxy.recording().exchanges().isEmpty());
+            HttpExchange recorded = proxy.recording().exchanges().get(0);
+            assertEquals(0, recorded.status(), "recorded as the client saw it: no answer");
+            assertEquals("connection refused (reset unanswered)", recorded.error());
+            assertEquals("refuse-1", recorded.fault());
             try (RawPeer refused = RawPeer.connect(proxy.port())) {
                 refused.write(WsWire.handshake("/ws"));
                 assertNull(refused.readHeadOrNull(), "no answer to a refused handshake");

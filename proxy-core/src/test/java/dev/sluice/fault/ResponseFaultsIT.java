@@ -2,6 +2,7 @@ package dev.sluice.fault;
 
 import dev.sluice.Sluice;
 import dev.sluice.config.FaultConfig;
+import dev.sluice.record.HttpExchange;
 import dev.sluice.testing.HttpBackend;
 import dev.sluice.testing.HttpClients;
 import dev.sluice.testing.RawHttp;
@@ -67,6 +68,12 @@ class ResponseFaultsIT {
             RawHttp.Head head = client.readHead();
             assertEquals(200, head.status());
             assertArrayEquals(Arrays.copyOf(body, 1000), client.readToEof());
+            await().atMost(Duration.ofSeconds(5)).until(() -> proxy.recording().exchanges().size() == 1);
+            HttpExchange recorded = proxy.recording().exchanges().get(0);
+            assertEquals(200, recorded.status());
+            assertEquals(1000, recorded.responseBytes(), "the body bytes the client got");
+            assertEquals("body cut after 1000 bytes", recorded.error());
+            assertTrue(proxy.recording().har().contains("\"_error\":\"body cut after 1000 bytes\""));
         }
     }
 
@@ -127,7 +134,10 @@ class ResponseFaultsIT {
                 backend.takeRequest();
             }
             await().atMost(Duration.ofSeconds(5)).until(() -> proxy.recording().exchanges().size() == 1);
-            assertEquals("/void", proxy.recording().exchanges().get(0).path());
+            HttpExchange recorded = proxy.recording().exchanges().get(0);
+            assertEquals("/void", recorded.path());
+            assertEquals(0, recorded.status(), "no status reached the client");
+            assertEquals("no answer (blackhole)", recorded.error());
         }
     }
 }

@@ -193,7 +193,7 @@ class RecordingTest {
         }
         MessageLog log = recording.tunnelOpened(1);
         recording.add(new HttpExchange(Instant.now(), "GET", "/ws", "", "HTTP/1.1", "x", 101, Duration.ZERO, "/", "app",
-                "127.0.0.1:1", Map.of(), Map.of(), 0, 1));
+                "127.0.0.1:1", Map.of(), Map.of(), 0, 1, null, null));
         for (int i = 0; i < 1000; i++) {
             log.add(new WsMessage(Direction.TO_CLIENT, WsMessage.BINARY, 1024, Instant.now(), new byte[1024]));
         }
@@ -227,6 +227,6 @@ class RecordingTest {
 
     private static HttpExchange exchange(String path) {
         return new HttpExchange(Instant.now(), "GET", path, "", "HTTP/1.1", "x", 200, Duration.ZERO, "/", "app",
-                "127.0.0.1:1", Map.of("Host", List.of("x")), Map.of(), 0, HttpExchange.NO_TUNNEL);
+                "127.0.0.1:1", Map.of("Host", List.of("x")), Map.of(), 0, HttpExchange.NO_TUNNEL, null, null);
     }
 }
