@@ -4,6 +4,7 @@ import dev.sluice.config.FaultConfig;
 import dev.sluice.config.FaultType;
 import dev.sluice.http.FaultedAnswer;
 import dev.sluice.runtime.IoThreads;
+import io.undertow.server.AbstractServerConnection;
 import io.undertow.server.HttpServerExchange;
 import org.xnio.ChannelListener;
 import org.xnio.IoUtils;
@@ -212,11 +213,12 @@ final class ResponseFaults extends AbstractStreamSinkConduit<StreamSinkConduit> 
      * connection. Only once the request is read, when the connection's reads are free.
      */
     private void watchClient() {
-        if (watchingClient || !exchange.isRequestComplete()) {
+        if (watchingClient || !exchange.isRequestComplete()
+                || !(exchange.getConnection() instanceof AbstractServerConnection connection)) {
             return;
         }
         watchingClient = true;
-        ConduitStreamSourceChannel source = exchange.getConnection().getSourceChannel();
+        ConduitStreamSourceChannel source = connection.getChannel().getSourceChannel();
         source.getReadSetter().set((ChannelListener<ConduitStreamSourceChannel>) channel -> {
             ByteBuffer discard = ByteBuffer.allocate(512);
             try {

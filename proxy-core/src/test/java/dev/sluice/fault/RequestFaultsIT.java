@@ -19,6 +19,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -82,8 +83,9 @@ class RequestFaultsIT {
             proxy.faults().add(FaultConfig.refuse());
 
             assertThrows(IOException.class, () -> get(proxy, "/"));
-            await().atMost(Duration.ofSeconds(5)).until(() -> !proxy.recording().exchanges().isEmpty());
-            HttpExchange recorded = proxy.recording().exchanges().get(0);
+            HttpExchange recorded = await().atMost(Duration.ofSeconds(5)).until(
+                    () -> proxy.recording().exchanges().stream().filter(e -> e.path().equals("/")).findFirst(),
+                    Optional::isPresent).get();
             assertEquals(0, recorded.status(), "recorded as the client saw it: no answer");
             assertEquals("connection refused (reset unanswered)", recorded.error());
             assertEquals("refuse-1", recorded.fault());
