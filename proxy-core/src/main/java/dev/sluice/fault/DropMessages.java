@@ -15,9 +15,12 @@ final class DropMessages extends RewritingStep {
     @Override
     public void piece(int from, int to, boolean startsFrame, boolean endsFrame) {
         boolean dropped = selector.chosen(scanner, startsFrame);
-        selector.endsUnit(scanner, endsFrame);
+        boolean ends = selector.endsUnit(scanner, endsFrame);
         if (dropped) {
             runs.pass(bytes, downstream);
+            if (ends) {
+                altered(scanner.frameIsControl(), -1, "dropped");
+            }
         } else {
             runs.keep(from, to);
         }

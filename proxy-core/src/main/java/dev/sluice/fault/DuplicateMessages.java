@@ -50,6 +50,7 @@ final class DuplicateMessages extends RewritingStep {
         if (selector.endsUnit(scanner, endsFrame)) {
             runs.pass(bytes, downstream);
             if (copying) {
+                altered(control, +1, "duplicated");
                 downstream.onBytes(ByteBuffer.wrap(copy.toByteArray()));
             }
             copy.reset();

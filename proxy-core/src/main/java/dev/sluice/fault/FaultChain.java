@@ -33,6 +33,12 @@ final class FaultChain implements Stage {
         final FaultStep step;
         /** The offset in this direction's stream from which the step gets bytes; until then they go past it. */
         long from;
+        /** Data messages and control frames the sender sent before {@link #from}. */
+        long messagesBefore;
+        long controlsBefore;
+        /** What the rewriting steps in front had added to the stream when this one came. */
+        long dataNetBefore;
+        long controlNetBefore;
 
         Link(ActiveFault fault, FaultStep step, long from) {
             this.fault = fault;
@@ -53,6 +59,9 @@ final class FaultChain implements Stage {
     private long offset;
     /** Where the next message may begin, as the scanner saw it after the last buffer; -1 when not known. */
     private long nextMessageBoundary;
+    /** Data messages and control frames sent before {@link #nextMessageBoundary}. */
+    private long messagesBefore;
+    private long controlsBefore;
     /** Whether a step at the front waits for its offset. */
     private boolean waiting;
     /** Whether a step waits for a boundary not yet known. */
@@ -75,7 +84,8 @@ final class FaultChain implements Stage {
         long start = offset;
         offset += bytes.remaining();
         if (unknown) {
-            startWaitingAt(readAheadToMessageBoundary(bytes), start);
+            long boundary = readAheadToMessageBoundary(bytes);
+            startWaitingAt(boundary, lastEnd.messages(), lastEnd.controlFrames(), start);
         }
         if (links.isEmpty()) {
             downstream.onBytes(bytes);
@@ -86,7 +96,10 @@ final class FaultChain implements Stage {
         }
         FrameScanner scanner = context.scanner();
         nextMessageBoundary = scanner.nextMessageBoundary();
-        if (nextMessageBoundary < 0) {
+        if (nextMessageBoundary >= 0) {
+            messagesBefore = scanner.messages();
+            controlsBefore = scanner.controlFrames();
+        } else {
             // Rare enough (a buffer ending inside a header or a fragmented message) to copy the
             // scanner each time: a fault added before the next buffer reads ahead from here.
             if (lastEnd == null) {
@@ -95,7 +108,7 @@ final class FaultChain implements Stage {
             scanner.copyInto(lastEnd);
         }
         if (waiting) {
-            startWaitingAt(nextMessageBoundary, offset);
+            startWaitingAt(nextMessageBoundary, messagesBefore, controlsBefore, offset);
         }
     }
 
@@ -134,15 +147,17 @@ final class FaultChain implements Stage {
     }
 
     /**
-     * Gives steps that wait for a boundary not yet known this one (when known), and notes
-     * whether any still waits for bytes after offset {@code since}.
+     * Gives steps that wait for a boundary not yet known this one (when known), with what was
+     * sent before it, and notes whether any still waits for bytes after offset {@code since}.
      */
-    private void startWaitingAt(long boundary, long since) {
+    private void startWaitingAt(long boundary, long messages, long controls, long since) {
         waiting = false;
         unknown = false;
         for (Link link : links) {
             if (link.from == UNKNOWN && boundary >= 0) {
                 link.from = boundary;
+                link.messagesBefore = messages;
+                link.controlsBefore = controls;
             }
             waiting |= link.from > since;
             unknown |= link.from == UNKNOWN;
@@ -174,6 +189,20 @@ final class FaultChain implements Stage {
             int at = chain.indexOf(link);
             passFrom(at < 0 ? chain.size() : at + 1, chain, bytes, Long.MAX_VALUE);
         };
+    }
+
+    /** What the rewriting steps in front of {@code link} added to what the sender sent (negative for drops). */
+    private long netInFront(Link link, boolean control) {
+        long net = 0;
+        for (Link front : links) {
+            if (front == link) {
+                break;
+            }
+            if (front.step instanceof RewritingStep rewriting) {
+                net += rewriting.net(control);
+            }
+        }
+        return net;
     }
 
     /** Whether a removed fault's step has finished what it held, and can leave the chain. */
@@ -233,6 +262,13 @@ final class FaultChain implements Stage {
                 Link link = new Link(fault, FaultSteps.create(fault, context, rolls), Long.MIN_VALUE);
                 if (fault.type().messageLevel()) {
                     link.from = nextMessageBoundary >= 0 ? nextMessageBoundary : UNKNOWN;
+                    link.messagesBefore = messagesBefore;
+                    link.controlsBefore = controlsBefore;
+                }
+                if (link.step instanceof RewritingStep rewriting) {
+                    rewriting.numbering((control, seen) -> control
+                            ? link.controlsBefore + seen - (netInFront(link, true) - link.controlNetBefore)
+                            : link.messagesBefore + seen - (netInFront(link, false) - link.dataNetBefore));
                 }
                 if (link.from > offset) {
                     waiting = true;
@@ -240,6 +276,13 @@ final class FaultChain implements Stage {
                     waitingFirst.add(0, link);
                 } else {
                     next.add(link);
+                    // behind the steps there are now, from this buffer on: what they did so far is in messagesBefore
+                    links.forEach(front -> {
+                        if (front.step instanceof RewritingStep rewriting) {
+                            link.dataNetBefore += rewriting.net(false);
+                            link.controlNetBefore += rewriting.net(true);
+                        }
+                    });
                 }
             }
         }

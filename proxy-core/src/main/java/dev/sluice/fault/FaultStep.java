@@ -20,6 +20,11 @@ abstract class FaultStep implements Stage {
         return retired;
     }
 
+    /** The number the sender gave the message (or control frame) this step sees as its {@code seen}-th; 0 when not known. */
+    long numberOf(boolean control, long seen) {
+        return 0;
+    }
+
     /** Whether the step may leave the chain: it holds nothing and is not inside a message it alters. */
     boolean quiescent() {
         return held() == 0;

@@ -6,7 +6,8 @@ import dev.sluice.ws.FrameScanner;
  * Decides which WebSocket messages a message fault acts on, frame piece by frame piece: a data
  * message is chosen (or not) at its first frame and its continuation frames follow that choice;
  * control frames between fragments are chosen on their own, and only when the fault counts
- * control frames. Once the step is retired no new message is chosen.
+ * control frames. Once the step is retired no new message is chosen. It also knows, for the
+ * recording, the number the sender gave each message it chose (see {@link FaultStep#numberOf}).
  */
 final class MessageSelector {
     private final ActiveFault fault;
@@ -14,6 +15,10 @@ final class MessageSelector {
     private boolean messageChosen;
     private boolean controlChosen;
     private boolean inMessage;
+    private long messagesSeen;
+    private long controlsSeen;
+    private long messageNumber;
+    private long controlNumber;
 
     MessageSelector(ActiveFault fault, FaultStep step) {
         this.fault = fault;
@@ -24,12 +29,20 @@ final class MessageSelector {
     boolean chosen(FrameScanner scanner, boolean startsFrame) {
         if (scanner.frameIsControl()) {
             if (startsFrame) {
+                controlsSeen++;
                 controlChosen = fault.config().controlFrames() && !step.retired() && fault.takesMessage();
+                if (controlChosen) {
+                    controlNumber = step.numberOf(true, controlsSeen);
+                }
             }
             return controlChosen;
         }
         if (startsFrame && scanner.frameOpcode() != 0) {
+            messagesSeen++;
             messageChosen = !step.retired() && fault.takesMessage();
+            if (messageChosen) {
+                messageNumber = step.numberOf(false, messagesSeen);
+            }
             inMessage = true;
         }
         return messageChosen;
@@ -48,6 +61,11 @@ final class MessageSelector {
             return true;
         }
         return false;
+    }
+
+    /** The sender's number of the chosen control frame, or data message, in progress; 0 when not known. */
+    long chosenNumber(boolean control) {
+        return control ? controlNumber : messageNumber;
     }
 
     /** Whether a chosen data message has begun and not yet ended. */

@@ -104,8 +104,11 @@ final class HarWriter {
                         .member("time", epochSeconds(message.time()))
                         .member("opcode", message.opcode())
                         .member("data", data(message))
-                        .member("_length", message.length())
-                        .endObject();
+                        .member("_length", message.length());
+                if (message.fault() != null) {
+                    json.member("_fault", message.fault()).member("_faultEffect", message.effect());
+                }
+                json.endObject();
                 if (json.pending() >= CHUNK) {
                     json.drainTo(out);
                 }

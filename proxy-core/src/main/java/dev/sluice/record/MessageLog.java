@@ -1,6 +1,9 @@
 package dev.sluice.record;
 
+import dev.sluice.ws.Direction;
+
 import java.util.ArrayDeque;
+import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -27,6 +30,34 @@ public final class MessageLog {
     /** Adds a message; the recording forgets its oldest entries (here or anywhere) past its budget. */
     public void add(WsMessage message) {
         recording.add(this, message);
+    }
+
+    /**
+     * Marks the message sent {@code direction} with this number (see {@link WsMessage#number()})
+     * as {@code fault} did to it; nothing when it is not held (forgotten, or not recorded).
+     */
+    public void mark(Direction direction, boolean control, long number, String fault, String effect) {
+        synchronized (recording.lock) {
+            if (messages == null) {
+                return;
+            }
+            for (Iterator<WsMessage> it = messages.descendingIterator(); it.hasNext(); ) {
+                WsMessage m = it.next();
+                if (m.number() == number && m.direction() == direction && m.isControl() == control) {
+                    replace(m, m.withFault(fault, effect));
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Puts {@code marked} where {@code message} is (rare: only for what a fault did; the deque has no set). */
+    private void replace(WsMessage message, WsMessage marked) {
+        ArrayDeque<WsMessage> next = new ArrayDeque<>(messages.size());
+        for (WsMessage m : messages) {
+            next.addLast(m == message ? marked : m);
+        }
+        messages = next;
     }
 
     /** A snapshot, oldest first. */

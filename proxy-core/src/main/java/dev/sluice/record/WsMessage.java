@@ -17,13 +17,29 @@ import java.time.Instant;
  * @param payload   the payload, unmasked, when payloads are recorded
  *                  ({@code Sluice.builder().recordPayloads(n)}): its first {@code n} bytes at most,
  *                  so shorter than {@code length} when it was cut; null when payloads are not recorded
+ * @param number    its place among what was sent this way: the n-th data message, or the n-th
+ *                  control frame, from 1; 0 when not known
+ * @param fault     the name of the fault that dropped or duplicated it, or null
+ * @param effect    what that fault did: {@code dropped} (the peer never got it) or
+ *                  {@code duplicated} (the peer got it twice); null when no fault did
  */
-public record WsMessage(Direction direction, int opcode, long length, Instant time, byte[] payload) {
+public record WsMessage(Direction direction, int opcode, long length, Instant time, byte[] payload, long number,
+                        String fault, String effect) {
     public static final int TEXT = 0x1;
     public static final int BINARY = 0x2;
     public static final int CLOSE = 0x8;
     public static final int PING = 0x9;
     public static final int PONG = 0xA;
+
+    /** A message no fault touched, of unknown number. */
+    public WsMessage(Direction direction, int opcode, long length, Instant time, byte[] payload) {
+        this(direction, opcode, length, time, payload, 0, null, null);
+    }
+
+    /** The same message, marked as {@code fault} did to it. */
+    WsMessage withFault(String fault, String effect) {
+        return new WsMessage(direction, opcode, length, time, payload, number, fault, effect);
+    }
 
     /** Whether this is a control frame (close, ping, pong) rather than a data message. */
     public boolean isControl() {
@@ -43,6 +59,7 @@ public record WsMessage(Direction direction, int opcode, long length, Instant ti
     @Override
     public String toString() {
         return "WsMessage[" + direction + " opcode=" + opcode + " length=" + length + " time=" + time
-                + (payload == null ? "" : " payload=" + payload.length + "B") + "]";
+                + (payload == null ? "" : " payload=" + payload.length + "B")
+                + (fault == null ? "" : " " + effect + " by " + fault) + "]";
     }
 }

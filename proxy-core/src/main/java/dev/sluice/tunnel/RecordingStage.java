@@ -119,9 +119,11 @@ final class RecordingStage implements Stage, FramePieces.Consumer {
 
     private void endFrame() {
         if (frameControl) {
-            log.add(new WsMessage(direction, frameOpcode, frameLength, frameTime, bytesOf(framePayload)));
+            log.add(new WsMessage(direction, frameOpcode, frameLength, frameTime, bytesOf(framePayload),
+                    scanner.controlFrames(), null, null));
         } else if (frameFin) {
-            log.add(new WsMessage(direction, messageOpcode, messageLength, messageTime, bytesOf(messagePayload)));
+            log.add(new WsMessage(direction, messageOpcode, messageLength, messageTime, bytesOf(messagePayload),
+                    scanner.messages(), null, null));
             messagePayload = null;
         }
         framePayload = null;

@@ -117,6 +117,14 @@ final class Splice implements Pump.Events, ProgressDeadline.Owner {
         }
 
         @Override
+        public void markMessage(boolean control, long number, String fault, String effect) {
+            MessageLog log = tunnel.messageLog();
+            if (log != null) {
+                log.mark(direction, control, number, fault, effect);
+            }
+        }
+
+        @Override
         public void schedule(Runnable task, long delayNanos) {
             pump.schedule(task, delayNanos);
         }

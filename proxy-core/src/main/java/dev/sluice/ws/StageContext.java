@@ -12,6 +12,12 @@ public interface StageContext extends TunnelEnds {
      */
     FrameScanner scanner();
 
+    /**
+     * Tells the recording, if the tunnel is recorded, what a fault did to a message sent this
+     * way: the {@code number}-th data message (or control frame) the sender sent.
+     */
+    void markMessage(boolean control, long number, String fault, String effect);
+
     /** Runs {@code task} on the tunnel's IO thread after {@code delayNanos}, unless the tunnel closed by then. */
     void schedule(Runnable task, long delayNanos);
 

@@ -56,19 +56,7 @@ class MessageFaultStepsTest {
                 ActiveFault fault = new ActiveFault("dup", FaultConfig.duplicateMessages(3), false);
                 byte[] out = run(new DuplicateMessages(fault, context(direction, null)), frames, random);
 
-                ByteArrayOutputStream expected = new ByteArrayOutputStream();
-                ByteArrayOutputStream copy = new ByteArrayOutputStream();
-                for (Frame f : frames) {
-                    expected.writeBytes(f.bytes());
-                    if (f.message() >= 0 && f.message() < 3) {
-                        copy.writeBytes(f.bytes());
-                        if (f.last()) {
-                            expected.writeBytes(copy.toByteArray());
-                            copy.reset();
-                        }
-                    }
-                }
-                assertArrayEquals(expected.toByteArray(), out, "seed " + seed + " " + direction);
+                assertArrayEquals(expected(frames, 0, true), out, "seed " + seed + " " + direction);
                 assertEquals(3, fault.acted());
             }
         }
@@ -93,12 +81,15 @@ class MessageFaultStepsTest {
                     Faults faults = new Faults(List::of, () -> List.of("/"));
                     FaultConfig config = duplicate ? FaultConfig.duplicateMessages(3) : FaultConfig.dropMessages(3);
                     FrameScanner scanner = new FrameScanner(direction.masked());
-                    FaultChain chain = new FaultChain(faults, context(direction, scanner), new TunnelRolls());
+                    List<String> marks = new ArrayList<>();
+                    FaultChain chain = new FaultChain(faults, context(direction, scanner, marks), new TunnelRolls());
                     byte[] out = runChain(chain, scanner, frames, random, switchAt, () -> faults.add(config));
 
                     String where = "seed " + seed + " " + direction + (duplicate ? " duplicate" : " drop") + " from byte " + switchAt;
-                    assertArrayEquals(expected(frames, firstMessageFrom(frames, switchAt), duplicate), out, where);
+                    int first = firstMessageFrom(frames, switchAt);
+                    assertArrayEquals(expected(frames, first, duplicate), out, where);
                     assertEquals(3, faults.list().get(0).acted(), where);
+                    assertEquals(expectedMarks(frames, first, duplicate), marks, where + ": the sender's numbers, from 1");
                 }
             }
         }
@@ -120,6 +111,10 @@ class MessageFaultStepsTest {
         throw new AssertionError("no message after byte " + from);
     }
 
+    /**
+     * The stream with messages {@code first} to {@code first + 2} dropped, or repeated right after
+     * their last frame (but for one over {@link DuplicateMessages#MAX_COPY} bytes, which passes once).
+     */
     private static byte[] expected(List<Frame> frames, int first, boolean duplicate) {
         ByteArrayOutputStream expected = new ByteArrayOutputStream();
         ByteArrayOutputStream copy = new ByteArrayOutputStream();
@@ -131,12 +126,27 @@ class MessageFaultStepsTest {
             if (chosen && duplicate) {
                 copy.writeBytes(f.bytes());
                 if (f.last()) {
-                    expected.writeBytes(copy.toByteArray());
+                    if (copy.size() <= DuplicateMessages.MAX_COPY) {
+                        expected.writeBytes(copy.toByteArray());
+                    }
                     copy.reset();
                 }
             }
         }
         return expected.toByteArray();
+    }
+
+    /** The marks the recording gets for messages {@code first} to {@code first + 2}: numbered from 1, a message too large to repeat unmarked. */
+    private static List<String> expectedMarks(List<Frame> frames, int first, boolean duplicate) {
+        List<String> marks = new ArrayList<>();
+        for (int m = first; m < first + 3; m++) {
+            int message = m;
+            int size = frames.stream().filter(f -> f.message() == message).mapToInt(f -> f.bytes().length).sum();
+            if (!duplicate || size <= DuplicateMessages.MAX_COPY) {
+                marks.add("message " + (m + 1) + (duplicate ? " duplicated" : " dropped"));
+            }
+        }
+        return marks;
     }
 
     private static int countMessages(List<Frame> frames) {
@@ -267,7 +277,17 @@ class MessageFaultStepsTest {
 
     /** The step's seam to its tunnel: the direction, the direction's scanner, and a tunnel on route "/". */
     private static StageContext context(Direction direction, FrameScanner scanner) {
+        return context(direction, scanner, new ArrayList<>());
+    }
+
+    /** As above; what the steps mark for the recording goes to {@code marks}, e.g. "message 4 dropped". */
+    private static StageContext context(Direction direction, FrameScanner scanner, List<String> marks) {
         return new StageContext() {
+            @Override
+            public void markMessage(boolean control, long number, String fault, String effect) {
+                marks.add((control ? "control " : "message ") + number + " " + effect);
+            }
+
             @Override
             public Direction direction() {
                 return direction;

@@ -3,16 +3,19 @@ package dev.sluice.fault;
 import dev.sluice.Sluice;
 import dev.sluice.config.ConfigLoader;
 import dev.sluice.config.FaultConfig;
+import dev.sluice.record.WsMessage;
 import dev.sluice.testing.RawBackend;
 import dev.sluice.testing.RawPeer;
 import dev.sluice.testing.WsWire;
 import dev.sluice.tunnel.Tunnel;
+import dev.sluice.ws.Direction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -223,6 +226,34 @@ class MessageFaultsIT {
                 assertEquals(0, drop.remaining());
                 assertEquals(3, drop.acted());
             }
+        }
+    }
+
+    // What a message fault did is in the recording and the HAR: the dropped message is marked
+    // dropped by its fault (so a HAR viewer does not show it as delivered), the repeated one
+    // duplicated, the one between them as it was.
+    @Test
+    void droppedAndDuplicatedMessagesAreMarkedInTheRecording() throws Exception {
+        try (RawBackend backend = RawBackend.webSocket();
+             Sluice proxy = Sluice.builder().route("/", backend.uri()).start()) {
+            WsWire.Answer client = WsWire.open(proxy.port(), "/ws");
+            RawPeer upstream = backend.takePeer();
+            Tunnel tunnel = proxy.tunnels().awaitOpen(1, WAIT).get(0);
+            proxy.faults().add(FaultConfig.dropMessages(1).toUpstream().named("lose-one"));
+            client.peer().write(WsWire.clientText("a"));
+            client.peer().write(WsWire.clientText("b"));
+            assertEquals("b", upstream.readFrame().text());
+            proxy.faults().add(FaultConfig.duplicateMessages(1).toUpstream().named("twice"));
+            client.peer().write(WsWire.clientText("c"));
+            assertEquals("c", upstream.readFrame().text());
+            assertEquals("c", upstream.readFrame().text());
+
+            List<WsMessage> sent = tunnel.messages().stream().filter(m -> m.direction() == Direction.TO_UPSTREAM).toList();
+            assertEquals(3, sent.size());
+            assertEquals(List.of("lose-one dropped", "- -", "twice duplicated"),
+                    sent.stream().map(m -> (m.fault() == null ? "-" : m.fault()) + " " + (m.effect() == null ? "-" : m.effect())).toList());
+            String har = proxy.recording().har();
+            assertTrue(har.contains("\"_fault\":\"lose-one\",\"_faultEffect\":\"dropped\""), har);
         }
     }
 
