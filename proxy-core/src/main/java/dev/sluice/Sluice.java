@@ -6,6 +6,7 @@ import dev.sluice.config.AdminConfig;
 import dev.sluice.config.ConfigException;
 import dev.sluice.config.ConfigLoader;
 import dev.sluice.config.ConfigRules;
+import dev.sluice.config.Http2Config;
 import dev.sluice.config.ListenerConfig;
 import dev.sluice.config.RecordingConfig;
 import dev.sluice.config.RouteConfig;
@@ -23,6 +24,7 @@ import io.undertow.server.DefaultByteBufferPool;
 import io.undertow.server.handlers.GracefulShutdownHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xnio.Option;
 import org.xnio.OptionMap;
 import org.xnio.Options;
 import org.xnio.Xnio;
@@ -99,29 +101,21 @@ public final class Sluice implements RunningProxy, AutoCloseable {
             faults.replaceConfigured(config.faults());
             // Each request runs on the snapshot current when it arrives (see reload).
             graceful = new GracefulShutdownHandler(exchange -> current.get().handler().handleRequest(exchange));
+            OptionMap serverOptions = serverOptions(config);
             Undertow.Builder builder = Undertow.builder()
                     .setWorker(worker)
                     .setByteBufferPool(buffers)
-                    .setServerOption(UndertowOptions.MAX_HEADER_SIZE, HandlerChain.parserHeaderCeiling(config.limits()))
-                    // No limit here: limits.max-request-body-size is counted by RequestLimitsHandler. Undertow
-                    // 2.4.4's own counter prints a raw stack trace to System.err every time a chunked
-                    // body goes past it (ChunkedStreamSourceConduit$MaxEntitySizeChecker).
-                    .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, -1L)
-                    .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT,
-                            (int) config.limits().requestHeaderTimeout().toMillis())
-                    .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, KEEP_ALIVE_IDLE_MILLIS)
-                    // Undertow.build() turns this on for HTTP listeners. It holds each response to a
-                    // pipelined request back until a later request completes with nothing behind it:
-                    // behind a half-sent next request the answer never leaves, and behind bytes that
-                    // fail to parse it is dropped for the 400. Without it each response goes out at once.
-                    .setServerOption(UndertowOptions.BUFFER_PIPELINED_DATA, false)
                     .setSocketOption(Options.TCP_NODELAY, true)
                     .setHandler(graceful);
+            serverOptions.forEach(option -> setServerOption(builder, option, serverOptions));
             for (ListenerConfig listener : config.listeners()) {
-                builder.addHttpListener(listener.address().port(), listener.address().host());
+                builder.addListener(new Undertow.ListenerBuilder().setType(Undertow.ListenerType.HTTP)
+                        .setHost(listener.address().host()).setPort(listener.address().port())
+                        .setHttp2Enabled(listener.http2() != null));
             }
             server = builder.build();
             start(server, config);
+            enableHttp2(server, config, serverOptions);
             addresses = server.getListenerInfo().stream()
                     .map(info -> (InetSocketAddress) info.getAddress())
                     .toList();
@@ -195,6 +189,52 @@ public final class Sluice implements RunningProxy, AutoCloseable {
     /** A fixture-style proxy on 127.0.0.1 port 0; see {@link SluiceBuilder}. */
     public static SluiceBuilder builder() {
         return new SluiceBuilder();
+    }
+
+    /** The options of Undertow's connections and parser, the same on every listener but for HTTP/2. */
+    private static OptionMap serverOptions(SluiceConfig config) {
+        return OptionMap.builder()
+                .set(UndertowOptions.MAX_HEADER_SIZE, HandlerChain.parserHeaderCeiling(config.limits()))
+                // No limit here: limits.max-request-body-size is counted by RequestLimitsHandler. Undertow
+                // 2.4.4's own counter prints a raw stack trace to System.err every time a chunked
+                // body goes past it (ChunkedStreamSourceConduit$MaxEntitySizeChecker).
+                .set(UndertowOptions.MAX_ENTITY_SIZE, -1L)
+                .set(UndertowOptions.REQUEST_PARSE_TIMEOUT, (int) config.limits().requestHeaderTimeout().toMillis())
+                .set(UndertowOptions.NO_REQUEST_TIMEOUT, KEEP_ALIVE_IDLE_MILLIS)
+                // Undertow.build() turns this on for HTTP listeners. It holds each response to a
+                // pipelined request back until a later request completes with nothing behind it:
+                // behind a half-sent next request the answer never leaves, and behind bytes that
+                // fail to parse it is dropped for the 400. Without it each response goes out at once.
+                .set(UndertowOptions.BUFFER_PIPELINED_DATA, false)
+                .getMap();
+    }
+
+    private static <T> void setServerOption(Undertow.Builder builder, Option<T> option, OptionMap options) {
+        builder.setServerOption(option, options.get(option));
+    }
+
+    /**
+     * Turns HTTP/2 on for the listeners that ask for it. Undertow reads {@code ENABLE_HTTP2} (which
+     * prior knowledge needs; {@code setHttp2Enabled} only adds the h2c upgrade) from the server's
+     * options, for every listener; a listener's own options are set once it has started, before
+     * the first request can have been parsed by it in the usual case of a fresh port.
+     */
+    private static void enableHttp2(Undertow server, SluiceConfig config, OptionMap serverOptions) {
+        List<Undertow.ListenerInfo> infos = server.getListenerInfo();
+        for (int i = 0; i < config.listeners().size(); i++) {
+            Http2Config http2 = config.listeners().get(i).http2();
+            if (http2 != null) {
+                infos.get(i).setServerOptions(OptionMap.builder().addAll(serverOptions)
+                        .set(UndertowOptions.ENABLE_HTTP2, true)
+                        .set(UndertowOptions.HTTP2_SETTINGS_ENABLE_PUSH, false)
+                        .set(UndertowOptions.HTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, http2.maxConcurrentStreams())
+                        .set(UndertowOptions.HTTP2_SETTINGS_MAX_HEADER_LIST_SIZE, HandlerChain.parserHeaderCeiling(config.limits()))
+                        // a client that resets streams as fast as it opens them is cut off (CVE-2023-44487)
+                        .set(UndertowOptions.MAX_RST_FRAMES_PER_WINDOW, UndertowOptions.DEFAULT_MAX_RST_FRAMES_PER_WINDOW)
+                        .set(UndertowOptions.RST_FRAMES_TIME_WINDOW, UndertowOptions.DEFAULT_RST_FRAMES_TIME_WINDOW)
+                        .getMap());
+            }
+        }
     }
 
     /** Actual bound addresses of the client listeners, in config order. */

@@ -1,6 +1,7 @@
 package dev.sluice.config;
 
 import dev.sluice.config.YamlMapping.Keys;
+import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 
 import java.nio.file.InvalidPathException;
@@ -17,7 +18,8 @@ import java.util.List;
 final class ConfigBinder {
     private static final Keys ROOT = Keys.of("listeners", "admin", "upstreams", "routes", "limits",
             "trusted-proxies", "access-log", "shutdown", "faults", "recording");
-    private static final Keys LISTENER = Keys.of("address").notYetSupported("tls", "http2", "proxy-protocol");
+    private static final Keys LISTENER = Keys.of("address", "http2").notYetSupported("tls", "proxy-protocol");
+    private static final Keys HTTP2 = Keys.of("max-concurrent-streams");
     private static final Keys LIMITS = Keys.of("max-request-header-size", "max-request-body-size", "max-tunnels",
             "max-tunnels-per-client", "request-header-timeout", "request-body-buffer", "request-body-timeout",
             "send-timeout");
@@ -111,9 +113,27 @@ final class ConfigBinder {
                 continue;
             }
             ruleInputs.listener(i, address, m.value("address"));
-            listeners.add(new ListenerConfig(address));
+            listeners.add(new ListenerConfig(address, http2(m.value("http2"), m.path("http2"))));
         }
         return listeners;
+    }
+
+    /** {@code http2: true | false | { max-concurrent-streams: N }}; null when off. */
+    private Http2Config http2(Node node, String path) {
+        if (node == null) {
+            return null;
+        }
+        if (!(node instanceof MappingNode)) {
+            Boolean on = values.bool(node, path);
+            return on != null && on ? Http2Config.DEFAULTS : null;
+        }
+        YamlMapping m = YamlMapping.read(node, path, values, HTTP2, "http2: { max-concurrent-streams: 100 }");
+        if (m == null) {
+            return null;
+        }
+        Integer streams = m.value("max-concurrent-streams") == null ? Integer.valueOf(Http2Config.DEFAULT_MAX_CONCURRENT_STREAMS)
+                : values.integer(m.value("max-concurrent-streams"), m.path("max-concurrent-streams"), 1, 100_000);
+        return streams == null ? null : new Http2Config(streams);
     }
 
     private HostPort address(YamlMapping m) {

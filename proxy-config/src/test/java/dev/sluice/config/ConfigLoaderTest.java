@@ -76,6 +76,22 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void http2IsOffUnlessAListenerAsks() throws Exception {
+        // http2: true takes 100 streams a connection; a mapping sets them; false or no key is HTTP/1.1 only
+        String base = "upstreams: { demo: { builtin: echo } }\nroutes: [ { match: { path: / }, upstream: demo } ]\n";
+        SluiceConfig c = parse(base + """
+                listeners:
+                  - { address: 127.0.0.1:8080 }
+                  - { address: 127.0.0.1:8081, http2: true }
+                  - { address: 127.0.0.1:8082, http2: { max-concurrent-streams: 10 } }
+                  - { address: 127.0.0.1:8083, http2: false }
+                """, Map.of());
+        assertEquals(Arrays.asList(null, Http2Config.DEFAULTS, new Http2Config(10), null),
+                c.listeners().stream().map(ListenerConfig::http2).toList());
+        assertEquals(100, Http2Config.DEFAULTS.maxConcurrentStreams());
+    }
+
+    @Test
     void everyKeyWrittenIsBound() throws Exception {
         // a file using every supported key gets each value, normalised where documented
         SluiceConfig c = parse("""

@@ -547,6 +547,24 @@ class ConfigProblemsTest {
     }
 
     @Test
+    void badHttp2SettingsSayWhatIsWrong() {
+        assertProblems("""
+                listeners:
+                  - address: 127.0.0.1:8080
+                    http2: yes
+                  - address: 127.0.0.1:8081
+                    http2: { max-concurrent-streams: 0 }
+                  - address: 127.0.0.1:8082
+                    http2: { streams: 10 }
+                upstreams: { app: { builtin: echo } }
+                routes: [ { match: { path: / }, upstream: app } ]
+                """,
+                "t.yaml:3:12: listeners[0].http2: expected true or false, got 'yes'",
+                "t.yaml:5:38: listeners[1].http2.max-concurrent-streams: 0 is out of range (1..100000)",
+                "t.yaml:7:14: listeners[2].http2.streams: unknown key 'streams' (allowed here: max-concurrent-streams)");
+    }
+
+    @Test
     void keysOfLaterVersionsAreNotSupportedYet() {
         // planned keys get their own message rather than "unknown key"
         assertProblems("""
@@ -568,7 +586,6 @@ class ConfigProblemsTest {
                     upstream: app
                 """,
                 "t.yaml:3:5: listeners[0].tls: tls is not supported yet in this version of Sluice (remove it)",
-                "t.yaml:4:5: listeners[0].http2: http2 is not supported yet in this version of Sluice (remove it)",
                 "t.yaml:5:5: listeners[0].proxy-protocol: proxy-protocol is not supported yet in this version "
                         + "of Sluice (remove it)",
                 "t.yaml:9:14: upstreams.app.balance: least-connections is not supported yet in this version "

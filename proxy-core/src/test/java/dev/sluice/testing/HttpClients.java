@@ -14,6 +14,12 @@ public final class HttpClients {
             .connectTimeout(Duration.ofSeconds(5))
             .build();
 
+    /** HTTP/2 where the server takes it: over cleartext, by {@code Upgrade: h2c} on the first request. */
+    public static final HttpClient HTTP_2 = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_2)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+
     private HttpClients() {
     }
 }

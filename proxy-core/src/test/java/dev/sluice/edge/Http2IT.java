@@ -1,0 +1,143 @@
+package dev.sluice.edge;
+
+import dev.sluice.Sluice;
+import dev.sluice.config.FaultConfig;
+import dev.sluice.record.HttpExchange;
+import dev.sluice.testing.Curl;
+import dev.sluice.testing.HttpBackend;
+import dev.sluice.testing.HttpBackendRequest;
+import dev.sluice.testing.HttpClients;
+import dev.sluice.testing.WsEchoBackend;
+import dev.sluice.testing.WsRecorder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * HTTP/2 on a listener that asks for it ({@code http2: true}): h2c by upgrade and by prior
+ * knowledge, many streams on one connection, forwarded to an HTTP/1.1 upstream with the header
+ * mapping HTTP/1.1 needs; a listener without it stays HTTP/1.1 only.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class Http2IT {
+
+    private static String yaml(URI upstream, String listener) {
+        return """
+                listeners: [ { address: 127.0.0.1:0%s } ]
+                upstreams: { app: { servers: [ { url: %s } ] } }
+                routes: [ { match: { path: / }, upstream: app } ]
+                """.formatted(listener, upstream);
+    }
+
+    // The JDK client upgrades its first request with Upgrade: h2c; a hundred more go as
+    // streams of that connection, each answered with its own body.
+    @Test
+    void aHundredStreamsAreAnsweredOverH2c() throws Exception {
+        try (HttpBackend backend = HttpBackend.start((request, reply) -> reply.send("hello " + request.uri()));
+             Sluice proxy = Sluice.startYaml(yaml(backend.uri(), ", http2: true"))) {
+            HttpResponse<String> first = get(HttpClients.HTTP_2, proxy, "/first");
+            assertEquals("hello /first", first.body());
+            assertEquals(HttpClient.Version.HTTP_2, first.version(), "upgraded to h2c");
+
+            List<CompletableFuture<HttpResponse<String>>> streams = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                streams.add(HttpClients.HTTP_2.sendAsync(HttpRequest.newBuilder(proxy.uri("http", "/s/" + i)).build(),
+                        HttpResponse.BodyHandlers.ofString()));
+            }
+            for (int i = 0; i < 100; i++) {
+                HttpResponse<String> response = streams.get(i).get(20, TimeUnit.SECONDS);
+                assertEquals(200, response.statusCode());
+                assertEquals("hello /s/" + i, response.body());
+                assertEquals(HttpClient.Version.HTTP_2, response.version());
+            }
+        }
+    }
+
+    // Prior knowledge (the connection starts with the HTTP/2 preface): answered over h2; the
+    // upstream gets one Host from :authority and the two cookie fields joined into one Cookie,
+    // as HTTP/1.1 wants; the client gets no Connection header.
+    @Test
+    void priorKnowledgeIsAnsweredAndMappedForAnHttp11Upstream() throws Exception {
+        assumeTrue(Curl.available(), "curl with HTTP/2 is not installed");
+        try (HttpBackend backend = HttpBackend.start((request, reply) -> reply.header("Connection", "keep-alive").send("ok"));
+             Sluice proxy = Sluice.startYaml(yaml(backend.uri(), ", http2: true"))) {
+            Curl.Result result = Curl.run("--http2-prior-knowledge", "--include", "-H", "cookie: a=1", "-H", "cookie: b=2",
+                    proxy.uri("http", "/pk").toString());
+            assertEquals(0, result.exit(), result.err());
+            assertTrue(result.out().startsWith("HTTP/2 200"), result.out());
+            assertFalse(result.out().toLowerCase().contains("\nconnection:"), "no Connection header on h2: " + result.out());
+
+            HttpBackendRequest seen = backend.takeRequest();
+            assertEquals(List.of("a=1; b=2"), seen.headerLines("Cookie"));
+            assertEquals(List.of("127.0.0.1:" + proxy.port()), seen.headerLines("Host"));
+        }
+    }
+
+    // A listener without http2 is HTTP/1.1 only: an Upgrade: h2c is answered over HTTP/1.1, and
+    // the HTTP/2 preface gets no HTTP/2.
+    @Test
+    void aListenerWithoutHttp2StaysHttp11() throws Exception {
+        try (HttpBackend backend = HttpBackend.start((request, reply) -> reply.send("plain"));
+             Sluice proxy = Sluice.startYaml(yaml(backend.uri(), ""))) {
+            HttpResponse<String> response = get(HttpClients.HTTP_2, proxy, "/");
+            assertEquals("plain", response.body());
+            assertEquals(HttpClient.Version.HTTP_1_1, response.version());
+            if (Curl.available()) {
+                Curl.Result result = Curl.run("--http2-prior-knowledge", "-o", "/dev/null", "-w", "%{http_version}",
+                        proxy.uri("http", "/").toString());
+                assertNotEquals("2", result.out(), "no HTTP/2 without http2: true");
+            }
+        }
+    }
+
+    // WebSocket keeps working on the HTTP/1.1 connections of an http2 listener.
+    @Test
+    void webSocketStillWorksOnAnHttp2Listener() throws Exception {
+        try (WsEchoBackend backend = WsEchoBackend.start();
+             Sluice proxy = Sluice.startYaml(yaml(backend.uri(), ", http2: true"))) {
+            WsRecorder recorder = new WsRecorder();
+            WebSocket ws = WsRecorder.connect(HttpClients.HTTP_1_1, proxy.uri("ws", "/echo"), recorder);
+            ws.sendText("over h1", true).get(5, TimeUnit.SECONDS);
+            assertEquals("over h1", recorder.next(java.time.Duration.ofSeconds(5)).text());
+        }
+    }
+
+    // Faults and the recording apply to a request that came over HTTP/2 as to any other.
+    @Test
+    void faultsAndRecordingApplyToHttp2Requests() throws Exception {
+        try (HttpBackend backend = HttpBackend.start((request, reply) -> reply.send("ok"));
+             Sluice proxy = Sluice.startYaml(yaml(backend.uri(), ", http2: true"))) {
+            get(HttpClients.HTTP_2, proxy, "/warm"); // the connection is h2 from here on
+            proxy.faults().add(FaultConfig.httpStatus(503).named("down"));
+            HttpResponse<String> faulted = get(HttpClients.HTTP_2, proxy, "/down");
+            assertEquals(503, faulted.statusCode());
+            assertEquals(HttpClient.Version.HTTP_2, faulted.version());
+
+            await().until(() -> proxy.recording().exchanges().size() == 2);
+            HttpExchange recorded = proxy.recording().exchanges().get(1);
+            assertEquals("/down", recorded.path());
+            assertEquals("HTTP/2.0", recorded.protocol());
+            assertEquals(503, recorded.status());
+        }
+    }
+
+    private static HttpResponse<String> get(HttpClient client, Sluice proxy, String path) throws Exception {
+        return client.send(HttpRequest.newBuilder(proxy.uri("http", path)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
