@@ -54,6 +54,6 @@ public final class HandlerChain {
                 new RoutingHandler(routes, faults.gate(tunnel, true), faults.gate(forward, false))));
         HttpHandler logged = accessLog == null ? limited : new AccessLogHandler(accessLog, limited);
         HttpHandler recorded = recording.isOn() ? new RecordingHandler(recording, logged) : logged;
-        return new EntryHandler(new MetricsHandler(metrics, recorded));
+        return new Http2StreamLimit(new EntryHandler(new MetricsHandler(metrics, recorded)));
     }
 }

@@ -4,9 +4,11 @@ import dev.sluice.Sluice;
 import dev.sluice.config.FaultConfig;
 import dev.sluice.record.HttpExchange;
 import dev.sluice.testing.Curl;
+import dev.sluice.testing.H2Wire;
 import dev.sluice.testing.HttpBackend;
 import dev.sluice.testing.HttpBackendRequest;
 import dev.sluice.testing.HttpClients;
+import dev.sluice.testing.RawPeer;
 import dev.sluice.testing.WsEchoBackend;
 import dev.sluice.testing.WsRecorder;
 import org.junit.jupiter.api.Test;
@@ -17,6 +19,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -86,6 +89,40 @@ class Http2IT {
             HttpBackendRequest seen = backend.takeRequest();
             assertEquals(List.of("a=1; b=2"), seen.headerLines("Cookie"));
             assertEquals(List.of("127.0.0.1:" + proxy.port()), seen.headerLines("Host"));
+        }
+    }
+
+    // A client that opens more streams than allowed (here 10) gets the one past the limit
+    // refused by the protocol (RST_STREAM REFUSED_STREAM); the connection and the others go on.
+    @Test
+    void aStreamPastTheLimitIsRefused() throws Exception {
+        try (HttpBackend backend = HttpBackend.start((request, reply) -> reply.send("ok"));
+             Sluice proxy = Sluice.startYaml(yaml(backend.uri(), ", http2: { max-concurrent-streams: 10 }"));
+             RawPeer client = RawPeer.connect(proxy.port())) {
+            client.write(H2Wire.PREFACE);
+            client.write(H2Wire.frame(H2Wire.SETTINGS, 0, 0, new byte[0]));
+            for (int i = 0; i < 11; i++) { // POSTs whose bodies never come: each stream stays open
+                client.write(H2Wire.frame(H2Wire.HEADERS, H2Wire.END_HEADERS, 1 + 2 * i, H2Wire.headerBlock(
+                        ":method", "POST", ":scheme", "http", ":path", "/upload/" + i,
+                        ":authority", "127.0.0.1:" + proxy.port(), "content-length", "5")));
+            }
+            H2Wire.Frame frame;
+            do {
+                frame = H2Wire.read(client.in());
+                if (frame.type() == H2Wire.SETTINGS && (frame.flags() & H2Wire.ACK) == 0) {
+                    client.write(H2Wire.frame(H2Wire.SETTINGS, H2Wire.ACK, 0, new byte[0]));
+                }
+            } while (frame.type() != H2Wire.RST_STREAM && frame.type() != H2Wire.GOAWAY);
+            assertEquals(H2Wire.RST_STREAM, frame.type(), "a stream refused, not the connection");
+            assertEquals(21, frame.stream(), "the eleventh stream");
+            assertEquals(H2Wire.REFUSED_STREAM, frame.errorCode());
+
+            client.write(H2Wire.frame(H2Wire.DATA, H2Wire.END_STREAM, 1, "hello".getBytes(StandardCharsets.US_ASCII)));
+            do {
+                frame = H2Wire.read(client.in());
+            } while (frame.stream() != 1 || frame.type() != H2Wire.HEADERS);
+            assertTrue(new String(frame.payload(), StandardCharsets.ISO_8859_1).contains("200")
+                    || (frame.payload()[0] & 0xFF) == 0x88, "stream 1 answered 200 (HPACK :status 200 is 0x88)");
         }
     }
 
