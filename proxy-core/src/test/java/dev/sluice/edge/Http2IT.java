@@ -126,6 +126,41 @@ class Http2IT {
         }
     }
 
+    // A client that resets its streams as fast as it opens them (the "rapid reset" flood) is cut
+    // off with a GOAWAY, and nothing crashes.
+    @Test
+    void aResetFloodIsCutOff() throws Exception {
+        try (HttpBackend backend = HttpBackend.start((request, reply) -> reply.send("ok"));
+             Sluice proxy = Sluice.startYaml(yaml(backend.uri(), ", http2: true"));
+             RawPeer client = RawPeer.connect(proxy.port())) {
+            client.write(H2Wire.PREFACE);
+            client.write(H2Wire.frame(H2Wire.SETTINGS, 0, 0, new byte[0]));
+            java.io.ByteArrayOutputStream flood = new java.io.ByteArrayOutputStream();
+            for (int i = 0; i < 500; i++) {
+                int stream = 1 + 2 * i;
+                flood.writeBytes(H2Wire.frame(H2Wire.HEADERS, H2Wire.END_HEADERS | H2Wire.END_STREAM, stream,
+                        H2Wire.headerBlock(":method", "GET", ":scheme", "http", ":path", "/" + i,
+                                ":authority", "127.0.0.1:" + proxy.port())));
+                flood.writeBytes(H2Wire.frame(H2Wire.RST_STREAM, 0, stream, new byte[] {0, 0, 0, 0x8}));
+            }
+            try {
+                client.write(flood.toByteArray());
+            } catch (java.io.IOException closedMidway) {
+                // the proxy may have hung up before the last frames were written
+            }
+            boolean goaway = false;
+            try {
+                for (H2Wire.Frame frame = H2Wire.read(client.in()); !goaway; frame = H2Wire.read(client.in())) {
+                    goaway = frame.type() == H2Wire.GOAWAY;
+                }
+            } catch (java.io.EOFException | java.net.SocketException closed) {
+                // closed after (or instead of) the GOAWAY
+            }
+            assertTrue(goaway, "a GOAWAY before the connection closed");
+            assertEquals("ok", get(HttpClients.HTTP_2, proxy, "/after").body(), "the proxy serves on");
+        }
+    }
+
     // A listener without http2 is HTTP/1.1 only: an Upgrade: h2c is answered over HTTP/1.1, and
     // the HTTP/2 preface gets no HTTP/2.
     @Test
