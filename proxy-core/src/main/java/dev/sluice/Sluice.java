@@ -6,7 +6,6 @@ import dev.sluice.config.AdminConfig;
 import dev.sluice.config.ConfigException;
 import dev.sluice.config.ConfigLoader;
 import dev.sluice.config.ConfigRules;
-import dev.sluice.config.Http2Config;
 import dev.sluice.config.ListenerConfig;
 import dev.sluice.config.RecordingConfig;
 import dev.sluice.config.RouteConfig;
@@ -39,6 +38,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
@@ -191,9 +191,21 @@ public final class Sluice implements RunningProxy, AutoCloseable {
         return new SluiceBuilder();
     }
 
-    /** The options of Undertow's connections and parser, the same on every listener but for HTTP/2. */
+    /**
+     * The options of Undertow's connections and parser, the same on every listener. The HTTP/2
+     * settings are among them (they touch only HTTP/2 connections): Undertow hands a TLS
+     * listener's HTTP/2 connections the server's options, whatever the listener's own.
+     */
     private static OptionMap serverOptions(SluiceConfig config) {
-        return OptionMap.builder()
+        OptionMap.Builder options = OptionMap.builder();
+        config.listeners().stream().map(ListenerConfig::http2).filter(Objects::nonNull).findFirst().ifPresent(http2 -> options
+                .set(UndertowOptions.HTTP2_SETTINGS_ENABLE_PUSH, false)
+                .set(UndertowOptions.HTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, http2.maxConcurrentStreams())
+                .set(UndertowOptions.HTTP2_SETTINGS_MAX_HEADER_LIST_SIZE, HandlerChain.parserHeaderCeiling(config.limits()))
+                // a client that resets streams as fast as it opens them is cut off (CVE-2023-44487)
+                .set(UndertowOptions.MAX_RST_FRAMES_PER_WINDOW, UndertowOptions.DEFAULT_MAX_RST_FRAMES_PER_WINDOW)
+                .set(UndertowOptions.RST_FRAMES_TIME_WINDOW, UndertowOptions.DEFAULT_RST_FRAMES_TIME_WINDOW));
+        return options
                 .set(UndertowOptions.MAX_HEADER_SIZE, HandlerChain.parserHeaderCeiling(config.limits()))
                 // No limit here: limits.max-request-body-size is counted by RequestLimitsHandler. Undertow
                 // 2.4.4's own counter prints a raw stack trace to System.err every time a chunked
@@ -214,25 +226,17 @@ public final class Sluice implements RunningProxy, AutoCloseable {
     }
 
     /**
-     * Turns HTTP/2 on for the listeners that ask for it. Undertow reads {@code ENABLE_HTTP2} (which
-     * prior knowledge needs; {@code setHttp2Enabled} only adds the h2c upgrade) from the server's
-     * options, for every listener; a listener's own options are set once it has started, before
-     * the first request can have been parsed by it in the usual case of a fresh port.
+     * Lets the plain listeners that ask for HTTP/2 take it by prior knowledge: Undertow reads
+     * {@code ENABLE_HTTP2} from the listener's options for that ({@code setHttp2Enabled} adds
+     * only the h2c upgrade), so they are set on those listeners once started; a connection
+     * accepted in between would speak HTTP/1.1 only.
      */
     private static void enableHttp2(Undertow server, SluiceConfig config, OptionMap serverOptions) {
         List<Undertow.ListenerInfo> infos = server.getListenerInfo();
         for (int i = 0; i < config.listeners().size(); i++) {
-            Http2Config http2 = config.listeners().get(i).http2();
-            if (http2 != null) {
+            if (config.listeners().get(i).http2() != null) {
                 infos.get(i).setServerOptions(OptionMap.builder().addAll(serverOptions)
-                        .set(UndertowOptions.ENABLE_HTTP2, true)
-                        .set(UndertowOptions.HTTP2_SETTINGS_ENABLE_PUSH, false)
-                        .set(UndertowOptions.HTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, http2.maxConcurrentStreams())
-                        .set(UndertowOptions.HTTP2_SETTINGS_MAX_HEADER_LIST_SIZE, HandlerChain.parserHeaderCeiling(config.limits()))
-                        // a client that resets streams as fast as it opens them is cut off (CVE-2023-44487)
-                        .set(UndertowOptions.MAX_RST_FRAMES_PER_WINDOW, UndertowOptions.DEFAULT_MAX_RST_FRAMES_PER_WINDOW)
-                        .set(UndertowOptions.RST_FRAMES_TIME_WINDOW, UndertowOptions.DEFAULT_RST_FRAMES_TIME_WINDOW)
-                        .getMap());
+                        .set(UndertowOptions.ENABLE_HTTP2, true).getMap());
             }
         }
     }

@@ -113,7 +113,14 @@ final class ConfigBinder {
                 continue;
             }
             ruleInputs.listener(i, address, m.value("address"));
-            listeners.add(new ListenerConfig(address, http2(m.value("http2"), m.path("http2"))));
+            Http2Config http2 = http2(m.value("http2"), m.path("http2"));
+            Http2Config first = listeners.stream().map(ListenerConfig::http2).filter(h -> h != null).findFirst().orElse(null);
+            if (http2 != null && first != null && !http2.equals(first)) {
+                problems.at(m.value("http2"), m.path("http2"), "max-concurrent-streams " + http2.maxConcurrentStreams()
+                        + " differs from the " + first.maxConcurrentStreams() + " of an earlier listener:"
+                        + " one value holds for every listener (Undertow takes one)");
+            }
+            listeners.add(new ListenerConfig(address, http2));
         }
         return listeners;
     }

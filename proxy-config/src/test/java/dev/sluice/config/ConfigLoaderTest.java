@@ -83,10 +83,10 @@ class ConfigLoaderTest {
                 listeners:
                   - { address: 127.0.0.1:8080 }
                   - { address: 127.0.0.1:8081, http2: true }
-                  - { address: 127.0.0.1:8082, http2: { max-concurrent-streams: 10 } }
+                  - { address: 127.0.0.1:8082, http2: { max-concurrent-streams: 100 } }
                   - { address: 127.0.0.1:8083, http2: false }
                 """, Map.of());
-        assertEquals(Arrays.asList(null, Http2Config.DEFAULTS, new Http2Config(10), null),
+        assertEquals(Arrays.asList(null, Http2Config.DEFAULTS, new Http2Config(100), null),
                 c.listeners().stream().map(ListenerConfig::http2).toList());
         assertEquals(100, Http2Config.DEFAULTS.maxConcurrentStreams());
     }

@@ -556,12 +556,18 @@ class ConfigProblemsTest {
                     http2: { max-concurrent-streams: 0 }
                   - address: 127.0.0.1:8082
                     http2: { streams: 10 }
+                  - address: 127.0.0.1:8083
+                    http2: { max-concurrent-streams: 10 }
+                  - address: 127.0.0.1:8084
+                    http2: true
                 upstreams: { app: { builtin: echo } }
                 routes: [ { match: { path: / }, upstream: app } ]
                 """,
                 "t.yaml:3:12: listeners[0].http2: expected true or false, got 'yes'",
                 "t.yaml:5:38: listeners[1].http2.max-concurrent-streams: 0 is out of range (1..100000)",
-                "t.yaml:7:14: listeners[2].http2.streams: unknown key 'streams' (allowed here: max-concurrent-streams)");
+                "t.yaml:7:14: listeners[2].http2.streams: unknown key 'streams' (allowed here: max-concurrent-streams)",
+                "t.yaml:9:12: listeners[3].http2: max-concurrent-streams 10 differs from the 100 of an earlier"
+                        + " listener: one value holds for every listener (Undertow takes one)");
     }
 
     @Test
