@@ -15,6 +15,9 @@ import dev.sluice.handler.HandlerChain;
 import dev.sluice.observe.AccessLog;
 import dev.sluice.observe.Metrics;
 import dev.sluice.record.Recording;
+import dev.sluice.tls.ListenerTls;
+import dev.sluice.tls.LoadedCertificate;
+import dev.sluice.tls.TlsException;
 import dev.sluice.tunnel.TunnelRegistry;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
@@ -36,7 +39,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
@@ -65,6 +70,8 @@ public final class Sluice implements RunningProxy, AutoCloseable {
     private static final Duration CLOSE_ALL_TIMEOUT = Duration.ofSeconds(10);
     /** How long the pools a reload dropped stay open for the requests still using them. */
     private static final Duration RETIRE_AFTER = Duration.ofSeconds(60);
+    /** A certificate expiring within this is logged at start and on every reload. */
+    private static final Duration EXPIRY_WARNING = Duration.ofDays(14);
 
     private final XnioWorker worker;
     private final Metrics metrics = Metrics.create();
@@ -78,6 +85,9 @@ public final class Sluice implements RunningProxy, AutoCloseable {
     private final List<InetSocketAddress> addresses;
     private final AdminServer admin;
     private final Recording recording;
+    /** Per listener, in config order: what a TLS listener serves now (swapped on reload), null for plain HTTP. */
+    private volatile List<ListenerTls> tls;
+    private final List<Undertow.ListenerInfo> listenerInfos;
     private volatile Instant configLoadedAt = Instant.now();
     private volatile boolean draining;
     private boolean closed;
@@ -95,6 +105,7 @@ public final class Sluice implements RunningProxy, AutoCloseable {
         this.shared = new Snapshot.Shared(worker, ioThreads, tunnels, buffers, accessLog, metrics, recording, faults);
         metrics.config(config.hash(), configLoadedAt);
         try {
+            tls = loadTls(config);
             current.set(Snapshot.compile(config, null, shared));
             faults.replaceConfigured(config.faults());
             // Each request runs on the snapshot current when it arrives (see reload).
@@ -117,12 +128,18 @@ public final class Sluice implements RunningProxy, AutoCloseable {
                     .setServerOption(UndertowOptions.BUFFER_PIPELINED_DATA, false)
                     .setSocketOption(Options.TCP_NODELAY, true)
                     .setHandler(graceful);
-            for (ListenerConfig listener : config.listeners()) {
-                builder.addHttpListener(listener.address().port(), listener.address().host());
+            for (int i = 0; i < config.listeners().size(); i++) {
+                ListenerConfig listener = config.listeners().get(i);
+                if (tls.get(i) == null) {
+                    builder.addHttpListener(listener.address().port(), listener.address().host());
+                } else {
+                    builder.addHttpsListener(listener.address().port(), listener.address().host(), tls.get(i).context());
+                }
             }
             server = builder.build();
             start(server, config);
-            addresses = server.getListenerInfo().stream()
+            listenerInfos = List.copyOf(server.getListenerInfo());
+            addresses = listenerInfos.stream()
                     .map(info -> (InetSocketAddress) info.getAddress())
                     .toList();
             admin = config.admin() == null ? null : startAdmin(config);
@@ -130,10 +147,61 @@ public final class Sluice implements RunningProxy, AutoCloseable {
             stopAll();
             throw e;
         }
-        for (InetSocketAddress address : addresses) {
-            log.info("SLU0001 listening on http://{}:{} ({} routes, config {} {})", address.getAddress().getHostAddress(),
-                    address.getPort(), config.routes().size(), config.source(), config.hash());
+        for (int i = 0; i < addresses.size(); i++) {
+            InetSocketAddress address = addresses.get(i);
+            log.info("SLU0001 listening on {}://{}:{} ({} routes, config {} {})", tls.get(i) == null ? "http" : "https",
+                    address.getAddress().getHostAddress(), address.getPort(), config.routes().size(), config.source(),
+                    config.hash());
         }
+        warnAboutCertificates(config, tls);
+    }
+
+    /**
+     * Reads every TLS listener's certificates and keys.
+     *
+     * @throws SluiceException naming the listener, the file and what is wrong with it
+     */
+    private static List<ListenerTls> loadTls(SluiceConfig config) {
+        List<ListenerTls> loaded = new ArrayList<>();
+        for (int i = 0; i < config.listeners().size(); i++) {
+            ListenerConfig listener = config.listeners().get(i);
+            if (listener.tls() == null) {
+                loaded.add(null);
+                continue;
+            }
+            try {
+                loaded.add(ListenerTls.load(listener.tls()));
+            } catch (TlsException e) {
+                throw new SluiceException("listeners[" + i + "].tls (" + listener.address() + "): " + e.getMessage());
+            }
+        }
+        return loaded;
+    }
+
+    /** SLU4001: a certificate no route's host is covered by; SLU4002: one that expires soon. */
+    private static void warnAboutCertificates(SluiceConfig config, List<ListenerTls> tls) {
+        List<String> hosts = config.routes().stream().map(RouteConfig::host).collect(Collectors.toList());
+        Instant now = Instant.now();
+        for (int i = 0; i < tls.size(); i++) {
+            ListenerTls listener = tls.get(i);
+            if (listener == null) {
+                continue;
+            }
+            for (LoadedCertificate c : listener.coveringNone(hosts)) {
+                log.warn("SLU4001 listeners[{}].tls: the certificate {} ({}) covers no route's host ({}): clients reach"
+                        + " it only for hosts no route matches", i, c.file(), String.join(", ", c.names()),
+                        hosts.stream().filter(Objects::nonNull).distinct().collect(Collectors.joining(", ")));
+            }
+            for (LoadedCertificate c : listener.expiringWithin(EXPIRY_WARNING, now)) {
+                log.warn("SLU4002 listeners[{}].tls: the certificate {} ({}) {} {}", i, c.file(), c.name(),
+                        c.notAfter().isBefore(now) ? "expired at" : "expires at", c.notAfter());
+            }
+        }
+    }
+
+    /** What each listener serves over TLS now, in config order; null for a plain HTTP listener. */
+    public List<ListenerTls> listenerTls() {
+        return java.util.Collections.unmodifiableList(tls);
     }
 
     private AdminServer startAdmin(SluiceConfig config) {
@@ -330,8 +398,25 @@ public final class Sluice implements RunningProxy, AutoCloseable {
             log.error("SLU0006 {}", refused.getMessage());
             throw refused;
         }
+        List<ListenerTls> nextTls;
+        try {
+            nextTls = loadTls(next);
+        } catch (SluiceException e) {
+            metrics.reloaded(false);
+            log.error("SLU0006 reload of {} refused, the running configuration and certificates stay: {}", next.source(),
+                    e.getMessage());
+            throw new SluiceException("reload refused: " + e.getMessage());
+        }
         Snapshot compiled = Snapshot.compile(next, previous, shared);
         current.set(compiled);
+        // New handshakes get the new certificates, protocols and ciphers; open connections keep theirs.
+        for (int i = 0; i < nextTls.size(); i++) {
+            if (nextTls.get(i) != null) {
+                listenerInfos.get(i).setSslContext(nextTls.get(i).context());
+            }
+        }
+        tls = nextTls;
+        warnAboutCertificates(next, nextTls);
         metrics.keepRoutes(compiled.routeKeys());
         faults.replaceConfigured(next.faults());
         configLoadedAt = Instant.now();

@@ -11,6 +11,7 @@ import dev.sluice.config.RecordingConfig;
 import dev.sluice.config.RouteConfig;
 import dev.sluice.config.ServerConfig;
 import dev.sluice.config.SluiceConfig;
+import dev.sluice.config.TlsConfig;
 import dev.sluice.config.UpstreamConfig;
 import dev.sluice.config.WebSocketConfig;
 
@@ -116,8 +117,19 @@ public final class SluiceBuilder {
         return this;
     }
 
+    private TlsConfig tls;
+
     public SluiceBuilder listen(String host, int port) {
         this.listen = new HostPort(host, port);
+        return this;
+    }
+
+    /**
+     * Serves the listener over TLS with these certificates (e.g. {@code TlsConfig.of(Certificate.pem(cert, key))});
+     * null for plain HTTP, the default. Use {@code uri("https", ...)} and {@code uri("wss", ...)}.
+     */
+    public SluiceBuilder tls(TlsConfig tls) {
+        this.tls = tls;
         return this;
     }
 
@@ -218,7 +230,7 @@ public final class SluiceBuilder {
                 allRoutes.add(new RouteConfig(r.pathPrefix(), r.host(), name, r.stripPrefix(), r.websocket()));
             }
         }
-        return new SluiceConfig("builder", List.of(new ListenerConfig(listen)), admin, allUpstreams, allRoutes,
+        return new SluiceConfig("builder", List.of(new ListenerConfig(listen, tls)), admin, allUpstreams, allRoutes,
                 limits, trustedProxies, accessLog, SluiceConfig.DEFAULT_ACCEPT_GRACE, drainTimeout, faults, recording,
                 null);
     }
