@@ -88,11 +88,14 @@ public final class Sluice implements RunningProxy, AutoCloseable {
     /** Per listener, in config order: what a TLS listener serves now (swapped on reload), null for plain HTTP. */
     private volatile List<ListenerTls> tls;
     private final List<Undertow.ListenerInfo> listenerInfos;
+    /** What relative paths in the file are against when it is read again on reload; null: the working directory. */
+    private final Path home;
     private volatile Instant configLoadedAt = Instant.now();
     private volatile boolean draining;
     private boolean closed;
 
-    private Sluice(SluiceConfig config) {
+    private Sluice(SluiceConfig config, Path home) {
+        this.home = home;
         ConfigRules.requireValid(config); // a config built in code meets the same rules as a file
         int ioThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
         this.recording = config.recording() == null ? Recording.off() : Recording.on(config.recording());
@@ -219,7 +222,37 @@ public final class Sluice implements RunningProxy, AutoCloseable {
      * {@link #recording()}).
      */
     public static Sluice start(SluiceConfig config) {
-        return new Sluice(config);
+        return new Sluice(config, null);
+    }
+
+    /**
+     * {@link #start(SluiceConfig)} for a configuration loaded with {@code ConfigLoader.load(file, home)}:
+     * {@link #reload()} reads the file again against the same home ({@code bin/sluice} passes the
+     * distribution's).
+     */
+    public static Sluice start(SluiceConfig config, Path home) {
+        return new Sluice(config, home);
+    }
+
+    /**
+     * Reads every TLS listener's certificates and keys as a start would, and checks each key against
+     * its certificate and the protocols and ciphers against this JDK ({@code sluice --check}).
+     *
+     * @return what is wrong, one line per listener that cannot start; empty when all can
+     */
+    public static List<String> checkTls(SluiceConfig config) {
+        List<String> problems = new ArrayList<>();
+        for (int i = 0; i < config.listeners().size(); i++) {
+            ListenerConfig listener = config.listeners().get(i);
+            if (listener.tls() != null) {
+                try {
+                    ListenerTls.load(listener.tls());
+                } catch (TlsException e) {
+                    problems.add("listeners[" + i + "].tls (" + listener.address() + "): " + e.getMessage());
+                }
+            }
+        }
+        return problems;
     }
 
     /**
@@ -345,7 +378,7 @@ public final class Sluice implements RunningProxy, AutoCloseable {
         }
         SluiceConfig next;
         try {
-            next = ConfigLoader.load(file);
+            next = ConfigLoader.load(file, home);
         } catch (ConfigException e) {
             metrics.reloaded(false);
             log.error("SLU0006 reload of {} failed, the running configuration stays:{}", source,
