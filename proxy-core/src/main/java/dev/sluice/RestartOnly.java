@@ -1,5 +1,6 @@
 package dev.sluice;
 
+import dev.sluice.config.ListenerConfig;
 import dev.sluice.config.SluiceConfig;
 
 import java.util.ArrayList;
@@ -17,7 +18,10 @@ final class RestartOnly {
     /** Each setting that differs between the running and the new configuration, with both values. */
     static List<String> changes(SluiceConfig running, SluiceConfig next) {
         List<String> changes = new ArrayList<>();
-        compare(changes, "listeners", running.listeners(), next.listeners());
+        // A TLS listener's certificates, protocols and ciphers are swapped on reload: only its address, and
+        // whether it speaks TLS at all, need a restart.
+        compare(changes, "listeners", running.listeners().stream().map(ListenerConfig::restartKey).toList(),
+                next.listeners().stream().map(ListenerConfig::restartKey).toList());
         // The admin API's token and allowed hosts are read per request: only where it listens needs a restart.
         compare(changes, "admin.address", running.admin() == null ? null : running.admin().address(),
                 next.admin() == null ? null : next.admin().address());

@@ -15,6 +15,9 @@ import dev.sluice.handler.HandlerChain;
 import dev.sluice.observe.AccessLog;
 import dev.sluice.observe.Metrics;
 import dev.sluice.record.Recording;
+import dev.sluice.tls.ListenerTls;
+import dev.sluice.tls.LoadedCertificate;
+import dev.sluice.tls.TlsException;
 import dev.sluice.tunnel.TunnelRegistry;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
@@ -37,6 +40,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -67,6 +71,8 @@ public final class Sluice implements RunningProxy, AutoCloseable {
     private static final Duration CLOSE_ALL_TIMEOUT = Duration.ofSeconds(10);
     /** How long the pools a reload dropped stay open for the requests still using them. */
     private static final Duration RETIRE_AFTER = Duration.ofSeconds(60);
+    /** A certificate expiring within this is logged at start and on every reload. */
+    private static final Duration EXPIRY_WARNING = Duration.ofDays(14);
 
     private final XnioWorker worker;
     private final Metrics metrics = Metrics.create();
@@ -80,11 +86,17 @@ public final class Sluice implements RunningProxy, AutoCloseable {
     private final List<InetSocketAddress> addresses;
     private final AdminServer admin;
     private final Recording recording;
+    /** Per listener, in config order: what a TLS listener serves now (swapped on reload), null for plain HTTP. */
+    private volatile List<ListenerTls> tls;
+    private final List<Undertow.ListenerInfo> listenerInfos;
+    /** What relative paths in the file are against when it is read again on reload; null: the working directory. */
+    private final Path home;
     private volatile Instant configLoadedAt = Instant.now();
     private volatile boolean draining;
     private boolean closed;
 
-    private Sluice(SluiceConfig config) {
+    private Sluice(SluiceConfig config, Path home) {
+        this.home = home;
         ConfigRules.requireValid(config); // a config built in code meets the same rules as a file
         int ioThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
         this.recording = config.recording() == null ? Recording.off() : Recording.on(config.recording());
@@ -97,6 +109,7 @@ public final class Sluice implements RunningProxy, AutoCloseable {
         this.shared = new Snapshot.Shared(worker, ioThreads, tunnels, buffers, accessLog, metrics, recording, faults);
         metrics.config(config.hash(), configLoadedAt);
         try {
+            tls = loadTls(config);
             current.set(Snapshot.compile(config, null, shared));
             faults.replaceConfigured(config.faults());
             // Each request runs on the snapshot current when it arrives (see reload).
@@ -108,15 +121,23 @@ public final class Sluice implements RunningProxy, AutoCloseable {
                     .setSocketOption(Options.TCP_NODELAY, true)
                     .setHandler(graceful);
             serverOptions.forEach(option -> setServerOption(builder, option, serverOptions));
-            for (ListenerConfig listener : config.listeners()) {
-                builder.addListener(new Undertow.ListenerBuilder().setType(Undertow.ListenerType.HTTP)
+            for (int i = 0; i < config.listeners().size(); i++) {
+                ListenerConfig listener = config.listeners().get(i);
+                Undertow.ListenerBuilder listening = new Undertow.ListenerBuilder()
                         .setHost(listener.address().host()).setPort(listener.address().port())
-                        .setHttp2Enabled(listener.http2() != null));
+                        .setHttp2Enabled(listener.http2() != null);
+                if (tls.get(i) == null) {
+                    listening.setType(Undertow.ListenerType.HTTP);
+                } else {
+                    listening.setType(Undertow.ListenerType.HTTPS).setSslContext(tls.get(i).context());
+                }
+                builder.addListener(listening);
             }
             server = builder.build();
             start(server, config);
             enableHttp2(server, config, serverOptions);
-            addresses = server.getListenerInfo().stream()
+            listenerInfos = List.copyOf(server.getListenerInfo());
+            addresses = listenerInfos.stream()
                     .map(info -> (InetSocketAddress) info.getAddress())
                     .toList();
             admin = config.admin() == null ? null : startAdmin(config);
@@ -124,10 +145,61 @@ public final class Sluice implements RunningProxy, AutoCloseable {
             stopAll();
             throw e;
         }
-        for (InetSocketAddress address : addresses) {
-            log.info("SLU0001 listening on http://{}:{} ({} routes, config {} {})", address.getAddress().getHostAddress(),
-                    address.getPort(), config.routes().size(), config.source(), config.hash());
+        for (int i = 0; i < addresses.size(); i++) {
+            InetSocketAddress address = addresses.get(i);
+            log.info("SLU0001 listening on {}://{}:{} ({} routes, config {} {})", tls.get(i) == null ? "http" : "https",
+                    address.getAddress().getHostAddress(), address.getPort(), config.routes().size(), config.source(),
+                    config.hash());
         }
+        warnAboutCertificates(config, tls);
+    }
+
+    /**
+     * Reads every TLS listener's certificates and keys.
+     *
+     * @throws SluiceException naming the listener, the file and what is wrong with it
+     */
+    private static List<ListenerTls> loadTls(SluiceConfig config) {
+        List<ListenerTls> loaded = new ArrayList<>();
+        for (int i = 0; i < config.listeners().size(); i++) {
+            ListenerConfig listener = config.listeners().get(i);
+            if (listener.tls() == null) {
+                loaded.add(null);
+                continue;
+            }
+            try {
+                loaded.add(ListenerTls.load(listener.tls()));
+            } catch (TlsException e) {
+                throw new SluiceException("listeners[" + i + "].tls (" + listener.address() + "): " + e.getMessage());
+            }
+        }
+        return loaded;
+    }
+
+    /** SLU4001: a certificate no route's host is covered by; SLU4002: one that expires soon. */
+    private static void warnAboutCertificates(SluiceConfig config, List<ListenerTls> tls) {
+        List<String> hosts = config.routes().stream().map(RouteConfig::host).collect(Collectors.toList());
+        Instant now = Instant.now();
+        for (int i = 0; i < tls.size(); i++) {
+            ListenerTls listener = tls.get(i);
+            if (listener == null) {
+                continue;
+            }
+            for (LoadedCertificate c : listener.coveringNone(hosts)) {
+                log.warn("SLU4001 listeners[{}].tls: the certificate {} ({}) covers no route's host ({}): clients reach"
+                        + " it only for hosts no route matches", i, c.file(), String.join(", ", c.names()),
+                        hosts.stream().filter(Objects::nonNull).distinct().collect(Collectors.joining(", ")));
+            }
+            for (LoadedCertificate c : listener.expiringWithin(EXPIRY_WARNING, now)) {
+                log.warn("SLU4002 listeners[{}].tls: the certificate {} ({}) {} {}", i, c.file(), c.name(),
+                        c.notAfter().isBefore(now) ? "expired at" : "expires at", c.notAfter());
+            }
+        }
+    }
+
+    /** What each listener serves over TLS now, in config order; null for a plain HTTP listener. */
+    public List<ListenerTls> listenerTls() {
+        return java.util.Collections.unmodifiableList(tls);
     }
 
     private AdminServer startAdmin(SluiceConfig config) {
@@ -145,7 +217,37 @@ public final class Sluice implements RunningProxy, AutoCloseable {
      * {@link #recording()}).
      */
     public static Sluice start(SluiceConfig config) {
-        return new Sluice(config);
+        return new Sluice(config, null);
+    }
+
+    /**
+     * {@link #start(SluiceConfig)} for a configuration loaded with {@code ConfigLoader.load(file, home)}:
+     * {@link #reload()} reads the file again against the same home ({@code bin/sluice} passes the
+     * distribution's).
+     */
+    public static Sluice start(SluiceConfig config, Path home) {
+        return new Sluice(config, home);
+    }
+
+    /**
+     * Reads every TLS listener's certificates and keys as a start would, and checks each key against
+     * its certificate and the protocols and ciphers against this JDK ({@code sluice --check}).
+     *
+     * @return what is wrong, one line per listener that cannot start; empty when all can
+     */
+    public static List<String> checkTls(SluiceConfig config) {
+        List<String> problems = new ArrayList<>();
+        for (int i = 0; i < config.listeners().size(); i++) {
+            ListenerConfig listener = config.listeners().get(i);
+            if (listener.tls() != null) {
+                try {
+                    ListenerTls.load(listener.tls());
+                } catch (TlsException e) {
+                    problems.add("listeners[" + i + "].tls (" + listener.address() + "): " + e.getMessage());
+                }
+            }
+        }
+        return problems;
     }
 
     /**
@@ -234,7 +336,8 @@ public final class Sluice implements RunningProxy, AutoCloseable {
     private static void enableHttp2(Undertow server, SluiceConfig config, OptionMap serverOptions) {
         List<Undertow.ListenerInfo> infos = server.getListenerInfo();
         for (int i = 0; i < config.listeners().size(); i++) {
-            if (config.listeners().get(i).http2() != null) {
+            ListenerConfig listener = config.listeners().get(i);
+            if (listener.http2() != null && !listener.isTls()) { // over TLS, ALPN offers h2 without it
                 infos.get(i).setServerOptions(OptionMap.builder().addAll(serverOptions)
                         .set(UndertowOptions.ENABLE_HTTP2, true).getMap());
             }
@@ -321,7 +424,7 @@ public final class Sluice implements RunningProxy, AutoCloseable {
         }
         SluiceConfig next;
         try {
-            next = ConfigLoader.load(file);
+            next = ConfigLoader.load(file, home);
         } catch (ConfigException e) {
             metrics.reloaded(false);
             log.error("SLU0006 reload of {} failed, the running configuration stays:{}", source,
@@ -374,8 +477,25 @@ public final class Sluice implements RunningProxy, AutoCloseable {
             log.error("SLU0006 {}", refused.getMessage());
             throw refused;
         }
+        List<ListenerTls> nextTls;
+        try {
+            nextTls = loadTls(next);
+        } catch (SluiceException e) {
+            metrics.reloaded(false);
+            log.error("SLU0006 reload of {} refused, the running configuration and certificates stay: {}", next.source(),
+                    e.getMessage());
+            throw new SluiceException("reload refused: " + e.getMessage());
+        }
         Snapshot compiled = Snapshot.compile(next, previous, shared);
         current.set(compiled);
+        // New handshakes get the new certificates, protocols and ciphers; open connections keep theirs.
+        for (int i = 0; i < nextTls.size(); i++) {
+            if (nextTls.get(i) != null) {
+                listenerInfos.get(i).setSslContext(nextTls.get(i).context());
+            }
+        }
+        tls = nextTls;
+        warnAboutCertificates(next, nextTls);
         metrics.keepRoutes(compiled.routeKeys());
         faults.replaceConfigured(next.faults());
         configLoadedAt = Instant.now();

@@ -5,12 +5,14 @@ import dev.sluice.config.AdminConfig;
 import dev.sluice.config.Cidr;
 import dev.sluice.config.FaultConfig;
 import dev.sluice.config.HostPort;
+import dev.sluice.config.Http2Config;
 import dev.sluice.config.LimitsConfig;
 import dev.sluice.config.ListenerConfig;
 import dev.sluice.config.RecordingConfig;
 import dev.sluice.config.RouteConfig;
 import dev.sluice.config.ServerConfig;
 import dev.sluice.config.SluiceConfig;
+import dev.sluice.config.TlsConfig;
 import dev.sluice.config.UpstreamConfig;
 import dev.sluice.config.WebSocketConfig;
 
@@ -116,8 +118,26 @@ public final class SluiceBuilder {
         return this;
     }
 
+    private TlsConfig tls;
+    private Http2Config http2;
+
     public SluiceBuilder listen(String host, int port) {
         this.listen = new HostPort(host, port);
+        return this;
+    }
+
+    /**
+     * Serves the listener over TLS with these certificates (e.g. {@code TlsConfig.of(Certificate.pem(cert, key))});
+     * null for plain HTTP, the default. Use {@code uri("https", ...)} and {@code uri("wss", ...)}.
+     */
+    public SluiceBuilder tls(TlsConfig tls) {
+        this.tls = tls;
+        return this;
+    }
+
+    /** Whether the listener also speaks HTTP/2 (h2 by ALPN with {@link #tls}, else h2c), 100 streams a connection. */
+    public SluiceBuilder http2(boolean on) {
+        this.http2 = on ? Http2Config.DEFAULTS : null;
         return this;
     }
 
@@ -218,7 +238,7 @@ public final class SluiceBuilder {
                 allRoutes.add(new RouteConfig(r.pathPrefix(), r.host(), name, r.stripPrefix(), r.websocket()));
             }
         }
-        return new SluiceConfig("builder", List.of(new ListenerConfig(listen)), admin, allUpstreams, allRoutes,
+        return new SluiceConfig("builder", List.of(new ListenerConfig(listen, tls, http2)), admin, allUpstreams, allRoutes,
                 limits, trustedProxies, accessLog, SluiceConfig.DEFAULT_ACCEPT_GRACE, drainTimeout, faults, recording,
                 null);
     }

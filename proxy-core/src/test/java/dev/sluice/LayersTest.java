@@ -26,6 +26,8 @@ class LayersTest {
             .layer("ws").definedBy("dev.sluice.ws..")
             .layer("observe").definedBy("dev.sluice.observe..")
             .layer("builtin").definedBy("dev.sluice.builtin..")
+            // Certificates, keys and SSLContexts for TLS listeners: proxy-config, the JDK and bcpkix only.
+            .layer("tls").definedBy("dev.sluice.tls..")
             // Routes, pools and the upstream client.
             .layer("runtime").definedBy("dev.sluice.runtime..")
             .layer("record").definedBy("dev.sluice.record..")
@@ -40,6 +42,7 @@ class LayersTest {
             .whereLayer("ws").mayNotAccessAnyLayer()
             .whereLayer("observe").mayNotAccessAnyLayer()
             .whereLayer("builtin").mayNotAccessAnyLayer()
+            .whereLayer("tls").mayNotAccessAnyLayer()
             .whereLayer("runtime").mayOnlyAccessLayers("http", "observe")
             .whereLayer("record").mayOnlyAccessLayers("http", "json", "ws", "observe", "runtime")
             .whereLayer("fault").mayOnlyAccessLayers("http", "ws", "observe", "runtime", "record")
@@ -47,7 +50,7 @@ class LayersTest {
             .whereLayer("handler").mayOnlyAccessLayers("http", "ws", "observe", "runtime", "record", "fault", "tunnel")
             .whereLayer("admin").mayOnlyAccessLayers("http", "json", "ws", "observe", "runtime", "record", "fault",
                     "tunnel")
-            .whereLayer("root").mayOnlyAccessLayers("http", "json", "ws", "observe", "builtin", "runtime", "record",
+            .whereLayer("root").mayOnlyAccessLayers("http", "json", "ws", "observe", "builtin", "tls", "runtime", "record",
                     "fault", "tunnel", "handler", "admin");
 
     @ArchTest

@@ -18,8 +18,11 @@ import java.util.List;
 final class ConfigBinder {
     private static final Keys ROOT = Keys.of("listeners", "admin", "upstreams", "routes", "limits",
             "trusted-proxies", "access-log", "shutdown", "faults", "recording");
-    private static final Keys LISTENER = Keys.of("address", "http2").notYetSupported("tls", "proxy-protocol");
+    private static final Keys LISTENER = Keys.of("address", "tls", "http2").notYetSupported("proxy-protocol");
     private static final Keys HTTP2 = Keys.of("max-concurrent-streams");
+    private static final Keys TLS = Keys.of("certificate", "private-key", "passphrase", "keystore", "password",
+            "protocols", "ciphers");
+    private static final String TLS_EXAMPLE = "tls: { certificate: conf/tls/cert.pem, private-key: conf/tls/key.pem }";
     private static final Keys LIMITS = Keys.of("max-request-header-size", "max-request-body-size", "max-tunnels",
             "max-tunnels-per-client", "request-header-timeout", "request-body-buffer", "request-body-timeout",
             "send-timeout");
@@ -35,10 +38,13 @@ final class ConfigBinder {
     private final Values values;
     private final Problems problems;
     private final ConfigRules.Inputs ruleInputs = new ConfigRules.Inputs();
+    private final Path home;
 
-    ConfigBinder(Values values) {
+    /** @param home what relative paths in the file are against; null: the working directory (left relative) */
+    ConfigBinder(Values values, Path home) {
         this.values = values;
         this.problems = values.problems();
+        this.home = home;
     }
 
     /**
@@ -113,6 +119,8 @@ final class ConfigBinder {
                 continue;
             }
             ruleInputs.listener(i, address, m.value("address"));
+            int before = problems.count();
+            TlsConfig tls = m.value("tls") == null ? null : tls(m.value("tls"), m.path("tls"));
             Http2Config http2 = http2(m.value("http2"), m.path("http2"));
             Http2Config first = listeners.stream().map(ListenerConfig::http2).filter(h -> h != null).findFirst().orElse(null);
             if (http2 != null && first != null && !http2.equals(first)) {
@@ -120,7 +128,9 @@ final class ConfigBinder {
                         + " differs from the " + first.maxConcurrentStreams() + " of an earlier listener:"
                         + " one value holds for every listener (Undertow takes one)");
             }
-            listeners.add(new ListenerConfig(address, http2));
+            if (!problems.addedSince(before)) {
+                listeners.add(new ListenerConfig(address, tls, http2));
+            }
         }
         return listeners;
     }
@@ -141,6 +151,144 @@ final class ConfigBinder {
         Integer streams = m.value("max-concurrent-streams") == null ? Integer.valueOf(Http2Config.DEFAULT_MAX_CONCURRENT_STREAMS)
                 : values.integer(m.value("max-concurrent-streams"), m.path("max-concurrent-streams"), 1, 100_000);
         return streams == null ? null : new Http2Config(streams);
+    }
+
+    /** One entry ({@code tls: {...}}) or several chosen by SNI ({@code tls: [ {...}, {...} ]}, the first the default). */
+    private TlsConfig tls(Node node, String path) {
+        List<Node> items;
+        boolean list = node instanceof org.yaml.snakeyaml.nodes.SequenceNode;
+        if (list) {
+            items = values.list(node, path, "tls: [ { certificate: a.pem, private-key: a.key } ]");
+            if (items.isEmpty()) {
+                problems.at(node, path, "empty (give at least one certificate, e.g. " + TLS_EXAMPLE + ")");
+                return null;
+            }
+        } else {
+            items = List.of(node);
+        }
+        int before = problems.count();
+        List<TlsConfig.Certificate> certificates = new ArrayList<>();
+        List<String> protocols = TlsConfig.DEFAULT_PROTOCOLS;
+        List<String> ciphers = TlsConfig.DEFAULT_CIPHERS;
+        for (int i = 0; i < items.size(); i++) {
+            String itemPath = list ? Paths.index(path, i) : path;
+            YamlMapping m = YamlMapping.read(items.get(i), itemPath, values, TLS, TLS_EXAMPLE);
+            if (m == null) {
+                continue;
+            }
+            TlsConfig.Certificate certificate = certificate(m);
+            if (certificate != null) {
+                certificates.add(certificate);
+            }
+            for (String key : List.of("protocols", "ciphers")) {
+                if (i > 0 && m.value(key) != null) {
+                    problems.at(m.keyNode(key), m.path(key), key + " is the listener's, not one certificate's (set it on"
+                            + " the first entry, " + Paths.index(path, 0) + ")");
+                }
+            }
+            if (i == 0) {
+                protocols = names(m, "protocols", protocols, "protocols: [TLSv1.3, TLSv1.2]");
+                ciphers = names(m, "ciphers", ciphers, "ciphers: [TLS_AES_128_GCM_SHA256, ...]");
+            }
+        }
+        if (problems.addedSince(before) || protocols == null || ciphers == null) {
+            return null;
+        }
+        try {
+            return new TlsConfig(certificates, protocols, ciphers);
+        } catch (IllegalArgumentException e) {
+            problems.at(node, path, e.getMessage());
+            return null;
+        }
+    }
+
+    private TlsConfig.Certificate certificate(YamlMapping m) {
+        boolean pem = m.value("certificate") != null || m.value("private-key") != null || m.value("passphrase") != null;
+        boolean keystore = m.value("keystore") != null || m.value("password") != null;
+        if (pem && keystore) {
+            problems.at(m.node(), m.path(), "give PEM files (certificate, private-key, passphrase) or a PKCS#12"
+                    + " keystore (keystore, password), not both");
+            return null;
+        }
+        if (keystore) {
+            Path file = path(m, "keystore", "keystore: conf/tls/server.p12");
+            String password = m.value("password") == null ? null : values.text(m.value("password"), m.path("password"));
+            if (file == null) {
+                return null;
+            }
+            if (m.value("password") == null) {
+                m.missing("password", "password: \"${KEYSTORE_PASSWORD}\"");
+                return null;
+            }
+            return password == null ? null : TlsConfig.Certificate.pkcs12(file, password);
+        }
+        Path certificate = path(m, "certificate", "certificate: conf/tls/cert.pem");
+        Path key = path(m, "private-key", "private-key: conf/tls/key.pem");
+        String passphrase = m.value("passphrase") == null ? null : values.text(m.value("passphrase"), m.path("passphrase"));
+        if (certificate == null || key == null || m.value("passphrase") != null && passphrase == null) {
+            return null;
+        }
+        return TlsConfig.Certificate.pem(certificate, key, passphrase);
+    }
+
+    /** A required file path, resolved against the home when relative. */
+    private Path path(YamlMapping m, String key, String example) {
+        if (m.value(key) == null) {
+            m.missing(key, example);
+            return null;
+        }
+        return values.parse(m.value(key), m.path(key), text -> {
+            if (text.isBlank()) {
+                throw new IllegalArgumentException("empty (give a file path, e.g. " + example + ")");
+            }
+            try {
+                Path p = Path.of(text);
+                return home == null || p.isAbsolute() ? p : home.resolve(p);
+            } catch (InvalidPathException e) {
+                throw new IllegalArgumentException("'" + text + "' is not a file path (" + e.getReason() + ")");
+            }
+        });
+    }
+
+    /** A list of names ({@code protocols}, {@code ciphers}), each once. */
+    private List<String> names(YamlMapping m, String key, List<String> otherwise, String example) {
+        if (m.value(key) == null) {
+            return otherwise;
+        }
+        List<Node> items = values.list(m.value(key), m.path(key), example);
+        if (items == null) {
+            return null;
+        }
+        if (items.isEmpty()) {
+            problems.at(m.value(key), m.path(key), "empty (leave " + key + " out for the default: "
+                    + String.join(", ", otherwise) + ")");
+            return null;
+        }
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            String itemPath = Paths.index(m.path(key), i);
+            String name = values.parse(items.get(i), itemPath, text -> {
+                if (key.equals("protocols") && !TlsConfig.KNOWN_PROTOCOLS.contains(text)) {
+                    throw new IllegalArgumentException("unknown protocol '" + text + "' ("
+                            + Suggestions.didYouMean(text, TlsConfig.KNOWN_PROTOCOLS) + "known: "
+                            + String.join(", ", TlsConfig.KNOWN_PROTOCOLS) + ")");
+                }
+                if (!text.matches("[A-Za-z0-9_.]+")) {
+                    throw new IllegalArgumentException("'" + text + "' is not a cipher suite name (write JSSE names,"
+                            + " e.g. TLS_AES_128_GCM_SHA256)");
+                }
+                return text;
+            });
+            if (name == null) {
+                return null;
+            }
+            if (names.contains(name)) {
+                problems.at(items.get(i), itemPath, "'" + name + "' is listed twice (list each once)");
+                return null;
+            }
+            names.add(name);
+        }
+        return names;
     }
 
     private HostPort address(YamlMapping m) {

@@ -31,6 +31,17 @@ public final class ConfigLoader {
      * config's {@link SluiceConfig#hash()} is of the file's bytes as read, before substitution.
      */
     public static SluiceConfig load(Path file) throws ConfigException {
+        return load(file, null);
+    }
+
+    /**
+     * {@link #load(Path)}, with relative file paths in it (the {@code tls} certificates and keys)
+     * resolved against {@code home}: {@code bin/sluice} passes the distribution's home, so
+     * {@code conf/tls/cert.pem} works from any working directory.
+     *
+     * @param home null: relative paths stay relative, to the working directory (a proxy started in code)
+     */
+    public static SluiceConfig load(Path file, Path home) throws ConfigException {
         String source = file.toString();
         Problems problems = new Problems(source);
         String text = null;
@@ -54,7 +65,7 @@ public final class ConfigLoader {
         if (problems.any()) {
             throw problems.exception();
         }
-        return parse(text, source, System.getenv());
+        return parse(text, source, System.getenv(), home);
     }
 
     /**
@@ -66,11 +77,20 @@ public final class ConfigLoader {
      */
     public static SluiceConfig parse(String yamlText, String sourceName, Map<String, String> env)
             throws ConfigException {
+        return parse(yamlText, sourceName, env, null);
+    }
+
+    /**
+     * {@link #parse(String, String, Map)}, relative file paths resolved against {@code home} (see
+     * {@link #load(Path, Path)}); null leaves them relative to the working directory.
+     */
+    public static SluiceConfig parse(String yamlText, String sourceName, Map<String, String> env, Path home)
+            throws ConfigException {
         Problems problems = new Problems(sourceName);
         Node root = SafeYaml.compose(yamlText, problems);
         SluiceConfig config = null;
         if (!problems.any()) {
-            ConfigBinder binder = new ConfigBinder(new Values(problems, env));
+            ConfigBinder binder = new ConfigBinder(new Values(problems, env), home);
             config = binder.bind(root, sourceName, SluiceConfig.hashOf(yamlText));
             // also when binding found problems: every problem in the file is reported at once
             ConfigRules.check(binder.ruleInputs(), problems);

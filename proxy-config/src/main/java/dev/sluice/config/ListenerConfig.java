@@ -3,12 +3,14 @@ package dev.sluice.config;
 import java.util.Objects;
 
 /**
- * One client-facing listener ({@code listeners[]}): HTTP/1.1, and HTTP/2 when asked.
+ * One client-facing listener ({@code listeners[]}): HTTP/1.1, over TLS when {@code tls} is set,
+ * and HTTP/2 too when {@code http2} is.
  *
  * @param address where it listens
- * @param http2   HTTP/2 on it (h2c), or null for HTTP/1.1 only
+ * @param tls     its certificates, protocols and ciphers; null for plain HTTP
+ * @param http2   HTTP/2 on it (h2 by ALPN over TLS, h2c on a plain one), or null for HTTP/1.1 only
  */
-public record ListenerConfig(HostPort address, Http2Config http2) {
+public record ListenerConfig(HostPort address, TlsConfig tls, Http2Config http2) {
     /** Used when the file has no {@code listeners} key. */
     public static final ListenerConfig DEFAULT = new ListenerConfig(new HostPort("127.0.0.1", 8080));
 
@@ -16,8 +18,18 @@ public record ListenerConfig(HostPort address, Http2Config http2) {
         Objects.requireNonNull(address, "address");
     }
 
-    /** An HTTP/1.1 listener. */
+    /** A plain HTTP/1.1 listener. */
     public ListenerConfig(HostPort address) {
-        this(address, null);
+        this(address, null, null);
+    }
+
+    /** Whether it speaks TLS. */
+    public boolean isTls() {
+        return tls != null;
+    }
+
+    /** What only a restart can change: the address, whether it speaks TLS (not its certificates), and HTTP/2. */
+    public String restartKey() {
+        return address + (tls == null ? "" : " (tls)") + (http2 == null ? "" : " (http2 " + http2.maxConcurrentStreams() + ")");
     }
 }

@@ -164,6 +164,39 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void tlsIsOneEntryOrAnSniListWithRelativePathsAgainstTheHome() throws Exception {
+        String yaml = """
+                listeners:
+                  - address: 0.0.0.0:8443
+                    tls: { certificate: conf/tls/cert.pem, private-key: /etc/key.pem, passphrase: "${KEY_PASS}" }
+                  - address: 0.0.0.0:8444
+                    tls:
+                      - { keystore: a.p12, password: pw, protocols: [TLSv1.3], ciphers: [TLS_AES_256_GCM_SHA384] }
+                      - { certificate: b.pem, private-key: b.key }
+                  - address: 0.0.0.0:8080
+                upstreams: { demo: { builtin: echo } }
+                routes: [ { match: { path: / }, upstream: demo } ]
+                """;
+        Path home = Path.of("/opt/sluice");
+        SluiceConfig c = ConfigLoader.parse(yaml, "t.yaml", Map.of("KEY_PASS", "s3cret"), home);
+
+        TlsConfig one = c.listeners().get(0).tls();
+        assertEquals(List.of(TlsConfig.Certificate.pem(home.resolve("conf/tls/cert.pem"), Path.of("/etc/key.pem"),
+                "s3cret")), one.certificates());
+        assertEquals(TlsConfig.DEFAULT_PROTOCOLS, one.protocols());
+        assertEquals(TlsConfig.DEFAULT_CIPHERS, one.ciphers());
+        assertEquals(new TlsConfig(List.of(TlsConfig.Certificate.pkcs12(home.resolve("a.p12"), "pw"),
+                        TlsConfig.Certificate.pem(home.resolve("b.pem"), home.resolve("b.key"))),
+                List.of("TLSv1.3"), List.of("TLS_AES_256_GCM_SHA384")), c.listeners().get(1).tls());
+        assertEquals(null, c.listeners().get(2).tls());
+        assertEquals(false, c.listeners().toString().contains("s3cret"), "secrets never in a record's text");
+
+        // without a home (a proxy started in code): relative to the working directory, as written
+        SluiceConfig inCode = ConfigLoader.parse(yaml, "t.yaml", Map.of("KEY_PASS", "s3cret"));
+        assertEquals(Path.of("conf/tls/cert.pem"), inCode.listeners().get(0).tls().certificates().get(0).certificate());
+    }
+
+    @Test
     void adminAllowedHostsAndTokenAreRead() throws Exception {
         // Host names compare lower-case, IPv6 in brackets; the token comes from the environment,
         // and an empty one (a variable that is not set) is no token

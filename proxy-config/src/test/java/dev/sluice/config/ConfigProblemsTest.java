@@ -566,8 +566,48 @@ class ConfigProblemsTest {
                 "t.yaml:3:12: listeners[0].http2: expected true or false, got 'yes'",
                 "t.yaml:5:38: listeners[1].http2.max-concurrent-streams: 0 is out of range (1..100000)",
                 "t.yaml:7:14: listeners[2].http2.streams: unknown key 'streams' (allowed here: max-concurrent-streams)",
-                "t.yaml:9:12: listeners[3].http2: max-concurrent-streams 10 differs from the 100 of an earlier"
+                "t.yaml:11:12: listeners[4].http2: max-concurrent-streams 100 differs from the 10 of an earlier"
                         + " listener: one value holds for every listener (Undertow takes one)");
+    }
+
+    @Test
+    void badTlsSaysWhatIsWrongAtEachValue() {
+        // both forms at once, a missing key file, an unknown protocol, a listener-wide key on a later
+        // SNI entry, an empty list, an unknown key, a keystore without its password, an unset variable
+        assertProblems("""
+                listeners:
+                  - address: 0.0.0.0:8443
+                    tls: { certificate: a.pem, private-key: a.key, keystore: a.p12 }
+                  - address: 0.0.0.0:8444
+                    tls: { certificate: a.pem, protocols: [TLSv1.3, TLSv1.4] }
+                  - address: 0.0.0.0:8445
+                    tls:
+                      - { certificate: a.pem, private-key: a.key, ciphers: [] }
+                      - { certificate: b.pem, private-key: b.key, protocols: [TLSv1.2] }
+                  - address: 0.0.0.0:8446
+                    tls: []
+                  - address: 0.0.0.0:8447
+                    tls: { keystore: a.p12, pasword: x }
+                  - address: 0.0.0.0:8448
+                    tls: { certificate: a.pem, private-key: a.key, passphrase: "${KEY_PASS}" }
+                upstreams: { demo: { builtin: echo } }
+                routes: [ { match: { path: / }, upstream: demo } ]
+                """,
+                "t.yaml:3:10: listeners[0].tls: give PEM files (certificate, private-key, passphrase) or a PKCS#12"
+                        + " keystore (keystore, password), not both",
+                "t.yaml:5:10: listeners[1].tls.private-key: missing (e.g. private-key: conf/tls/key.pem)",
+                "t.yaml:5:53: listeners[1].tls.protocols[1]: unknown protocol 'TLSv1.4' ("
+                        + "known: TLSv1.3, TLSv1.2, TLSv1.1, TLSv1)",
+                "t.yaml:8:60: listeners[2].tls[0].ciphers: empty (leave ciphers out for the default: "
+                        + String.join(", ", TlsConfig.DEFAULT_CIPHERS) + ")",
+                "t.yaml:9:51: listeners[2].tls[1].protocols: protocols is the listener's, not one certificate's"
+                        + " (set it on the first entry, listeners[2].tls[0])",
+                "t.yaml:11:10: listeners[3].tls: empty (give at least one certificate, e.g. tls: { certificate:"
+                        + " conf/tls/cert.pem, private-key: conf/tls/key.pem })",
+                "t.yaml:13:29: listeners[4].tls.pasword: unknown key 'pasword' (did you mean 'password'? allowed"
+                        + " here: certificate, private-key, passphrase, keystore, password, protocols, ciphers)",
+                "t.yaml:15:64: listeners[5].tls.passphrase: environment variable KEY_PASS is not set (set it, or"
+                        + " give a default: ${KEY_PASS:-value})");
     }
 
     @Test
@@ -576,7 +616,7 @@ class ConfigProblemsTest {
         assertProblems("""
                 listeners:
                   - address: 0.0.0.0:8443
-                    tls: { keystore: x.p12 }
+                    tls: { keystore: x.p12, password: pw }
                     http2: true
                     proxy-protocol: true
                 upstreams:
@@ -591,7 +631,6 @@ class ConfigProblemsTest {
                   - match: { path: / }
                     upstream: app
                 """,
-                "t.yaml:3:5: listeners[0].tls: tls is not supported yet in this version of Sluice (remove it)",
                 "t.yaml:5:5: listeners[0].proxy-protocol: proxy-protocol is not supported yet in this version "
                         + "of Sluice (remove it)",
                 "t.yaml:9:14: upstreams.app.balance: least-connections is not supported yet in this version "

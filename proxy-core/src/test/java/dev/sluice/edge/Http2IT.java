@@ -2,6 +2,7 @@ package dev.sluice.edge;
 
 import dev.sluice.Sluice;
 import dev.sluice.config.FaultConfig;
+import dev.sluice.config.TlsConfig;
 import dev.sluice.record.HttpExchange;
 import dev.sluice.testing.Curl;
 import dev.sluice.testing.H2Wire;
@@ -9,10 +10,12 @@ import dev.sluice.testing.HttpBackend;
 import dev.sluice.testing.HttpBackendRequest;
 import dev.sluice.testing.HttpClients;
 import dev.sluice.testing.RawPeer;
+import dev.sluice.testing.TestCertificates;
 import dev.sluice.testing.WsEchoBackend;
 import dev.sluice.testing.WsRecorder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,6 +23,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -175,6 +179,29 @@ class Http2IT {
             String end = client.awaitEnd(java.time.Duration.ofSeconds(5)); // frames before the end are read past
             assertTrue(end.startsWith("EOF") || end.startsWith("reset"), end);
             assertEquals("ok", get(HttpClients.HTTP_2, proxy, "/after").body());
+        }
+    }
+
+    // Over TLS, ALPN offers h2: a JDK client speaks HTTP/2 to an https:// listener with http2,
+    // many streams at once, each answered with its own body.
+    @Test
+    void h2OverTlsByAlpn(@TempDir Path dir) throws Exception {
+        TestCertificates ca = TestCertificates.ca();
+        TlsConfig tls = TlsConfig.of(ca.leaf("localhost", "127.0.0.1").write(dir, "leaf"));
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).sslContext(ca.clientContext())
+                .connectTimeout(java.time.Duration.ofSeconds(5)).build();
+        try (HttpBackend backend = HttpBackend.start((request, reply) -> reply.send("tls " + request.uri()));
+             Sluice proxy = Sluice.builder().route("/", backend.uri()).tls(tls).http2(true).start()) {
+            List<CompletableFuture<HttpResponse<String>>> streams = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                streams.add(client.sendAsync(HttpRequest.newBuilder(proxy.uri("https", "/t/" + i)).build(),
+                        HttpResponse.BodyHandlers.ofString()));
+            }
+            for (int i = 0; i < 20; i++) {
+                HttpResponse<String> response = streams.get(i).get(20, TimeUnit.SECONDS);
+                assertEquals("tls /t/" + i, response.body());
+                assertEquals(HttpClient.Version.HTTP_2, response.version());
+            }
         }
     }
 

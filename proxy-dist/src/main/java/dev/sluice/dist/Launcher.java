@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Runs one command line to an exit code: parse, load and validate the configuration, then
@@ -87,7 +88,8 @@ public final class Launcher {
         Path file = commandLine.config().orElseGet(() -> home.resolve("conf").resolve("sluice.yaml"));
         SluiceConfig config;
         try {
-            config = ConfigLoader.load(file);
+            // relative paths in it (tls certificates and keys) are against the distribution's home
+            config = ConfigLoader.load(file, home);
         } catch (ConfigException e) {
             for (ConfigProblem problem : e.problems()) {
                 err.println(problem);
@@ -95,6 +97,12 @@ public final class Launcher {
             return EXIT_BAD_INPUT;
         }
         if (commandLine.action() == CommandLine.Action.CHECK) {
+            // like nginx -t: the certificates and keys are read, and each key checked against its certificate
+            List<String> tls = Sluice.checkTls(config);
+            if (!tls.isEmpty()) {
+                tls.forEach(err::println);
+                return EXIT_BAD_INPUT;
+            }
             return print("configuration ok");
         }
         return serve(file, config);
@@ -118,7 +126,7 @@ public final class Launcher {
         log.info("sluice {} starting with {}", Version.current(), file.toAbsolutePath().normalize());
         Sluice sluice;
         try {
-            sluice = Sluice.start(config);
+            sluice = Sluice.start(config, home);
         } catch (SluiceException e) {
             err.println(e.getMessage());
             return EXIT_RUNTIME_FAILURE;

@@ -50,6 +50,21 @@ class LauncherTest {
         assertEquals(Path.of(""), Launcher.home(null, null));
     }
 
+    @Test
+    void checkReadsTheTlsFilesRelativeToTheHome(@org.junit.jupiter.api.io.TempDir Path home) throws Exception {
+        // like nginx -t: --check opens the certificates, found under the home from any working directory
+        Path config = java.nio.file.Files.writeString(home.resolve("sluice.yaml"), """
+                listeners: [ { address: 127.0.0.1:0, tls: { certificate: conf/tls/cert.pem, private-key: conf/tls/key.pem } } ]
+                upstreams: { demo: { builtin: echo } }
+                routes: [ { match: { path: / }, upstream: demo } ]
+                """);
+        Launcher inHome = new Launcher(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), home);
+        assertEquals(2, inHome.run("--check", "-c", config.toString()));
+        assertEquals("listeners[0].tls (127.0.0.1:0): " + home.resolve("conf/tls/cert.pem")
+                + ": no such certificate file" + System.lineSeparator(), stderr());
+    }
+
     private String stdout() {
         return out.toString(StandardCharsets.UTF_8);
     }
