@@ -17,7 +17,7 @@ import java.util.List;
 final class ConfigBinder {
     private static final Keys ROOT = Keys.of("listeners", "admin", "upstreams", "routes", "limits",
             "trusted-proxies", "access-log", "shutdown", "faults", "recording");
-    private static final Keys LISTENER = Keys.of("address").notYetSupported("tls", "http2", "proxy-protocol");
+    private static final Keys LISTENER = Keys.of("address", "proxy-protocol").notYetSupported("tls", "http2");
     private static final Keys LIMITS = Keys.of("max-request-header-size", "max-request-body-size", "max-tunnels",
             "max-tunnels-per-client", "request-header-timeout", "request-body-buffer", "request-body-timeout",
             "send-timeout");
@@ -69,7 +69,9 @@ final class ConfigBinder {
             routes = new RoutesBinder(values, upstreams.names(), ruleInputs).bind(m.value("routes"));
         }
         LimitsConfig limits = limits(m.value("limits"));
+        int beforeTrusted = problems.count();
         List<Cidr> trusted = trustedProxies(m.value("trusted-proxies"));
+        ruleInputs.trustedProxies(problems.addedSince(beforeTrusted) ? null : trusted);
         AccessLogConfig accessLog = m.value("access-log") == null ? AccessLogConfig.STDOUT
                 : values.parse(m.value("access-log"), "access-log", ConfigBinder::accessLog);
         Shutdown shutdown = shutdown(m.value("shutdown"));
@@ -110,8 +112,15 @@ final class ConfigBinder {
             if (address == null) {
                 continue;
             }
+            Boolean proxyProtocol = m.bool("proxy-protocol", false);
             ruleInputs.listener(i, address, m.value("address"));
-            listeners.add(new ListenerConfig(address));
+            if (proxyProtocol == null) {
+                continue;
+            }
+            if (proxyProtocol) {
+                ruleInputs.proxyProtocolListener(i, m.value("proxy-protocol"));
+            }
+            listeners.add(new ListenerConfig(address, proxyProtocol));
         }
         return listeners;
     }
