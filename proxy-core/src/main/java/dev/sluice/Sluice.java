@@ -12,8 +12,10 @@ import dev.sluice.config.RouteConfig;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.fault.Faults;
 import dev.sluice.handler.HandlerChain;
+import dev.sluice.http.SocketAddresses;
 import dev.sluice.observe.AccessLog;
 import dev.sluice.observe.Metrics;
+import dev.sluice.proxyprotocol.ProxyProtocolServer;
 import dev.sluice.record.Recording;
 import dev.sluice.tunnel.TunnelRegistry;
 import io.undertow.Undertow;
@@ -23,6 +25,7 @@ import io.undertow.server.DefaultByteBufferPool;
 import io.undertow.server.handlers.GracefulShutdownHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xnio.Option;
 import org.xnio.OptionMap;
 import org.xnio.Options;
 import org.xnio.Xnio;
@@ -36,6 +39,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -76,6 +81,7 @@ public final class Sluice implements RunningProxy, AutoCloseable {
     private final GracefulShutdownHandler graceful;
     private final Undertow server;
     private final List<InetSocketAddress> addresses;
+    private List<ProxyProtocolServer> proxyProtocolServers = List.of();
     private final AdminServer admin;
     private final Recording recording;
     private volatile Instant configLoadedAt = Instant.now();
@@ -99,32 +105,22 @@ public final class Sluice implements RunningProxy, AutoCloseable {
             faults.replaceConfigured(config.faults());
             // Each request runs on the snapshot current when it arrives (see reload).
             graceful = new GracefulShutdownHandler(exchange -> current.get().handler().handleRequest(exchange));
+            OptionMap serverOptions = serverOptions(config);
             Undertow.Builder builder = Undertow.builder()
                     .setWorker(worker)
                     .setByteBufferPool(buffers)
-                    .setServerOption(UndertowOptions.MAX_HEADER_SIZE, HandlerChain.parserHeaderCeiling(config.limits()))
-                    // No limit here: limits.max-request-body-size is counted by RequestLimitsHandler. Undertow
-                    // 2.4.4's own counter prints a raw stack trace to System.err every time a chunked
-                    // body goes past it (ChunkedStreamSourceConduit$MaxEntitySizeChecker).
-                    .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, -1L)
-                    .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT,
-                            (int) config.limits().requestHeaderTimeout().toMillis())
-                    .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, KEEP_ALIVE_IDLE_MILLIS)
-                    // Undertow.build() turns this on for HTTP listeners. It holds each response to a
-                    // pipelined request back until a later request completes with nothing behind it:
-                    // behind a half-sent next request the answer never leaves, and behind bytes that
-                    // fail to parse it is dropped for the 400. Without it each response goes out at once.
-                    .setServerOption(UndertowOptions.BUFFER_PIPELINED_DATA, false)
                     .setSocketOption(Options.TCP_NODELAY, true)
                     .setHandler(graceful);
+            serverOptions.forEach(option -> copyOption(builder, serverOptions, option));
             for (ListenerConfig listener : config.listeners()) {
-                builder.addHttpListener(listener.address().port(), listener.address().host());
+                if (!listener.proxyProtocol()) {
+                    builder.addHttpListener(listener.address().port(), listener.address().host());
+                }
             }
             server = builder.build();
             start(server, config);
-            addresses = server.getListenerInfo().stream()
-                    .map(info -> (InetSocketAddress) info.getAddress())
-                    .toList();
+            proxyProtocolServers = startProxyProtocol(config, buffers, serverOptions);
+            addresses = listenerAddresses(config);
             admin = config.admin() == null ? null : startAdmin(config);
         } catch (RuntimeException e) {
             stopAll();
@@ -134,6 +130,66 @@ public final class Sluice implements RunningProxy, AutoCloseable {
             log.info("SLU0001 listening on http://{}:{} ({} routes, config {} {})", address.getAddress().getHostAddress(),
                     address.getPort(), config.routes().size(), config.source(), config.hash());
         }
+        for (ProxyProtocolServer proxied : proxyProtocolServers) {
+            log.info("SLU5006 {} reads a PROXY protocol header (v1 or v2) first, from trusted-proxies {} only",
+                    SocketAddresses.text(proxied.address()), config.trustedProxies());
+        }
+    }
+
+    /**
+     * The options of every client listener's HTTP parser (Undertow's listeners and the PROXY
+     * protocol ones alike).
+     */
+    private static OptionMap serverOptions(SluiceConfig config) {
+        return OptionMap.builder()
+                .set(UndertowOptions.MAX_HEADER_SIZE, HandlerChain.parserHeaderCeiling(config.limits()))
+                // No limit here: limits.max-request-body-size is counted by RequestLimitsHandler. Undertow
+                // 2.4.4's own counter prints a raw stack trace to System.err every time a chunked
+                // body goes past it (ChunkedStreamSourceConduit$MaxEntitySizeChecker).
+                .set(UndertowOptions.MAX_ENTITY_SIZE, -1L)
+                .set(UndertowOptions.REQUEST_PARSE_TIMEOUT, (int) config.limits().requestHeaderTimeout().toMillis())
+                .set(UndertowOptions.NO_REQUEST_TIMEOUT, KEEP_ALIVE_IDLE_MILLIS)
+                // Undertow.build() turns this on for HTTP listeners. It holds each response to a
+                // pipelined request back until a later request completes with nothing behind it:
+                // behind a half-sent next request the answer never leaves, and behind bytes that
+                // fail to parse it is dropped for the 400. Without it each response goes out at once.
+                .set(UndertowOptions.BUFFER_PIPELINED_DATA, false)
+                .getMap();
+    }
+
+    private static <T> void copyOption(Undertow.Builder builder, OptionMap options, Option<T> option) {
+        builder.setServerOption(option, options.get(option));
+    }
+
+    /** Binds the {@code proxy-protocol: true} listeners (Undertow binds the others). */
+    private List<ProxyProtocolServer> startProxyProtocol(SluiceConfig config, ByteBufferPool buffers,
+                                                         OptionMap serverOptions) {
+        List<ProxyProtocolServer> servers = new ArrayList<>();
+        for (ListenerConfig listener : config.listeners()) {
+            if (!listener.proxyProtocol()) {
+                continue;
+            }
+            try {
+                servers.add(ProxyProtocolServer.start(worker, listener.address(), graceful, buffers, serverOptions,
+                        OptionMap.create(Options.TCP_NODELAY, true), () -> current.get().config().trustedProxies(),
+                        config.limits().requestHeaderTimeout()));
+            } catch (IOException e) {
+                servers.forEach(ProxyProtocolServer::close);
+                throw new SluiceException("cannot listen on " + listener.address() + " (proxy-protocol): "
+                        + e.getMessage(), e);
+            }
+        }
+        return servers;
+    }
+
+    /** Every client listener's bound address, in config order. */
+    private List<InetSocketAddress> listenerAddresses(SluiceConfig config) {
+        Iterator<InetSocketAddress> plain = server.getListenerInfo().stream()
+                .map(info -> (InetSocketAddress) info.getAddress()).iterator();
+        Iterator<ProxyProtocolServer> proxied = proxyProtocolServers.iterator();
+        return config.listeners().stream()
+                .map(listener -> listener.proxyProtocol() ? proxied.next().address() : plain.next())
+                .toList();
     }
 
     private AdminServer startAdmin(SluiceConfig config) {
@@ -372,6 +428,7 @@ public final class Sluice implements RunningProxy, AutoCloseable {
         // Undertow.stop() only closes the listening sockets when the worker is ours; a listener's
         // suspend() would also close every open connection, tunnels included, with no drain.
         server.stop();
+        proxyProtocolServers.forEach(ProxyProtocolServer::close);
         graceful.shutdown();
         try {
             graceful.awaitShutdown(Math.max(0, remainingMillis(deadline)));
@@ -398,6 +455,7 @@ public final class Sluice implements RunningProxy, AutoCloseable {
         if (server != null) {
             server.stop();
         }
+        proxyProtocolServers.forEach(ProxyProtocolServer::close);
         if (admin != null) {
             admin.close();
         }

@@ -53,6 +53,7 @@ public final class SluiceBuilder {
     private final List<RouteSpec> routes = new ArrayList<>();
     private final List<FaultConfig> faults = new ArrayList<>();
     private HostPort listen = new HostPort("127.0.0.1", 0);
+    private boolean proxyProtocol;
     private AdminConfig admin;
     private List<Cidr> trustedProxies = List.of();
     private LimitsConfig limits = LimitsConfig.DEFAULTS;
@@ -118,6 +119,16 @@ public final class SluiceBuilder {
 
     public SluiceBuilder listen(String host, int port) {
         this.listen = new HostPort(host, port);
+        return this;
+    }
+
+    /**
+     * Makes the listener a PROXY protocol one ({@code proxy-protocol: true}): each connection must
+     * start with a v1 or v2 header from one of the {@link #trustedProxies}, whose carried address
+     * is then the client's.
+     */
+    public SluiceBuilder proxyProtocol(boolean on) {
+        this.proxyProtocol = on;
         return this;
     }
 
@@ -218,7 +229,7 @@ public final class SluiceBuilder {
                 allRoutes.add(new RouteConfig(r.pathPrefix(), r.host(), name, r.stripPrefix(), r.websocket()));
             }
         }
-        return new SluiceConfig("builder", List.of(new ListenerConfig(listen)), admin, allUpstreams, allRoutes,
+        return new SluiceConfig("builder", List.of(new ListenerConfig(listen, proxyProtocol)), admin, allUpstreams, allRoutes,
                 limits, trustedProxies, accessLog, SluiceConfig.DEFAULT_ACCEPT_GRACE, drainTimeout, faults, recording,
                 null);
     }

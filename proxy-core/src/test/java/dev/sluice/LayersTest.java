@@ -26,6 +26,8 @@ class LayersTest {
             .layer("ws").definedBy("dev.sluice.ws..")
             .layer("observe").definedBy("dev.sluice.observe..")
             .layer("builtin").definedBy("dev.sluice.builtin..")
+            // A listener's first step before HTTP: the PROXY protocol header.
+            .layer("proxyprotocol").definedBy("dev.sluice.proxyprotocol..")
             // Routes, pools and the upstream client.
             .layer("runtime").definedBy("dev.sluice.runtime..")
             .layer("record").definedBy("dev.sluice.record..")
@@ -40,6 +42,7 @@ class LayersTest {
             .whereLayer("ws").mayNotAccessAnyLayer()
             .whereLayer("observe").mayNotAccessAnyLayer()
             .whereLayer("builtin").mayNotAccessAnyLayer()
+            .whereLayer("proxyprotocol").mayOnlyAccessLayers("http")
             .whereLayer("runtime").mayOnlyAccessLayers("http", "observe")
             .whereLayer("record").mayOnlyAccessLayers("http", "json", "ws", "observe", "runtime")
             .whereLayer("fault").mayOnlyAccessLayers("http", "ws", "observe", "runtime", "record")
@@ -48,7 +51,7 @@ class LayersTest {
             .whereLayer("admin").mayOnlyAccessLayers("http", "json", "ws", "observe", "runtime", "record", "fault",
                     "tunnel")
             .whereLayer("root").mayOnlyAccessLayers("http", "json", "ws", "observe", "builtin", "runtime", "record",
-                    "fault", "tunnel", "handler", "admin");
+                    "fault", "tunnel", "handler", "admin", "proxyprotocol");
 
     @ArchTest
     static final ArchRule NO_CYCLES = slices().matching("dev.sluice.(*)..").should().beFreeOfCycles();
