@@ -12,8 +12,10 @@ import dev.sluice.config.RouteConfig;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.fault.Faults;
 import dev.sluice.handler.HandlerChain;
+import dev.sluice.http.SocketAddresses;
 import dev.sluice.observe.AccessLog;
 import dev.sluice.observe.Metrics;
+import dev.sluice.proxyprotocol.ProxyProtocolServer;
 import dev.sluice.record.Recording;
 import dev.sluice.tls.ListenerTls;
 import dev.sluice.tls.LoadedCertificate;
@@ -41,6 +43,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -84,6 +87,7 @@ public final class Sluice implements RunningProxy, AutoCloseable {
     private final GracefulShutdownHandler graceful;
     private final Undertow server;
     private final List<InetSocketAddress> addresses;
+    private List<ProxyProtocolServer> proxyProtocolServers = List.of();
     private final AdminServer admin;
     private final Recording recording;
     /** Per listener, in config order: what a TLS listener serves now (swapped on reload), null for plain HTTP. */
@@ -123,6 +127,9 @@ public final class Sluice implements RunningProxy, AutoCloseable {
             serverOptions.forEach(option -> setServerOption(builder, option, serverOptions));
             for (int i = 0; i < config.listeners().size(); i++) {
                 ListenerConfig listener = config.listeners().get(i);
+                if (listener.proxyProtocol()) {
+                    continue; // bound below, by Sluice itself
+                }
                 Undertow.ListenerBuilder listening = new Undertow.ListenerBuilder()
                         .setHost(listener.address().host()).setPort(listener.address().port())
                         .setHttp2Enabled(listener.http2() != null);
@@ -135,11 +142,10 @@ public final class Sluice implements RunningProxy, AutoCloseable {
             }
             server = builder.build();
             start(server, config);
-            enableHttp2(server, config, serverOptions);
-            listenerInfos = List.copyOf(server.getListenerInfo());
-            addresses = listenerInfos.stream()
-                    .map(info -> (InetSocketAddress) info.getAddress())
-                    .toList();
+            proxyProtocolServers = startProxyProtocol(config, buffers, serverOptions);
+            listenerInfos = undertowListeners(config);
+            enableHttp2(config, serverOptions);
+            addresses = listenerAddresses(config);
             admin = config.admin() == null ? null : startAdmin(config);
         } catch (RuntimeException e) {
             stopAll();
@@ -152,6 +158,10 @@ public final class Sluice implements RunningProxy, AutoCloseable {
                     config.hash());
         }
         warnAboutCertificates(config, tls);
+        for (ProxyProtocolServer proxied : proxyProtocolServers) {
+            log.info("SLU5006 {} reads a PROXY protocol header (v1 or v2) first, from trusted-proxies {} only",
+                    SocketAddresses.text(proxied.address()), config.trustedProxies());
+        }
     }
 
     /**
@@ -200,6 +210,46 @@ public final class Sluice implements RunningProxy, AutoCloseable {
     /** What each listener serves over TLS now, in config order; null for a plain HTTP listener. */
     public List<ListenerTls> listenerTls() {
         return java.util.Collections.unmodifiableList(tls);
+    }
+
+    /** Binds the {@code proxy-protocol: true} listeners (Undertow binds the others). */
+    private List<ProxyProtocolServer> startProxyProtocol(SluiceConfig config, ByteBufferPool buffers,
+                                                         OptionMap serverOptions) {
+        List<ProxyProtocolServer> servers = new ArrayList<>();
+        for (ListenerConfig listener : config.listeners()) {
+            if (!listener.proxyProtocol()) {
+                continue;
+            }
+            try {
+                servers.add(ProxyProtocolServer.start(worker, listener.address(), graceful, buffers, serverOptions,
+                        OptionMap.create(Options.TCP_NODELAY, true), () -> current.get().config().trustedProxies(),
+                        config.limits().requestHeaderTimeout()));
+            } catch (IOException e) {
+                servers.forEach(ProxyProtocolServer::close);
+                throw new SluiceException("cannot listen on " + listener.address() + " (proxy-protocol): "
+                        + e.getMessage(), e);
+            }
+        }
+        return servers;
+    }
+
+    /** Undertow's listener for each client listener, in config order; null for a PROXY protocol one. */
+    private List<Undertow.ListenerInfo> undertowListeners(SluiceConfig config) {
+        Iterator<Undertow.ListenerInfo> infos = server.getListenerInfo().iterator();
+        return java.util.Collections.unmodifiableList(config.listeners().stream()
+                .map(listener -> listener.proxyProtocol() ? null : infos.next())
+                .collect(Collectors.toList()));
+    }
+
+    /** Every client listener's bound address, in config order. */
+    private List<InetSocketAddress> listenerAddresses(SluiceConfig config) {
+        Iterator<ProxyProtocolServer> proxied = proxyProtocolServers.iterator();
+        List<InetSocketAddress> bound = new ArrayList<>();
+        for (int i = 0; i < config.listeners().size(); i++) {
+            Undertow.ListenerInfo info = listenerInfos.get(i);
+            bound.add(info == null ? proxied.next().address() : (InetSocketAddress) info.getAddress());
+        }
+        return List.copyOf(bound);
     }
 
     private AdminServer startAdmin(SluiceConfig config) {
@@ -333,8 +383,8 @@ public final class Sluice implements RunningProxy, AutoCloseable {
      * only the h2c upgrade), so they are set on those listeners once started; a connection
      * accepted in between would speak HTTP/1.1 only.
      */
-    private static void enableHttp2(Undertow server, SluiceConfig config, OptionMap serverOptions) {
-        List<Undertow.ListenerInfo> infos = server.getListenerInfo();
+    private void enableHttp2(SluiceConfig config, OptionMap serverOptions) {
+        List<Undertow.ListenerInfo> infos = listenerInfos;
         for (int i = 0; i < config.listeners().size(); i++) {
             ListenerConfig listener = config.listeners().get(i);
             if (listener.http2() != null && !listener.isTls()) { // over TLS, ALPN offers h2 without it
@@ -536,6 +586,7 @@ public final class Sluice implements RunningProxy, AutoCloseable {
         // Undertow.stop() only closes the listening sockets when the worker is ours; a listener's
         // suspend() would also close every open connection, tunnels included, with no drain.
         server.stop();
+        proxyProtocolServers.forEach(ProxyProtocolServer::close);
         graceful.shutdown();
         try {
             graceful.awaitShutdown(Math.max(0, remainingMillis(deadline)));
@@ -562,6 +613,7 @@ public final class Sluice implements RunningProxy, AutoCloseable {
         if (server != null) {
             server.stop();
         }
+        proxyProtocolServers.forEach(ProxyProtocolServer::close);
         if (admin != null) {
             admin.close();
         }

@@ -55,6 +55,7 @@ public final class SluiceBuilder {
     private final List<RouteSpec> routes = new ArrayList<>();
     private final List<FaultConfig> faults = new ArrayList<>();
     private HostPort listen = new HostPort("127.0.0.1", 0);
+    private boolean proxyProtocol;
     private AdminConfig admin;
     private List<Cidr> trustedProxies = List.of();
     private LimitsConfig limits = LimitsConfig.DEFAULTS;
@@ -138,6 +139,16 @@ public final class SluiceBuilder {
     /** Whether the listener also speaks HTTP/2 (h2 by ALPN with {@link #tls}, else h2c), 100 streams a connection. */
     public SluiceBuilder http2(boolean on) {
         this.http2 = on ? Http2Config.DEFAULTS : null;
+        return this;
+    }
+
+    /**
+     * Makes the listener a PROXY protocol one ({@code proxy-protocol: true}): each connection must
+     * start with a v1 or v2 header from one of the {@link #trustedProxies}, whose carried address
+     * is then the client's.
+     */
+    public SluiceBuilder proxyProtocol(boolean on) {
+        this.proxyProtocol = on;
         return this;
     }
 
@@ -238,7 +249,8 @@ public final class SluiceBuilder {
                 allRoutes.add(new RouteConfig(r.pathPrefix(), r.host(), name, r.stripPrefix(), r.websocket()));
             }
         }
-        return new SluiceConfig("builder", List.of(new ListenerConfig(listen, tls, http2)), admin, allUpstreams, allRoutes,
+        return new SluiceConfig("builder", List.of(new ListenerConfig(listen, tls, http2, proxyProtocol)), admin,
+                allUpstreams, allRoutes,
                 limits, trustedProxies, accessLog, SluiceConfig.DEFAULT_ACCEPT_GRACE, drainTimeout, faults, recording,
                 null);
     }

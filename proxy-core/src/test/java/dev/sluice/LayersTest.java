@@ -28,6 +28,8 @@ class LayersTest {
             .layer("builtin").definedBy("dev.sluice.builtin..")
             // Certificates, keys and SSLContexts for TLS listeners: proxy-config, the JDK and bcpkix only.
             .layer("tls").definedBy("dev.sluice.tls..")
+            // A listener's first step before HTTP: the PROXY protocol header.
+            .layer("proxyprotocol").definedBy("dev.sluice.proxyprotocol..")
             // Routes, pools and the upstream client.
             .layer("runtime").definedBy("dev.sluice.runtime..")
             .layer("record").definedBy("dev.sluice.record..")
@@ -43,6 +45,7 @@ class LayersTest {
             .whereLayer("observe").mayNotAccessAnyLayer()
             .whereLayer("builtin").mayNotAccessAnyLayer()
             .whereLayer("tls").mayNotAccessAnyLayer()
+            .whereLayer("proxyprotocol").mayOnlyAccessLayers("http")
             .whereLayer("runtime").mayOnlyAccessLayers("http", "observe")
             .whereLayer("record").mayOnlyAccessLayers("http", "json", "ws", "observe", "runtime")
             .whereLayer("fault").mayOnlyAccessLayers("http", "ws", "observe", "runtime", "record")
@@ -51,7 +54,7 @@ class LayersTest {
             .whereLayer("admin").mayOnlyAccessLayers("http", "json", "ws", "observe", "runtime", "record", "fault",
                     "tunnel")
             .whereLayer("root").mayOnlyAccessLayers("http", "json", "ws", "observe", "builtin", "tls", "runtime", "record",
-                    "fault", "tunnel", "handler", "admin");
+                    "fault", "tunnel", "handler", "admin", "proxyprotocol");
 
     @ArchTest
     static final ArchRule NO_CYCLES = slices().matching("dev.sluice.(*)..").should().beFreeOfCycles();

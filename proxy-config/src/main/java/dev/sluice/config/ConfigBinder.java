@@ -18,7 +18,7 @@ import java.util.List;
 final class ConfigBinder {
     private static final Keys ROOT = Keys.of("listeners", "admin", "upstreams", "routes", "limits",
             "trusted-proxies", "access-log", "shutdown", "faults", "recording");
-    private static final Keys LISTENER = Keys.of("address", "tls", "http2").notYetSupported("proxy-protocol");
+    private static final Keys LISTENER = Keys.of("address", "tls", "http2", "proxy-protocol");
     private static final Keys HTTP2 = Keys.of("max-concurrent-streams");
     private static final Keys TLS = Keys.of("certificate", "private-key", "passphrase", "keystore", "password",
             "protocols", "ciphers");
@@ -77,7 +77,9 @@ final class ConfigBinder {
             routes = new RoutesBinder(values, upstreams.names(), ruleInputs).bind(m.value("routes"));
         }
         LimitsConfig limits = limits(m.value("limits"));
+        int beforeTrusted = problems.count();
         List<Cidr> trusted = trustedProxies(m.value("trusted-proxies"));
+        ruleInputs.trustedProxies(problems.addedSince(beforeTrusted) ? null : trusted);
         AccessLogConfig accessLog = m.value("access-log") == null ? AccessLogConfig.STDOUT
                 : values.parse(m.value("access-log"), "access-log", ConfigBinder::accessLog);
         Shutdown shutdown = shutdown(m.value("shutdown"));
@@ -118,6 +120,7 @@ final class ConfigBinder {
             if (address == null) {
                 continue;
             }
+            Boolean proxyProtocol = m.bool("proxy-protocol", false);
             ruleInputs.listener(i, address, m.value("address"));
             int before = problems.count();
             TlsConfig tls = m.value("tls") == null ? null : tls(m.value("tls"), m.path("tls"));
@@ -128,9 +131,18 @@ final class ConfigBinder {
                         + " differs from the " + first.maxConcurrentStreams() + " of an earlier listener:"
                         + " one value holds for every listener (Undertow takes one)");
             }
-            if (!problems.addedSince(before)) {
-                listeners.add(new ListenerConfig(address, tls, http2));
+            if (Boolean.TRUE.equals(proxyProtocol) && (tls != null || http2 != null)) {
+                problems.at(m.value("proxy-protocol"), m.path("proxy-protocol"), "not yet with "
+                        + (tls != null ? "tls" : "http2") + " on the same listener (a PROXY protocol listener serves"
+                        + " HTTP/1.1 for now): use a listener for each");
             }
+            if (proxyProtocol == null || problems.addedSince(before)) {
+                continue;
+            }
+            if (proxyProtocol) {
+                ruleInputs.proxyProtocolListener(i, m.value("proxy-protocol"));
+            }
+            listeners.add(new ListenerConfig(address, tls, http2, proxyProtocol));
         }
         return listeners;
     }

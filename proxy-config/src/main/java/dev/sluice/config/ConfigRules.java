@@ -24,6 +24,7 @@ import org.yaml.snakeyaml.nodes.Node;
  * <ul>
  * <li>each listener address once (port 0 excepted: each such listener gets a free port of its own);
  * <li>the admin listener on an address no listener has;
+ * <li>a listener with {@code proxy-protocol} only with {@code trusted-proxies} (else nothing could connect);
  * <li>within an upstream, each server URL once and each jvmRoute once;
  * <li>each route names an upstream that exists;
  * <li>each route match (host, path and subprotocol together) once;
@@ -68,6 +69,13 @@ public final class ConfigRules {
         once(in.listeners, address -> address.port() == 0, (first, again) -> "same address as " + first.item()
                 + " (" + again.value() + "; list each address once)", problems);
         adminApart(in, problems);
+        if (in.trustedProxiesEmpty) {
+            for (Value<Boolean> listener : in.proxyProtocolListeners) {
+                problems.at(listener.mark(), listener.key(), "a PROXY protocol listener accepts connections only"
+                        + " from trusted-proxies, and there are none: nothing could connect (add your balancer's"
+                        + " addresses, e.g. trusted-proxies: [ 10.0.0.0/8 ], or remove proxy-protocol)");
+            }
+        }
         in.serverUrls.values().forEach(urls -> once(urls, url -> false, (first, again) -> "same server as "
                 + first.item() + " (" + again.value() + "; list each server once)", problems));
         in.serverRoutes.values().forEach(routes -> once(routes, route -> false, (first, again) -> "route '"
@@ -163,6 +171,9 @@ public final class ConfigRules {
      */
     static final class Inputs {
         private final List<Value<HostPort>> listeners = new ArrayList<>();
+        private final List<Value<Boolean>> proxyProtocolListeners = new ArrayList<>();
+        // true only when trusted-proxies was read and is empty (absent, or [ ])
+        private boolean trustedProxiesEmpty;
         private Value<HostPort> admin;
         // every upstream name written, broken ones too (their problems are reported already);
         // null when upstreams could not be read, so that no route is said to name an unknown one
@@ -183,7 +194,11 @@ public final class ConfigRules {
             Inputs in = new Inputs();
             for (int i = 0; i < config.listeners().size(); i++) {
                 in.listener(i, config.listeners().get(i).address(), null);
+                if (config.listeners().get(i).proxyProtocol()) {
+                    in.proxyProtocolListener(i, null);
+                }
             }
+            in.trustedProxies(config.trustedProxies());
             if (config.admin() != null) {
                 in.admin(config.admin().address(), null);
             }
@@ -220,6 +235,17 @@ public final class ConfigRules {
 
         void listener(int index, HostPort address, Node node) {
             listeners.add(new Value<>(Paths.index("listeners", index), "address", address, mark(node)));
+        }
+
+        /** @param node the {@code proxy-protocol: true} value */
+        void proxyProtocolListener(int index, Node node) {
+            proxyProtocolListeners.add(new Value<>(Paths.index("listeners", index), "proxy-protocol", true,
+                    mark(node)));
+        }
+
+        /** @param trusted the trusted proxies as read, or null when they could not be read */
+        void trustedProxies(List<Cidr> trusted) {
+            trustedProxiesEmpty = trusted != null && trusted.isEmpty();
         }
 
         /** @param node the address, or the admin mapping when the address is the default */

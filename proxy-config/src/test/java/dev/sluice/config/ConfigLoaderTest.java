@@ -98,6 +98,9 @@ class ConfigLoaderTest {
                 listeners:
                   - address: 0.0.0.0:8080
                   - address: "[::1]:0"
+                    proxy-protocol: false
+                  - address: 0.0.0.0:8443
+                    proxy-protocol: true
                 upstreams:
                   app:
                     servers:
@@ -139,7 +142,8 @@ class ConfigLoaderTest {
                 shutdown: { accept-grace: 5s, drain-timeout: 0s }
                 """, Map.of());
         assertEquals(List.of(new ListenerConfig(new HostPort("0.0.0.0", 8080)),
-                new ListenerConfig(new HostPort("::1", 0))), c.listeners());
+                new ListenerConfig(new HostPort("::1", 0)), new ListenerConfig(new HostPort("0.0.0.0", 8443), null, null, true)),
+                c.listeners());
         assertEquals(List.of("app", "demo"), List.copyOf(c.upstreams().keySet()));
         assertEquals(new UpstreamConfig("app", List.of(
                         new ServerConfig(URI.create("http://127.0.0.1:8081"), "node1"),

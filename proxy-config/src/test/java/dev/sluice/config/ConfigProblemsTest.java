@@ -611,6 +611,46 @@ class ConfigProblemsTest {
     }
 
     @Test
+    void proxyProtocolIsNotYetWithTlsOrHttp2() {
+        // a PROXY protocol listener serves HTTP/1.1 only for now: asking for more is refused, not ignored
+        assertProblems("""
+                listeners:
+                  - address: 0.0.0.0:8443
+                    tls: { keystore: x.p12, password: pw }
+                    proxy-protocol: true
+                  - address: 0.0.0.0:8081
+                    http2: true
+                    proxy-protocol: true
+                trusted-proxies: [ 10.0.0.0/8 ]
+                upstreams: { app: { builtin: echo } }
+                routes: [ { match: { path: / }, upstream: app } ]
+                """,
+                "t.yaml:4:21: listeners[0].proxy-protocol: not yet with tls on the same listener (a PROXY protocol"
+                        + " listener serves HTTP/1.1 for now): use a listener for each",
+                "t.yaml:7:21: listeners[1].proxy-protocol: not yet with http2 on the same listener (a PROXY protocol"
+                        + " listener serves HTTP/1.1 for now): use a listener for each");
+    }
+
+    @Test
+    void proxyProtocolWithoutTrustedProxiesIsRefusedAtTheKey() {
+        // nothing could ever connect to such a listener; a bad value is a boolean's problem
+        assertProblems("""
+                listeners:
+                  - address: 0.0.0.0:8080
+                  - address: 0.0.0.0:8081
+                    proxy-protocol: true
+                  - address: 0.0.0.0:8082
+                    proxy-protocol: yes please
+                upstreams: { app: { servers: [ { url: http://127.0.0.1:8081 } ] } }
+                routes: [ { match: { path: / }, upstream: app } ]
+                """,
+                "t.yaml:4:21: listeners[1].proxy-protocol: a PROXY protocol listener accepts connections only"
+                        + " from trusted-proxies, and there are none: nothing could connect (add your balancer's"
+                        + " addresses, e.g. trusted-proxies: [ 10.0.0.0/8 ], or remove proxy-protocol)",
+                "t.yaml:6:21: listeners[2].proxy-protocol: expected true or false, got 'yes please'");
+    }
+
+    @Test
     void keysOfLaterVersionsAreNotSupportedYet() {
         // planned keys get their own message rather than "unknown key"
         assertProblems("""
@@ -618,7 +658,6 @@ class ConfigProblemsTest {
                   - address: 0.0.0.0:8443
                     tls: { keystore: x.p12, password: pw }
                     http2: true
-                    proxy-protocol: true
                 upstreams:
                   app:
                     servers: [ { url: http://127.0.0.1:8081 } ]
@@ -631,13 +670,11 @@ class ConfigProblemsTest {
                   - match: { path: / }
                     upstream: app
                 """,
-                "t.yaml:5:5: listeners[0].proxy-protocol: proxy-protocol is not supported yet in this version "
-                        + "of Sluice (remove it)",
-                "t.yaml:9:14: upstreams.app.balance: least-connections is not supported yet in this version "
+                "t.yaml:8:14: upstreams.app.balance: least-connections is not supported yet in this version "
                         + "of Sluice (remove it: round-robin is the default)",
-                "t.yaml:10:5: upstreams.app.health-check: health-check is not supported yet in this version "
+                "t.yaml:9:5: upstreams.app.health-check: health-check is not supported yet in this version "
                         + "of Sluice (remove it)",
-                "t.yaml:13:14: upstreams.other.balance: unknown balance 'random' (use round-robin)");
+                "t.yaml:12:14: upstreams.other.balance: unknown balance 'random' (use round-robin)");
     }
 
     @Test

@@ -45,6 +45,20 @@ class ConfigRulesTest {
     }
 
     @Test
+    void aProxyProtocolListenerNeedsTrustedProxies() {
+        // in code as from a file: without trusted proxies nothing could connect to it
+        SluiceConfig config = inCode(List.of(ListenerConfig.DEFAULT,
+                new ListenerConfig(new HostPort("127.0.0.1", 0), null, null, true)), null, APP, List.of(RouteConfig.of("/", "app")));
+        assertEquals("builder: listeners[1].proxy-protocol: a PROXY protocol listener accepts connections only"
+                + " from trusted-proxies, and there are none: nothing could connect (add your balancer's"
+                + " addresses, e.g. trusted-proxies: [ 10.0.0.0/8 ], or remove proxy-protocol)", problems(config));
+        SluiceConfig trusted = new SluiceConfig("builder", config.listeners(), null, APP, config.routes(),
+                LimitsConfig.DEFAULTS, List.of(Cidr.parse("10.0.0.0/8")), AccessLogConfig.OFF, Duration.ZERO,
+                Duration.ZERO, List.of(), null, null);
+        assertDoesNotThrow(() -> ConfigRules.validate(trusted));
+    }
+
+    @Test
     void everyRuleIsCheckedAndEveryProblemListed() {
         // a listener twice, the admin on a listener's address, a server and a jvmRoute twice in an
         // upstream, a route to no upstream at all and a match twice (hosts compare lower-case)

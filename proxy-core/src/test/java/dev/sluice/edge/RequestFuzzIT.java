@@ -3,10 +3,12 @@ package dev.sluice.edge;
 import dev.sluice.Sluice;
 import dev.sluice.config.LimitsConfig;
 import dev.sluice.config.WebSocketConfig;
+import dev.sluice.proxyprotocol.ProxyHeaderParser;
 import dev.sluice.testing.HostileBackend;
 import dev.sluice.testing.HttpBackend;
 import dev.sluice.testing.HttpClients;
 import dev.sluice.testing.LogCapture;
+import dev.sluice.testing.ProxyHeaders;
 import dev.sluice.testing.RawHttp;
 import dev.sluice.testing.RawPeer;
 import dev.sluice.testing.WsEchoBackend;
@@ -21,11 +23,14 @@ import java.net.URI;
 import java.net.SocketTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -85,6 +90,199 @@ class RequestFuzzIT {
         try (HostileBackend backend = HostileBackend.start()) {
             fuzz(backend.uri(), CASES / 2, false).assertClean();
         }
+    }
+
+    // PROXY protocol headers (v1 and v2, each form) mutated at random, sent in random pieces to a
+    // proxy-protocol listener, each followed by a request: every connection gets an answer or a
+    // close within the header deadline and some slack (or, when the mutation left a valid header
+    // that swallowed the request, idles as a keep-alive connection would); an unmutated header's
+    // request is always answered; nothing logs a stack trace; the proxy serves normally afterwards.
+    @Test
+    void mutatedProxyHeadersGetAnAnswerOrACloseInTimeAndLeaveNoStackTrace() throws Exception {
+        List<ProxyCase> cases = proxyCases(new Random(SEED), PROXY_CASES);
+        Map<String, Integer> counts = new TreeMap<>();
+        List<String> problems = new ArrayList<>();
+        List<String> stackTraces;
+        try (LogCapture log = LogCapture.start()) {
+            try (HttpBackend http = HttpBackend.start();
+                 Sluice proxy = Sluice.builder().limits(LIMITS).proxyProtocol(true).trustedProxies("127.0.0.1")
+                         .route("/", http.uri()).start()) {
+                ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+                try {
+                    List<Future<Outcome>> outcomes = new ArrayList<>();
+                    for (ProxyCase c : cases) {
+                        outcomes.add(pool.submit(() -> runProxyCase(proxy.port(), c)));
+                    }
+                    for (int i = 0; i < cases.size(); i++) {
+                        Outcome outcome = outcomes.get(i).get();
+                        counts.merge(outcome.label(), 1, Integer::sum);
+                        if (outcome.problem() != null) {
+                            problems.add("proxy case " + i + " [" + cases.get(i).mutations() + "] " + outcome.problem()
+                                    + "\n    sent: " + new HostileRequests.Case("", cases.get(i).bytes(), false, HostileRequests.ClientEnd.READ).printable());
+                        }
+                    }
+                } finally {
+                    pool.shutdownNow();
+                }
+                for (byte[] header : List.of(ProxyHeaders.v1("203.0.113.1", "192.0.2.1", 1, 80),
+                        ProxyHeaders.v2("203.0.113.2", "192.0.2.1", 1, 80, new byte[0]))) {
+                    try (RawPeer client = RawPeer.connect(proxy.port())) {
+                        client.write(RawHttp.concat(header, PROXIED_GET));
+                        assertEquals(200, client.readResponse().status(), "a valid header and request after the fuzz");
+                    }
+                }
+            }
+            stackTraces = log.stackTraces().stream().filter(trace -> !trace.startsWith("[XNIO-")).toList();
+        }
+        problems.forEach(System.out::println);
+        System.out.printf("PROXY header fuzz seed %d, %d cases, outcomes: %s%n", SEED, cases.size(), counts);
+        new Report(problems, stackTraces).assertClean();
+    }
+
+    private static final int PROXY_CASES = Integer.getInteger("fuzz.proxyCases", 600);
+    private static final byte[] PROXIED_GET = RawHttp.ascii(RawHttp.request("GET", "/p", "Host: app"));
+
+    /** One PROXY fuzz case: header (mutated or not) and request, the pieces it is written in, and whether it half-closes. */
+    private record ProxyCase(byte[] bytes, List<Integer> cuts, boolean halfClose, boolean valid, String mutations) {
+    }
+
+    private static List<ProxyCase> proxyCases(Random random, int count) {
+        List<byte[]> valid = List.of(
+                ProxyHeaders.v1("203.0.113.7", "192.0.2.1", 51000, 443),
+                ProxyHeaders.v1("2001:db8::7", "2001:db8::1", 51000, 443),
+                RawHttp.ascii("PROXY UNKNOWN\r\n"),
+                ProxyHeaders.v2("203.0.113.7", "192.0.2.1", 51000, 443, new byte[0]),
+                ProxyHeaders.v2("203.0.113.7", "192.0.2.1", 51000, 443,
+                        ProxyHeaders.tlv(0x01, RawHttp.ascii("http/1.1"))),
+                ProxyHeaders.v2("2001:db8::7", "2001:db8::1", 51000, 443, ProxyHeaders.tlv(0xEA, new byte[20])),
+                ProxyHeaders.v2Local());
+        List<ProxyCase> cases = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            byte[] header = valid.get(random.nextInt(valid.size()));
+            List<String> mutations = new ArrayList<>();
+            int rounds = random.nextInt(5) == 0 ? 0 : 1 + random.nextInt(3);
+            for (int r = 0; r < rounds; r++) {
+                header = mutate(random, header, mutations);
+            }
+            byte[] bytes = RawHttp.concat(header, PROXIED_GET);
+            List<Integer> cuts = new ArrayList<>();
+            int pieces = random.nextInt(4) == 0 ? Math.min(bytes.length, 2 + random.nextInt(20)) : 1;
+            for (int p = 1; p < pieces; p++) {
+                cuts.add(random.nextInt(bytes.length));
+            }
+            cuts.sort(null);
+            cases.add(new ProxyCase(bytes, cuts, random.nextBoolean(), rounds == 0, String.join(", ", mutations)));
+        }
+        return cases;
+    }
+
+    private static byte[] mutate(Random random, byte[] header, List<String> mutations) {
+        byte[] h = header;
+        if (h.length == 0) {
+            mutations.add("one byte");
+            return new byte[] {(byte) random.nextInt(256)};
+        }
+        int at = random.nextInt(h.length);
+        switch (random.nextInt(7)) {
+            case 0 -> {
+                h = h.clone();
+                h[at] = (byte) random.nextInt(256);
+                mutations.add("byte " + at + " set");
+            }
+            case 1 -> {
+                h = RawHttp.concat(Arrays.copyOfRange(h, 0, at), Arrays.copyOfRange(h, at + 1, h.length));
+                mutations.add("byte " + at + " deleted");
+            }
+            case 2 -> {
+                h = RawHttp.concat(Arrays.copyOfRange(h, 0, at), new byte[] {(byte) random.nextInt(256)},
+                        Arrays.copyOfRange(h, at, h.length));
+                mutations.add("byte inserted at " + at);
+            }
+            case 3 -> {
+                h = Arrays.copyOfRange(h, 0, at);
+                mutations.add("cut at " + at);
+            }
+            case 4 -> {
+                if (h.length >= 16 && h[0] == 0x0D) {
+                    h = h.clone();
+                    int length = random.nextBoolean() ? random.nextInt(65536) : random.nextInt(80);
+                    h[14] = (byte) (length >> 8);
+                    h[15] = (byte) length;
+                    mutations.add("v2 length " + length);
+                } else {
+                    h = RawHttp.concat(h, RawHttp.ascii("1".repeat(random.nextInt(120))));
+                    mutations.add("v1 line grown");
+                }
+            }
+            case 5 -> {
+                int end = at + random.nextInt(h.length - at + 1);
+                h = RawHttp.concat(Arrays.copyOfRange(h, 0, end), Arrays.copyOfRange(h, at, h.length));
+                mutations.add("bytes " + at + ".." + end + " repeated");
+            }
+            default -> {
+                if (h.length >= 16 && h[0] == 0x0D) {
+                    h = h.clone();
+                    h[13] = (byte) random.nextInt(256);
+                    mutations.add("v2 family " + (h[13] & 0xff));
+                } else {
+                    h = h.clone();
+                    h[at] = (byte) "0123456789.: \r\nABCDEF".charAt(random.nextInt(20));
+                    mutations.add("v1 byte " + at + " set");
+                }
+            }
+        }
+        return h;
+    }
+
+    private static Outcome runProxyCase(int port, ProxyCase c) throws IOException {
+        try (RawPeer client = RawPeer.connect(port)) {
+            client.socket().setSoTimeout((int) LIMIT.toMillis());
+            try {
+                int from = 0;
+                for (int cut : c.cuts()) {
+                    client.write(Arrays.copyOfRange(c.bytes(), from, cut));
+                    from = cut;
+                }
+                client.write(Arrays.copyOfRange(c.bytes(), from, c.bytes().length));
+                if (c.halfClose()) {
+                    client.shutdownOutput();
+                }
+            } catch (IOException e) {
+                // closed while the bytes were still going out: refused, as it may be
+            }
+            RawHttp.Head head;
+            try {
+                head = client.readHeadOrNull();
+            } catch (SocketTimeoutException e) {
+                return idleAfterAHeader(c) ? Outcome.ok("idle after a header that took the request")
+                        : new Outcome("silent", "no answer and no close within " + LIMIT.toMillis() + " ms");
+            } catch (SocketException e) {
+                head = null;
+            } catch (IOException e) {
+                return new Outcome("garbled", "an answer that is not an HTTP head: " + e.getMessage());
+            }
+            if (head == null) {
+                return c.valid() ? new Outcome("closed", "a valid header's request was not answered") : Outcome.ok("closed");
+            }
+            if (c.valid() && head.status() != 200) {
+                return new Outcome(String.valueOf(head.status()), "a valid header's request got " + head.startLine());
+            }
+            return Outcome.ok(String.valueOf(head.status()));
+        }
+    }
+
+    /**
+     * Whether the bytes hold a complete, valid header followed by no complete request (a length
+     * grown to cover the request, say): then the connection waits for one, as any idle keep-alive
+     * connection does, and silence is right.
+     */
+    private static boolean idleAfterAHeader(ProxyCase c) {
+        ByteBuffer bytes = ByteBuffer.wrap(c.bytes());
+        if (!(new ProxyHeaderParser().feed(bytes) instanceof ProxyHeaderParser.Done)) {
+            return false;
+        }
+        String rest = StandardCharsets.ISO_8859_1.decode(bytes).toString();
+        return !rest.contains("\r\n\r\n") && !c.halfClose();
     }
 
     /** What a fuzz run saw: cases that went wrong, and the proxy's stack traces. */
