@@ -131,7 +131,7 @@ class Http2IT {
     }
 
     // A client that resets its streams as fast as it opens them (the "rapid reset" flood) is cut
-    // off with a GOAWAY, and nothing crashes.
+    // off (a GOAWAY, then the connection closed), and the proxy serves on.
     @Test
     void aResetFloodIsCutOff() throws Exception {
         try (HttpBackend backend = HttpBackend.start((request, reply) -> reply.send("ok"));
@@ -152,15 +152,17 @@ class Http2IT {
             } catch (java.io.IOException closedMidway) {
                 // the proxy may have hung up before the last frames were written
             }
-            boolean goaway = false;
+            // A GOAWAY, or the connection's end: the proxy may close while our flood is still coming
+            // in, and then the kernel's reset can overtake the GOAWAY it sent (it is not read here).
+            String end = "open";
             try {
-                for (H2Wire.Frame frame = H2Wire.read(client.in()); !goaway; frame = H2Wire.read(client.in())) {
-                    goaway = frame.type() == H2Wire.GOAWAY;
+                while (end.equals("open")) {
+                    end = H2Wire.read(client.in()).type() == H2Wire.GOAWAY ? "goaway" : "open";
                 }
             } catch (java.io.EOFException | java.net.SocketException closed) {
-                // closed after (or instead of) the GOAWAY
+                end = "closed";
             }
-            assertTrue(goaway, "a GOAWAY before the connection closed");
+            assertTrue(end.equals("goaway") || end.equals("closed"), end);
             assertEquals("ok", get(HttpClients.HTTP_2, proxy, "/after").body(), "the proxy serves on");
         }
     }
