@@ -15,7 +15,6 @@ import dev.sluice.handler.HandlerChain;
 import dev.sluice.http.SocketAddresses;
 import dev.sluice.observe.AccessLog;
 import dev.sluice.observe.Metrics;
-import dev.sluice.proxyprotocol.ProxyProtocolServer;
 import dev.sluice.record.Recording;
 import dev.sluice.tls.ListenerTls;
 import dev.sluice.tls.LoadedCertificate;
@@ -87,7 +86,8 @@ public final class Sluice implements RunningProxy, AutoCloseable {
     private final GracefulShutdownHandler graceful;
     private final Undertow server;
     private final List<InetSocketAddress> addresses;
-    private List<ProxyProtocolServer> proxyProtocolServers = List.of();
+    /** The listeners Sluice binds itself (TLS, PROXY protocol), in config order; null for Undertow's. */
+    private List<BoundListener> bound = List.of();
     private final AdminServer admin;
     private final Recording recording;
     /** Per listener, in config order: what a TLS listener serves now (swapped on reload), null for plain HTTP. */
@@ -125,24 +125,16 @@ public final class Sluice implements RunningProxy, AutoCloseable {
                     .setSocketOption(Options.TCP_NODELAY, true)
                     .setHandler(graceful);
             serverOptions.forEach(option -> setServerOption(builder, option, serverOptions));
-            for (int i = 0; i < config.listeners().size(); i++) {
-                ListenerConfig listener = config.listeners().get(i);
-                if (listener.proxyProtocol()) {
-                    continue; // bound below, by Sluice itself
+            for (ListenerConfig listener : config.listeners()) {
+                if (!BoundListener.bindsItself(listener)) { // TLS and PROXY listeners are bound below
+                    builder.addListener(new Undertow.ListenerBuilder().setType(Undertow.ListenerType.HTTP)
+                            .setHost(listener.address().host()).setPort(listener.address().port())
+                            .setHttp2Enabled(listener.http2() != null));
                 }
-                Undertow.ListenerBuilder listening = new Undertow.ListenerBuilder()
-                        .setHost(listener.address().host()).setPort(listener.address().port())
-                        .setHttp2Enabled(listener.http2() != null);
-                if (tls.get(i) == null) {
-                    listening.setType(Undertow.ListenerType.HTTP);
-                } else {
-                    listening.setType(Undertow.ListenerType.HTTPS).setSslContext(tls.get(i).context());
-                }
-                builder.addListener(listening);
             }
             server = builder.build();
             start(server, config);
-            proxyProtocolServers = startProxyProtocol(config, buffers, serverOptions);
+            bound = bindOwnListeners(config, buffers, serverOptions);
             listenerInfos = undertowListeners(config);
             enableHttp2(config, serverOptions);
             addresses = listenerAddresses(config);
@@ -158,9 +150,11 @@ public final class Sluice implements RunningProxy, AutoCloseable {
                     config.hash());
         }
         warnAboutCertificates(config, tls);
-        for (ProxyProtocolServer proxied : proxyProtocolServers) {
-            log.info("SLU5006 {} reads a PROXY protocol header (v1 or v2) first, from trusted-proxies {} only",
-                    SocketAddresses.text(proxied.address()), config.trustedProxies());
+        for (int i = 0; i < addresses.size(); i++) {
+            if (config.listeners().get(i).proxyProtocol()) {
+                log.info("SLU5006 {} reads a PROXY protocol header (v1 or v2) first, from trusted-proxies {} only",
+                        SocketAddresses.text(addresses.get(i)), config.trustedProxies());
+            }
         }
     }
 
@@ -212,44 +206,47 @@ public final class Sluice implements RunningProxy, AutoCloseable {
         return java.util.Collections.unmodifiableList(tls);
     }
 
-    /** Binds the {@code proxy-protocol: true} listeners (Undertow binds the others). */
-    private List<ProxyProtocolServer> startProxyProtocol(SluiceConfig config, ByteBufferPool buffers,
-                                                         OptionMap serverOptions) {
-        List<ProxyProtocolServer> servers = new ArrayList<>();
-        for (ListenerConfig listener : config.listeners()) {
-            if (!listener.proxyProtocol()) {
-                continue;
+    /** Binds the TLS and PROXY protocol listeners (Undertow binds the others); in config order, null for Undertow's. */
+    private List<BoundListener> bindOwnListeners(SluiceConfig config, ByteBufferPool buffers, OptionMap serverOptions) {
+        List<BoundListener> listeners = new ArrayList<>();
+        try {
+            for (int i = 0; i < config.listeners().size(); i++) {
+                ListenerConfig listener = config.listeners().get(i);
+                if (!BoundListener.bindsItself(listener)) {
+                    listeners.add(null);
+                    continue;
+                }
+                try {
+                    listeners.add(BoundListener.start(worker, listener, tls.get(i) == null ? null : tls.get(i).context(),
+                            graceful, buffers, serverOptions, () -> current.get().config().trustedProxies(),
+                            config.limits().requestHeaderTimeout()));
+                } catch (IOException e) {
+                    throw new SluiceException("cannot listen on " + listener.address() + ": " + e.getMessage(), e);
+                }
             }
-            try {
-                servers.add(ProxyProtocolServer.start(worker, listener.address(), graceful, buffers, serverOptions,
-                        OptionMap.create(Options.TCP_NODELAY, true), () -> current.get().config().trustedProxies(),
-                        config.limits().requestHeaderTimeout()));
-            } catch (IOException e) {
-                servers.forEach(ProxyProtocolServer::close);
-                throw new SluiceException("cannot listen on " + listener.address() + " (proxy-protocol): "
-                        + e.getMessage(), e);
-            }
+        } catch (RuntimeException e) {
+            listeners.stream().filter(Objects::nonNull).forEach(BoundListener::close);
+            throw e;
         }
-        return servers;
+        return java.util.Collections.unmodifiableList(listeners);
     }
 
-    /** Undertow's listener for each client listener, in config order; null for a PROXY protocol one. */
+    /** Undertow's listener for each client listener, in config order; null for one Sluice binds itself. */
     private List<Undertow.ListenerInfo> undertowListeners(SluiceConfig config) {
         Iterator<Undertow.ListenerInfo> infos = server.getListenerInfo().iterator();
         return java.util.Collections.unmodifiableList(config.listeners().stream()
-                .map(listener -> listener.proxyProtocol() ? null : infos.next())
+                .map(listener -> BoundListener.bindsItself(listener) ? null : infos.next())
                 .collect(Collectors.toList()));
     }
 
     /** Every client listener's bound address, in config order. */
     private List<InetSocketAddress> listenerAddresses(SluiceConfig config) {
-        Iterator<ProxyProtocolServer> proxied = proxyProtocolServers.iterator();
-        List<InetSocketAddress> bound = new ArrayList<>();
+        List<InetSocketAddress> addresses = new ArrayList<>();
         for (int i = 0; i < config.listeners().size(); i++) {
             Undertow.ListenerInfo info = listenerInfos.get(i);
-            bound.add(info == null ? proxied.next().address() : (InetSocketAddress) info.getAddress());
+            addresses.add(info == null ? bound.get(i).address() : (InetSocketAddress) info.getAddress());
         }
-        return List.copyOf(bound);
+        return List.copyOf(addresses);
     }
 
     private AdminServer startAdmin(SluiceConfig config) {
@@ -541,7 +538,7 @@ public final class Sluice implements RunningProxy, AutoCloseable {
         // New handshakes get the new certificates, protocols and ciphers; open connections keep theirs.
         for (int i = 0; i < nextTls.size(); i++) {
             if (nextTls.get(i) != null) {
-                listenerInfos.get(i).setSslContext(nextTls.get(i).context());
+                bound.get(i).setSslContext(nextTls.get(i).context());
             }
         }
         tls = nextTls;
@@ -586,7 +583,7 @@ public final class Sluice implements RunningProxy, AutoCloseable {
         // Undertow.stop() only closes the listening sockets when the worker is ours; a listener's
         // suspend() would also close every open connection, tunnels included, with no drain.
         server.stop();
-        proxyProtocolServers.forEach(ProxyProtocolServer::close);
+        bound.stream().filter(Objects::nonNull).forEach(BoundListener::close);
         graceful.shutdown();
         try {
             graceful.awaitShutdown(Math.max(0, remainingMillis(deadline)));
@@ -613,7 +610,7 @@ public final class Sluice implements RunningProxy, AutoCloseable {
         if (server != null) {
             server.stop();
         }
-        proxyProtocolServers.forEach(ProxyProtocolServer::close);
+        bound.stream().filter(Objects::nonNull).forEach(BoundListener::close);
         if (admin != null) {
             admin.close();
         }

@@ -131,10 +131,9 @@ final class ConfigBinder {
                         + " differs from the " + first.maxConcurrentStreams() + " of an earlier listener:"
                         + " one value holds for every listener (Undertow takes one)");
             }
-            if (Boolean.TRUE.equals(proxyProtocol) && (tls != null || http2 != null)) {
-                problems.at(m.value("proxy-protocol"), m.path("proxy-protocol"), "not yet with "
-                        + (tls != null ? "tls" : "http2") + " on the same listener (a PROXY protocol listener serves"
-                        + " HTTP/1.1 for now): use a listener for each");
+            if (Boolean.TRUE.equals(proxyProtocol) && tls == null && http2 != null && m.value("tls") == null) {
+                problems.at(m.value("proxy-protocol"), m.path("proxy-protocol"), "not yet with h2c (http2 without"
+                        + " tls) on the same listener: use a listener for each, or add tls for h2 by ALPN");
             }
             if (proxyProtocol == null || problems.addedSince(before)) {
                 continue;

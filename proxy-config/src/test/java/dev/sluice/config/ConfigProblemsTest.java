@@ -611,12 +611,13 @@ class ConfigProblemsTest {
     }
 
     @Test
-    void proxyProtocolIsNotYetWithTlsOrHttp2() {
-        // a PROXY protocol listener serves HTTP/1.1 only for now: asking for more is refused, not ignored
+    void proxyProtocolIsNotYetWithH2c() {
+        // PROXY then TLS (and h2 by ALPN) is served; PROXY then h2c is not yet: refused, not ignored
         assertProblems("""
                 listeners:
                   - address: 0.0.0.0:8443
                     tls: { keystore: x.p12, password: pw }
+                    http2: true
                     proxy-protocol: true
                   - address: 0.0.0.0:8081
                     http2: true
@@ -625,10 +626,8 @@ class ConfigProblemsTest {
                 upstreams: { app: { builtin: echo } }
                 routes: [ { match: { path: / }, upstream: app } ]
                 """,
-                "t.yaml:4:21: listeners[0].proxy-protocol: not yet with tls on the same listener (a PROXY protocol"
-                        + " listener serves HTTP/1.1 for now): use a listener for each",
-                "t.yaml:7:21: listeners[1].proxy-protocol: not yet with http2 on the same listener (a PROXY protocol"
-                        + " listener serves HTTP/1.1 for now): use a listener for each");
+                "t.yaml:8:21: listeners[1].proxy-protocol: not yet with h2c (http2 without tls) on the same listener:"
+                        + " use a listener for each, or add tls for h2 by ALPN");
     }
 
     @Test

@@ -70,7 +70,7 @@ public final class ProxyProtocolOpenListener implements ChannelListener<StreamCo
     }
 
     /** Names the listener in log lines by its bound address (known once bound: port 0 gets one). */
-    void named(String boundAddress) {
+    public void named(String boundAddress) {
         this.listener = boundAddress;
     }
 

@@ -274,4 +274,29 @@ class ProxyProtocolIT {
             assertArrayEquals("hello".getBytes(StandardCharsets.US_ASCII), backend.takeRequest().body());
         }
     }
+
+    // With tls on the same listener the PROXY header comes first, then the TLS handshake: an
+    // HTTPS request behind a v1 header reaches the upstream as from the carried client, over https.
+    @Test
+    void aProxyHeaderThenTls() throws Exception {
+        dev.sluice.testing.TestCertificates ca = dev.sluice.testing.TestCertificates.ca();
+        dev.sluice.config.TlsConfig tls = dev.sluice.config.TlsConfig.of(ca.leaf("localhost", "127.0.0.1").write(dir, "leaf"));
+        try (Sluice proxy = proxy("127.0.0.1").tls(tls).start();
+             java.net.Socket raw = new java.net.Socket("127.0.0.1", proxy.port())) {
+            raw.getOutputStream().write("PROXY TCP4 203.0.113.7 10.0.0.1 51000 443\r\n"
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            try (javax.net.ssl.SSLSocket secure = (javax.net.ssl.SSLSocket) ca.clientContext().getSocketFactory()
+                    .createSocket(raw, "127.0.0.1", proxy.port(), true)) {
+                secure.setSoTimeout(5000);
+                secure.startHandshake();
+                secure.getOutputStream().write(GET);
+                String status = new java.io.BufferedReader(new java.io.InputStreamReader(secure.getInputStream(),
+                        java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+                assertEquals("HTTP/1.1 200 OK", status);
+            }
+        }
+        HttpBackendRequest seen = backend.takeRequest();
+        assertEquals("203.0.113.7", seen.header("X-Forwarded-For"));
+        assertEquals("https", seen.header("X-Forwarded-Proto"));
+    }
 }

@@ -204,4 +204,22 @@ class TlsListenerIT {
         assertTrue(process.waitFor(30, TimeUnit.SECONDS), "openssl s_client ended");
         return new String(output, StandardCharsets.UTF_8);
     }
+
+    // A client that connects and stalls in the handshake (here: half a ClientHello record) is
+    // closed once limits.request-header-timeout has passed, not left to the 60 s idle timeout.
+    @Test
+    void aStalledHandshakeIsCutAtTheHeaderTimeout() throws Exception {
+        TlsConfig tls = TlsConfig.of(ca.leaf("localhost", "127.0.0.1").write(dir, "leaf"));
+        try (HttpBackend http = HttpBackend.start();
+             Sluice proxy = Sluice.builder().route("/", http.uri()).tls(tls)
+                     .limits(dev.sluice.config.LimitsConfig.DEFAULTS.withRequestHeaderTimeout(Duration.ofSeconds(1)))
+                     .start();
+             dev.sluice.testing.RawPeer client = dev.sluice.testing.RawPeer.connect(proxy.port())) {
+            client.write(new byte[] {0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00}); // a record header, then nothing
+            String end = client.awaitEnd(Duration.ofSeconds(10));
+            assertTrue(end.startsWith("EOF") || end.startsWith("reset"), end);
+            assertEquals(200, client().send(java.net.http.HttpRequest.newBuilder(proxy.uri("https", "/")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode(), "others are served");
+        }
+    }
 }
