@@ -204,6 +204,11 @@ class Http2IT {
                 assertEquals("tls /t/" + i, response.body());
                 assertEquals(HttpClient.Version.HTTP_2, response.version());
             }
+            if (Curl.available()) {
+                Curl.Result curl = Curl.run("--http2", "--cacert", ca.writeCa(dir.resolve("ca.pem")).toString(),
+                        "-o", "/dev/null", "-w", "%{http_version} %{http_code}", proxy.uri("https", "/curl").toString());
+                assertEquals("2 200", curl.out(), curl.err());
+            }
         }
     }
 

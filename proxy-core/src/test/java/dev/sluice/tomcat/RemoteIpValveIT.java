@@ -71,6 +71,33 @@ class RemoteIpValveIT {
         }
     }
 
+    // Proves a client of a TLS listener is seen by Tomcat's RemoteIpValve as https on the listener's
+    // port, secure, from its own address, although Sluice speaks plain HTTP to Tomcat.
+    @Test
+    void clientOverTls_servletSeesHttpsSecureAndTheListenersPort(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        dev.sluice.testing.TestCertificates ca = dev.sluice.testing.TestCertificates.ca();
+        dev.sluice.config.TlsConfig tls = dev.sluice.config.TlsConfig.of(ca.leaf("app.example", "127.0.0.1").write(dir, "leaf"));
+        try (Sluice proxy = Sluice.builder()
+                .upstream(dev.sluice.config.UpstreamConfig.of("tomcat",
+                        List.of(new dev.sluice.config.ServerConfig(tomcat.httpUri(), tomcat.name()))))
+                .route(dev.sluice.config.RouteConfig.of("/", "tomcat")).tls(tls).start()) {
+            java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder().sslContext(ca.clientContext())
+                    .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+            String body = client.send(java.net.http.HttpRequest.newBuilder(proxy.uri("https", "/")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            Map<String, String> seen = new LinkedHashMap<>();
+            for (String line : body.split("\n")) {
+                String[] kv = line.split("=", 2);
+                seen.put(kv[0], kv[1]);
+            }
+            assertEquals("https", seen.get("scheme"), seen.toString());
+            assertEquals("true", seen.get("secure"), seen.toString());
+            assertEquals(String.valueOf(proxy.port()), seen.get("serverPort"), seen.toString());
+            assertEquals("127.0.0.1", seen.get("remoteAddr"), seen.toString());
+        }
+    }
+
     /** GET / through the proxy as {@code Host: app.example} plus these header lines; the servlet's answer as a map. */
     private static Map<String, String> clientView(Sluice proxy, String... headers) throws IOException {
         StringBuilder head = new StringBuilder("GET / HTTP/1.1\r\nHost: app.example\r\nConnection: close\r\n");
