@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sluice benchmark: the same wrk load against an nginx backend directly, through an nginx
 # reverse proxy, through HAProxy and through Sluice, all measured in one run so the ratios
-# compare like with like; then WebSocket echo round trips the same four ways.
+# compare like with like; then WebSocket echo round trips the same four ways; then the TLS
+# scenarios (HTTPS keep-alive, TLS handshakes per second, wss echo) through the three proxies.
 #
 #   proxy-dist/src/bench/run.sh            (see proxy-dist/src/bench/README.md)
 #
@@ -21,6 +22,7 @@ WS=${BENCH_WS:-1}                        # 0 skips the WebSocket part
 WS_ROUNDS=${BENCH_WS_ROUNDS:-10000}
 WS_WARMUP=${BENCH_WS_WARMUP:-3000}
 WS_BYTES=${BENCH_WS_BYTES:-32}
+TLS=${BENCH_TLS:-1}                      # 0 skips the TLS part (HTTPS, handshakes, wss)
 SLUICE_JAVA_OPTS=${SLUICE_JAVA_OPTS:-}   # JAVA_OPTS for the Sluice JVM (default: JVM ergonomics)
 KEEP=${BENCH_KEEP:-0}                    # 1 keeps the temp dir (configs, logs, wrk output)
 BASELINE=${BENCH_BASELINE:-}             # another built distribution (its bin/sluice's folder): an A/B row "base"
@@ -33,7 +35,7 @@ say() { printf '%s\n' "$*" >&2; }
 die() { say "run.sh: $*"; exit 1; }
 
 case "${1:-}" in
-    -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     "") ;;
     *) die "no arguments expected (settings are BENCH_* environment variables, see README.md)" ;;
 esac
@@ -80,6 +82,7 @@ need curl curl
 need ss iproute2
 need javac openjdk-17-jdk-headless
 need java openjdk-17-jre-headless
+[[ $TLS == 0 ]] || need openssl openssl
 
 # --- Sluice: the built distribution, or proxy-core embedded until the distribution exists ---
 if [[ -x $DIST/bin/sluice ]]; then
@@ -158,15 +161,34 @@ pick_port() {  # pick_port VAR : a port nothing listens on, not handed out befor
     die "no free port found"
 }
 
-wait_ready() {  # wait_ready NAME PID URL : until URL answers, or say why not
-    local name=$1 pid=$2 url=$3
+try_ready() {  # try_ready PID URL : until URL answers (0), or PID exits or 30 s pass (1)
+    local pid=$1 url=$2
     for _ in $(seq 1 300); do
-        kill -0 "$pid" 2>/dev/null || { cat "$TMP/$name.log" >&2; die "$name exited during start"; }
-        curl -s -o /dev/null --max-time 1 "$url" && return 0
+        kill -0 "$pid" 2>/dev/null || return 1
+        curl -s "${CURL_TLS[@]}" -o /dev/null --max-time 1 "$url" && return 0
         sleep 0.1
     done
+    return 1
+}
+
+wait_ready() {  # wait_ready NAME PID URL : until URL answers, or say why not
+    local name=$1 pid=$2 url=$3
+    try_ready "$pid" "$url" && return 0
     cat "$TMP/$name.log" >&2
+    kill -0 "$pid" 2>/dev/null || die "$name exited during start"
     die "$name did not answer $url within 30 s"
+}
+
+stop_now() {  # stop_now PID... : stop these (started here) before the end, and forget them
+    local pid keep=() p
+    for pid in "$@"; do kill -TERM "$pid" 2>/dev/null || true; done
+    for pid in "$@"; do
+        for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        kill -KILL "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    done
+    for p in "${PIDS[@]}"; do [[ " $* " == *" $p "* ]] || keep+=("$p"); done
+    PIDS=("${keep[@]}")
 }
 
 # --- content and configuration ---------------------------------------------------------------
@@ -177,6 +199,27 @@ if [[ -n $BASELINE ]]; then
     pick_port BASE_PORT
     TARGETS="$TARGETS base"
 fi
+CURL_TLS=()   # curl's options for the TLS ports: trust the run's own certificate
+if [[ $TLS == 1 ]]; then
+    pick_port NGINX_TLS_PORT; pick_port HAPROXY_TLS_PORT; pick_port SLUICE_TLS_PORT
+    [[ -z $BASELINE ]] || pick_port BASE_TLS_PORT
+    # One self-signed EC P-256 certificate for 127.0.0.1 and localhost, used by every TLS server;
+    # the key is PKCS#8 ("BEGIN PRIVATE KEY"); HAProxy wants certificate and key in one file.
+    TLS_DIR=$TMP/tls
+    mkdir -p "$TLS_DIR"
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 365 \
+        -subj /CN=localhost -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
+        -keyout "$TLS_DIR/key.pem" -out "$TLS_DIR/cert.pem" 2>"$TLS_DIR/openssl.log" ||
+        { cat "$TLS_DIR/openssl.log" >&2; die "openssl could not make the certificate"; }
+    cat "$TLS_DIR/cert.pem" "$TLS_DIR/key.pem" >"$TLS_DIR/haproxy.pem"
+    chmod -R a+rX "$TLS_DIR"
+    CURL_TLS=(--cacert "$TLS_DIR/cert.pem")
+fi
+# Sluice's default TLS 1.2 suites (TlsConfig.DEFAULT_CIPHERS) by their OpenSSL names, in its
+# order, and its TLS 1.3 suites in its order: nginx and HAProxy offer the same, server's order
+# first (as the JDK does), so all three negotiate the same suite with the same client.
+TLS12_CIPHERS=ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305
+TLS13_SUITES=TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256
 mkdir -p "$TMP/www" "$TMP/backend" "$TMP/proxy" "$TMP/classes"
 head -c "$SMALL_BYTES" /dev/urandom >"$TMP/www/small.bin"
 head -c "$LARGE_BYTES" /dev/urandom >"$TMP/www/large.bin"
@@ -213,6 +256,43 @@ http {
 EOF
 } >"$TMP/backend/nginx.conf"
 
+nginx_tls_server() {  # the nginx proxy's HTTPS server: the same locations; nothing without BENCH_TLS
+    [[ $TLS == 1 ]] || return 0
+    cat <<EOF
+    # Mozilla's "intermediate" nginx settings for sessions: a shared cache, no tickets.
+    log_format reused '\$ssl_session_reused';
+    server {
+        listen 127.0.0.1:$NGINX_TLS_PORT ssl;
+        ssl_certificate $TLS_DIR/cert.pem;
+        ssl_certificate_key $TLS_DIR/key.pem;
+        ssl_protocols TLSv1.2 TLSv1.3;
+        ssl_ciphers $TLS12_CIPHERS;
+        ssl_conf_command Ciphersuites $TLS13_SUITES;
+        ssl_prefer_server_ciphers on;
+        ssl_session_cache shared:SSL:10m;
+        ssl_session_timeout 1d;
+        ssl_session_tickets off;
+        location / {
+            proxy_pass http://backend;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+        }
+        location /ws {
+            proxy_pass http://wsecho;
+            proxy_http_version 1.1;
+            proxy_set_header Upgrade \$http_upgrade;
+            proxy_set_header Connection "upgrade";
+            proxy_read_timeout 1h;
+        }
+        # Whether wrk resumed its TLS sessions: one letter per request, r (resumed) or . (full).
+        location = /tls-check {
+            access_log $TMP/proxy/tls-check.log reused;
+            return 204;
+        }
+    }
+EOF
+}
+
 {
     nginx_common "$TMP/proxy"
     cat <<EOF
@@ -245,13 +325,21 @@ http {
             proxy_read_timeout 1h;
         }
     }
+$(nginx_tls_server)
 }
 EOF
 } >"$TMP/proxy/nginx.conf"
 
-cat >"$TMP/sluice.yaml" <<EOF
+sluice_yaml() {  # sluice_yaml PORT [TLS_PORT] : Sluice's (or base's) config, a TLS listener if TLS_PORT
+    cat <<EOF
 listeners:
-  - address: 127.0.0.1:$SLUICE_PORT
+  - address: 127.0.0.1:$1
+EOF
+    [[ -z ${2:-} ]] || cat <<EOF
+  - address: 127.0.0.1:$2
+    tls: { certificate: $TLS_DIR/cert.pem, private-key: $TLS_DIR/key.pem }
+EOF
+    cat <<EOF
 upstreams:
   backend:
     servers:
@@ -267,6 +355,8 @@ routes:
 access-log: off
 shutdown: { drain-timeout: 2s }
 EOF
+}
+sluice_yaml "$SLUICE_PORT" "${SLUICE_TLS_PORT:-}" >"$TMP/sluice.yaml"
 
 # HAProxy as the other anchor: two threads, keep-alive both ways, WebSocket by its tunnel timeout.
 cat >"$TMP/haproxy.cfg" <<EOF
@@ -282,6 +372,7 @@ defaults
     timeout tunnel 1h
 frontend bench
     bind 127.0.0.1:$HAPROXY_PORT
+$([[ $TLS == 0 ]] || echo "    bind 127.0.0.1:$HAPROXY_TLS_PORT ssl crt $TLS_DIR/haproxy.pem ssl-min-ver TLSv1.2 ciphers $TLS12_CIPHERS ciphersuites $TLS13_SUITES")
     use_backend wsecho if { path_beg /ws }
     default_backend backend
 backend backend
@@ -290,7 +381,10 @@ backend wsecho
     server w1 127.0.0.1:$WS_PORT
 EOF
 
-[[ -z $BASELINE ]] || sed "s/127.0.0.1:$SLUICE_PORT/127.0.0.1:$BASE_PORT/" "$TMP/sluice.yaml" >"$TMP/base.yaml"
+if [[ -n $BASELINE ]]; then
+    sluice_yaml "$BASE_PORT" >"$TMP/base.yaml"
+    [[ $TLS == 0 ]] || sluice_yaml "$BASE_PORT" "$BASE_TLS_PORT" >"$TMP/base-tls.yaml"
+fi
 
 # --- build the Java helpers, start everything --------------------------------------------------
 if [[ $MODE == embedded ]]; then
@@ -319,7 +413,23 @@ else
     spawn sluice java $SLUICE_JAVA_OPTS -cp "$HELPER_CP" dev.sluice.bench.EmbeddedSluice "$TMP/sluice.yaml"
 fi
 SLUICE_PID=$LAST_PID
-if [[ -n $BASELINE ]]; then
+BASE_TLS=0        # 1 once the baseline build is seen to serve its TLS listener
+BASE_TLS_NOTE=""
+if [[ -n $BASELINE && $TLS == 1 ]]; then
+    # An older build may not know listeners[].tls: try it, else run it without TLS rows.
+    JAVA_OPTS=$SLUICE_JAVA_OPTS spawn base "$BASELINE/bin/sluice" -c "$TMP/base-tls.yaml"; BASE_PID=$LAST_PID
+    if try_ready "$BASE_PID" "https://127.0.0.1:$BASE_TLS_PORT/small.bin"; then
+        BASE_TLS=1
+    else
+        cp "$TMP/base.log" "$TMP/base-tls.log"
+        BASE_TLS_NOTE=$(grep -m1 -i -E 'error|tls|unknown' "$TMP/base-tls.log" || true)
+        base_jvm=$(jvm_of "$BASE_PID")
+        # shellcheck disable=SC2086 # base_jvm is empty or one PID
+        stop_now "$BASE_PID" $([[ ${base_jvm:-$BASE_PID} == "$BASE_PID" ]] || echo "$base_jvm")
+        say "note: BENCH_BASELINE did not serve a TLS listener (${BASE_TLS_NOTE:-see base-tls.log}); no TLS rows for base"
+    fi
+fi
+if [[ -n $BASELINE && $BASE_TLS == 0 ]]; then
     JAVA_OPTS=$SLUICE_JAVA_OPTS spawn base "$BASELINE/bin/sluice" -c "$TMP/base.yaml"; BASE_PID=$LAST_PID
 fi
 
@@ -348,6 +458,32 @@ for base in "$DIRECT" "$NGINX" "$HAPROXY" "$SLUICE" ${BASELINE:+"$BASE"}; do
             die "$base/$file does not serve the expected $(wc -c <"$TMP/www/$file") bytes"
     done
 done
+TLS_TARGETS=""
+tls_port_of() { case $1 in nginx) echo "$NGINX_TLS_PORT" ;; haproxy) echo "$HAPROXY_TLS_PORT" ;; sluice) echo "$SLUICE_TLS_PORT" ;; base) echo "$BASE_TLS_PORT" ;; esac; }
+if [[ $TLS == 1 ]]; then
+    TLS_TARGETS="nginx haproxy sluice"
+    [[ $BASE_TLS == 0 ]] || TLS_TARGETS="$TLS_TARGETS base"
+    wait_ready proxy "$NGINX_PID" "https://127.0.0.1:$NGINX_TLS_PORT/small.bin"
+    wait_ready haproxy "$HAPROXY_PID" "https://127.0.0.1:$HAPROXY_TLS_PORT/small.bin"
+    wait_ready sluice "$SLUICE_PID" "https://127.0.0.1:$SLUICE_TLS_PORT/small.bin"
+    for target in $TLS_TARGETS; do
+        port=$(tls_port_of "$target")
+        for file in small.bin large.bin; do
+            curl -s "${CURL_TLS[@]}" --max-time 10 "https://127.0.0.1:$port/$file" | cmp -s - "$TMP/www/$file" ||
+                die "https://127.0.0.1:$port/$file does not serve the expected $(wc -c <"$TMP/www/$file") bytes"
+        done
+    done
+    # wrk keeps each connection's TLS session across reconnects (SSL_shutdown, then SSL_clear,
+    # which keeps it) and offers it again: with a server that resumes, a "new connection" is a
+    # resumed handshake. This shim drops the session, so every handshake is a full one.
+    NO_RESUME=$TMP/wrk-no-resume.so
+    if ! command -v cc >/dev/null; then apt_install gcc libc6-dev || true; fi
+    if ! cc -shared -fPIC -O2 -o "$NO_RESUME" "$BENCH_SRC/c/wrk-no-resume.c" -ldl 2>"$TMP/cc.log"; then
+        cat "$TMP/cc.log" >&2
+        say "note: no C compiler for wrk-no-resume.so: the full-handshake row is skipped"
+        NO_RESUME=""
+    fi
+fi
 
 # --- HTTP load -------------------------------------------------------------------------------
 to_ms() {  # wrk's "812.00us" / "1.23ms" / "2.01s" -> milliseconds
@@ -364,9 +500,17 @@ to_mib() {  # wrk's "15.00MB" (binary units) -> MiB
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 declare -A RPS P50 P99 MIBS ERRS
-measure() {  # measure KEY URL ROUND : one measured wrk run, its figures appended to KEY's lists
+wrk_as() {  # wrk_as MODE WRK_ARGS... : keep-alive (wrk as is), resumed or full (a new TLS connection per request)
+    local mode=$1; shift
+    case $mode in
+        keep-alive) wrk "$@" ;;
+        resumed) wrk -H "Connection: close" "$@" ;;
+        full) LD_PRELOAD=$NO_RESUME wrk -H "Connection: close" "$@" ;;
+    esac
+}
+measure() {  # measure KEY URL ROUND [MODE] : one measured wrk run, its figures appended to KEY's lists
     local key=$1 out="$TMP/wrk-$1-$3.txt"
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$2" >"$out"
+    wrk_as "${4:-keep-alive}" -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$2" >"$out"
     RPS[$key]+=" $(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$out")"
     P50[$key]+=" $(to_ms "$(awk '$1 == "50%" { print $2 }' "$out")")"
     P99[$key]+=" $(to_ms "$(awk '$1 == "99%" { print $2 }' "$out")")"
@@ -471,4 +615,118 @@ if [[ $WS == 1 ]]; then
         "nginx $(added "${WS_P50[nginx]}" "${WS_P50[direct]}") µs p50, $(added "${WS_MEAN[nginx]}" "${WS_MEAN[direct]}") µs mean"
     echo "WebSocket p50 sluice/nginx $(ratio "${WS_P50[sluice]}" "${WS_P50[nginx]}"), sluice/haproxy $(ratio "${WS_P50[sluice]}" "${WS_P50[haproxy]}") (lower is better for Sluice)"
     [[ -z $BASELINE ]] || echo "A/B: WebSocket p50 sluice/base $(ratio "${WS_P50[sluice]}" "${WS_P50[base]}"), mean sluice/base $(ratio "${WS_MEAN[sluice]}" "${WS_MEAN[base]}")"
+fi
+
+# --- TLS: HTTPS with keep-alive, handshakes per second, wss echo --------------------------------
+if [[ $TLS == 1 ]]; then
+    # What each server negotiates with an OpenSSL client, and whether it resumes a session
+    # offered back to it (openssl s_client: a first connection saves its session, a second offers it).
+    tls_probe() {  # tls_probe PORT SESSION_OPTION : the "New, TLSv1.3, Cipher is ..." and "Server Temp Key" lines
+        printf 'GET /small.bin HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' |
+            timeout 10 openssl s_client -connect "127.0.0.1:$1" -servername localhost -ign_eof "$2" "$TMP/tls/session-$1.pem" 2>/dev/null |
+            grep -E '^(New|Reused),|^Server Temp Key:' || true
+    }
+    declare -A TLS_DESC
+    for target in $TLS_TARGETS; do
+        port=$(tls_port_of "$target")
+        first=$(tls_probe "$port" -sess_out); second=$(tls_probe "$port" -sess_in)
+        TLS_DESC[$target]="$(sed -n 's/^New, \([^,]*\), Cipher is \(.*\)/\1 \2/p' <<<"$first")$(sed -n 's/^Server Temp Key: \([^,]*\).*/ \1/p' <<<"$first"), resumes an offered session: $(grep -q '^Reused,' <<<"$second" && echo yes || echo no)"
+    done
+    # Does wrk resume? nginx logs r (resumed) or . (full) per handshake at /tls-check.
+    wrk_resumed() {  # wrk_resumed MODE : "N% of M"
+        : >"$TMP/proxy/tls-check.log"
+        wrk_as "$1" -t1 -c1 -d1s "https://127.0.0.1:$NGINX_TLS_PORT/tls-check" >/dev/null
+        awk '{ n++; if ($1 == "r") r++ } END { if (n) printf "%.0f%% of %d", 100 * r / n, n; else print "? (no log)" }' "$TMP/proxy/tls-check.log"
+    }
+    WRK_RESUMES=$(wrk_resumed resumed)
+    [[ -z $NO_RESUME ]] || WRK_NO_RESUME=$(wrk_resumed full)
+
+    TLS_MODES="keep-alive resumed"
+    [[ -z $NO_RESUME ]] || TLS_MODES="$TLS_MODES full"
+    tls_url() { echo "https://127.0.0.1:$(tls_port_of "$1")/small.bin"; }
+    say "TLS: a $WARMUP warm-up per row, then $ROUNDS interleaved rounds of wrk -t$THREADS -c$CONNECTIONS -d$DURATION"
+    for mode in $TLS_MODES; do
+        for target in $TLS_TARGETS; do
+            say "  warm-up: https $mode, $target"
+            wrk_as "$mode" -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "$(tls_url "$target")" >/dev/null
+        done
+    done
+    TLS_LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+    for round in $(seq 1 "$ROUNDS"); do
+        for mode in $TLS_MODES; do
+            for target in $TLS_TARGETS; do
+                say "  round $round/$ROUNDS: https $mode, $target"
+                measure "tls-$mode-$target" "$(tls_url "$target")" "$round" "$mode"
+            done
+        done
+    done
+    for mode in $TLS_MODES; do
+        for target in $TLS_TARGETS; do
+            k=tls-$mode-$target
+            RPS[$k]=$(median <<<"${RPS[$k]}"); P50[$k]=$(median <<<"${P50[$k]}")
+            P99[$k]=$(median <<<"${P99[$k]}"); MIBS[$k]=$(median <<<"${MIBS[$k]}")
+        done
+    done
+    TLS_LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
+    # shellcheck disable=SC2046 # one PID per word
+    NGINX_PROCS=("$NGINX_PID" $(children_of "$NGINX_PID"))
+    TLS_RSS_SLUICE=$(($(rss_kib "$SLUICE_JVM") / 1024)); TLS_RSS_NGINX=$(($(rss_kib "${NGINX_PROCS[@]}") / 1024))
+
+    declare -A WSS_MEAN WSS_P50 WSS_P99
+    wait_ready wsecho "$WS_PID" "http://127.0.0.1:$WS_PORT/"
+    for target in $TLS_TARGETS; do
+        say "  wss: $target"
+        line=$(java -cp "$HELPER_CP" dev.sluice.bench.WsRoundTrip "wss://127.0.0.1:$(tls_port_of "$target")/ws" \
+            "$WS_ROUNDS" "$WS_WARMUP" "$WS_BYTES" "$TLS_DIR/cert.pem") || die "wss round trips via $target failed"
+        WSS_MEAN[$target]=$(sed -n 's/.* mean_us=\([^ ]*\).*/\1/p' <<<"$line")
+        WSS_P50[$target]=$(sed -n 's/.* p50_us=\([^ ]*\).*/\1/p' <<<"$line")
+        WSS_P99[$target]=$(sed -n 's/.* p99_us=\([^ ]*\).*/\1/p' <<<"$line")
+    done
+
+    mode_label() { case $1 in keep-alive) echo "$(human_size "$SMALL_BYTES") keep-alive" ;; resumed) echo "handshake resumed" ;; full) echo "handshake full" ;; esac; }
+    echo
+    echo "TLS: one self-signed EC P-256 (ECDSA) certificate; nginx and HAProxy on $(openssl version | cut -d' ' -f1-2), Sluice on the JDK's JSSE; negotiated with openssl s_client:"
+    for target in $TLS_TARGETS; do
+        printf '  %-7s %s\n' "$target" "${TLS_DESC[$target]}"
+    done
+    [[ -z $BASE_TLS_NOTE && ( -z $BASELINE || $BASE_TLS == 1 ) ]] || echo "  base    no TLS rows: BENCH_BASELINE's build did not serve a TLS listener (${BASE_TLS_NOTE:-see base-tls.log})"
+    echo "wrk with Connection: close resumed ${WRK_RESUMES} handshakes (nginx's \$ssl_session_reused)${NO_RESUME:+; with wrk-no-resume.so ${WRK_NO_RESUME}}"
+    echo "HTTPS GET, median of $ROUNDS rounds of wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency (load average $TLS_LOAD_BEFORE before, $TLS_LOAD_AFTER after)"
+    echo "handshake rows: Connection: close, one request per TLS connection (req/s = handshakes/s); full: wrk-no-resume.so"
+    printf '%-18s %-7s %10s %9s %9s %9s %7s\n' scenario target 'req/s' 'p50 ms' 'p99 ms' 'MiB/s' errors
+    for mode in $TLS_MODES; do
+        for target in $TLS_TARGETS; do
+            k=tls-$mode-$target
+            printf '%-18s %-7s %10s %9s %9s %9s %7s\n' "$(mode_label "$mode")" "$target" "${RPS[$k]}" "${P50[$k]}" "${P99[$k]}" "${MIBS[$k]}" "${ERRS[$k]}"
+        done
+    done
+    [[ -n $NO_RESUME ]] || echo "(no 'handshake full' rows: no C compiler for wrk-no-resume.so)"
+    echo
+    echo "TLS ratios (req/s: higher is better for Sluice; p99: lower is better for Sluice)"
+    printf '%-18s %-20s %-20s %-18s %-18s\n' scenario 'req/s s/nginx' 'req/s s/haproxy' 'p99 s/nginx' 'p99 s/haproxy'
+    for mode in $TLS_MODES; do
+        printf '%-18s %-20s %-20s %-18s %-18s\n' "$(mode_label "$mode")" \
+            "$(ratio "${RPS[tls-$mode-sluice]}" "${RPS[tls-$mode-nginx]}")" "$(ratio "${RPS[tls-$mode-sluice]}" "${RPS[tls-$mode-haproxy]}")" \
+            "$(ratio "${P99[tls-$mode-sluice]}" "${P99[tls-$mode-nginx]}")" "$(ratio "${P99[tls-$mode-sluice]}" "${P99[tls-$mode-haproxy]}")"
+    done
+    if [[ $BASE_TLS == 1 ]]; then
+        echo "A/B: this build (sluice) against BENCH_BASELINE (base), same run"
+        for mode in $TLS_MODES; do
+            printf '%-18s req/s sluice/base %s   p99 sluice/base %s\n' "$(mode_label "$mode")" \
+                "$(ratio "${RPS[tls-$mode-sluice]}" "${RPS[tls-$mode-base]}")" "$(ratio "${P99[tls-$mode-sluice]}" "${P99[tls-$mode-base]}")"
+        done
+    fi
+    echo
+    printf 'Memory after the TLS run (VmRSS): Sluice JVM %d MiB; nginx proxy %d MiB (master + %d workers)\n' \
+        "$TLS_RSS_SLUICE" "$TLS_RSS_NGINX" $((${#NGINX_PROCS[@]} - 1))
+
+    echo
+    echo "wss echo, $WS_ROUNDS sequential round trips of a $WS_BYTES-byte text message (after $WS_WARMUP warm-up), one connection, java.net.http client trusting the run's certificate"
+    printf '%-7s %10s %9s %9s %14s\n' target 'mean µs' 'p50 µs' 'p99 µs' 'p50 vs its ws'
+    for target in $TLS_TARGETS; do
+        printf '%-7s %10s %9s %9s %14s\n' "$target" "${WSS_MEAN[$target]}" "${WSS_P50[$target]}" "${WSS_P99[$target]}" \
+            "$(if [[ $WS == 1 ]]; then ratio "${WSS_P50[$target]}" "${WS_P50[$target]}"; else echo -; fi)"
+    done
+    echo "wss p50 sluice/nginx $(ratio "${WSS_P50[sluice]}" "${WSS_P50[nginx]}"), sluice/haproxy $(ratio "${WSS_P50[sluice]}" "${WSS_P50[haproxy]}"); mean sluice/nginx $(ratio "${WSS_MEAN[sluice]}" "${WSS_MEAN[nginx]}"), sluice/haproxy $(ratio "${WSS_MEAN[sluice]}" "${WSS_MEAN[haproxy]}") (lower is better for Sluice)"
+    [[ $BASE_TLS == 0 ]] || echo "A/B: wss p50 sluice/base $(ratio "${WSS_P50[sluice]}" "${WSS_P50[base]}"), mean sluice/base $(ratio "${WSS_MEAN[sluice]}" "${WSS_MEAN[base]}")"
 fi

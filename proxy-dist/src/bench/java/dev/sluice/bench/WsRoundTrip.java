@@ -1,20 +1,32 @@
 package dev.sluice.bench;
 
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Sequential WebSocket round trips: send one text message, wait for its echo, repeat.
  * Prints one line: {@code URI rounds=N mean_us=.. p50_us=.. p99_us=.. max_us=..}.
  *
- * <p>Usage: {@code WsRoundTrip ws://127.0.0.1:PORT/ws ROUNDS WARMUP_ROUNDS PAYLOAD_BYTES}
+ * <p>Usage: {@code WsRoundTrip ws://127.0.0.1:PORT/ws ROUNDS WARMUP_ROUNDS PAYLOAD_BYTES [TRUSTED.pem]}
+ *
+ * <p>For a {@code wss://} URI, {@code TRUSTED.pem} holds the certificate(s) to trust (the
+ * benchmark's self-signed one); the JDK's own trust store is not used then. The host name is
+ * still verified: the certificate must name the URI's host (an IP SAN for 127.0.0.1).
  */
 public final class WsRoundTrip {
     private static final long ECHO_TIMEOUT_SECONDS = 5;
@@ -29,7 +41,11 @@ public final class WsRoundTrip {
         String payload = "x".repeat(Integer.parseInt(args[3]));
 
         BlockingQueue<String> echoes = new ArrayBlockingQueue<>(16);
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+        if (args.length > 4) {
+            builder.sslContext(trusting(Path.of(args[4])));
+        }
+        HttpClient http = builder.build();
         WebSocket ws = http.newWebSocketBuilder()
                 .buildAsync(uri, new Collector(echoes))
                 .get(10, TimeUnit.SECONDS);
@@ -59,6 +75,26 @@ public final class WsRoundTrip {
             throw new IllegalStateException("no echo or a wrong one within " + ECHO_TIMEOUT_SECONDS + "s: " + echo);
         }
         return elapsed;
+    }
+
+    /** A TLS context that trusts exactly the certificates in this PEM file. */
+    private static SSLContext trusting(Path pem) throws Exception {
+        KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
+        trusted.load(null, null);
+        try (InputStream in = Files.newInputStream(pem)) {
+            int n = 0;
+            for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                trusted.setCertificateEntry("trusted-" + n++, certificate);
+            }
+            if (n == 0) {
+                throw new IllegalArgumentException("no certificate in " + pem);
+            }
+        }
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(trusted);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, trust.getTrustManagers(), null);
+        return context;
     }
 
     private static long percentile(long[] sorted, int p) {
