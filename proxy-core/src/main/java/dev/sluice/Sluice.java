@@ -12,6 +12,7 @@ import dev.sluice.config.RouteConfig;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.fault.Faults;
 import dev.sluice.handler.HandlerChain;
+import dev.sluice.handler.ListenerEntry;
 import dev.sluice.http.SocketAddresses;
 import dev.sluice.observe.AccessLog;
 import dev.sluice.observe.Metrics;
@@ -93,6 +94,8 @@ public final class Sluice implements RunningProxy, AutoCloseable {
     /** Per listener, in config order: what a TLS listener serves now (swapped on reload), null for plain HTTP. */
     private volatile List<ListenerTls> tls;
     private final List<Undertow.ListenerInfo> listenerInfos;
+    /** Per listener, in config order: its root handler, which applies its hsts and redirect-to-https. */
+    private final List<ListenerEntry> entries = new ArrayList<>();
     /** What relative paths in the file are against when it is read again on reload; null: the working directory. */
     private final Path home;
     private volatile Instant configLoadedAt = Instant.now();
@@ -118,6 +121,7 @@ public final class Sluice implements RunningProxy, AutoCloseable {
             faults.replaceConfigured(config.faults());
             // Each request runs on the snapshot current when it arrives (see reload).
             graceful = new GracefulShutdownHandler(exchange -> current.get().handler().handleRequest(exchange));
+            config.listeners().forEach(listener -> entries.add(new ListenerEntry(graceful, listener)));
             OptionMap serverOptions = serverOptions(config);
             Undertow.Builder builder = Undertow.builder()
                     .setWorker(worker)
@@ -132,7 +136,8 @@ public final class Sluice implements RunningProxy, AutoCloseable {
                 }
                 Undertow.ListenerBuilder listening = new Undertow.ListenerBuilder()
                         .setHost(listener.address().host()).setPort(listener.address().port())
-                        .setHttp2Enabled(listener.http2() != null);
+                        .setHttp2Enabled(listener.http2() != null)
+                        .setRootHandler(entries.get(i));
                 if (tls.get(i) == null) {
                     listening.setType(Undertow.ListenerType.HTTP);
                 } else {
@@ -216,12 +221,13 @@ public final class Sluice implements RunningProxy, AutoCloseable {
     private List<ProxyProtocolServer> startProxyProtocol(SluiceConfig config, ByteBufferPool buffers,
                                                          OptionMap serverOptions) {
         List<ProxyProtocolServer> servers = new ArrayList<>();
-        for (ListenerConfig listener : config.listeners()) {
+        for (int i = 0; i < config.listeners().size(); i++) {
+            ListenerConfig listener = config.listeners().get(i);
             if (!listener.proxyProtocol()) {
                 continue;
             }
             try {
-                servers.add(ProxyProtocolServer.start(worker, listener.address(), graceful, buffers, serverOptions,
+                servers.add(ProxyProtocolServer.start(worker, listener.address(), entries.get(i), buffers, serverOptions,
                         OptionMap.create(Options.TCP_NODELAY, true), () -> current.get().config().trustedProxies(),
                         config.limits().requestHeaderTimeout()));
             } catch (IOException e) {
@@ -545,6 +551,9 @@ public final class Sluice implements RunningProxy, AutoCloseable {
             }
         }
         tls = nextTls;
+        for (int i = 0; i < entries.size(); i++) {
+            entries.get(i).configure(next.listeners().get(i)); // same listeners: only a restart changes them
+        }
         warnAboutCertificates(next, nextTls);
         metrics.keepRoutes(compiled.routeKeys());
         faults.replaceConfigured(next.faults());
