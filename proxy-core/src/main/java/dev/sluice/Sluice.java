@@ -16,6 +16,7 @@ import dev.sluice.handler.ListenerEntry;
 import dev.sluice.http.SocketAddresses;
 import dev.sluice.observe.AccessLog;
 import dev.sluice.observe.Metrics;
+import dev.sluice.observe.ServedCertificate;
 import dev.sluice.proxyprotocol.ProxyProtocolServer;
 import dev.sluice.record.Recording;
 import dev.sluice.tls.ListenerTls;
@@ -163,6 +164,7 @@ public final class Sluice implements RunningProxy, AutoCloseable {
                     config.hash());
         }
         warnAboutCertificates(config, tls);
+        metrics.certificates(certificates());
         for (ProxyProtocolServer proxied : proxyProtocolServers) {
             log.info("SLU5006 {} reads a PROXY protocol header (v1 or v2) first, from trusted-proxies {} only",
                     SocketAddresses.text(proxied.address()), config.trustedProxies());
@@ -210,6 +212,21 @@ public final class Sluice implements RunningProxy, AutoCloseable {
                         c.notAfter().isBefore(now) ? "expired at" : "expires at", c.notAfter());
             }
         }
+    }
+
+    @Override
+    public List<ServedCertificate> certificates() {
+        List<ListenerTls> served = tls;
+        List<ServedCertificate> certificates = new ArrayList<>();
+        for (int i = 0; i < served.size(); i++) {
+            if (served.get(i) != null) {
+                String listener = SocketAddresses.text(addresses.get(i));
+                for (LoadedCertificate c : served.get(i).certificates()) {
+                    certificates.add(new ServedCertificate(listener, c.name(), c.names(), c.notAfter(), c.file()));
+                }
+            }
+        }
+        return certificates;
     }
 
     /** What each listener serves over TLS now, in config order; null for a plain HTTP listener. */
@@ -555,6 +572,7 @@ public final class Sluice implements RunningProxy, AutoCloseable {
             entries.get(i).configure(next.listeners().get(i)); // same listeners: only a restart changes them
         }
         warnAboutCertificates(next, nextTls);
+        metrics.certificates(certificates());
         metrics.keepRoutes(compiled.routeKeys());
         faults.replaceConfigured(next.faults());
         configLoadedAt = Instant.now();
