@@ -12,9 +12,11 @@ import dev.sluice.config.RouteConfig;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.fault.Faults;
 import dev.sluice.handler.HandlerChain;
+import dev.sluice.handler.ListenerEntry;
 import dev.sluice.http.SocketAddresses;
 import dev.sluice.observe.AccessLog;
 import dev.sluice.observe.Metrics;
+import dev.sluice.observe.ServedCertificate;
 import dev.sluice.record.Recording;
 import dev.sluice.tls.ListenerTls;
 import dev.sluice.tls.LoadedCertificate;
@@ -93,6 +95,8 @@ public final class Sluice implements RunningProxy, AutoCloseable {
     /** Per listener, in config order: what a TLS listener serves now (swapped on reload), null for plain HTTP. */
     private volatile List<ListenerTls> tls;
     private final List<Undertow.ListenerInfo> listenerInfos;
+    /** Per listener, in config order: its root handler, which applies its hsts and redirect-to-https. */
+    private final List<ListenerEntry> entries = new ArrayList<>();
     /** What relative paths in the file are against when it is read again on reload; null: the working directory. */
     private final Path home;
     private volatile Instant configLoadedAt = Instant.now();
@@ -118,6 +122,7 @@ public final class Sluice implements RunningProxy, AutoCloseable {
             faults.replaceConfigured(config.faults());
             // Each request runs on the snapshot current when it arrives (see reload).
             graceful = new GracefulShutdownHandler(exchange -> current.get().handler().handleRequest(exchange));
+            config.listeners().forEach(listener -> entries.add(new ListenerEntry(graceful, listener)));
             OptionMap serverOptions = serverOptions(config);
             Undertow.Builder builder = Undertow.builder()
                     .setWorker(worker)
@@ -125,11 +130,12 @@ public final class Sluice implements RunningProxy, AutoCloseable {
                     .setSocketOption(Options.TCP_NODELAY, true)
                     .setHandler(graceful);
             serverOptions.forEach(option -> setServerOption(builder, option, serverOptions));
-            for (ListenerConfig listener : config.listeners()) {
+            for (int i = 0; i < config.listeners().size(); i++) {
+                ListenerConfig listener = config.listeners().get(i);
                 if (!BoundListener.bindsItself(listener)) { // TLS and PROXY listeners are bound below
                     builder.addListener(new Undertow.ListenerBuilder().setType(Undertow.ListenerType.HTTP)
                             .setHost(listener.address().host()).setPort(listener.address().port())
-                            .setHttp2Enabled(listener.http2() != null));
+                            .setHttp2Enabled(listener.http2() != null).setRootHandler(entries.get(i)));
                 }
             }
             server = builder.build();
@@ -150,6 +156,7 @@ public final class Sluice implements RunningProxy, AutoCloseable {
                     config.hash());
         }
         warnAboutCertificates(config, tls);
+        metrics.certificates(certificates());
         for (int i = 0; i < addresses.size(); i++) {
             if (config.listeners().get(i).proxyProtocol()) {
                 log.info("SLU5006 {} reads a PROXY protocol header (v1 or v2) first, from trusted-proxies {} only",
@@ -201,6 +208,21 @@ public final class Sluice implements RunningProxy, AutoCloseable {
         }
     }
 
+    @Override
+    public List<ServedCertificate> certificates() {
+        List<ListenerTls> served = tls;
+        List<ServedCertificate> certificates = new ArrayList<>();
+        for (int i = 0; i < served.size(); i++) {
+            if (served.get(i) != null) {
+                String listener = SocketAddresses.text(addresses.get(i));
+                for (LoadedCertificate c : served.get(i).certificates()) {
+                    certificates.add(new ServedCertificate(listener, c.name(), c.names(), c.notAfter(), c.file()));
+                }
+            }
+        }
+        return certificates;
+    }
+
     /** What each listener serves over TLS now, in config order; null for a plain HTTP listener. */
     public List<ListenerTls> listenerTls() {
         return java.util.Collections.unmodifiableList(tls);
@@ -218,7 +240,7 @@ public final class Sluice implements RunningProxy, AutoCloseable {
                 }
                 try {
                     listeners.add(BoundListener.start(worker, listener, tls.get(i) == null ? null : tls.get(i).context(),
-                            graceful, buffers, serverOptions, () -> current.get().config().trustedProxies(),
+                            entries.get(i), buffers, serverOptions, () -> current.get().config().trustedProxies(),
                             config.limits().requestHeaderTimeout()));
                 } catch (IOException e) {
                     throw new SluiceException("cannot listen on " + listener.address() + ": " + e.getMessage(), e);
@@ -542,7 +564,11 @@ public final class Sluice implements RunningProxy, AutoCloseable {
             }
         }
         tls = nextTls;
+        for (int i = 0; i < entries.size(); i++) {
+            entries.get(i).configure(next.listeners().get(i)); // same listeners: only a restart changes them
+        }
         warnAboutCertificates(next, nextTls);
+        metrics.certificates(certificates());
         metrics.keepRoutes(compiled.routeKeys());
         faults.replaceConfigured(next.faults());
         configLoadedAt = Instant.now();

@@ -121,6 +121,8 @@ public final class SluiceBuilder {
 
     private TlsConfig tls;
     private Http2Config http2;
+    private Duration hsts;
+    private Integer redirectToHttps;
 
     public SluiceBuilder listen(String host, int port) {
         this.listen = new HostPort(host, port);
@@ -139,6 +141,18 @@ public final class SluiceBuilder {
     /** Whether the listener also speaks HTTP/2 (h2 by ALPN with {@link #tls}, else h2c), 100 streams a connection. */
     public SluiceBuilder http2(boolean on) {
         this.http2 = on ? Http2Config.DEFAULTS : null;
+        return this;
+    }
+
+    /** {@code hsts: maxAge}: every response on the (TLS) listener gets {@code Strict-Transport-Security: max-age=N}. */
+    public SluiceBuilder hsts(Duration maxAge) {
+        this.hsts = maxAge;
+        return this;
+    }
+
+    /** {@code redirect-to-https: port}: the (plain) listener answers every request with a 308 to HTTPS on that port. */
+    public SluiceBuilder redirectToHttps(int port) {
+        this.redirectToHttps = port;
         return this;
     }
 
@@ -249,7 +263,8 @@ public final class SluiceBuilder {
                 allRoutes.add(new RouteConfig(r.pathPrefix(), r.host(), name, r.stripPrefix(), r.websocket()));
             }
         }
-        return new SluiceConfig("builder", List.of(new ListenerConfig(listen, tls, http2, proxyProtocol)), admin,
+        return new SluiceConfig("builder", List.of(new ListenerConfig(listen, tls, http2, proxyProtocol, hsts,
+                        redirectToHttps)), admin,
                 allUpstreams, allRoutes,
                 limits, trustedProxies, accessLog, SluiceConfig.DEFAULT_ACCEPT_GRACE, drainTimeout, faults, recording,
                 null);

@@ -87,7 +87,8 @@ final class Snapshot {
         RouteTable table = new RouteTable(routes);
         HttpHandler handler = HandlerChain.build(table, clients, shared.tunnels(),
                 new ForwardedHeaders(config.trustedProxies()), config.limits(), shared.buffers(), shared.accessLog(),
-                shared.metrics(), shared.recording(), shared.faults());
+                shared.metrics(), shared.recording(), shared.faults(),
+                config.listeners().stream().anyMatch(l -> l.redirectToHttps() != null));
         return new Snapshot(config, upstreams, handler, routes.stream().map(Route::key).collect(Collectors.toUnmodifiableSet()));
     }
 

@@ -18,7 +18,8 @@ import java.util.List;
 final class ConfigBinder {
     private static final Keys ROOT = Keys.of("listeners", "admin", "upstreams", "routes", "limits",
             "trusted-proxies", "access-log", "shutdown", "faults", "recording");
-    private static final Keys LISTENER = Keys.of("address", "tls", "http2", "proxy-protocol");
+    private static final Keys LISTENER = Keys.of("address", "tls", "http2", "proxy-protocol", "hsts",
+            "redirect-to-https");
     private static final Keys HTTP2 = Keys.of("max-concurrent-streams");
     private static final Keys TLS = Keys.of("certificate", "private-key", "passphrase", "keystore", "password",
             "protocols", "ciphers");
@@ -135,13 +136,27 @@ final class ConfigBinder {
                 problems.at(m.value("proxy-protocol"), m.path("proxy-protocol"), "not yet with h2c (http2 without"
                         + " tls) on the same listener: use a listener for each, or add tls for h2 by ALPN");
             }
+            Duration hsts = m.value("hsts") == null ? null
+                    : values.duration(m.value("hsts"), m.path("hsts"), Duration.ZERO, ListenerConfig.MAX_HSTS);
+            if (m.value("hsts") != null && m.value("tls") == null) {
+                problems.at(m.keyNode("hsts"), m.path("hsts"), "hsts is for a TLS listener, and this one has no tls"
+                        + " (a browser ignores Strict-Transport-Security over plain HTTP; to send browsers to HTTPS"
+                        + " use redirect-to-https: 443 here)");
+            }
+            Integer redirect = m.value("redirect-to-https") == null ? null
+                    : values.integer(m.value("redirect-to-https"), m.path("redirect-to-https"), 1, 65535);
+            if (m.value("redirect-to-https") != null && m.value("tls") != null) {
+                problems.at(m.keyNode("redirect-to-https"), m.path("redirect-to-https"), "redirect-to-https is for a"
+                        + " plain listener, and this one has tls (it would redirect HTTPS to itself): put it on a plain"
+                        + " listener, e.g. - { address: 0.0.0.0:80, redirect-to-https: 443 }");
+            }
             if (proxyProtocol == null || problems.addedSince(before)) {
                 continue;
             }
             if (proxyProtocol) {
                 ruleInputs.proxyProtocolListener(i, m.value("proxy-protocol"));
             }
-            listeners.add(new ListenerConfig(address, tls, http2, proxyProtocol));
+            listeners.add(new ListenerConfig(address, tls, http2, proxyProtocol, hsts, redirect));
         }
         return listeners;
     }

@@ -1,5 +1,6 @@
 package dev.sluice.config;
 
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -13,13 +14,43 @@ import java.util.Objects;
  *                      a balancer in {@code trusted-proxies}; the address it carries is then the
  *                      client's. A connection without a valid header, or from any other peer, is
  *                      closed without an answer. Not yet with {@code tls} or {@code http2}
+ * @param hsts          on a TLS listener, the {@code max-age} of the {@code Strict-Transport-Security}
+ *                      header every response on it gets (replacing an upstream's); null: none
+ * @param redirectToHttps on a plain listener, the HTTPS port every request on it is redirected to
+ *                      (308, same host, path and query; nothing is proxied); null: it proxies
  */
-public record ListenerConfig(HostPort address, TlsConfig tls, Http2Config http2, boolean proxyProtocol) {
+public record ListenerConfig(HostPort address, TlsConfig tls, Http2Config http2, boolean proxyProtocol,
+                             Duration hsts, Integer redirectToHttps) {
+    /** The longest {@code hsts} (ten years; browsers cap it lower anyway). */
+    public static final Duration MAX_HSTS = Duration.ofDays(3650);
+
     /** Used when the file has no {@code listeners} key. */
     public static final ListenerConfig DEFAULT = new ListenerConfig(new HostPort("127.0.0.1", 8080));
 
     public ListenerConfig {
         Objects.requireNonNull(address, "address");
+        if (hsts != null) {
+            if (tls == null) {
+                throw new IllegalArgumentException("hsts is for a TLS listener (a browser ignores"
+                        + " Strict-Transport-Security over plain HTTP)");
+            }
+            if (hsts.isNegative() || hsts.compareTo(MAX_HSTS) > 0) {
+                throw new IllegalArgumentException("hsts " + hsts + " is out of range (0s..3650d)");
+            }
+        }
+        if (redirectToHttps != null) {
+            if (tls != null) {
+                throw new IllegalArgumentException("redirect-to-https is for a plain listener (this one has tls)");
+            }
+            if (redirectToHttps < 1 || redirectToHttps > 65535) {
+                throw new IllegalArgumentException("redirect-to-https " + redirectToHttps + " is not a port (1..65535)");
+            }
+        }
+    }
+
+    /** Without {@code hsts} or {@code redirect-to-https}. */
+    public ListenerConfig(HostPort address, TlsConfig tls, Http2Config http2, boolean proxyProtocol) {
+        this(address, tls, http2, proxyProtocol, null, null);
     }
 
     /** A plain HTTP/1.1 listener. */
@@ -27,12 +58,25 @@ public record ListenerConfig(HostPort address, TlsConfig tls, Http2Config http2,
         this(address, null, null, false);
     }
 
+    /** This listener with {@code hsts: maxAge} (a TLS listener). */
+    public ListenerConfig withHsts(Duration maxAge) {
+        return new ListenerConfig(address, tls, http2, proxyProtocol, maxAge, redirectToHttps);
+    }
+
+    /** This listener answering every request with a redirect to HTTPS on {@code port} (a plain listener). */
+    public ListenerConfig withRedirectToHttps(int port) {
+        return new ListenerConfig(address, tls, http2, proxyProtocol, hsts, port);
+    }
+
     /** Whether it speaks TLS. */
     public boolean isTls() {
         return tls != null;
     }
 
-    /** What only a restart can change: the address, whether it speaks TLS (not its certificates), HTTP/2, PROXY. */
+    /**
+     * What only a restart can change: the address, whether it speaks TLS (not its certificates), HTTP/2, PROXY.
+     * {@code hsts} and {@code redirect-to-https} are not in it: a reload changes them.
+     */
     public String restartKey() {
         return address + (tls == null ? "" : " (tls)") + (http2 == null ? "" : " (http2 " + http2.maxConcurrentStreams() + ")")
                 + (proxyProtocol ? " (proxy-protocol)" : "");

@@ -5,7 +5,7 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Durations ({@code 250ms 5s 2m 1h}) and sizes ({@code 512B 16KiB 10MiB 1GiB}, or plain bytes). */
+/** Durations ({@code 250ms 5s 2m 1h 365d}) and sizes ({@code 512B 16KiB 10MiB 1GiB}, or plain bytes). */
 final class Units {
     private static final Pattern NUMBER_AND_UNIT = Pattern.compile("(\\d{1,18})([A-Za-z]*)");
     private static final String DURATION_FORM = "a whole number and a unit: 250ms, 5s, 2m or 1h";
@@ -30,6 +30,7 @@ final class Units {
             case "s" -> Duration.ofSeconds(n);
             case "m" -> Duration.ofMinutes(n);
             case "h" -> Duration.ofHours(n);
+            case "d" -> Duration.ofDays(n);
             case "" -> throw new IllegalArgumentException("'" + text + "' has no unit (write e.g. "
                     + n + "s or " + n + "ms)");
             default -> throw new IllegalArgumentException("'" + text + "' has an unknown unit '" + m.group(2)

@@ -201,6 +201,37 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void hstsOnATlsListenerAndRedirectToHttpsOnAPlainOne() throws Exception {
+        SluiceConfig c = parse("""
+                listeners:
+                  - address: 0.0.0.0:8443
+                    tls: { certificate: cert.pem, private-key: key.pem }
+                    hsts: 365d
+                  - address: 0.0.0.0:8444
+                    tls: { certificate: cert.pem, private-key: key.pem }
+                    hsts: 0s
+                  - address: 0.0.0.0:8080
+                    redirect-to-https: 8443
+                  - address: 0.0.0.0:8081
+                upstreams: { demo: { builtin: echo } }
+                routes: [ { match: { path: / }, upstream: demo } ]
+                """, Map.of());
+        assertEquals(Duration.ofDays(365), c.listeners().get(0).hsts());
+        assertEquals(Duration.ZERO, c.listeners().get(1).hsts(), "max-age=0 tells browsers to forget the host");
+        assertEquals(8443, c.listeners().get(2).redirectToHttps());
+        assertNull(c.listeners().get(2).hsts());
+        assertNull(c.listeners().get(3).redirectToHttps());
+        // a reload may change them: they are not what only a restart changes
+        assertEquals(new ListenerConfig(new HostPort("0.0.0.0", 8080)).restartKey(), c.listeners().get(2).restartKey());
+
+        // in code the record refuses the same mistakes
+        ListenerConfig plain = new ListenerConfig(new HostPort("127.0.0.1", 0));
+        assertThrows(IllegalArgumentException.class, () -> plain.withHsts(Duration.ofDays(1)));
+        assertThrows(IllegalArgumentException.class, () -> plain.withRedirectToHttps(0));
+        assertThrows(IllegalArgumentException.class, () -> c.listeners().get(0).withRedirectToHttps(443));
+    }
+
+    @Test
     void adminAllowedHostsAndTokenAreRead() throws Exception {
         // Host names compare lower-case, IPv6 in brackets; the token comes from the environment,
         // and an empty one (a variable that is not set) is no token

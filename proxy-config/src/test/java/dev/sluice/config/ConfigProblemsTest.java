@@ -116,13 +116,13 @@ class ConfigProblemsTest {
                       half-close-timeout: 0s
                   - match: { path: /b/ }
                     upstream: demo
-                    websocket: { idle-timeout: 2d, half-close-timeout: 200h }
+                    websocket: { idle-timeout: 2w, half-close-timeout: 200h }
                 """,
                 "t.yaml:1:54: upstreams.demo.connect-timeout: '5' has no unit (write e.g. 5s or 5ms)",
                 "t.yaml:6:21: routes[0].websocket.idle-timeout: '1.5h' is not a duration "
                         + "(write a whole number and a unit: 250ms, 5s, 2m or 1h)",
                 "t.yaml:7:27: routes[0].websocket.half-close-timeout: 0s is too short (at least 1ms)",
-                "t.yaml:10:32: routes[1].websocket.idle-timeout: '2d' has an unknown unit 'd' "
+                "t.yaml:10:32: routes[1].websocket.idle-timeout: '2w' has an unknown unit 'w' "
                         + "(write a whole number and a unit: 250ms, 5s, 2m or 1h)",
                 "t.yaml:10:56: routes[1].websocket.half-close-timeout: 200h is too long (at most 168h)");
     }
@@ -608,6 +608,38 @@ class ConfigProblemsTest {
                         + " here: certificate, private-key, passphrase, keystore, password, protocols, ciphers)",
                 "t.yaml:15:64: listeners[5].tls.passphrase: environment variable KEY_PASS is not set (set it, or"
                         + " give a default: ${KEY_PASS:-value})");
+    }
+
+    @Test
+    void hstsAndRedirectToHttpsAreEachOnTheirKindOfListener() {
+        // hsts wants tls, redirect-to-https wants none; a bad duration or port is placed at its value
+        assertProblems("""
+                listeners:
+                  - address: 0.0.0.0:8080
+                    hsts: 365d
+                  - address: 0.0.0.0:8443
+                    tls: { keystore: x.p12, password: pw }
+                    redirect-to-https: 443
+                  - address: 0.0.0.0:8444
+                    tls: { keystore: x.p12, password: pw }
+                    hsts: 1y
+                  - address: 0.0.0.0:8081
+                    redirect-to-https: 70000
+                  - address: 0.0.0.0:8082
+                    redirect-to-https: https
+                upstreams: { app: { builtin: echo } }
+                routes: [ { match: { path: / }, upstream: app } ]
+                """,
+                "t.yaml:3:5: listeners[0].hsts: hsts is for a TLS listener, and this one has no tls (a browser"
+                        + " ignores Strict-Transport-Security over plain HTTP; to send browsers to HTTPS use"
+                        + " redirect-to-https: 443 here)",
+                "t.yaml:6:5: listeners[1].redirect-to-https: redirect-to-https is for a plain listener, and this one"
+                        + " has tls (it would redirect HTTPS to itself): put it on a plain listener, e.g. - { address:"
+                        + " 0.0.0.0:80, redirect-to-https: 443 }",
+                "t.yaml:9:11: listeners[2].hsts: '1y' has an unknown unit 'y' (write a whole number and a unit:"
+                        + " 250ms, 5s, 2m or 1h)",
+                "t.yaml:11:24: listeners[3].redirect-to-https: 70000 is out of range (1..65535)",
+                "t.yaml:13:24: listeners[4].redirect-to-https: expected a whole number, got 'https'");
     }
 
     @Test

@@ -62,6 +62,19 @@ class ShippedConfigTest {
     }
 
     @Test
+    void tlsExampleHasHttp2HstsAndARedirectListener() throws ConfigException {
+        // HTTPS with two certificates by SNI, HTTP/2 and HSTS; plain HTTP on 8080 only redirects to it
+        SluiceConfig c = ConfigLoader.load(CONF.resolve("examples/tls.yaml"));
+        ListenerConfig https = c.listeners().get(0);
+        assertEquals(2, https.tls().certificates().size());
+        assertTrue(https.http2() != null);
+        assertEquals(Duration.ofDays(365), https.hsts());
+        ListenerConfig http = c.listeners().get(1);
+        assertNull(http.tls());
+        assertEquals(8443, http.redirectToHttps());
+    }
+
+    @Test
     void testFixtureExampleStartsWithItsTwoFaults() throws ConfigException {
         // a latency fault and a message fault on the WebSocket route; the rest are commented out
         SluiceConfig c = ConfigLoader.load(CONF.resolve("examples/test-fixture.yaml"));

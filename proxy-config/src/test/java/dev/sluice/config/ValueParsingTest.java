@@ -17,11 +17,14 @@ class ValueParsingTest {
 
     @Test
     void durationsTakeEachUnit() {
-        // ms, s, m, h are the whole vocabulary
+        // ms, s, m, h and d (for long ones such as hsts: 365d) are the whole vocabulary
         assertEquals(Duration.ofMillis(250), Units.duration("250ms", Duration.ZERO, MAX));
         assertEquals(Duration.ofSeconds(5), Units.duration("5s", Duration.ZERO, MAX));
         assertEquals(Duration.ofMinutes(2), Units.duration("2m", Duration.ZERO, MAX));
         assertEquals(Duration.ofHours(1), Units.duration("1h", Duration.ZERO, MAX));
+        assertEquals(Duration.ofDays(7), Units.duration("7d", Duration.ZERO, MAX));
+        assertEquals("8d is too long (at most 168h)", assertThrows(IllegalArgumentException.class,
+                () -> Units.duration("8d", Duration.ZERO, MAX)).getMessage());
         assertEquals(Duration.ZERO, Units.duration("0s", Duration.ZERO, MAX));
         assertThrows(IllegalArgumentException.class, () -> Units.duration("5 s", Duration.ZERO, MAX));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

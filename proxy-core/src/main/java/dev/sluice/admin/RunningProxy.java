@@ -4,6 +4,7 @@ import dev.sluice.config.ConfigException;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.fault.Faults;
 import dev.sluice.observe.Metrics;
+import dev.sluice.observe.ServedCertificate;
 import dev.sluice.record.Recording;
 import dev.sluice.tunnel.TunnelRegistry;
 
@@ -20,6 +21,14 @@ public interface RunningProxy {
     Instant configLoadedAt();
 
     List<InetSocketAddress> listenerAddresses();
+
+    /** Whether the listener at this index (config order) speaks TLS. */
+    default boolean isTls(int listener) {
+        return config().listeners().get(listener).isTls();
+    }
+
+    /** The certificates the TLS listeners serve now, listener by listener, each listener's default first. */
+    List<ServedCertificate> certificates();
 
     Metrics metrics();
 

@@ -7,9 +7,11 @@ import dev.sluice.config.ServerConfig;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.config.UpstreamConfig;
 import dev.sluice.json.Json;
+import dev.sluice.observe.ServedCertificate;
 import dev.sluice.tunnel.Tunnel;
 
 import java.net.InetSocketAddress;
+import java.time.Instant;
 import java.util.List;
 
 /** {@code GET /status}: what a person or a script wants to know about a running proxy, as JSON. */
@@ -28,8 +30,23 @@ final class StatusReport {
                 .member("loaded", sluice.configLoadedAt().toString())
                 .endObject();
         json.name("listeners").beginArray();
-        for (InetSocketAddress address : sluice.listenerAddresses()) {
-            json.value("http://" + address.getAddress().getHostAddress() + ":" + address.getPort());
+        List<InetSocketAddress> addresses = sluice.listenerAddresses();
+        for (int i = 0; i < addresses.size(); i++) {
+            json.value((sluice.isTls(i) ? "https://" : "http://") + SocketAddresses.text(addresses.get(i)));
+        }
+        json.endArray();
+        // what each TLS listener serves: an operator's first question when browsers start to warn
+        Instant now = Instant.now();
+        json.name("certificates").beginArray();
+        for (ServedCertificate c : sluice.certificates()) {
+            json.beginObject().member("listener", "https://" + c.listener()).member("name", c.name());
+            json.name("names").beginArray();
+            c.names().forEach(json::value);
+            json.endArray()
+                    .member("notAfter", c.notAfter().toString())
+                    .member("daysLeft", c.daysLeft(now))
+                    .member("file", c.file())
+                    .endObject();
         }
         json.endArray();
         json.name("routes").beginArray();

@@ -26,11 +26,15 @@ import java.util.Map;
  *          ─▶ AccessLogHandler (one line when the exchange completes; absent when the log is off)
  *          ─▶ RequestFramingCheck (400/501 framing that could be read two ways, 417 unknown Expect)
  *          ─▶ RequestLimitsHandler (431 head too large, 413 declared body too large)
+ *          ─▶ RedirectToHttps (308 on a redirect-to-https listener; absent when no listener redirects)
  *          ─▶ RoutingHandler (host, longest prefix; 404)
  *               ├─ WebSocket upgrade ─▶ FaultGate ─▶ TunnelHandler ─▶ Splice [scanner, faults] ◀─▶ upstream
  *               └─ anything else     ─▶ FaultGate ─▶ HttpForwardHandler ─▶ RequestBufferingHandler (small bodies whole)
  *                                        ─▶ ProxyHandler ─▶ upstream pool
  * </pre>
+ *
+ * In front of it, each listener's {@link ListenerEntry} marks the exchanges of a listener with
+ * {@code hsts} or {@code redirect-to-https}.
  */
 public final class HandlerChain {
     private HandlerChain() {
@@ -44,14 +48,17 @@ public final class HandlerChain {
     /**
      * @param accessLog where access log lines go, or null when the access log is off
      * @param recording where exchanges are recorded, when it is on
+     * @param redirects whether some listener has {@code redirect-to-https}
      */
     public static HttpHandler build(RouteTable routes, Map<String, UpstreamClient> clients, TunnelRegistry tunnels,
                                     ForwardedHeaders forwarded, LimitsConfig limits, ByteBufferPool buffers,
-                                    AccessLog accessLog, Metrics metrics, Recording recording, Faults faults) {
+                                    AccessLog accessLog, Metrics metrics, Recording recording, Faults faults,
+                                    boolean redirects) {
         HttpHandler tunnel = new TunnelHandler(clients, tunnels, forwarded, limits, buffers, faults.stages());
         HttpHandler forward = new HttpForwardHandler(clients, forwarded, limits, buffers.getBufferSize());
+        HttpHandler routing = new RoutingHandler(routes, faults.gate(tunnel, true), faults.gate(forward, false));
         HttpHandler limited = new RequestFramingCheck(new RequestLimitsHandler(limits,
-                new RoutingHandler(routes, faults.gate(tunnel, true), faults.gate(forward, false))));
+                redirects ? new RedirectToHttps(routing) : routing));
         HttpHandler logged = accessLog == null ? limited : new AccessLogHandler(accessLog, limited);
         HttpHandler recorded = recording.isOn() ? new RecordingHandler(recording, logged) : logged;
         return new Http2StreamLimit(new EntryHandler(new MetricsHandler(metrics, recorded)));

@@ -4,6 +4,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
@@ -99,6 +100,15 @@ public abstract class Metrics implements AutoCloseable {
 
     public abstract void reloaded(boolean ok);
 
+    /**
+     * The certificates the TLS listeners serve now (at start, and again after each reload):
+     * {@code sluice_tls_certificate_expiry_seconds{listener,name}} for each, the seconds left until
+     * it expires (negative once it has), read at each scrape; the gauges of certificates no longer
+     * served are removed. Two certificates with one listener and name (an RSA and an ECDSA one)
+     * share a gauge, showing the one that expires first.
+     */
+    public abstract void certificates(List<ServedCertificate> served);
+
     /** The configuration in force: its hash as a label, the time it was loaded as the value. */
     public abstract void config(String hash, Instant loaded);
 
@@ -176,6 +186,10 @@ public abstract class Metrics implements AutoCloseable {
 
         @Override
         public void reloaded(boolean ok) {
+        }
+
+        @Override
+        public void certificates(List<ServedCertificate> served) {
         }
 
         @Override

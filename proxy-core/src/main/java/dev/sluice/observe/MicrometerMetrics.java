@@ -15,6 +15,8 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,6 +41,8 @@ final class MicrometerMetrics extends Metrics {
     private final Map<String, Map<String, Meter>> routeGauges = new ConcurrentHashMap<>();
     private final Map<String, Counter> byKey = new ConcurrentHashMap<>();
     private Meter configInfo;
+    /** The certificate expiry gauges, by listener and name. */
+    private final Map<String, CertificateGauge> certificates = new HashMap<>();
 
     private boolean jvmMetersBound;
 
@@ -164,6 +168,35 @@ final class MicrometerMetrics extends Metrics {
         counter("sluice_config_reloads", "result", ok ? "ok" : "failed", "configuration reloads");
     }
 
+    @Override
+    public synchronized void certificates(List<ServedCertificate> served) {
+        Map<String, ServedCertificate> next = new HashMap<>();
+        for (ServedCertificate c : served) {
+            next.merge(c.listener() + '\u0000' + c.name(), c,
+                    (a, b) -> a.notAfter().isBefore(b.notAfter()) ? a : b);
+        }
+        certificates.entrySet().removeIf(e -> {
+            if (next.containsKey(e.getKey())) {
+                return false;
+            }
+            registry.remove(e.getValue().gauge);
+            return true;
+        });
+        next.forEach((key, c) -> {
+            CertificateGauge kept = certificates.get(key);
+            if (kept != null) {
+                kept.notAfter = c.notAfter(); // a renewed certificate under the same name
+                return;
+            }
+            CertificateGauge gauge = new CertificateGauge(c.notAfter());
+            gauge.gauge = Gauge.builder("sluice_tls_certificate_expiry_seconds", gauge,
+                            g -> g.notAfter.getEpochSecond() - Instant.now().getEpochSecond())
+                    .tag("listener", c.listener()).tag("name", c.name())
+                    .description("seconds until the certificate expires (negative once it has)").register(registry);
+            certificates.put(key, gauge);
+        });
+    }
+
     /** The configuration in force: its hash as a label, the time it was loaded as the value. */
     @Override
     public synchronized void config(String hash, Instant loaded) {
@@ -207,6 +240,15 @@ final class MicrometerMetrics extends Metrics {
             }
         }
         return METHODS.length - 1;
+    }
+
+    private static final class CertificateGauge {
+        volatile Instant notAfter;
+        Meter gauge;
+
+        CertificateGauge(Instant notAfter) {
+            this.notAfter = notAfter;
+        }
     }
 
     private record RouteMeters(Counter[][] requests, Timer duration) {

@@ -2,6 +2,8 @@ package dev.sluice.admin;
 
 import dev.sluice.Sluice;
 import dev.sluice.config.ConfigLoader;
+import dev.sluice.config.TlsConfig;
+import dev.sluice.testing.TestCertificates;
 import dev.sluice.testing.RawBackend;
 import dev.sluice.testing.RawPeer;
 import dev.sluice.testing.WsWire;
@@ -74,6 +76,35 @@ class StatusPageIT {
                 assertTrue(closed.contains("no open tunnels"), closed);
                 assertTrue(closed.contains("client closed"), "the closed tunnel with its reason: " + closed);
             }
+        }
+    }
+
+    // A TLS listener's certificates are listed with their names, days left (marked when under 14)
+    // and file; the listener shows as https.
+    @Test
+    void statusPageShowsEachTlsListenersCertificates(@TempDir Path dir) throws Exception {
+        Path chromium = chromium();
+        TestCertificates ca = TestCertificates.ca();
+        TlsConfig.Certificate soon = ca.leaf("EC", Duration.ofDays(10), "soon.test").write(dir, "soon");
+        TlsConfig.Certificate later = ca.leaf("EC", Duration.ofDays(200), "later.test", "www.later.test").write(dir, "later");
+        Path file = Files.writeString(dir.resolve("sluice.yaml"), """
+                listeners:
+                  - address: 127.0.0.1:0
+                    tls:
+                      - { certificate: %s, private-key: %s }
+                      - { certificate: %s, private-key: %s }
+                admin: { address: 127.0.0.1:0 }
+                access-log: off
+                upstreams: { demo: { builtin: echo } }
+                routes: [ { match: { path: / }, upstream: demo } ]
+                """.formatted(soon.certificate(), soon.privateKey(), later.certificate(), later.privateKey()));
+        try (Sluice proxy = Sluice.start(ConfigLoader.load(file))) {
+            String page = browse(chromium, dir, "--dump-dom", "http://127.0.0.1:" + proxy.adminAddress().getPort() + "/");
+            String listener = "<td>https://127.0.0.1:" + proxy.port() + "</td>";
+            assertTrue(page.contains(listener + "<td>soon.test</td>"), page);
+            assertTrue(page.contains("<td>9 (renew soon)</td><td>" + soon.certificate() + "</td>"), page);
+            assertTrue(page.contains(listener + "<td>later.test, www.later.test</td>"), page);
+            assertTrue(page.contains("<td class=\"num\">199</td><td>" + later.certificate() + "</td>"), page);
         }
     }
 
