@@ -222,4 +222,21 @@ class TlsListenerIT {
                     java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode(), "others are served");
         }
     }
+
+    // The handshake deadline ends with the handshake: a wss:// tunnel that finished its handshake
+    // stays open and echoes well past request-header-timeout (1 s here).
+    @Test
+    void theHandshakeDeadlineEndsWithTheHandshake() throws Exception {
+        TlsConfig tls = TlsConfig.of(ca.leaf("localhost", "127.0.0.1").write(dir, "leaf"));
+        try (dev.sluice.testing.WsEchoBackend ws = dev.sluice.testing.WsEchoBackend.start();
+             Sluice proxy = Sluice.builder().route("/", ws.uri()).tls(tls)
+                     .limits(dev.sluice.config.LimitsConfig.DEFAULTS.withRequestHeaderTimeout(Duration.ofSeconds(1)))
+                     .start()) {
+            dev.sluice.testing.WsRecorder recorder = new dev.sluice.testing.WsRecorder();
+            java.net.http.WebSocket socket = dev.sluice.testing.WsRecorder.connect(client(), proxy.uri("wss", "/echo"), recorder);
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> !recorder.hasEnded());
+            socket.sendText("still here", true).get(5, TimeUnit.SECONDS);
+            assertEquals("still here", recorder.next(Duration.ofSeconds(5)).text());
+        }
+    }
 }
