@@ -2,6 +2,7 @@ package dev.sluice;
 
 import dev.sluice.config.Cidr;
 import dev.sluice.config.ListenerConfig;
+import dev.sluice.http.H2ClientFrameGuard;
 import dev.sluice.http.SocketAddresses;
 import dev.sluice.proxyprotocol.ProxyProtocolOpenListener;
 import dev.sluice.tls.TlsOpenListener;
@@ -76,6 +77,13 @@ final class BoundListener implements AutoCloseable {
             open = alpn;
         }
         ChannelListener<StreamConnection> first = open;
+        if (listener.http2() != null && sslContext != null) {
+            OpenListener protocols = open;
+            first = connection -> { // on the TLS layer: what the client sends, decrypted
+                connection.getSourceChannel().setConduit(new H2ClientFrameGuard(connection.getSourceChannel().getConduit()));
+                protocols.handleEvent(connection);
+            };
+        }
         UndertowXnioSsl ssl = null;
         if (sslContext != null) {
             ssl = new UndertowXnioSsl(worker.getXnio(), OptionMap.create(Options.USE_DIRECT_BUFFERS, true), sslContext);

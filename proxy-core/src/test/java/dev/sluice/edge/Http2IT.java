@@ -9,6 +9,7 @@ import dev.sluice.testing.H2Wire;
 import dev.sluice.testing.HttpBackend;
 import dev.sluice.testing.HttpBackendRequest;
 import dev.sluice.testing.HttpClients;
+import dev.sluice.testing.LogCapture;
 import dev.sluice.testing.RawPeer;
 import dev.sluice.testing.TestCertificates;
 import dev.sluice.testing.WsEchoBackend;
@@ -209,6 +210,40 @@ class Http2IT {
                         "-o", "/dev/null", "-w", "%{http_version} %{http_code}", proxy.uri("https", "/curl").toString());
                 assertEquals("2 200", curl.out(), curl.err());
             }
+        }
+    }
+
+    // Over TLS, Sluice watches the client's frames: a PUSH_PROMISE (which only a server may send)
+    // ends the connection before Undertow's parser sees it, and nothing logs a stack trace.
+    @Test
+    void aClientsPushPromiseOverTlsIsRefusedQuietly(@TempDir Path dir) throws Exception {
+        TestCertificates ca = TestCertificates.ca();
+        TlsConfig tls = TlsConfig.of(ca.leaf("localhost", "127.0.0.1").write(dir, "leaf"));
+        try (LogCapture log = LogCapture.start()) {
+            try (HttpBackend backend = HttpBackend.start((request, reply) -> reply.send("ok"));
+                 Sluice proxy = Sluice.builder().route("/", backend.uri()).tls(tls).http2(true).start();
+                 javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) ca.clientContext().getSocketFactory()
+                         .createSocket("127.0.0.1", proxy.port())) {
+                javax.net.ssl.SSLParameters parameters = socket.getSSLParameters();
+                parameters.setApplicationProtocols(new String[] {"h2"});
+                socket.setSSLParameters(parameters);
+                socket.setSoTimeout(5000);
+                socket.startHandshake();
+                assertEquals("h2", socket.getApplicationProtocol());
+                socket.getOutputStream().write(H2Wire.PREFACE);
+                socket.getOutputStream().write(H2Wire.frame(H2Wire.SETTINGS, 0, 0, new byte[0]));
+                socket.getOutputStream().write(H2Wire.frame(0x5, 0, 1, new byte[] {0, 0, 0, 2}));
+                boolean ended = false;
+                try {
+                    while (!ended) {
+                        ended = H2Wire.read(socket.getInputStream()).type() == H2Wire.GOAWAY;
+                    }
+                } catch (java.io.IOException closed) {
+                    ended = true;
+                }
+                assertTrue(ended);
+            }
+            assertEquals(List.of(), log.stackTraces().stream().filter(t -> !t.startsWith("[XNIO-")).toList());
         }
     }
 
