@@ -6,6 +6,7 @@ import dev.sluice.http.H2ClientFrameGuard;
 import dev.sluice.http.SocketAddresses;
 import dev.sluice.proxyprotocol.ProxyProtocolOpenListener;
 import dev.sluice.tls.TlsOpenListener;
+import io.undertow.UndertowOptions;
 import io.undertow.connector.ByteBufferPool;
 import io.undertow.protocols.ssl.UndertowXnioSsl;
 import io.undertow.server.HttpHandler;
@@ -13,6 +14,7 @@ import io.undertow.server.OpenListener;
 import io.undertow.server.protocol.http.AlpnOpenListener;
 import io.undertow.server.protocol.http.HttpOpenListener;
 import io.undertow.server.protocol.http2.Http2OpenListener;
+import io.undertow.server.protocol.http2.Http2UpgradeHandler;
 import org.xnio.ChannelListener;
 import org.xnio.ChannelListeners;
 import org.xnio.IoUtils;
@@ -31,12 +33,13 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * A client listener Sluice binds itself rather than through Undertow's builder: one with TLS or
- * the PROXY protocol. It is bound as {@code Undertow.start()} binds one (the same socket options,
- * Undertow's HTTP, ALPN and HTTP/2 open listeners with the same server options and root handler),
- * with what Undertow lacks in front: the PROXY header read by Sluice's own parser from trusted
- * peers only, then the TLS handshake with a deadline ({@link TlsOpenListener}). Plain listeners
- * stay Undertow's, so the common path is untouched.
+ * A client listener Sluice binds itself rather than through Undertow's builder: one with TLS,
+ * HTTP/2 or the PROXY protocol. It is bound as {@code Undertow.start()} binds one (the same socket
+ * options, Undertow's HTTP, ALPN and HTTP/2 open listeners with the same server options and root
+ * handler), with what Undertow lacks in front: the PROXY header read by Sluice's own parser from
+ * trusted peers only, the TLS handshake with a deadline ({@link TlsOpenListener}), and for HTTP/2
+ * a guard against the frame Undertow mishandles ({@link H2ClientFrameGuard}). Plain HTTP/1.1
+ * listeners stay Undertow's, so the common path is untouched.
  */
 final class BoundListener implements AutoCloseable {
     private final AcceptingChannel<StreamConnection> channel;
@@ -49,9 +52,9 @@ final class BoundListener implements AutoCloseable {
         this.ssl = ssl;
     }
 
-    /** Whether Sluice binds this listener itself (else Undertow's builder does). */
+    /** Whether Sluice binds this listener itself (else Undertow's builder does: plain HTTP/1.1 ones). */
     static boolean bindsItself(ListenerConfig listener) {
-        return listener.isTls() || listener.proxyProtocol();
+        return listener.isTls() || listener.proxyProtocol() || listener.http2() != null;
     }
 
     /**
@@ -65,8 +68,12 @@ final class BoundListener implements AutoCloseable {
     static BoundListener start(XnioWorker worker, ListenerConfig listener, SSLContext sslContext, HttpHandler root,
                                ByteBufferPool buffers, OptionMap undertowOptions, Supplier<List<Cidr>> trustedProxies,
                                Duration headerTimeout) throws IOException {
-        HttpOpenListener http = new HttpOpenListener(buffers, undertowOptions);
-        http.setRootHandler(root);
+        boolean h2c = listener.http2() != null && sslContext == null;
+        // h2c: prior knowledge needs ENABLE_HTTP2 in the listener's options, the upgrade its handler
+        HttpOpenListener http = new HttpOpenListener(buffers, h2c
+                ? OptionMap.builder().addAll(undertowOptions).set(UndertowOptions.ENABLE_HTTP2, true).getMap()
+                : undertowOptions);
+        http.setRootHandler(h2c ? new Http2UpgradeHandler(root) : root);
         OpenListener open = http;
         if (listener.http2() != null && sslContext != null) {
             AlpnOpenListener alpn = new AlpnOpenListener(buffers, undertowOptions, http);
@@ -77,9 +84,9 @@ final class BoundListener implements AutoCloseable {
             open = alpn;
         }
         ChannelListener<StreamConnection> first = open;
-        if (listener.http2() != null && sslContext != null) {
+        if (listener.http2() != null) {
             OpenListener protocols = open;
-            first = connection -> { // on the TLS layer: what the client sends, decrypted
+            first = connection -> { // over TLS: on the TLS layer, what the client sends decrypted
                 connection.getSourceChannel().setConduit(new H2ClientFrameGuard(connection.getSourceChannel().getConduit()));
                 protocols.handleEvent(connection);
             };

@@ -132,17 +132,16 @@ public final class Sluice implements RunningProxy, AutoCloseable {
             serverOptions.forEach(option -> setServerOption(builder, option, serverOptions));
             for (int i = 0; i < config.listeners().size(); i++) {
                 ListenerConfig listener = config.listeners().get(i);
-                if (!BoundListener.bindsItself(listener)) { // TLS and PROXY listeners are bound below
+                if (!BoundListener.bindsItself(listener)) { // TLS, HTTP/2 and PROXY listeners are bound below
                     builder.addListener(new Undertow.ListenerBuilder().setType(Undertow.ListenerType.HTTP)
                             .setHost(listener.address().host()).setPort(listener.address().port())
-                            .setHttp2Enabled(listener.http2() != null).setRootHandler(entries.get(i)));
+                            .setRootHandler(entries.get(i)));
                 }
             }
             server = builder.build();
             start(server, config);
             bound = bindOwnListeners(config, buffers, serverOptions);
             listenerInfos = undertowListeners(config);
-            enableHttp2(config, serverOptions);
             addresses = listenerAddresses(config);
             admin = config.admin() == null ? null : startAdmin(config);
         } catch (RuntimeException e) {
@@ -364,8 +363,8 @@ public final class Sluice implements RunningProxy, AutoCloseable {
 
     /**
      * The options of Undertow's connections and parser, the same on every listener. The HTTP/2
-     * settings are among them (they touch only HTTP/2 connections): Undertow hands a TLS
-     * listener's HTTP/2 connections the server's options, whatever the listener's own.
+     * settings are among them (they touch only HTTP/2 connections), so one value holds for every
+     * listener.
      */
     private static OptionMap serverOptions(SluiceConfig config) {
         OptionMap.Builder options = OptionMap.builder();
@@ -396,22 +395,6 @@ public final class Sluice implements RunningProxy, AutoCloseable {
         builder.setServerOption(option, options.get(option));
     }
 
-    /**
-     * Lets the plain listeners that ask for HTTP/2 take it by prior knowledge: Undertow reads
-     * {@code ENABLE_HTTP2} from the listener's options for that ({@code setHttp2Enabled} adds
-     * only the h2c upgrade), so they are set on those listeners once started; a connection
-     * accepted in between would speak HTTP/1.1 only.
-     */
-    private void enableHttp2(SluiceConfig config, OptionMap serverOptions) {
-        List<Undertow.ListenerInfo> infos = listenerInfos;
-        for (int i = 0; i < config.listeners().size(); i++) {
-            ListenerConfig listener = config.listeners().get(i);
-            if (listener.http2() != null && !listener.isTls()) { // over TLS, ALPN offers h2 without it
-                infos.get(i).setServerOptions(OptionMap.builder().addAll(serverOptions)
-                        .set(UndertowOptions.ENABLE_HTTP2, true).getMap());
-            }
-        }
-    }
 
     /** Actual bound addresses of the client listeners, in config order. */
     public List<InetSocketAddress> listenerAddresses() {
