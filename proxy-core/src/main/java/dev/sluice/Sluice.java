@@ -11,7 +11,6 @@ import dev.sluice.config.RecordingConfig;
 import dev.sluice.config.RouteConfig;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.fault.Faults;
-import dev.sluice.handler.HandlerChain;
 import dev.sluice.handler.ListenerEntry;
 import dev.sluice.http.SocketAddresses;
 import dev.sluice.observe.AccessLog;
@@ -20,16 +19,13 @@ import dev.sluice.observe.ServedCertificate;
 import dev.sluice.record.Recording;
 import dev.sluice.tls.ListenerTls;
 import dev.sluice.tls.LoadedCertificate;
-import dev.sluice.tls.TlsException;
 import dev.sluice.tunnel.TunnelRegistry;
 import io.undertow.Undertow;
-import io.undertow.UndertowOptions;
 import io.undertow.connector.ByteBufferPool;
 import io.undertow.server.DefaultByteBufferPool;
 import io.undertow.server.handlers.GracefulShutdownHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.xnio.Option;
 import org.xnio.OptionMap;
 import org.xnio.Options;
 import org.xnio.Xnio;
@@ -75,8 +71,6 @@ public final class Sluice implements RunningProxy, AutoCloseable {
     private static final Duration CLOSE_ALL_TIMEOUT = Duration.ofSeconds(10);
     /** How long the pools a reload dropped stay open for the requests still using them. */
     private static final Duration RETIRE_AFTER = Duration.ofSeconds(60);
-    /** A certificate expiring within this is logged at start and on every reload. */
-    private static final Duration EXPIRY_WARNING = Duration.ofDays(14);
 
     private final XnioWorker worker;
     private final Metrics metrics = Metrics.create();
@@ -117,19 +111,19 @@ public final class Sluice implements RunningProxy, AutoCloseable {
         this.shared = new Snapshot.Shared(worker, ioThreads, tunnels, buffers, accessLog, metrics, recording, faults);
         metrics.config(config.hash(), configLoadedAt);
         try {
-            tls = loadTls(config);
+            tls = ListenerCertificates.load(config);
             current.set(Snapshot.compile(config, null, shared));
             faults.replaceConfigured(config.faults());
             // Each request runs on the snapshot current when it arrives (see reload).
             graceful = new GracefulShutdownHandler(exchange -> current.get().handler().handleRequest(exchange));
             config.listeners().forEach(listener -> entries.add(new ListenerEntry(graceful, listener)));
-            OptionMap serverOptions = serverOptions(config);
+            OptionMap serverOptions = ServerOptions.of(config, KEEP_ALIVE_IDLE_MILLIS);
             Undertow.Builder builder = Undertow.builder()
                     .setWorker(worker)
                     .setByteBufferPool(buffers)
                     .setSocketOption(Options.TCP_NODELAY, true)
                     .setHandler(graceful);
-            serverOptions.forEach(option -> setServerOption(builder, option, serverOptions));
+            ServerOptions.apply(serverOptions, builder);
             for (int i = 0; i < config.listeners().size(); i++) {
                 ListenerConfig listener = config.listeners().get(i);
                 if (!BoundListener.bindsItself(listener)) { // TLS, HTTP/2 and PROXY listeners are bound below
@@ -154,55 +148,12 @@ public final class Sluice implements RunningProxy, AutoCloseable {
                     address.getAddress().getHostAddress(), address.getPort(), config.routes().size(), config.source(),
                     config.hash());
         }
-        warnAboutCertificates(config, tls);
+        ListenerCertificates.warn(config, tls);
         metrics.certificates(certificates());
         for (int i = 0; i < addresses.size(); i++) {
             if (config.listeners().get(i).proxyProtocol()) {
                 log.info("SLU5006 {} reads a PROXY protocol header (v1 or v2) first, from trusted-proxies {} only",
                         SocketAddresses.text(addresses.get(i)), config.trustedProxies());
-            }
-        }
-    }
-
-    /**
-     * Reads every TLS listener's certificates and keys.
-     *
-     * @throws SluiceException naming the listener, the file and what is wrong with it
-     */
-    private static List<ListenerTls> loadTls(SluiceConfig config) {
-        List<ListenerTls> loaded = new ArrayList<>();
-        for (int i = 0; i < config.listeners().size(); i++) {
-            ListenerConfig listener = config.listeners().get(i);
-            if (listener.tls() == null) {
-                loaded.add(null);
-                continue;
-            }
-            try {
-                loaded.add(ListenerTls.load(listener.tls()));
-            } catch (TlsException e) {
-                throw new SluiceException("listeners[" + i + "].tls (" + listener.address() + "): " + e.getMessage());
-            }
-        }
-        return loaded;
-    }
-
-    /** SLU4001: a certificate no route's host is covered by; SLU4002: one that expires soon. */
-    private static void warnAboutCertificates(SluiceConfig config, List<ListenerTls> tls) {
-        List<String> hosts = config.routes().stream().map(RouteConfig::host).collect(Collectors.toList());
-        Instant now = Instant.now();
-        for (int i = 0; i < tls.size(); i++) {
-            ListenerTls listener = tls.get(i);
-            if (listener == null) {
-                continue;
-            }
-            for (LoadedCertificate c : listener.coveringNone(hosts)) {
-                log.warn("SLU4001 listeners[{}].tls: the certificate {} ({}) covers no route's host ({}): clients reach"
-                        + " it only for hosts no route matches", i, c.file(), String.join(", ", c.names()),
-                        hosts.stream().filter(Objects::nonNull).distinct().collect(Collectors.joining(", ")));
-            }
-            for (LoadedCertificate c : listener.expiringWithin(EXPIRY_WARNING, now)) {
-                log.warn("SLU4002 listeners[{}].tls: the certificate {} ({}) {} {}", i, c.file(), c.name(),
-                        c.notAfter().isBefore(now) ? "expired at" : "expires at", c.notAfter());
             }
         }
     }
@@ -304,18 +255,7 @@ public final class Sluice implements RunningProxy, AutoCloseable {
      * @return what is wrong, one line per listener that cannot start; empty when all can
      */
     public static List<String> checkTls(SluiceConfig config) {
-        List<String> problems = new ArrayList<>();
-        for (int i = 0; i < config.listeners().size(); i++) {
-            ListenerConfig listener = config.listeners().get(i);
-            if (listener.tls() != null) {
-                try {
-                    ListenerTls.load(listener.tls());
-                } catch (TlsException e) {
-                    problems.add("listeners[" + i + "].tls (" + listener.address() + "): " + e.getMessage());
-                }
-            }
-        }
-        return problems;
+        return ListenerCertificates.problems(config);
     }
 
     /**
@@ -360,41 +300,6 @@ public final class Sluice implements RunningProxy, AutoCloseable {
     public static SluiceBuilder builder() {
         return new SluiceBuilder();
     }
-
-    /**
-     * The options of Undertow's connections and parser, the same on every listener. The HTTP/2
-     * settings are among them (they touch only HTTP/2 connections), so one value holds for every
-     * listener.
-     */
-    private static OptionMap serverOptions(SluiceConfig config) {
-        OptionMap.Builder options = OptionMap.builder();
-        config.listeners().stream().map(ListenerConfig::http2).filter(Objects::nonNull).findFirst().ifPresent(http2 -> options
-                .set(UndertowOptions.HTTP2_SETTINGS_ENABLE_PUSH, false)
-                .set(UndertowOptions.HTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, http2.maxConcurrentStreams())
-                .set(UndertowOptions.HTTP2_SETTINGS_MAX_HEADER_LIST_SIZE, HandlerChain.parserHeaderCeiling(config.limits()))
-                // a client that resets streams as fast as it opens them is cut off (CVE-2023-44487)
-                .set(UndertowOptions.MAX_RST_FRAMES_PER_WINDOW, UndertowOptions.DEFAULT_MAX_RST_FRAMES_PER_WINDOW)
-                .set(UndertowOptions.RST_FRAMES_TIME_WINDOW, UndertowOptions.DEFAULT_RST_FRAMES_TIME_WINDOW));
-        return options
-                .set(UndertowOptions.MAX_HEADER_SIZE, HandlerChain.parserHeaderCeiling(config.limits()))
-                // No limit here: limits.max-request-body-size is counted by RequestLimitsHandler. Undertow
-                // 2.4.4's own counter prints a raw stack trace to System.err every time a chunked
-                // body goes past it (ChunkedStreamSourceConduit$MaxEntitySizeChecker).
-                .set(UndertowOptions.MAX_ENTITY_SIZE, -1L)
-                .set(UndertowOptions.REQUEST_PARSE_TIMEOUT, (int) config.limits().requestHeaderTimeout().toMillis())
-                .set(UndertowOptions.NO_REQUEST_TIMEOUT, KEEP_ALIVE_IDLE_MILLIS)
-                // Undertow.build() turns this on for HTTP listeners. It holds each response to a
-                // pipelined request back until a later request completes with nothing behind it:
-                // behind a half-sent next request the answer never leaves, and behind bytes that
-                // fail to parse it is dropped for the 400. Without it each response goes out at once.
-                .set(UndertowOptions.BUFFER_PIPELINED_DATA, false)
-                .getMap();
-    }
-
-    private static <T> void setServerOption(Undertow.Builder builder, Option<T> option, OptionMap options) {
-        builder.setServerOption(option, options.get(option));
-    }
-
 
     /** Actual bound addresses of the client listeners, in config order. */
     public List<InetSocketAddress> listenerAddresses() {
@@ -531,7 +436,7 @@ public final class Sluice implements RunningProxy, AutoCloseable {
         }
         List<ListenerTls> nextTls;
         try {
-            nextTls = loadTls(next);
+            nextTls = ListenerCertificates.load(next);
         } catch (SluiceException e) {
             metrics.reloaded(false);
             log.error("SLU0006 reload of {} refused, the running configuration and certificates stay: {}", next.source(),
@@ -550,7 +455,7 @@ public final class Sluice implements RunningProxy, AutoCloseable {
         for (int i = 0; i < entries.size(); i++) {
             entries.get(i).configure(next.listeners().get(i)); // same listeners: only a restart changes them
         }
-        warnAboutCertificates(next, nextTls);
+        ListenerCertificates.warn(next, nextTls);
         metrics.certificates(certificates());
         metrics.keepRoutes(compiled.routeKeys());
         faults.replaceConfigured(next.faults());
