@@ -28,12 +28,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TunnelStreamMemoryIT {
     private static final int BLOCK = 64 * 1024;
     private static final int BLOCKS = 16 * 1024; // 1 GiB
-    private static final long MAX_HEAP_GROWTH = 64L * 1024 * 1024;
+    /**
+     * The peak of heap in use counts garbage not yet collected too, and on a JVM that ran other
+     * tests before (a thousand TLS tunnels, say) the young generation alone fills 64 MiB between
+     * collections; a proxy that buffered the stream would grow by the gibibyte.
+     */
+    private static final long MAX_HEAP_GROWTH = 128L * 1024 * 1024;
     private static final long MAX_DIRECT_GROWTH = 16L * 1024 * 1024;
 
     // The upstream sends one 1 GiB WebSocket frame as fast as it can; the client reads it in
     // 1 KiB pieces through small socket buffers. Every block arrives, in order and unchanged,
-    // while the JVM's heap and direct memory grow by less than 64 MiB and 16 MiB.
+    // while the JVM's heap and direct memory grow by less than 128 MiB and 16 MiB.
     @Test
     void oneGibibyteToASlowReaderKeepsMemoryFlat() throws Exception {
         byte[] block = new byte[BLOCK];
