@@ -256,6 +256,23 @@ http {
 EOF
 } >"$TMP/backend/nginx.conf"
 
+nginx_locations() {  # what the nginx proxy's servers, plain and TLS, route where
+    cat <<EOF
+        location / {
+            proxy_pass http://backend;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+        }
+        location /ws {
+            proxy_pass http://wsecho;
+            proxy_http_version 1.1;
+            proxy_set_header Upgrade \$http_upgrade;
+            proxy_set_header Connection "upgrade";
+            proxy_read_timeout 1h;
+        }
+EOF
+}
+
 nginx_tls_server() {  # the nginx proxy's HTTPS server: the same locations; nothing without BENCH_TLS
     [[ $TLS == 1 ]] || return 0
     cat <<EOF
@@ -272,18 +289,7 @@ nginx_tls_server() {  # the nginx proxy's HTTPS server: the same locations; noth
         ssl_session_cache shared:SSL:10m;
         ssl_session_timeout 1d;
         ssl_session_tickets off;
-        location / {
-            proxy_pass http://backend;
-            proxy_http_version 1.1;
-            proxy_set_header Connection "";
-        }
-        location /ws {
-            proxy_pass http://wsecho;
-            proxy_http_version 1.1;
-            proxy_set_header Upgrade \$http_upgrade;
-            proxy_set_header Connection "upgrade";
-            proxy_read_timeout 1h;
-        }
+$(nginx_locations)
         # Whether wrk resumed its TLS sessions: one letter per request, r (resumed) or . (full).
         location = /tls-check {
             access_log $TMP/proxy/tls-check.log reused;
@@ -312,18 +318,7 @@ http {
     }
     server {
         listen 127.0.0.1:$NGINX_PORT;
-        location / {
-            proxy_pass http://backend;
-            proxy_http_version 1.1;
-            proxy_set_header Connection "";
-        }
-        location /ws {
-            proxy_pass http://wsecho;
-            proxy_http_version 1.1;
-            proxy_set_header Upgrade \$http_upgrade;
-            proxy_set_header Connection "upgrade";
-            proxy_read_timeout 1h;
-        }
+$(nginx_locations)
     }
 $(nginx_tls_server)
 }
