@@ -12,6 +12,8 @@ import java.util.Objects;
  * @param connectTimeout          how long a TCP connect to one server may take (default 5s)
  * @param responseTimeout         how long, once the request is sent, the response head may take (default 60s)
  * @param maxConnectionsPerServer pooled HTTP connections per server (default 1000); tunnels do not count
+ * @param balance                 how a server is picked when no sticky route decides
+ * @param healthCheck             the active health check, or null for none
  */
 public record UpstreamConfig(
         String name,
@@ -20,7 +22,9 @@ public record UpstreamConfig(
         String stickyCookie,
         Duration connectTimeout,
         Duration responseTimeout,
-        int maxConnectionsPerServer) {
+        int maxConnectionsPerServer,
+        Balance balance,
+        HealthCheckConfig healthCheck) {
 
     public static final String DEFAULT_STICKY_COOKIE = "JSESSIONID";
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
@@ -33,9 +37,17 @@ public record UpstreamConfig(
         Objects.requireNonNull(stickyCookie, "stickyCookie");
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(responseTimeout, "responseTimeout");
+        Objects.requireNonNull(balance, "balance");
         if ((builtin == null) == servers.isEmpty()) {
             throw new IllegalArgumentException("upstream " + name + " needs either servers or builtin");
         }
+    }
+
+    /** Round-robin without a health check. */
+    public UpstreamConfig(String name, List<ServerConfig> servers, Builtin builtin, String stickyCookie,
+                          Duration connectTimeout, Duration responseTimeout, int maxConnectionsPerServer) {
+        this(name, servers, builtin, stickyCookie, connectTimeout, responseTimeout, maxConnectionsPerServer,
+                Balance.ROUND_ROBIN, null);
     }
 
     /** An upstream of plain servers with every other setting at its default. */

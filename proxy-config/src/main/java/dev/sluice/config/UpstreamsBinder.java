@@ -15,8 +15,10 @@ import org.yaml.snakeyaml.nodes.Node;
 /** {@code upstreams}: named pools of servers, or a built-in upstream. */
 final class UpstreamsBinder {
     private static final Keys UPSTREAM = Keys.of("servers", "builtin", "balance", "sticky-cookie",
-            "connect-timeout", "response-timeout", "max-connections-per-server").notYetSupported("health-check");
-    private static final Keys SERVER = Keys.of("url", "route");
+            "connect-timeout", "response-timeout", "max-connections-per-server", "health-check")
+            .notYetSupported("tls", "resolve-interval");
+    private static final Keys SERVER = Keys.of("url", "route", "weight", "backup", "disabled");
+    private static final Keys HEALTH_CHECK = Keys.of("path", "websocket", "interval", "timeout", "healthy", "unhealthy");
     private static final String NAME = "[A-Za-z0-9][A-Za-z0-9._-]*";
     private static final String ROUTE = "[A-Za-z0-9_-]+";
     // RFC 6265 cookie-name: an RFC 9110 token
@@ -94,12 +96,10 @@ final class UpstreamsBinder {
             problems.at(m.node(), path, "needs servers or builtin (e.g. servers: [ { url: http://127.0.0.1:8081 } ]"
                     + " or builtin: echo)");
         }
-        String balance = m.text("balance", "round-robin");
-        if (balance != null && !balance.equals("round-robin")) {
-            problems.at(m.value("balance"), m.path("balance"), balance.equals("least-connections")
-                    ? balance + " is not supported yet in this version of Sluice (remove it: round-robin is the default)"
-                    : "unknown balance '" + balance + "' (use round-robin)");
-        }
+        Balance balance = m.value("balance") == null ? Balance.ROUND_ROBIN
+                : values.parse(m.value("balance"), m.path("balance"), UpstreamsBinder::balance);
+        HealthCheckConfig healthCheck = m.value("health-check") == null ? null
+                : healthCheck(m.value("health-check"), m.path("health-check"));
         String stickyCookie = m.text("sticky-cookie", UpstreamConfig.DEFAULT_STICKY_COOKIE);
         if (stickyCookie != null && !stickyCookie.matches(TOKEN)) {
             problems.at(m.value("sticky-cookie"), m.path("sticky-cookie"),
@@ -114,8 +114,58 @@ final class UpstreamsBinder {
         if (problems.addedSince(before) || servers == null) {
             return null;
         }
+        if (builtin != null && healthCheck != null) {
+            problems.at(m.keyNode("health-check"), m.path("health-check"),
+                    "a built-in upstream is always up (remove health-check)");
+            return null;
+        }
         return new UpstreamConfig(name, servers, builtin, stickyCookie, connectTimeout, responseTimeout,
-                maxConnections);
+                maxConnections, balance, healthCheck);
+    }
+
+    private static Balance balance(String text) {
+        for (Balance b : Balance.values()) {
+            if (b.yamlName().equals(text)) {
+                return b;
+            }
+        }
+        throw new IllegalArgumentException("unknown balance '" + text + "' (use round-robin or least-connections)");
+    }
+
+    /** {@code health-check: { path: /health }} or {@code { websocket: /ws/health }}, with timings. */
+    private HealthCheckConfig healthCheck(Node node, String path) {
+        Problems problems = values.problems();
+        int before = problems.count();
+        YamlMapping m = YamlMapping.read(node, path, values, HEALTH_CHECK, "health-check: { path: /health }");
+        if (m == null) {
+            return null;
+        }
+        String httpPath = checkPath(m, "path");
+        String wsPath = checkPath(m, "websocket");
+        if (m.value("path") != null && m.value("websocket") != null) {
+            problems.at(m.keyNode("websocket"), m.path("websocket"), "path and websocket exclude each other (keep one:"
+                    + " path checks with a GET, websocket with a handshake)");
+        } else if (m.value("path") == null && m.value("websocket") == null) {
+            problems.at(m.node(), path, "needs path or websocket (e.g. health-check: { path: /health })");
+        }
+        Duration interval = m.duration("interval", HealthCheckConfig.DEFAULT_INTERVAL, Duration.ofMillis(10), Duration.ofHours(1));
+        Duration timeout = m.duration("timeout", HealthCheckConfig.DEFAULT_TIMEOUT, Duration.ofMillis(1), Duration.ofMinutes(10));
+        Integer healthy = m.integer("healthy", HealthCheckConfig.DEFAULT_HEALTHY, 1, 100);
+        Integer unhealthy = m.integer("unhealthy", HealthCheckConfig.DEFAULT_UNHEALTHY, 1, 100);
+        if (problems.addedSince(before)) {
+            return null;
+        }
+        return new HealthCheckConfig(httpPath, wsPath, interval, timeout, healthy, unhealthy);
+    }
+
+    private String checkPath(YamlMapping m, String key) {
+        String text = m.text(key, null);
+        if (text != null && (!text.startsWith("/") || !text.chars().allMatch(c -> c > 0x20 && c < 0x7f))) {
+            values.problems().at(m.value(key), m.path(key), "'" + text + "' is not a path (it starts with '/' and"
+                    + " holds visible ASCII only, e.g. /health)");
+            return null;
+        }
+        return text;
     }
 
     private static Builtin builtin(String text) {
@@ -166,8 +216,11 @@ final class UpstreamsBinder {
             if (route != null) {
                 ruleInputs.serverRoute(path, i, route, m.value("route"));
             }
-            if (url != null) {
-                servers.add(new ServerConfig(url, route));
+            Integer weight = m.integer("weight", 1, 1, ServerConfig.MAX_WEIGHT);
+            Boolean backup = m.bool("backup", false);
+            Boolean disabled = m.bool("disabled", false);
+            if (url != null && weight != null && backup != null && disabled != null) {
+                servers.add(new ServerConfig(url, route, weight, backup, disabled));
             }
         }
         return problems.addedSince(before) ? null : servers;

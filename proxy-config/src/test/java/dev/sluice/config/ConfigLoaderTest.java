@@ -168,6 +168,33 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void serversCarryWeightBackupAndDisabledAndTheUpstreamItsBalanceAndHealthCheck() throws Exception {
+        SluiceConfig c = parse("""
+                upstreams:
+                  app:
+                    servers:
+                      - { url: http://127.0.0.1:8081, route: node1, weight: 3 }
+                      - { url: http://127.0.0.1:8082, route: node2, disabled: true }
+                      - { url: http://127.0.0.1:8083, backup: true }
+                    balance: least-connections
+                    health-check: { websocket: /ws/health, interval: 500ms, unhealthy: 1 }
+                  plain:
+                    servers: [ { url: http://127.0.0.1:8084 } ]
+                    health-check: { path: /health }
+                routes: [ { match: { path: / }, upstream: app } ]
+                """, Map.of());
+        UpstreamConfig app = c.upstreams().get("app");
+        assertEquals(List.of(new ServerConfig(URI.create("http://127.0.0.1:8081"), "node1", 3, false, false),
+                new ServerConfig(URI.create("http://127.0.0.1:8082"), "node2", 1, false, true),
+                new ServerConfig(URI.create("http://127.0.0.1:8083"), null, 1, true, false)), app.servers());
+        assertEquals(Balance.LEAST_CONNECTIONS, app.balance());
+        assertEquals(new HealthCheckConfig(null, "/ws/health", Duration.ofMillis(500),
+                HealthCheckConfig.DEFAULT_TIMEOUT, 2, 1), app.healthCheck());
+        assertEquals(Balance.ROUND_ROBIN, c.upstreams().get("plain").balance());
+        assertEquals(HealthCheckConfig.http("/health"), c.upstreams().get("plain").healthCheck());
+    }
+
+    @Test
     void tlsIsOneEntryOrAnSniListWithRelativePathsAgainstTheHome() throws Exception {
         String yaml = """
                 listeners:

@@ -692,8 +692,8 @@ class ConfigProblemsTest {
                 upstreams:
                   app:
                     servers: [ { url: http://127.0.0.1:8081 } ]
-                    balance: least-connections
-                    health-check: { path: /health }
+                    resolve-interval: 30s
+                    health-check: { path: health, websocket: /ws, healthy: 0 }
                   other:
                     builtin: echo
                     balance: random
@@ -701,11 +701,14 @@ class ConfigProblemsTest {
                   - match: { path: / }
                     upstream: app
                 """,
-                "t.yaml:8:14: upstreams.app.balance: least-connections is not supported yet in this version "
-                        + "of Sluice (remove it: round-robin is the default)",
-                "t.yaml:9:5: upstreams.app.health-check: health-check is not supported yet in this version "
+                "t.yaml:8:5: upstreams.app.resolve-interval: resolve-interval is not supported yet in this version "
                         + "of Sluice (remove it)",
-                "t.yaml:12:14: upstreams.other.balance: unknown balance 'random' (use round-robin)");
+                "t.yaml:9:27: upstreams.app.health-check.path: 'health' is not a path (it starts with '/' and"
+                        + " holds visible ASCII only, e.g. /health)",
+                "t.yaml:9:35: upstreams.app.health-check.websocket: path and websocket exclude each other (keep one:"
+                        + " path checks with a GET, websocket with a handshake)",
+                "t.yaml:9:60: upstreams.app.health-check.healthy: 0 is out of range (1..100)",
+                "t.yaml:12:14: upstreams.other.balance: unknown balance 'random' (use round-robin or least-connections)");
     }
 
     @Test
@@ -861,7 +864,7 @@ class ConfigProblemsTest {
                         + "in this version of Sluice (use http://)",
                 "t.yaml:9:5: upstreams.app.conect-timeout: unknown key 'conect-timeout' (did you mean "
                         + "'connect-timeout'? allowed here: servers, builtin, balance, sticky-cookie, "
-                        + "connect-timeout, response-timeout, max-connections-per-server)",
+                        + "connect-timeout, response-timeout, max-connections-per-server, health-check)",
                 "t.yaml:10:35: limits.request-header-timeout: 0ms is too short (at least 1ms)");
     }
 
