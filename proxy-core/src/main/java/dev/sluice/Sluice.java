@@ -2,6 +2,8 @@ package dev.sluice;
 
 import dev.sluice.admin.AdminServer;
 import dev.sluice.admin.RunningProxy;
+import dev.sluice.upstream.Server;
+import dev.sluice.upstream.ServerBook;
 import dev.sluice.config.AdminConfig;
 import dev.sluice.config.ConfigException;
 import dev.sluice.config.ConfigLoader;
@@ -38,10 +40,12 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -108,11 +112,13 @@ public final class Sluice implements RunningProxy, AutoCloseable {
                 .distinct().toList());
         this.worker = createWorker(ioThreads);
         ByteBufferPool buffers = new DefaultByteBufferPool(true, BUFFER_SIZE);
-        this.shared = new Snapshot.Shared(worker, ioThreads, tunnels, buffers, accessLog, metrics, recording, faults);
+        this.shared = new Snapshot.Shared(worker, ioThreads, tunnels, buffers, accessLog, metrics, recording, faults,
+                new ServerBook(Clock.systemUTC()));
         metrics.config(config.hash(), configLoadedAt);
         try {
             tls = ListenerCertificates.load(config);
             current.set(Snapshot.compile(config, null, shared));
+            current.get().commit(shared.servers(), metrics);
             faults.replaceConfigured(config.faults());
             // Each request runs on the snapshot current when it arrives (see reload).
             graceful = new GracefulShutdownHandler(exchange -> current.get().handler().handleRequest(exchange));
@@ -321,7 +327,13 @@ public final class Sluice implements RunningProxy, AutoCloseable {
         return URI.create(scheme + "://" + host + ":" + address.getPort() + path);
     }
 
+    @Override
+    public Map<String, List<Server>> upstreamServers() {
+        return current.get().servers();
+    }
+
     /** The open tunnels, live. */
+    @Override
     public TunnelRegistry tunnels() {
         return tunnels;
     }
@@ -445,6 +457,7 @@ public final class Sluice implements RunningProxy, AutoCloseable {
         }
         Snapshot compiled = Snapshot.compile(next, previous, shared);
         current.set(compiled);
+        compiled.commit(shared.servers(), metrics);
         // New handshakes get the new certificates, protocols and ciphers; open connections keep theirs.
         for (int i = 0; i < nextTls.size(); i++) {
             if (nextTls.get(i) != null) {

@@ -3,6 +3,7 @@ package dev.sluice;
 import dev.sluice.builtin.EchoUpstream;
 import dev.sluice.config.RouteConfig;
 import dev.sluice.config.SluiceConfig;
+import dev.sluice.config.ServerConfig;
 import dev.sluice.config.UpstreamConfig;
 import dev.sluice.fault.Faults;
 import dev.sluice.handler.HandlerChain;
@@ -14,6 +15,8 @@ import dev.sluice.runtime.Route;
 import dev.sluice.runtime.RouteTable;
 import dev.sluice.runtime.UpstreamClient;
 import dev.sluice.runtime.UpstreamPool;
+import dev.sluice.upstream.Server;
+import dev.sluice.upstream.ServerBook;
 import dev.sluice.tunnel.TunnelRegistry;
 import io.undertow.connector.ByteBufferPool;
 import io.undertow.server.HttpHandler;
@@ -37,7 +40,7 @@ import java.util.Set;
 final class Snapshot {
     /** What every snapshot of one proxy shares. */
     record Shared(XnioWorker worker, int ioThreads, TunnelRegistry tunnels, ByteBufferPool buffers, AccessLog accessLog,
-                  Metrics metrics, Recording recording, Faults faults) {
+                  Metrics metrics, Recording recording, Faults faults, ServerBook servers) {
     }
 
     /** One upstream: its pool and, for a built-in upstream, the server that is its only member. */
@@ -94,11 +97,9 @@ final class Snapshot {
 
     private static Upstream start(UpstreamConfig upstream, Shared shared) {
         EchoUpstream builtin = upstream.builtin() == null ? null : EchoUpstream.start(shared.worker());
-        List<URI> servers = builtin == null
-                ? upstream.servers().stream().map(s -> s.url()).toList()
-                : List.of(builtin.uri());
-        return new Upstream(upstream, new UpstreamClient(new UpstreamPool(upstream, servers, shared.ioThreads(), shared.metrics()),
-                shared.metrics()), builtin);
+        List<ServerConfig> servers = builtin == null ? upstream.servers() : List.of(new ServerConfig(builtin.uri(), null));
+        return new Upstream(upstream, new UpstreamClient(new UpstreamPool(upstream, servers, shared.servers(),
+                shared.ioThreads(), shared.metrics()), shared.metrics()), builtin);
     }
 
     SluiceConfig config() {
@@ -112,6 +113,24 @@ final class Snapshot {
     /** The {@link Route#key()} of every route this snapshot serves, as the per-route metrics name them. */
     Set<String> routeKeys() {
         return routeKeys;
+    }
+
+    /**
+     * This snapshot is now in force: its servers take the settings it gives them, and servers no
+     * upstream of it names are forgotten.
+     */
+    void commit(ServerBook book, Metrics metrics) {
+        upstreams.values().forEach(u -> u.client().pool().commit());
+        List<Server> servers = upstreams.values().stream().flatMap(u -> u.client().pool().servers().stream()).toList();
+        book.keepOnly(servers);
+        metrics.servers(servers);
+    }
+
+    /** The servers of each upstream, in file order. */
+    Map<String, List<Server>> servers() {
+        Map<String, List<Server>> servers = new LinkedHashMap<>();
+        upstreams.forEach((name, u) -> servers.put(name, u.client().pool().servers()));
+        return servers;
     }
 
     /** The upstreams of this snapshot that {@code next} does not keep: to be closed once it is current. */

@@ -30,6 +30,8 @@ class LayersTest {
             .layer("tls").definedBy("dev.sluice.tls..")
             // A listener's first step before HTTP: the PROXY protocol header.
             .layer("proxyprotocol").definedBy("dev.sluice.proxyprotocol..")
+            // An upstream's servers: their state, health and choice.
+            .layer("upstream").definedBy("dev.sluice.upstream..")
             // Routes, pools and the upstream client.
             .layer("runtime").definedBy("dev.sluice.runtime..")
             .layer("record").definedBy("dev.sluice.record..")
@@ -46,14 +48,15 @@ class LayersTest {
             .whereLayer("builtin").mayNotAccessAnyLayer()
             .whereLayer("tls").mayNotAccessAnyLayer()
             .whereLayer("proxyprotocol").mayOnlyAccessLayers("http")
-            .whereLayer("runtime").mayOnlyAccessLayers("http", "observe")
-            .whereLayer("record").mayOnlyAccessLayers("http", "json", "ws", "observe", "runtime")
-            .whereLayer("fault").mayOnlyAccessLayers("http", "ws", "observe", "runtime", "record")
-            .whereLayer("tunnel").mayOnlyAccessLayers("http", "ws", "observe", "runtime", "record")
-            .whereLayer("handler").mayOnlyAccessLayers("http", "ws", "observe", "runtime", "record", "fault", "tunnel")
-            .whereLayer("admin").mayOnlyAccessLayers("http", "json", "ws", "observe", "runtime", "record", "fault",
+            .whereLayer("upstream").mayOnlyAccessLayers("http", "observe")
+            .whereLayer("runtime").mayOnlyAccessLayers("http", "observe", "upstream")
+            .whereLayer("record").mayOnlyAccessLayers("http", "json", "ws", "observe", "upstream", "runtime")
+            .whereLayer("fault").mayOnlyAccessLayers("http", "ws", "observe", "upstream", "runtime", "record")
+            .whereLayer("tunnel").mayOnlyAccessLayers("http", "ws", "observe", "upstream", "runtime", "record")
+            .whereLayer("handler").mayOnlyAccessLayers("http", "ws", "observe", "upstream", "runtime", "record", "fault", "tunnel")
+            .whereLayer("admin").mayOnlyAccessLayers("http", "json", "ws", "observe", "upstream", "runtime", "record", "fault",
                     "tunnel")
-            .whereLayer("root").mayOnlyAccessLayers("http", "json", "ws", "observe", "builtin", "tls", "runtime", "record",
+            .whereLayer("root").mayOnlyAccessLayers("http", "json", "ws", "observe", "builtin", "tls", "upstream", "runtime", "record",
                     "fault", "tunnel", "handler", "admin", "proxyprotocol");
 
     @ArchTest

@@ -1,5 +1,6 @@
 package dev.sluice.admin;
 
+import dev.sluice.upstream.Server;
 import dev.sluice.config.ConfigException;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.fault.Faults;
@@ -11,6 +12,7 @@ import dev.sluice.tunnel.TunnelRegistry;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /** The running proxy as the admin API sees it: what it reports and the one thing it changes, the configuration. */
 public interface RunningProxy {
@@ -37,6 +39,9 @@ public interface RunningProxy {
     Faults faults();
 
     TunnelRegistry tunnels();
+
+    /** The servers of each upstream in force, in file order. */
+    Map<String, List<Server>> upstreamServers();
 
     /**
      * Reads the configuration again and applies it.

@@ -76,6 +76,11 @@ final class ProxyErrorPages implements DefaultResponseListener {
             ErrorResponses.send(exchange, StatusCodes.BAD_GATEWAY, upstreamFailure);
             return true;
         }
+        UpstreamFailure noServer = exchange.getAttachment(UpstreamClient.NO_SERVER);
+        if (noServer != null && status == StatusCodes.SERVICE_UNAVAILABLE) {
+            ErrorResponses.send(exchange, status, noServer);
+            return true;
+        }
         UpstreamFailure connectFailure = exchange.getAttachment(UpstreamClient.CONNECT_FAILURE);
         // Which failure is which status: connect failure 502 (the upstream is there but
         // unreachable), nothing to connect to 503, a response that never came 504.

@@ -101,6 +101,14 @@ public abstract class Metrics implements AutoCloseable {
     public abstract void reloaded(boolean ok);
 
     /**
+     * The upstream servers in force (at start, and again after each reload), each with
+     * {@code sluice_upstream_server_up}, its open requests and tunnels, and its requests, connect
+     * errors, timeouts and resets, labelled {@code upstream} and {@code server}, read at each
+     * scrape; the meters of servers no longer named are removed.
+     */
+    public abstract void servers(List<? extends MeteredServer> servers);
+
+    /**
      * The certificates the TLS listeners serve now (at start, and again after each reload):
      * {@code sluice_tls_certificate_expiry_seconds{listener,name}} for each, the seconds left until
      * it expires (negative once it has), read at each scrape; the gauges of certificates no longer
@@ -186,6 +194,10 @@ public abstract class Metrics implements AutoCloseable {
 
         @Override
         public void reloaded(boolean ok) {
+        }
+
+        @Override
+        public void servers(List<? extends MeteredServer> servers) {
         }
 
         @Override

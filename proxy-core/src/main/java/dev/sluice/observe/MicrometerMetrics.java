@@ -43,6 +43,8 @@ final class MicrometerMetrics extends Metrics {
     private Meter configInfo;
     /** The certificate expiry gauges, by listener and name. */
     private final Map<String, CertificateGauge> certificates = new HashMap<>();
+    /** Each server's meters, by identity: a server a reload keeps is the same object. */
+    private final Map<MeteredServer, List<Meter>> serverMeters = new java.util.IdentityHashMap<>();
 
     private boolean jvmMetersBound;
 
@@ -161,6 +163,38 @@ final class MicrometerMetrics extends Metrics {
             e.getValue().values().forEach(registry::remove);
             return true;
         });
+    }
+
+    @Override
+    public synchronized void servers(List<? extends MeteredServer> next) {
+        Map<MeteredServer, List<Meter>> kept = new java.util.IdentityHashMap<>();
+        for (MeteredServer s : next) {
+            List<Meter> meters = serverMeters.remove(s);
+            kept.put(s, meters != null ? meters : serverMeters(s));
+        }
+        serverMeters.values().forEach(meters -> meters.forEach(registry::remove));
+        serverMeters.clear();
+        serverMeters.putAll(kept);
+    }
+
+    private List<Meter> serverMeters(MeteredServer s) {
+        String[] tags = {"upstream", s.upstream(), "server", s.name()};
+        return List.of(
+                Gauge.builder("sluice_upstream_server_up", s, x -> x.isUp() ? 1 : 0).tags(tags)
+                        .description("1 when the server takes new requests and handshakes; 0 when down, ejected,"
+                                + " draining or disabled").register(registry),
+                Gauge.builder("sluice_upstream_server_open_requests", s, MeteredServer::openRequests).tags(tags)
+                        .description("requests to the server waiting for or reading their answer").register(registry),
+                Gauge.builder("sluice_upstream_server_open_tunnels", s, MeteredServer::openTunnels).tags(tags)
+                        .description("open WebSocket tunnels to the server").register(registry),
+                FunctionCounter.builder("sluice_upstream_server_requests", s, MeteredServer::requests).tags(tags)
+                        .description("requests and handshakes sent to the server").register(registry),
+                FunctionCounter.builder("sluice_upstream_server_connect_errors", s, MeteredServer::connectErrors)
+                        .tags(tags).description("connections to the server that could not be made").register(registry),
+                FunctionCounter.builder("sluice_upstream_server_timeouts", s, MeteredServer::timeouts).tags(tags)
+                        .description("requests the server did not answer within response-timeout").register(registry),
+                FunctionCounter.builder("sluice_upstream_server_resets", s, MeteredServer::resets).tags(tags)
+                        .description("connections the server lost before its answer").register(registry));
     }
 
     @Override

@@ -42,6 +42,16 @@ public final class GuardedHttpClientProvider implements ClientProvider {
     public static final Option<StrayBytesReport> STRAY_BYTES =
             Option.simple(GuardedHttpClientProvider.class, "STRAY_BYTES", StrayBytesReport.class);
 
+    /** Told, for a server's connections, when a connection to it cannot be made, and why. */
+    public static final Option<ConnectFailureReport> CONNECT_FAILED =
+            Option.simple(GuardedHttpClientProvider.class, "CONNECT_FAILED", ConnectFailureReport.class);
+
+    /** What a server does when a connection to it failed. */
+    public interface ConnectFailureReport {
+        /** @param reason what the operator reads, e.g. {@code connection refused} */
+        void failed(String reason);
+    }
+
     /** What an upstream does when one of its connections sends bytes unasked (the connection is closed already). */
     public interface StrayBytesReport {
         void arrived(InetSocketAddress server, int bytes);
@@ -103,6 +113,10 @@ public final class GuardedHttpClientProvider implements ClientProvider {
                 : factory.openStreamConnection(bindAddress, server, opened, null, options);
         future.addNotifier((result, ignored) -> {
             if (result.getStatus() == IoFuture.Status.FAILED) {
+                ConnectFailureReport report = options.get(CONNECT_FAILED);
+                if (report != null) {
+                    report.failed(reasonOf(result.getException()));
+                }
                 listener.failed(result.getException());
             }
         }, null);
@@ -128,6 +142,15 @@ public final class GuardedHttpClientProvider implements ClientProvider {
         }
         NotingConnection.guard(client, guard);
         return client;
+    }
+
+    /** {@code Connection refused} as an operator reads it in a line: {@code connection refused}. */
+    static String reasonOf(IOException e) {
+        String message = e.getMessage();
+        if (message == null || message.isEmpty()) {
+            return e.getClass().getSimpleName();
+        }
+        return Character.toLowerCase(message.charAt(0)) + message.substring(1);
     }
 
     /** Undertow's clean close would wait for the upstream to hang up; a connection out of step is dropped now. */

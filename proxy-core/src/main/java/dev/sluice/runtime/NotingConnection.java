@@ -1,5 +1,6 @@
 package dev.sluice.runtime;
 
+import dev.sluice.upstream.Server;
 import dev.sluice.http.UpstreamFailure;
 import io.undertow.client.ClientCallback;
 import io.undertow.client.ClientConnection;
@@ -64,7 +65,7 @@ final class NotingConnection implements ClientConnection, ExchangeCompletionList
             @Override
             public void completed(ClientExchange exchangeSent) {
                 sent = true;
-                SentRequest request = new SentRequest(exchangeSent, exchange);
+                SentRequest request = new SentRequest(exchangeSent, exchange, reused());
                 exchange.putAttachment(UpstreamClient.SENT, request);
                 callback.completed(request);
             }
@@ -79,11 +80,23 @@ final class NotingConnection implements ClientConnection, ExchangeCompletionList
                             "the upstream connection failed while the request was sent: " + e.getMessage(),
                             String.valueOf(connection.getPeerAddress())));
                     if (!ForwardFailure.handle(exchange, e)) {
+                        if (!reused()) {
+                            UpstreamClient.serverFailed(exchange, Server.Failure.RESET,
+                                    "connection lost while the request was sent: " + GuardedHttpClientProvider.reasonOf(e));
+                        }
                         callback.failed(e);
                     }
                 }
             }
         });
+    }
+
+    /**
+     * Whether an earlier request went out on this connection. Losing a kept-alive connection
+     * is the race every pool has with a server closing idle ones, not a sign of a broken server.
+     */
+    private boolean reused() {
+        return token > 1;
     }
 
     /** The exchange is over: no answer is due on the connection any more (unless another request went out). */

@@ -1,5 +1,6 @@
 package dev.sluice.runtime;
 
+import dev.sluice.upstream.Server;
 import dev.sluice.observe.Metrics;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.proxy.ProxyConnection;
@@ -130,6 +131,7 @@ public final class ResponseDeadline {
         }
         expired = true;
         metrics.responseTimeout(pool.name());
+        UpstreamClient.serverFailed(exchange, Server.Failure.TIMEOUT, "no response head within " + pool.responseTimeout() + " ms");
         UpstreamClient.abandon(exchange, false, () -> {
             exchange.setStatusCode(StatusCodes.GATEWAY_TIME_OUT); // the proxy's error page gives it its reason
             exchange.endExchange();

@@ -1,5 +1,6 @@
 package dev.sluice.runtime;
 
+import dev.sluice.upstream.Server;
 import dev.sluice.http.UpstreamFailure;
 import io.undertow.client.ClientCallback;
 import io.undertow.client.ClientConnection;
@@ -30,10 +31,13 @@ final class SentRequest implements ClientExchange {
     private final HttpServerExchange exchange;
     private ClientCallback<ClientExchange> listener;
     private Runnable whenFailed;
+    /** Sent on a connection an earlier request used: its loss does not count against the server. */
+    private final boolean reused;
 
-    SentRequest(ClientExchange sent, HttpServerExchange exchange) {
+    SentRequest(ClientExchange sent, HttpServerExchange exchange, boolean reused) {
         this.sent = sent;
         this.exchange = exchange;
+        this.reused = reused;
     }
 
     /** From now on a failure of the request runs {@code whenFailed} instead of reaching ProxyHandler. */
@@ -48,6 +52,10 @@ final class SentRequest implements ClientExchange {
             @Override
             public void completed(ClientExchange answered) {
                 if (whenFailed == null) {
+                    Server server = UpstreamClient.serverOf(exchange);
+                    if (server != null) {
+                        server.answered();
+                    }
                     listener.completed(answered);
                 }
             }
@@ -59,6 +67,10 @@ final class SentRequest implements ClientExchange {
                             "the upstream connection failed before the answer's head: " + e.getMessage(),
                             String.valueOf(sent.getConnection().getPeerAddress())));
                     if (!ForwardFailure.handle(exchange, e)) {
+                        if (!reused) {
+                            UpstreamClient.serverFailed(exchange, Server.Failure.RESET,
+                                    "connection lost before the answer: " + GuardedHttpClientProvider.reasonOf(e));
+                        }
                         listener.failed(e);
                     }
                 } else {

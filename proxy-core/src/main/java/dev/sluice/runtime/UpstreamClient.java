@@ -2,7 +2,13 @@ package dev.sluice.runtime;
 
 import dev.sluice.http.UpstreamFailure;
 import dev.sluice.observe.Metrics;
+import dev.sluice.upstream.Server;
+import dev.sluice.upstream.ServerChoice;
+import dev.sluice.upstream.StickyRoute;
+import io.undertow.server.ExchangeCompletionListener;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.server.handlers.proxy.ProxyConnectionPool;
+import io.undertow.util.Headers;
 import io.undertow.server.handlers.proxy.ProxyCallback;
 import io.undertow.server.handlers.proxy.ProxyClient;
 import io.undertow.server.handlers.proxy.ProxyConnection;
@@ -18,19 +24,27 @@ import org.xnio.XnioExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The pool's {@link ProxyClient} with what Sluice adds around it: a deadline on getting a
- * connection (Undertow's pool has none for the TCP connect), retries across every server,
- * and a mark on the exchange when a connection could not be had, so that the answer is
- * 502 (upstream unreachable) rather than Undertow's 503.
+ * The {@link ProxyClient} of one upstream: it chooses the server for each request and handshake
+ * ({@link ServerChoice}: sticky route, then balance, skipping servers that are out or were
+ * tried), takes a connection from that server's pool within a deadline (Undertow's pool has
+ * none for the TCP connect), counts the request on the server while it runs, and marks the
+ * exchange when no connection could be had, so that the answer is 502 (upstream unreachable)
+ * or 503 (no server up) rather than Undertow's 503 for both.
  */
 public final class UpstreamClient implements ProxyClient {
     /** Set when no connection to any server of the upstream could be made for this exchange. */
     public static final AttachmentKey<UpstreamFailure> CONNECT_FAILURE = AttachmentKey.create(UpstreamFailure.class);
     /** Set when the upstream connection failed after the request went out and before the answer's head came. */
     public static final AttachmentKey<UpstreamFailure> UPSTREAM_FAILURE = AttachmentKey.create(UpstreamFailure.class);
+    /** Set when no server of the upstream may take the exchange (every one down, draining or disabled). */
+    public static final AttachmentKey<UpstreamFailure> NO_SERVER = AttachmentKey.create(UpstreamFailure.class);
+    /** The servers the exchange's request went to, the last one current. */
+    static final AttachmentKey<Attempts> ATTEMPTS = AttachmentKey.create(Attempts.class);
     /** The upstream connection the exchange was given, so that a broken exchange can close it. */
     public static final AttachmentKey<ProxyConnection> CONNECTION = AttachmentKey.create(ProxyConnection.class);
     /** The request sent upstream on that connection, once it is sent. */
@@ -38,13 +52,13 @@ public final class UpstreamClient implements ProxyClient {
 
     private final UpstreamPool pool;
     private final Metrics metrics;
-    private final ProxyClient delegate;
+    private final ServerChoice choice;
     private final Target target;
 
     public UpstreamClient(UpstreamPool pool, Metrics metrics) {
         this.pool = pool;
         this.metrics = metrics;
-        this.delegate = pool.client();
+        this.choice = pool.choice();
         this.target = new Target(Math.max(0, pool.maxConnectAttempts() - 1));
     }
 
@@ -71,8 +85,27 @@ public final class UpstreamClient implements ProxyClient {
             callback.couldNotResolveBackend(exchange);
             return;
         }
-        Once once = new Once(exchange, callback);
-        delegate.getConnection(delegate.findTarget(exchange), exchange, once, timeout, unit);
+        Attempts attempts = exchange.getAttachment(ATTEMPTS);
+        if (attempts == null) {
+            attempts = new Attempts();
+            exchange.putAttachment(ATTEMPTS, attempts);
+            exchange.addExchangeCompleteListener(attempts);
+        }
+        Server server = choice.choose(choice.sticky() ? stickyRoute(exchange) : null, attempts.tried);
+        if (server == null) {
+            if (exchange.getAttachment(CONNECT_FAILURE) == null) {
+                exchange.putAttachment(NO_SERVER, new UpstreamFailure("no server of upstream " + pool.name()
+                        + " is up", states()));
+            }
+            callback.couldNotResolveBackend(exchange);
+            return;
+        }
+        attempts.moveTo(server);
+        ProxyConnectionPool connections = pool.poolOf(server);
+        // A wait for a busy pool that times out says the server is busy, not that it is broken.
+        boolean queued = connections.available() == ProxyConnectionPool.AvailabilityType.FULL;
+        Once once = new Once(exchange, callback, server, queued);
+        connections.connect(target, exchange, once, timeout, unit, false);
         if (!once.done) {
             // Only a connect or a wait for a busy pool needs a deadline; an idle pooled
             // connection was handed over above, without one.
@@ -81,11 +114,45 @@ public final class UpstreamClient implements ProxyClient {
         }
     }
 
+    /** The route a sticky session names, by cookie or by Tomcat's {@code ;jsessionid=} in the path. */
+    private String stickyRoute(HttpServerExchange exchange) {
+        String cookieName = pool.config().stickyCookie();
+        String route = StickyRoute.fromCookies(exchange.getRequestHeaders().get(Headers.COOKIE), cookieName);
+        if (route == null) {
+            RequestPath path = exchange.getAttachment(RequestPath.KEY);
+            route = StickyRoute.fromPath(path != null ? path.raw() : exchange.getRequestPath(), cookieName);
+        }
+        return route;
+    }
+
+    /** Each server's state, for the log line of a request no server could take. */
+    private String states() {
+        StringBuilder text = new StringBuilder();
+        for (Server s : pool.servers()) {
+            text.append(text.length() == 0 ? "" : ", ").append(s.name()).append(' ').append(s.state().text());
+        }
+        return text.toString();
+    }
+
+    /** The server the exchange's request went to last, or null when none was chosen. */
+    public static Server serverOf(HttpServerExchange exchange) {
+        Attempts attempts = exchange.getAttachment(ATTEMPTS);
+        return attempts == null ? null : attempts.current;
+    }
+
+    /** A failure on live traffic, to the server the exchange's request went to. */
+    public static void serverFailed(HttpServerExchange exchange, Server.Failure failure, String reason) {
+        Server server = serverOf(exchange);
+        if (server != null) {
+            server.failed(failure, reason);
+        }
+    }
+
     /**
      * A new connection to one server of this upstream, outside the pool, within the connect
      * timeout. For a request that may be sent once more after its pooled connection failed.
      */
-    public void connectNew(InetSocketAddress server, HttpServerExchange exchange, ClientCallback<ClientConnection> callback) {
+    public void connectNew(Server server, HttpServerExchange exchange, ClientCallback<ClientConnection> callback) {
         boolean[] done = {false};
         XnioExecutor.Key timer = IoThreads.executeAfter(exchange.getIoThread(), () -> {
             if (!done[0]) {
@@ -93,7 +160,7 @@ public final class UpstreamClient implements ProxyClient {
                 callback.failed(new IOException("no connection within " + pool.connectTimeout() + " ms"));
             }
         }, pool.timeoutUnit().toNanos(pool.connectTimeout()));
-        URI uri = GuardedHttpClientProvider.uriOf(server.getHostString(), server.getPort());
+        URI uri = GuardedHttpClientProvider.uriOf(server.url().getHost(), server.url().getPort());
         UndertowClient.getInstance().connect(new ClientCallback<>() {
             @Override
             public void completed(ClientConnection connection) {
@@ -118,7 +185,7 @@ public final class UpstreamClient implements ProxyClient {
                     callback.failed(e);
                 }
             }
-        }, uri, exchange.getIoThread(), null, exchange.getConnection().getByteBufferPool(), pool.connectionOptions());
+        }, uri, exchange.getIoThread(), null, exchange.getConnection().getByteBufferPool(), pool.connectionOptions(server));
     }
 
     /**
@@ -198,16 +265,44 @@ public final class UpstreamClient implements ProxyClient {
     private record Target(int getMaxRetries) implements MaxRetriesProxyTarget {
     }
 
+    /** The servers one exchange's request went to; the current one counts it as open until the exchange ends. */
+    static final class Attempts implements ExchangeCompletionListener {
+        final List<Server> tried = new ArrayList<>(2);
+        Server current;
+
+        void moveTo(Server server) {
+            if (current != null) {
+                current.requestEnded();
+            }
+            current = server;
+            tried.add(server);
+            server.requestStarted();
+        }
+
+        @Override
+        public void exchangeEvent(HttpServerExchange exchange, NextListener next) {
+            if (current != null) {
+                current.requestEnded();
+                // still named as the server that answered (access log, recording), no longer counted
+            }
+            next.proceed();
+        }
+    }
+
     /** Passes on the first outcome only; a connection that arrives after the deadline is closed. */
     private final class Once implements ProxyCallback<ProxyConnection> {
         private final HttpServerExchange exchange;
         private final ProxyCallback<ProxyConnection> callback;
+        private final Server server;
+        private final boolean queued;
         private XnioExecutor.Key timer;
         private boolean done;
 
-        Once(HttpServerExchange exchange, ProxyCallback<ProxyConnection> callback) {
+        Once(HttpServerExchange exchange, ProxyCallback<ProxyConnection> callback, Server server, boolean queued) {
             this.exchange = exchange;
             this.callback = callback;
+            this.server = server;
+            this.queued = queued;
         }
 
         private boolean finish() {
@@ -224,8 +319,11 @@ public final class UpstreamClient implements ProxyClient {
         void timedOut() {
             if (finish()) {
                 metrics.connectFailure(pool.name());
+                if (!queued) {
+                    server.failed(Server.Failure.CONNECT, "no connection within " + pool.connectTimeout() + " ms");
+                }
                 exchange.putAttachment(CONNECT_FAILURE, new UpstreamFailure("no connection to upstream " + pool.name()
-                        + " within " + pool.connectTimeout() + " ms", pool.servers().toString()));
+                        + " within " + pool.connectTimeout() + " ms", server.toString()));
                 callback.failed(exchange);
             }
         }
@@ -254,7 +352,7 @@ public final class UpstreamClient implements ProxyClient {
             if (finish()) {
                 metrics.connectFailure(pool.name());
                 exchange.putAttachment(CONNECT_FAILURE, new UpstreamFailure("cannot connect to upstream " + pool.name(),
-                        pool.servers().toString()));
+                        server.toString()));
                 callback.failed(exchange);
             }
         }

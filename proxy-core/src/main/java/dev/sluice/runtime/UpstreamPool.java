@@ -1,29 +1,33 @@
 package dev.sluice.runtime;
 
+import dev.sluice.config.ServerConfig;
 import dev.sluice.config.UpstreamConfig;
 import dev.sluice.http.SocketAddresses;
 import dev.sluice.observe.Metrics;
-import io.undertow.server.handlers.proxy.LoadBalancingProxyClient;
+import dev.sluice.upstream.Server;
+import dev.sluice.upstream.ServerBook;
+import dev.sluice.upstream.ServerChoice;
+import io.undertow.client.UndertowClient;
+import io.undertow.server.handlers.proxy.ConnectionPoolManager;
+import io.undertow.server.handlers.proxy.ProxyConnectionPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.OptionMap;
 import org.xnio.Options;
 
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The servers of one upstream and the pooled keep-alive connections to them, on Undertow's
- * {@link LoadBalancingProxyClient}: round-robin, sticky by the cookie's {@code .route}
- * suffix (Tomcat jvmRoute, mod_jk style), a server that refused a connection is tried last
- * until a probe connect succeeds again.
+ * The servers of one upstream, how one is chosen ({@link ServerChoice}), and a pool of
+ * keep-alive connections to each: Undertow's {@link ProxyConnectionPool}, used as a pool only
+ * (Sluice, not the pool, decides whether a server is fit for traffic).
  */
 public final class UpstreamPool {
     /** Connections a request may wait for when every pooled connection is busy. */
     private static final int MAX_QUEUE = 1000;
-    /** Seconds between connect probes of a server that failed. */
-    private static final int PROBLEM_SERVER_RETRY_SECONDS = 5;
     /** Idle pooled connections above the soft maximum are closed after this long. */
     private static final int IDLE_CONNECTION_TTL_MILLIS = 60_000;
 
@@ -36,62 +40,77 @@ public final class UpstreamPool {
     private static final Logger log = LoggerFactory.getLogger(UpstreamPool.class);
 
     private final String name;
-    private final List<URI> servers;
-    /** The servers as the pool knows them: guarded ({@link GuardedHttpClientProvider}), in the order of {@link #servers}. */
-    private final List<URI> guarded;
-    private final OptionMap connectionOptions;
-    private final LoadBalancingProxyClient client;
+    private final UpstreamConfig config;
+    private final List<Server> servers;
+    /** The server configurations of this snapshot, in the order of {@link #servers}; told to them at {@link #commit}. */
+    private final List<ServerConfig> serverConfigs;
+    private final ProxyConnectionPool[] pools;
+    private final OptionMap[] connectionOptions;
+    private final ServerChoice choice;
     private final long connectTimeoutMillis;
     private final long responseTimeoutMillis;
 
     /**
-     * @param servers   the servers' URIs: the configured ones, or a built-in upstream's own address
-     * @param ioThreads the proxy's IO thread count; Undertow pools per IO thread
+     * @param serverConfigs the configured servers, or for a built-in upstream its own address
+     * @param ioThreads     the proxy's IO thread count; Undertow pools per IO thread
      */
-    public UpstreamPool(UpstreamConfig config, List<URI> servers, int ioThreads, Metrics metrics) {
+    public UpstreamPool(UpstreamConfig config, List<ServerConfig> serverConfigs, ServerBook book, int ioThreads,
+                        Metrics metrics) {
         this.name = config.name();
-        this.servers = List.copyOf(servers);
-        this.guarded = this.servers.stream().map(uri -> GuardedHttpClientProvider.uriOf(uri.getHost(), uri.getPort())).toList();
-        this.connectionOptions = OptionMap.builder().addAll(CONNECTION_OPTIONS)
-                .set(GuardedHttpClientProvider.STRAY_BYTES, (server, bytes) -> {
-                    metrics.strayBytes(name);
-                    log.info("SLU2010 upstream {} server {} sent {} bytes while no request was outstanding;"
-                            + " the connection is closed, and no client gets them", name, SocketAddresses.text(server), bytes);
-                }).getMap();
+        this.config = config;
+        this.serverConfigs = List.copyOf(serverConfigs);
         this.connectTimeoutMillis = config.connectTimeout().toMillis();
         this.responseTimeoutMillis = config.responseTimeout().toMillis();
         int perThread = Math.max(1, (config.maxConnectionsPerServer() + ioThreads - 1) / ioThreads);
-        client = new LoadBalancingProxyClient()
-                .setConnectionsPerThread(perThread)
-                .setSoftMaxConnectionsPerThread(Math.max(1, Math.min(perThread, 20)))
-                .setMaxQueueSize(MAX_QUEUE)
-                .setTtl(IDLE_CONNECTION_TTL_MILLIS)
-                .setProblemServerRetry(PROBLEM_SERVER_RETRY_SECONDS);
-        if (!config.stickyCookie().equals(UpstreamConfig.DEFAULT_STICKY_COOKIE)) {
-            client.removeSessionCookieName(UpstreamConfig.DEFAULT_STICKY_COOKIE);
-            client.addSessionCookieName(config.stickyCookie());
+        PoolSettings settings = new PoolSettings(perThread, Math.max(1, Math.min(perThread, 20)));
+        List<Server> list = new ArrayList<>();
+        pools = new ProxyConnectionPool[serverConfigs.size()];
+        connectionOptions = new OptionMap[serverConfigs.size()];
+        for (int i = 0; i < serverConfigs.size(); i++) {
+            ServerConfig serverConfig = serverConfigs.get(i);
+            Server server = book.server(name, serverConfig);
+            list.add(server);
+            connectionOptions[i] = OptionMap.builder().addAll(CONNECTION_OPTIONS)
+                    .set(GuardedHttpClientProvider.STRAY_BYTES, (address, bytes) -> {
+                        metrics.strayBytes(name);
+                        log.info("SLU2010 upstream {} server {} sent {} bytes while no request was outstanding;"
+                                + " the connection is closed, and no client gets them", name, SocketAddresses.text(address), bytes);
+                    })
+                    .set(GuardedHttpClientProvider.CONNECT_FAILED, reason -> server.failed(Server.Failure.CONNECT, reason))
+                    .getMap();
+            URI uri = serverConfig.url();
+            pools[i] = new ProxyConnectionPool(settings, GuardedHttpClientProvider.uriOf(uri.getHost(), uri.getPort()),
+                    UndertowClient.getInstance(), connectionOptions[i]);
         }
-        for (int i = 0; i < guarded.size(); i++) {
-            String route = config.builtin() != null ? null : config.servers().get(i).route();
-            client.addHost(guarded.get(i), route, null, connectionOptions);
-        }
+        this.servers = List.copyOf(list);
+        this.choice = new ServerChoice(servers, config.balance());
     }
 
     public String name() {
         return name;
     }
 
-    public List<URI> servers() {
+    public UpstreamConfig config() {
+        return config;
+    }
+
+    /** The servers in the order the file names them. */
+    public List<Server> servers() {
         return servers;
     }
 
-    public LoadBalancingProxyClient client() {
-        return client;
+    ServerChoice choice() {
+        return choice;
     }
 
-    /** The options of every connection to this upstream's servers, in the pool or not. */
-    OptionMap connectionOptions() {
-        return connectionOptions;
+    /** The pool of connections to this server of the upstream. */
+    ProxyConnectionPool poolOf(Server server) {
+        return pools[servers.indexOf(server)];
+    }
+
+    /** The options of every connection to this server, in the pool or not. */
+    OptionMap connectionOptions(Server server) {
+        return connectionOptions[servers.indexOf(server)];
     }
 
     /** How long to wait for a pooled connection, in the unit of {@link #timeoutUnit()}. */
@@ -113,7 +132,67 @@ public final class UpstreamPool {
         return servers.size();
     }
 
+    /** This snapshot is now in force: its servers take the settings it gives them (weight, backup, disabled). */
+    public void commit() {
+        for (int i = 0; i < servers.size(); i++) {
+            servers.get(i).reconfigure(serverConfigs.get(i));
+        }
+    }
+
     public void close() {
-        guarded.forEach(client::removeHost);
+        for (ProxyConnectionPool pool : pools) {
+            pool.close();
+        }
+    }
+
+    /**
+     * What the pool asks of its manager. The pool's own notion of a failed server (stop using it,
+     * probe it every few seconds) is switched off: the server's {@link Server#state()} decides.
+     */
+    private record PoolSettings(int perThread, int softMaxPerThread) implements ConnectionPoolManager {
+        @Override
+        public boolean isAvailable() {
+            return true;
+        }
+
+        @Override
+        public boolean handleError() {
+            return true;
+        }
+
+        @Override
+        public boolean clearError() {
+            return true;
+        }
+
+        @Override
+        public int getProblemServerRetry() {
+            return -1;
+        }
+
+        @Override
+        public int getMaxConnections() {
+            return perThread;
+        }
+
+        @Override
+        public int getMaxCachedConnections() {
+            return perThread;
+        }
+
+        @Override
+        public int getSMaxConnections() {
+            return softMaxPerThread;
+        }
+
+        @Override
+        public long getTtl() {
+            return IDLE_CONNECTION_TTL_MILLIS;
+        }
+
+        @Override
+        public int getMaxQueueSize() {
+            return MAX_QUEUE;
+        }
     }
 }

@@ -9,6 +9,7 @@ import dev.sluice.runtime.H2cSwitchWatch;
 import dev.sluice.runtime.IoThreads;
 import dev.sluice.runtime.Route;
 import dev.sluice.runtime.UpstreamClient;
+import dev.sluice.upstream.Server;
 import io.undertow.client.ClientCallback;
 import io.undertow.client.ClientConnection;
 import io.undertow.client.ClientExchange;
@@ -86,7 +87,9 @@ final class HandshakeForwarder implements ProxyCallback<ProxyConnection> {
         if (failure != null) {
             refuse(StatusCodes.BAD_GATEWAY, failure);
         } else {
-            refuse(StatusCodes.SERVICE_UNAVAILABLE, "no server of upstream " + client.pool().name() + " is available");
+            UpstreamFailure none = exchange.getAttachment(UpstreamClient.NO_SERVER);
+            refuse(StatusCodes.SERVICE_UNAVAILABLE, none != null ? none
+                    : new UpstreamFailure("no server of upstream " + client.pool().name() + " is available", null));
         }
     }
 
@@ -170,6 +173,8 @@ final class HandshakeForwarder implements ProxyCallback<ProxyConnection> {
         }
         UpstreamClient.closeNow(connection, false);
         client.metrics().responseTimeout(client.pool().name());
+        UpstreamClient.serverFailed(exchange, Server.Failure.TIMEOUT, "no answer to a WebSocket handshake within "
+                + client.pool().responseTimeout() + " ms");
         refuse(StatusCodes.GATEWAY_TIME_OUT, "upstream " + client.pool().name()
                 + " did not answer the WebSocket handshake within response-timeout ("
                 + client.pool().responseTimeout() + " ms)");
@@ -189,7 +194,7 @@ final class HandshakeForwarder implements ProxyCallback<ProxyConnection> {
             legs.upstream = null;
             log.debug("SLU2004 upstream {} connection failed before answering the handshake, sending it again"
                     + " (request id {}): {}", client.pool().name(), RequestIds.of(exchange), e.getMessage());
-            client.connectNew(connection.getPeerAddress(InetSocketAddress.class), exchange, new ClientCallback<>() {
+            client.connectNew(UpstreamClient.serverOf(exchange), exchange, new ClientCallback<>() {
                 @Override
                 public void completed(ClientConnection fresh) {
                     send(fresh);
@@ -197,12 +202,16 @@ final class HandshakeForwarder implements ProxyCallback<ProxyConnection> {
 
                 @Override
                 public void failed(IOException again) {
+                    UpstreamClient.serverFailed(exchange, Server.Failure.CONNECT, "no connection for a handshake sent"
+                            + " again: " + again.getMessage());
                     refuse(StatusCodes.BAD_GATEWAY, "upstream " + client.pool().name()
                             + " failed during the WebSocket handshake: " + again.getMessage());
                 }
             });
             return;
         }
+        UpstreamClient.serverFailed(exchange, Server.Failure.RESET, "connection lost during a WebSocket handshake: "
+                + e.getMessage());
         refuse(StatusCodes.BAD_GATEWAY, "upstream " + client.pool().name()
                 + " failed during the WebSocket handshake: " + e.getMessage());
     }
@@ -214,6 +223,10 @@ final class HandshakeForwarder implements ProxyCallback<ProxyConnection> {
         }
         this.answered = true;
         cancelDeadline();
+        Server server = UpstreamClient.serverOf(exchange);
+        if (server != null) {
+            server.answered();
+        }
         ClientResponse response = answered.getResponse();
         if (response.getResponseCode() != StatusCodes.SWITCHING_PROTOCOLS) {
             slot.release();
@@ -227,6 +240,6 @@ final class HandshakeForwarder implements ProxyCallback<ProxyConnection> {
                     + " answered the WebSocket handshake with a " + problem);
             return;
         }
-        tunnels.switchOver(exchange, answered, client.pool().name(), route.websocket(), slot, legs);
+        tunnels.switchOver(exchange, answered, client.pool().name(), server, route.websocket(), slot, legs);
     }
 }

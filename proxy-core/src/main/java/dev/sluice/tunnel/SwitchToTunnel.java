@@ -16,6 +16,8 @@ import org.xnio.IoUtils;
 import org.xnio.StreamConnection;
 
 import java.io.IOException;
+import dev.sluice.upstream.Server;
+
 import java.net.InetSocketAddress;
 
 /**
@@ -28,8 +30,8 @@ record SwitchToTunnel(TunnelRegistry registry, LimitsConfig limits, ByteBufferPo
                       StageFactory stages) {
     private static final Logger log = LoggerFactory.getLogger(TunnelHandler.class);
 
-    void switchOver(HttpServerExchange exchange, ClientExchange answered, String upstream, WebSocketConfig ws,
-                    TunnelSlot slot, Legs legs) {
+    void switchOver(HttpServerExchange exchange, ClientExchange answered, String upstream, Server upstreamServer,
+                    WebSocketConfig ws, TunnelSlot slot, Legs legs) {
         AnswerRelay.copyHead(exchange, answered.getResponse());
         ClientConnection connection = answered.getConnection();
         InetSocketAddress server = connection.getPeerAddress(InetSocketAddress.class);
@@ -49,7 +51,7 @@ record SwitchToTunnel(TunnelRegistry registry, LimitsConfig limits, ByteBufferPo
                 IoUtils.safeClose(clientSide, upstreamSide); // the client went away during the switch
                 return;
             }
-            Tunnel tunnel = registry.register(slot, upstream, ex.getSourceAddress(), server, requestId);
+            Tunnel tunnel = registry.register(slot, upstream, ex.getSourceAddress(), server, upstreamServer, requestId);
             RecordingHandler.TunnelOpened whenOpened = ex.removeAttachment(RecordingHandler.TUNNEL_OPENED);
             if (whenOpened != null) {
                 whenOpened.opened(tunnel.id(), tunnel.server());

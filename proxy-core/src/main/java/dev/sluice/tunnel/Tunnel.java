@@ -8,6 +8,8 @@ import dev.sluice.ws.Direction;
 import dev.sluice.ws.FrameScanner;
 import dev.sluice.ws.OpenTunnel;
 
+import dev.sluice.upstream.Server;
+
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,9 +49,13 @@ public final class Tunnel implements OpenTunnel {
     /** The registry's totals, which its bytes are added to as they go through. */
     private final TunnelTraffic traffic;
 
+    /** The upstream server as Sluice keeps it (its state and counts), or null for a tunnel made in a test. */
+    private final Server upstreamServer;
+
     Tunnel(long id, TunnelSlot slot, String upstream, InetSocketAddress client, InetSocketAddress server,
-           MessageLog messageLog, TunnelTraffic traffic) {
+           Server upstreamServer, MessageLog messageLog, TunnelTraffic traffic) {
         this.id = id;
+        this.upstreamServer = upstreamServer;
         this.traffic = traffic;
         this.messageLog = messageLog;
         this.slot = slot;
@@ -74,6 +80,11 @@ public final class Tunnel implements OpenTunnel {
 
     public InetSocketAddress client() {
         return client;
+    }
+
+    /** The upstream server the tunnel leads to, as its upstream counts it, or null. */
+    public Server upstreamServer() {
+        return upstreamServer;
     }
 
     /** Address of the upstream server the tunnel leads to. */

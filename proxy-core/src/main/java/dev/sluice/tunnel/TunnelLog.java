@@ -1,5 +1,6 @@
 package dev.sluice.tunnel;
 
+import dev.sluice.http.SocketAddresses;
 import dev.sluice.observe.OffThread;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +43,7 @@ final class TunnelLog implements AutoCloseable {
     /**
      * The access log's line for a closed tunnel, beside the handshake's own (101) line:
      * {@code 127.0.0.1 "TUNNEL /chat/room" closed 5123ms up=120B/3 down=4096B/7 codes=1000/1000
-     * reason="client closed" route=/chat/ upstream=app tunnel=7}.
+     * reason="client closed" route=/chat/ upstream=app server=10.0.0.5:8080 tunnel=7}.
      */
     static String accessLine(Tunnel t) {
         InetSocketAddress client = t.client();
@@ -52,6 +53,7 @@ final class TunnelLog implements AutoCloseable {
                 + " down=" + t.bytesToClient() + "B/" + t.messagesToClient()
                 + " codes=" + Tunnel.codeText(t.clientCloseCode()) + "/" + Tunnel.codeText(t.upstreamCloseCode())
                 + " reason=\"" + t.closeReason().replace("\"", "'") + "\""
-                + " route=" + t.route() + " upstream=" + t.upstream() + " tunnel=" + t.id();
+                + " route=" + t.route() + " upstream=" + t.upstream() + " server=" + java.util.Objects.requireNonNullElse(SocketAddresses.text(t.server()), "-")
+                + " tunnel=" + t.id();
     }
 }

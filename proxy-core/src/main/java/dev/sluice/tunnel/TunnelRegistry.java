@@ -6,6 +6,8 @@ import dev.sluice.record.Recording;
 import dev.sluice.runtime.Route;
 
 import java.net.InetAddress;
+import dev.sluice.upstream.Server;
+
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -184,10 +186,30 @@ public final class TunnelRegistry implements AutoCloseable {
         return open.size();
     }
 
+    /**
+     * Closes the open tunnels to this server (a WebSocket Close 1001 to each peer), as when its
+     * drain's deadline has passed.
+     *
+     * @return how many were open
+     */
+    public int closeTunnelsOf(Server server, String reason) {
+        int n = 0;
+        for (Tunnel tunnel : open.values()) {
+            if (tunnel.upstreamServer() == server) {
+                tunnel.close(reason);
+                n++;
+            }
+        }
+        return n;
+    }
+
     Tunnel register(TunnelSlot slot, String upstream, InetSocketAddress client, InetSocketAddress server,
-                    String requestId) {
+                    Server upstreamServer, String requestId) {
         long id = ids.incrementAndGet();
-        Tunnel tunnel = new Tunnel(id, slot, upstream, client, server, recording.tunnelOpened(id), traffic);
+        Tunnel tunnel = new Tunnel(id, slot, upstream, client, server, upstreamServer, recording.tunnelOpened(id), traffic);
+        if (upstreamServer != null) {
+            upstreamServer.tunnelOpened();
+        }
         synchronized (open) {
             open.put(tunnel.id(), tunnel);
             open.notifyAll();
@@ -208,6 +230,9 @@ public final class TunnelRegistry implements AutoCloseable {
         }
         if (open.remove(tunnel.id()) == null) {
             return;
+        }
+        if (tunnel.upstreamServer() != null) {
+            tunnel.upstreamServer().tunnelClosed();
         }
         traffic.closed(tunnel);
         if (accessLog != null) {

@@ -1,0 +1,58 @@
+package dev.sluice.upstream;
+
+import dev.sluice.config.ServerConfig;
+
+import java.time.Clock;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Every upstream server the running configuration names, by upstream and URL, kept across
+ * reloads: a server a reloaded file still names is the same {@link Server}, with its drain,
+ * its check results, its counts and its open tunnels.
+ */
+public final class ServerBook {
+    private final Map<String, Server> servers = new ConcurrentHashMap<>();
+    private final Clock clock;
+
+    public ServerBook(Clock clock) {
+        this.clock = clock;
+    }
+
+    /**
+     * The server for this entry of {@code upstream}: the one known, or a new one. A known one is
+     * told its new settings only when the configuration naming them is in force
+     * ({@link Server#reconfigure}), so that a refused reload changes nothing.
+     */
+    public Server server(String upstream, ServerConfig config) {
+        return servers.computeIfAbsent(key(upstream, config), k -> new Server(upstream, config, clock));
+    }
+
+    /** Forgets every server but these (the ones the configuration now in force names). */
+    public void keepOnly(Collection<Server> current) {
+        Set<String> keys = new HashSet<>();
+        current.forEach(s -> keys.add(key(s.upstream(), s.url())));
+        servers.keySet().retainAll(keys);
+    }
+
+    /** The server of this upstream named by its route or host:port, or null. */
+    public Server find(String upstream, String name) {
+        for (Server s : servers.values()) {
+            if (s.upstream().equals(upstream) && (s.name().equals(name) || name.equals(s.url().getHost() + ":" + s.url().getPort()))) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    private static String key(String upstream, ServerConfig config) {
+        return key(upstream, config.url());
+    }
+
+    private static String key(String upstream, java.net.URI url) {
+        return upstream + " " + url;
+    }
+}
