@@ -136,4 +136,28 @@ public final class ConfigLoader {
         }
         return faults;
     }
+
+    /**
+     * The body of {@code POST /upstreams/NAME/servers/SERVER/drain}: empty, or JSON (or YAML)
+     * {@code {"deadline": "5m"}}, after which the server's open tunnels are closed.
+     *
+     * @return the deadline, or null when none was given (tunnels stay until they close)
+     */
+    public static java.time.Duration parseDrain(String text, String sourceName) throws ConfigException {
+        Problems problems = new Problems(sourceName);
+        Node root = text.isBlank() ? null : SafeYaml.compose(text, problems);
+        java.time.Duration deadline = null;
+        if (!problems.any() && root != null && !YamlMapping.isNull(root)) {
+            TagCheck.check(root, problems);
+            YamlMapping m = YamlMapping.read(root, "", new Values(problems, null), YamlMapping.Keys.of("deadline"),
+                    "{\"deadline\": \"5m\"}");
+            if (m != null) {
+                deadline = m.duration("deadline", null, java.time.Duration.ZERO, java.time.Duration.ofDays(7));
+            }
+        }
+        if (problems.any()) {
+            throw problems.exception();
+        }
+        return deadline;
+    }
 }

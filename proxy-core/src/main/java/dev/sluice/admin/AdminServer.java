@@ -129,9 +129,9 @@ public final class AdminServer implements AutoCloseable {
     }
 
     /** One handler for the few paths there are. */
-    private record Endpoints(RunningProxy sluice, FaultsEndpoint faults) implements HttpHandler {
+    private record Endpoints(RunningProxy sluice, FaultsEndpoint faults, UpstreamsEndpoint upstreams) implements HttpHandler {
         Endpoints(RunningProxy sluice) {
-            this(sluice, new FaultsEndpoint(sluice));
+            this(sluice, new FaultsEndpoint(sluice), new UpstreamsEndpoint(sluice));
         }
 
         @Override
@@ -150,6 +150,10 @@ public final class AdminServer implements AutoCloseable {
                     text(exchange, StatusCodes.NOT_FOUND, "no such admin endpoint: " + path + " (fault injection is off"
                             + " here: admin.faults: true in the configuration turns it on)");
                 }
+                return;
+            }
+            if (UpstreamsEndpoint.serves(path)) {
+                upstreams.handle(exchange);
                 return;
             }
             switch (path) {
@@ -180,7 +184,7 @@ public final class AdminServer implements AutoCloseable {
                 }
                 case "/recording" -> recording(exchange, method);
                 default -> text(exchange, StatusCodes.NOT_FOUND, "no such admin endpoint: " + path
-                        + " (there are /, /status, /metrics, /healthz, /readyz, /reload, /faults, /recording)");
+                        + " (there are /, /status, /metrics, /healthz, /readyz, /reload, /upstreams, /faults, /recording)");
             }
         }
 

@@ -56,20 +56,7 @@ final class StatusReport {
                     .member("websocket", route.websocket().enabled()).endObject();
         }
         json.endArray();
-        json.name("upstreams").beginArray();
-        for (UpstreamConfig upstream : config.upstreams().values()) {
-            json.beginObject().member("name", upstream.name());
-            json.name("servers").beginArray();
-            if (upstream.builtin() != null) {
-                json.beginObject().member("url", "builtin:" + upstream.builtin().yamlName())
-                        .member("route", (String) null).endObject();
-            }
-            for (ServerConfig server : upstream.servers()) {
-                json.beginObject().member("url", server.url().toString()).member("route", server.route()).endObject();
-            }
-            json.endArray().endObject();
-        }
-        json.endArray();
+        ServerJson.upstreams(json.name("upstreams"), sluice.upstreamServers());
         FaultJson.array(json.name("faults"), sluice.faults().list());
         json.name("tunnels").beginObject()
                 .member("total", sluice.tunnels().total());

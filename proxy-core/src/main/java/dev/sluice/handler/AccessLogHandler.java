@@ -3,7 +3,9 @@ package dev.sluice.handler;
 import dev.sluice.http.FaultedAnswer;
 import dev.sluice.http.RequestIds;
 import dev.sluice.observe.AccessLog;
+import dev.sluice.http.SocketAddresses;
 import dev.sluice.runtime.Route;
+import dev.sluice.runtime.UpstreamClient;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 
@@ -12,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One line per request once it is complete:
- * {@code 127.0.0.1 "GET /chat?x=1 HTTP/1.1" 101 0 12ms route=/chat/ upstream=app id=4f2a...}, with
+ * {@code 127.0.0.1 "GET /chat?x=1 HTTP/1.1" 101 0 12ms route=/chat/ upstream=app server=10.0.0.5:8080 id=4f2a...}, with
  * {@code fault=NAME} after when a fault changed the answer: then the status and bytes are what
  * the client got (0 when it got no status line).
  * A tunnel's line is written when the handshake completes; its bytes and end are logged
@@ -55,6 +57,7 @@ public final class AccessLogHandler implements HttpHandler {
                 + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + "ms"
                 + " route=" + (route == null ? "-" : route.path())
                 + " upstream=" + (route == null ? "-" : route.upstream().name())
+                + " server=" + java.util.Objects.requireNonNullElse(SocketAddresses.text(UpstreamClient.answeredBy(exchange)), "-")
                 + " id=" + RequestIds.of(exchange)
                 + (faulted == null ? "" : " fault=" + faulted.fault());
     }

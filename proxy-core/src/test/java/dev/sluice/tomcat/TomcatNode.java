@@ -95,6 +95,7 @@ final class TomcatNode implements AutoCloseable {
         private final List<Valve> valves = new ArrayList<>();
         private final Map<String, HttpServlet> servlets = new LinkedHashMap<>();
         private String webSocketPath;
+        private boolean cookies = true;
 
         private Builder(String name) {
             this.name = name;
@@ -103,6 +104,12 @@ final class TomcatNode implements AutoCloseable {
         /** {@code <Engine jvmRoute="...">}: Tomcat then ends every session id with {@code .route}. */
         Builder jvmRoute(String route) {
             this.jvmRoute = route;
+            return this;
+        }
+
+        /** {@code <Context cookies="false">}: sessions travel in the URL ({@code ;jsessionid=}) only. */
+        Builder withoutCookies() {
+            this.cookies = false;
             return this;
         }
 
@@ -155,6 +162,7 @@ final class TomcatNode implements AutoCloseable {
                 StandardManager sessions = new StandardManager();
                 sessions.setPathname(null); // no SESSIONS.ser on stop: a stopped node forgets its sessions
                 context.setManager(sessions);
+                context.setCookies(cookies);
                 if (webSocketPath != null) {
                     context.addServletContainerInitializer(new WsSci(), null);
                     context.addServletContainerInitializer(deployEndpoint(node), null);
