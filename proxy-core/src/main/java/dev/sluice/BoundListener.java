@@ -3,8 +3,10 @@ package dev.sluice;
 import dev.sluice.config.Cidr;
 import dev.sluice.config.ListenerConfig;
 import dev.sluice.http.H2ClientFrameGuard;
+import dev.sluice.http.H2cUpgradeGuard;
 import dev.sluice.http.SocketAddresses;
 import dev.sluice.proxyprotocol.ProxyProtocolOpenListener;
+import dev.sluice.runtime.SendTimeoutConduit;
 import dev.sluice.tls.TlsOpenListener;
 import io.undertow.UndertowOptions;
 import io.undertow.connector.ByteBufferPool;
@@ -15,6 +17,8 @@ import io.undertow.server.protocol.http.AlpnOpenListener;
 import io.undertow.server.protocol.http.HttpOpenListener;
 import io.undertow.server.protocol.http2.Http2OpenListener;
 import io.undertow.server.protocol.http2.Http2UpgradeHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.xnio.ChannelListener;
 import org.xnio.ChannelListeners;
 import org.xnio.IoUtils;
@@ -23,6 +27,7 @@ import org.xnio.Options;
 import org.xnio.StreamConnection;
 import org.xnio.XnioWorker;
 import org.xnio.channels.AcceptingChannel;
+import org.xnio.conduits.ConduitStreamSinkChannel;
 
 import javax.net.ssl.SSLContext;
 import java.io.IOException;
@@ -42,6 +47,7 @@ import java.util.function.Supplier;
  * listeners stay Undertow's, so the common path is untouched.
  */
 final class BoundListener implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(BoundListener.class);
     private final AcceptingChannel<StreamConnection> channel;
     private final InetSocketAddress address;
     private final UndertowXnioSsl ssl;
@@ -63,17 +69,18 @@ final class BoundListener implements AutoCloseable {
      * @param sslContext      the listener's TLS, or null
      * @param undertowOptions the server options every listener has
      * @param headerTimeout   how long the PROXY header, and the TLS handshake, may take
+     * @param sendTimeout     how long an HTTP/2 connection's writes may stall before it is closed
      * @throws IOException when the address cannot be bound
      */
     static BoundListener start(XnioWorker worker, ListenerConfig listener, SSLContext sslContext, HttpHandler root,
                                ByteBufferPool buffers, OptionMap undertowOptions, Supplier<List<Cidr>> trustedProxies,
-                               Duration headerTimeout) throws IOException {
+                               Duration headerTimeout, Duration sendTimeout) throws IOException {
         boolean h2c = listener.http2() != null && sslContext == null;
         // h2c: prior knowledge needs ENABLE_HTTP2 in the listener's options, the upgrade its handler
         HttpOpenListener http = new HttpOpenListener(buffers, h2c
                 ? OptionMap.builder().addAll(undertowOptions).set(UndertowOptions.ENABLE_HTTP2, true).getMap()
                 : undertowOptions);
-        http.setRootHandler(h2c ? new Http2UpgradeHandler(root) : root);
+        http.setRootHandler(h2c ? new H2cUpgradeGuard(new Http2UpgradeHandler(root), root) : root);
         OpenListener open = http;
         if (listener.http2() != null && sslContext != null) {
             AlpnOpenListener alpn = new AlpnOpenListener(buffers, undertowOptions, http);
@@ -86,8 +93,11 @@ final class BoundListener implements AutoCloseable {
         ChannelListener<StreamConnection> first = open;
         if (listener.http2() != null) {
             OpenListener protocols = open;
+            // the limit Undertow's parser has for the fields of a head, as wire bytes of a header block
+            long maxHeaderBlock = undertowOptions.get(UndertowOptions.MAX_HEADER_SIZE, UndertowOptions.DEFAULT_MAX_HEADER_SIZE);
             first = connection -> { // over TLS: on the TLS layer, what the client sends decrypted
-                connection.getSourceChannel().setConduit(new H2ClientFrameGuard(connection.getSourceChannel().getConduit()));
+                connection.getSourceChannel().setConduit(new H2ClientFrameGuard(connection.getSourceChannel().getConduit(),
+                        maxHeaderBlock, () -> connection.getIoThread().execute(() -> sendTimeout(connection, sendTimeout))));
                 protocols.handleEvent(connection);
             };
         }
@@ -120,6 +130,23 @@ final class BoundListener implements AutoCloseable {
         }
         channel.resumeAccepts();
         return bound;
+    }
+
+    /**
+     * {@code limits.send-timeout} for a whole HTTP/2 connection: each stream has it already (its
+     * response is given up, with RST_STREAM), but a client that reads nothing at all takes not
+     * even that frame, and Undertow would keep the connection until its idle timeout. Installed
+     * after the current IO task: an upgrade's switch resets the connection's conduits first.
+     */
+    private static void sendTimeout(StreamConnection connection, Duration timeout) {
+        ConduitStreamSinkChannel sink = connection.getSinkChannel();
+        if (!connection.isOpen()) {
+            return;
+        }
+        sink.setConduit(new SendTimeoutConduit(sink.getConduit(), timeout, () -> {
+            log.debug("HTTP/2 connection from {} closed: {}", connection.getPeerAddress(), SendTimeoutConduit.reason(timeout));
+            IoUtils.safeClose(connection);
+        }));
     }
 
     /** The bound address (the actual port when 0 was asked for). */

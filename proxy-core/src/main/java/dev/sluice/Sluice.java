@@ -197,7 +197,7 @@ public final class Sluice implements RunningProxy, AutoCloseable {
                 try {
                     listeners.add(BoundListener.start(worker, listener, tls.get(i) == null ? null : tls.get(i).context(),
                             entries.get(i), buffers, serverOptions, () -> current.get().config().trustedProxies(),
-                            config.limits().requestHeaderTimeout()));
+                            config.limits().requestHeaderTimeout(), config.limits().sendTimeout()));
                 } catch (IOException e) {
                     throw new SluiceException("cannot listen on " + listener.address() + ": " + e.getMessage(), e);
                 }

@@ -132,10 +132,6 @@ final class ConfigBinder {
                         + " differs from the " + first.maxConcurrentStreams() + " of an earlier listener:"
                         + " one value holds for every listener (Undertow takes one)");
             }
-            if (Boolean.TRUE.equals(proxyProtocol) && tls == null && http2 != null && m.value("tls") == null) {
-                problems.at(m.value("proxy-protocol"), m.path("proxy-protocol"), "not yet with h2c (http2 without"
-                        + " tls) on the same listener: use a listener for each, or add tls for h2 by ALPN");
-            }
             Duration hsts = m.value("hsts") == null ? null
                     : values.duration(m.value("hsts"), m.path("hsts"), Duration.ZERO, ListenerConfig.MAX_HSTS);
             if (m.value("hsts") != null && m.value("tls") == null) {

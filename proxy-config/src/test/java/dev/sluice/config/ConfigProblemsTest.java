@@ -9,8 +9,10 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Each kind of bad input gives one exact {@code file:line:column: key: message}, all of them in file order. */
 class ConfigProblemsTest {
@@ -643,9 +645,9 @@ class ConfigProblemsTest {
     }
 
     @Test
-    void proxyProtocolIsNotYetWithH2c() {
-        // PROXY then TLS (and h2 by ALPN) is served; PROXY then h2c is not yet: refused, not ignored
-        assertProblems("""
+    void proxyProtocolIsTakenWithH2AndH2c() throws Exception {
+        // PROXY then TLS (and h2 by ALPN), and PROXY then h2c, are both served
+        SluiceConfig config = ConfigLoader.parse("""
                 listeners:
                   - address: 0.0.0.0:8443
                     tls: { keystore: x.p12, password: pw }
@@ -657,9 +659,9 @@ class ConfigProblemsTest {
                 trusted-proxies: [ 10.0.0.0/8 ]
                 upstreams: { app: { builtin: echo } }
                 routes: [ { match: { path: / }, upstream: app } ]
-                """,
-                "t.yaml:8:21: listeners[1].proxy-protocol: not yet with h2c (http2 without tls) on the same listener:"
-                        + " use a listener for each, or add tls for h2 by ALPN");
+                """, "t.yaml", ENV);
+        assertTrue(config.listeners().get(1).proxyProtocol());
+        assertNotNull(config.listeners().get(1).http2());
     }
 
     @Test

@@ -13,31 +13,83 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Watches what a client sends on a connection that may speak HTTP/2, under Undertow's frame
- * parser, and ends the connection on a frame only a server may send: {@code PUSH_PROMISE} (RFC
- * 9113 section 8.4, a connection error). Undertow 2.4.4 takes a client's PUSH_PROMISE without
- * END_HEADERS for a header block and fails with a ClassCastException it logs with a stack trace.
+ * parser, and ends the connection on what Undertow mishandles:
+ * <ul>
+ * <li>a frame only a server may send, {@code PUSH_PROMISE} (RFC 9113 section 8.4, a connection
+ *     error): Undertow 2.4.4 takes a client's PUSH_PROMISE without END_HEADERS for a header block
+ *     and fails with a ClassCastException it logs with a stack trace;</li>
+ * <li>a header block (HEADERS and its CONTINUATION frames) longer on the wire than
+ *     {@code maxHeaderBlock}: Undertow bounds the fields it decodes, but not the frames, so a
+ *     block of empty CONTINUATION frames that never ends (the "CONTINUATION flood") would be
+ *     read for as long as the client sends it.</li>
+ * </ul>
  *
  * <p>It reads frame headers only: when the stream starts with the HTTP/2 preface it follows the
- * frames by their lengths; when it starts with anything else (HTTP/1.1) it steps aside for good.
- * It never copies or changes a byte.
+ * frames by their lengths; when it starts with anything else (HTTP/1.1) it steps aside, until
+ * {@link #switchedToHttp2} says an {@code Upgrade: h2c} made it HTTP/2. It never copies or
+ * changes a byte.
  */
 public final class H2ClientFrameGuard extends AbstractStreamSourceConduit<StreamSourceConduit> {
     private static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final int FRAME_HEADER = 9;
+    private static final int HEADERS = 0x1;
     private static final int PUSH_PROMISE = 0x5;
+    private static final int CONTINUATION = 0x9;
+    private static final int END_HEADERS = 0x4;
 
+    private final long maxHeaderBlock;
+    private final Runnable onHttp2;
     private boolean off;
     private int prefaceRead;
     private final byte[] header = new byte[FRAME_HEADER];
     private int headerRead;
     private long payloadLeft;
+    /** Wire bytes of the header block being received, frame headers included; 0 between blocks. */
+    private long headerBlock;
+    /** Set when the bytes Undertow read ahead of an upgrade broke a rule: every read fails with it. */
+    private IOException tripped;
 
-    public H2ClientFrameGuard(StreamSourceConduit next) {
+    /**
+     * @param maxHeaderBlock the most wire bytes a header block may take
+     * @param onHttp2        runs once, on the IO thread that read it, when the preface is complete
+     */
+    public H2ClientFrameGuard(StreamSourceConduit next, long maxHeaderBlock, Runnable onHttp2) {
         super(next);
+        this.maxHeaderBlock = maxHeaderBlock;
+        this.onHttp2 = onHttp2;
+    }
+
+    /**
+     * The connection switched to HTTP/2 by {@code Upgrade: h2c}: what follows the upgrade request
+     * starts with the preface, beginning with {@code readAhead} (the bytes Undertow's HTTP/1.1
+     * parser had already read past the request, not consumed here).
+     *
+     * @return false when those bytes break a rule: the caller must drop them (Undertow would
+     *         parse them before any read reaches this guard), and the next read fails
+     */
+    public boolean switchedToHttp2(ByteBuffer readAhead) {
+        off = false;
+        prefaceRead = 0;
+        headerRead = 0;
+        payloadLeft = 0;
+        headerBlock = 0;
+        if (readAhead == null) {
+            return true;
+        }
+        try {
+            watch(readAhead, readAhead.position(), readAhead.limit());
+            return true;
+        } catch (IOException e) {
+            tripped = e;
+            return false;
+        }
     }
 
     @Override
     public int read(ByteBuffer dst) throws IOException {
+        if (tripped != null) {
+            throw tripped;
+        }
         int start = dst.position();
         int n = next.read(dst);
         if (n > 0 && !off) {
@@ -48,6 +100,9 @@ public final class H2ClientFrameGuard extends AbstractStreamSourceConduit<Stream
 
     @Override
     public long read(ByteBuffer[] dsts, int offs, int len) throws IOException {
+        if (tripped != null) {
+            throw tripped;
+        }
         int[] starts = new int[len];
         for (int i = 0; i < len; i++) {
             starts[i] = dsts[offs + i].position();
@@ -59,6 +114,15 @@ public final class H2ClientFrameGuard extends AbstractStreamSourceConduit<Stream
             }
         }
         return n;
+    }
+
+    @Override
+    public void resumeReads() {
+        if (tripped != null) {
+            next.wakeupReads(); // the client may send nothing more: the failing read must come now
+        } else {
+            next.resumeReads();
+        }
     }
 
     @Override
@@ -81,6 +145,9 @@ public final class H2ClientFrameGuard extends AbstractStreamSourceConduit<Stream
                 }
                 prefaceRead++;
                 at++;
+                if (prefaceRead == PREFACE.length) {
+                    onHttp2.run();
+                }
             } else if (payloadLeft > 0) {
                 long skip = Math.min(payloadLeft, to - at);
                 payloadLeft -= skip;
@@ -89,11 +156,25 @@ public final class H2ClientFrameGuard extends AbstractStreamSourceConduit<Stream
                 header[headerRead++] = buffer.get(at++);
                 if (headerRead == FRAME_HEADER) {
                     headerRead = 0;
-                    if ((header[3] & 0xFF) == PUSH_PROMISE) {
-                        throw new IOException("the client sent a PUSH_PROMISE, which only a server may send");
-                    }
-                    payloadLeft = ((header[0] & 0xFFL) << 16) | ((header[1] & 0xFF) << 8) | (header[2] & 0xFF);
+                    frame();
                 }
+            }
+        }
+    }
+
+    private void frame() throws IOException {
+        int type = header[3] & 0xFF;
+        payloadLeft = ((header[0] & 0xFFL) << 16) | ((header[1] & 0xFF) << 8) | (header[2] & 0xFF);
+        if (type == PUSH_PROMISE) {
+            throw new IOException("the client sent a PUSH_PROMISE, which only a server may send");
+        }
+        if (type == HEADERS || type == CONTINUATION) {
+            headerBlock = (type == HEADERS ? 0 : headerBlock) + FRAME_HEADER + payloadLeft;
+            if (headerBlock > maxHeaderBlock) {
+                throw new IOException("the client's header block went past " + maxHeaderBlock + " bytes");
+            }
+            if ((header[4] & END_HEADERS) != 0) {
+                headerBlock = 0;
             }
         }
     }

@@ -15,6 +15,7 @@ import java.net.SocketTimeoutException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -27,8 +28,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A seeded fuzz of the HTTP/2 door: after the preface, each case sends a valid request's frames
  * with random mutations (frame types, flags, lengths that lie, stream ids, settings, window
- * updates, garbage header blocks, truncations) and random extra frames. Whatever comes, the
- * proxy answers, refuses, closes, or waits for the rest of a request as HTTP/2 lets it; it logs
+ * updates, garbage header blocks, header blocks in many CONTINUATION pieces, a client's
+ * PUSH_PROMISE, truncations) and random extra frames, some after an {@code Upgrade: h2c}.
+ * Whatever comes, the proxy answers, refuses, closes, or waits for the rest of a request as
+ * HTTP/2 lets it; it logs
  * no stack trace, and serves a normal HTTP/2 request afterwards. Widen with
  * {@code -Dfuzz.seed=N -Dfuzz.cases=N}.
  */
@@ -89,6 +92,9 @@ class Http2FuzzIT {
             }
             String last = "nothing";
             try {
+                if (bytes[0] == 'G') {
+                    client.readHead(); // the 101, or an HTTP/1.1 answer (then the frames are garbage to it)
+                }
                 while (true) {
                     H2Wire.Frame frame = H2Wire.read(client.in());
                     last = switch (frame.type()) {
@@ -110,15 +116,28 @@ class Http2FuzzIT {
         }
     }
 
-    /** A preface, then a valid request's frames and random frames, some mutated. */
+    /**
+     * A preface, then a valid request's frames and random frames, some mutated; one case in six
+     * comes after an {@code Upgrade: h2c} request instead, sent with it in one write.
+     */
     private static byte[] hostileCase(SplittableRandom random, int port) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
+        if (random.nextInt(6) == 0) {
+            out.writeBytes(("GET /up HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade, HTTP2-Settings\r\n"
+                    + "Upgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQAAP__\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        }
         out.writeBytes(H2Wire.PREFACE);
         out.writeBytes(H2Wire.frame(H2Wire.SETTINGS, 0, 0, settings(random)));
         int frames = 1 + random.nextInt(6);
         for (int f = 0; f < frames; f++) {
             byte[] frame;
-            if (random.nextInt(3) == 0) {
+            int kind = random.nextInt(8);
+            if (kind == 0) {
+                frame = headerBlockInPieces(random, port);
+            } else if (kind == 1) {
+                frame = H2Wire.frame(H2Wire.PUSH_PROMISE, random.nextInt(256), 1 + 2 * random.nextInt(4),
+                        new byte[] {0, 0, 0, (byte) (2 * random.nextInt(4))});
+            } else if (kind < 4) {
                 frame = randomFrame(random);
             } else {
                 int stream = random.nextInt(5) == 0 ? random.nextInt(4) * 2 : 1 + 2 * random.nextInt(20);
@@ -131,6 +150,28 @@ class Http2FuzzIT {
                 frame = mutate(frame, random);
             }
             out.writeBytes(frame);
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * HEADERS without END_HEADERS, then CONTINUATION frames (empty, or literal fields), the
+     * last with END_HEADERS or not, sometimes a hundred of them.
+     */
+    private static byte[] headerBlockInPieces(SplittableRandom random, int port) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int stream = 1 + 2 * random.nextInt(20);
+        out.writeBytes(H2Wire.frame(H2Wire.HEADERS, H2Wire.END_STREAM, stream, H2Wire.headerBlock(":method", "GET",
+                ":scheme", "http", ":path", "/c" + random.nextInt(100), ":authority", "127.0.0.1:" + port)));
+        int pieces = random.nextInt(4) == 0 ? 100 + random.nextInt(900) : 1 + random.nextInt(5);
+        for (int i = 0; i < pieces; i++) {
+            // Not random bytes: an indexed field past an empty dynamic table (any byte 0xBE..0xFF
+            // first) fails Undertow 2.4.4's HPACK decoder with a NullPointerException and a stack
+            // trace, in HEADERS as in CONTINUATION; a known gap, not this case's subject.
+            byte[] payload = random.nextBoolean() ? new byte[0]
+                    : H2Wire.headerBlock("x-c" + i, "v".repeat(random.nextInt(200)));
+            boolean last = i == pieces - 1 && random.nextBoolean();
+            out.writeBytes(H2Wire.frame(H2Wire.CONTINUATION, last ? H2Wire.END_HEADERS : 0, stream, payload));
         }
         return out.toByteArray();
     }

@@ -10,6 +10,7 @@ import dev.sluice.testing.HttpBackend;
 import dev.sluice.testing.HttpBackendRequest;
 import dev.sluice.testing.HttpClients;
 import dev.sluice.testing.LogCapture;
+import dev.sluice.testing.RawBackend;
 import dev.sluice.testing.RawPeer;
 import dev.sluice.testing.TestCertificates;
 import dev.sluice.testing.WsEchoBackend;
@@ -188,6 +189,218 @@ class Http2IT {
         }
     }
 
+    // After an Upgrade: h2c the connection is HTTP/2 too, and so is watched: a PUSH_PROMISE sent
+    // after the 101 (as a client should wait for it), or sent with the upgrade request in one
+    // write (read ahead by Undertow's HTTP/1.1 parser), ends the connection quietly.
+    @Test
+    void aPushPromiseAfterAnH2cUpgradeEndsItsConnectionQuietly() throws Exception {
+        String upgrade = "GET /up HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade, HTTP2-Settings\r\n"
+                + "Upgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQAAP__\r\n\r\n";
+        java.io.ByteArrayOutputStream h2 = new java.io.ByteArrayOutputStream();
+        h2.writeBytes(H2Wire.PREFACE);
+        h2.writeBytes(H2Wire.frame(H2Wire.SETTINGS, 0, 0, new byte[0]));
+        h2.writeBytes(H2Wire.frame(H2Wire.PUSH_PROMISE, 0, 1, new byte[] {0, 0, 0, 2}));
+        try (LogCapture log = LogCapture.start()) {
+            try (HttpBackend backend = HttpBackend.start((request, reply) -> reply.send("ok"));
+                 Sluice proxy = Sluice.startYaml(yaml(backend.uri(), ", http2: true"))) {
+                try (RawPeer client = RawPeer.connect(proxy.port())) {
+                    client.write(upgrade);
+                    assertEquals(101, client.readHead().status());
+                    client.write(h2.toByteArray());
+                    assertEnded(client.awaitEnd(java.time.Duration.ofSeconds(5)));
+                }
+                try (RawPeer client = RawPeer.connect(proxy.port())) {
+                    java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+                    all.writeBytes(upgrade.getBytes(StandardCharsets.US_ASCII));
+                    all.writeBytes(h2.toByteArray());
+                    client.write(all.toByteArray());
+                    assertEnded(client.awaitEnd(java.time.Duration.ofSeconds(5)));
+                }
+                assertEquals("ok", get(HttpClients.HTTP_2, proxy, "/after").body());
+            }
+            assertQuiet(log);
+        }
+    }
+
+    // A header block of about 20 KiB in CONTINUATION frames, over max-request-header-size (16 KiB)
+    // but within the parser's margin: HTTP/1.1 would get a 431; here Undertow ends the connection
+    // without an answer (not Sluice's frame guard: its bound is the margin's end). Quietly.
+    @Test
+    void aHeaderBlockOverTheLimitInContinuationsEndsTheConnection() throws Exception {
+        try (LogCapture log = LogCapture.start()) {
+            try (HttpBackend backend = HttpBackend.start((request, reply) -> reply.send("ok"));
+                 Sluice proxy = Sluice.startYaml(yaml(backend.uri(), ", http2: true"));
+                 RawPeer client = RawPeer.connect(proxy.port())) {
+                client.write(H2Wire.PREFACE);
+                client.write(H2Wire.frame(H2Wire.SETTINGS, 0, 0, new byte[0]));
+                client.write(H2Wire.frame(H2Wire.HEADERS, H2Wire.END_STREAM, 1, H2Wire.headerBlock(":method", "GET",
+                        ":scheme", "http", ":path", "/over", ":authority", "127.0.0.1:" + proxy.port())));
+                try {
+                    for (int f = 0; f < 2; f++) {
+                        client.write(H2Wire.frame(H2Wire.CONTINUATION, f == 1 ? H2Wire.END_HEADERS : 0, 1,
+                                H2Wire.headerBlock("x-big-" + f, "v".repeat(10_000))));
+                    }
+                } catch (java.io.IOException closedMidway) {
+                    // the proxy may hang up before the last frame is written
+                }
+                String end = endOf(client);
+                assertTrue(end.equals("goaway") || end.equals("closed"), end);
+                assertEquals("ok", get(HttpClients.HTTP_2, proxy, "/after").body(), "the proxy serves on");
+            }
+            assertQuiet(log);
+        }
+    }
+
+    // A header block of 1 MiB in CONTINUATION frames (max-request-header-size is 16 KiB): the
+    // connection ends (GOAWAY, or closed) before the block is taken in, and the proxy serves on.
+    @Test
+    void aHugeHeaderBlockInContinuationsEndsTheConnection() throws Exception {
+        try (LogCapture log = LogCapture.start()) {
+            try (HttpBackend backend = HttpBackend.start((request, reply) -> reply.send("ok"));
+                 Sluice proxy = Sluice.startYaml(yaml(backend.uri(), ", http2: true"));
+                 RawPeer client = RawPeer.connect(proxy.port())) {
+                java.io.ByteArrayOutputStream block = new java.io.ByteArrayOutputStream();
+                block.writeBytes(H2Wire.PREFACE);
+                block.writeBytes(H2Wire.frame(H2Wire.SETTINGS, 0, 0, new byte[0]));
+                block.writeBytes(H2Wire.frame(H2Wire.HEADERS, H2Wire.END_STREAM, 1, H2Wire.headerBlock(":method", "GET",
+                        ":scheme", "http", ":path", "/big-head", ":authority", "127.0.0.1:" + proxy.port())));
+                String value = "v".repeat(100);
+                for (int f = 0; f < 100; f++) {
+                    List<String> fields = new ArrayList<>();
+                    for (int i = 0; i < 90; i++) {
+                        fields.add("x-h-" + f + "-" + i);
+                        fields.add(value);
+                    }
+                    block.writeBytes(H2Wire.frame(H2Wire.CONTINUATION, f == 99 ? H2Wire.END_HEADERS : 0, 1,
+                            H2Wire.headerBlock(fields.toArray(String[]::new))));
+                }
+                try {
+                    client.write(block.toByteArray());
+                } catch (java.io.IOException closedMidway) {
+                    // the proxy may hang up before the last frames are written
+                }
+                String end = endOf(client);
+                assertTrue(end.equals("goaway") || end.equals("closed"), end);
+                assertEquals("ok", get(HttpClients.HTTP_2, proxy, "/after").body(), "the proxy serves on");
+            }
+            assertQuiet(log);
+        }
+    }
+
+    // The CONTINUATION flood (CVE-2024-27316's kind): a header block that never ends, as one
+    // field value declared 1 GiB long or as empty frames without end. The proxy stops taking it
+    // after a bounded number of bytes (the client's writes fail), and serves on.
+    @Test
+    void anEndlessContinuationFloodIsCutOff() throws Exception {
+        try (LogCapture log = LogCapture.start()) {
+            try (HttpBackend backend = HttpBackend.start((request, reply) -> reply.send("ok"));
+                 Sluice proxy = Sluice.startYaml(yaml(backend.uri(), ", http2: true"))) {
+                for (int payload : new int[] {16 * 1024, 0}) {
+                    try (RawPeer client = RawPeer.connect(proxy.port())) {
+                        java.io.ByteArrayOutputStream start = new java.io.ByteArrayOutputStream();
+                        start.writeBytes(H2Wire.headerBlock(":method", "GET", ":scheme", "http", ":path", "/flood",
+                                ":authority", "127.0.0.1:" + proxy.port()));
+                        if (payload > 0) {
+                            start.writeBytes(H2Wire.literalStart("x-flood", 1L << 30));
+                        }
+                        client.write(H2Wire.PREFACE);
+                        client.write(H2Wire.frame(H2Wire.SETTINGS, 0, 0, new byte[0]));
+                        client.write(H2Wire.frame(H2Wire.HEADERS, H2Wire.END_STREAM, 1, start.toByteArray()));
+                        byte[] frame = H2Wire.frame(H2Wire.CONTINUATION, 0, 1, "a".repeat(payload).getBytes(StandardCharsets.US_ASCII));
+                        java.io.ByteArrayOutputStream batch = new java.io.ByteArrayOutputStream();
+                        while (batch.size() < 64 * 1024) {
+                            batch.writeBytes(frame);
+                        }
+                        long limit = 256L << 20;
+                        java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
+                        CompletableFuture<String> flood = CompletableFuture.supplyAsync(() -> {
+                            try {
+                                while (sent.get() < limit) {
+                                    client.out().write(batch.toByteArray());
+                                    sent.addAndGet(batch.size());
+                                }
+                                return "all " + sent.get() + " bytes taken";
+                            } catch (java.io.IOException cut) {
+                                return "cut";
+                            }
+                        });
+                        await("the flood is cut off").atMost(java.time.Duration.ofSeconds(20)).until(flood::isDone);
+                        assertEquals("cut", flood.get(), payload + "-byte frames");
+                        assertTrue(sent.get() < 64L << 20, "cut after " + sent.get() + " bytes");
+                    }
+                }
+                assertEquals("ok", get(HttpClients.HTTP_2, proxy, "/after").body(), "the proxy serves on");
+            }
+            assertQuiet(log);
+        }
+    }
+
+    // A client that opens a stream for an endless download, gives a 2 GiB window and then never
+    // reads the socket: flow control and the full socket hold the upstream back (what the proxy
+    // took from it is bounded), and once the writes have stalled for send-timeout the connection
+    // is closed (a RST_STREAM could not reach such a client) and so is the upstream connection.
+    // Other clients are served meanwhile.
+    @Test
+    void aClientThatNeverReadsIsCutAfterTheSendTimeout() throws Exception {
+        CompletableFuture<String> download = new CompletableFuture<>();
+        try (LogCapture log = LogCapture.start()) {
+            try (RawBackend backend = RawBackend.start((peer, head) -> {
+                     if (head.target().equals("/big")) {
+                         download.complete(sendEndlessly(peer));
+                     } else {
+                         peer.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+                     }
+                 });
+                 Sluice proxy = Sluice.startYaml(yaml(backend.uri(), ", http2: true") + "limits: { send-timeout: 1s }\n");
+                 RawPeer client = RawPeer.connect(proxy.port(), 64 * 1024)) {
+                client.write(H2Wire.PREFACE);
+                client.write(H2Wire.frame(H2Wire.SETTINGS, 0, 0,
+                        H2Wire.settings(H2Wire.SETTINGS_INITIAL_WINDOW_SIZE, Integer.MAX_VALUE)));
+                client.write(H2Wire.windowUpdate(0, Integer.MAX_VALUE - 65_535));
+                client.write(H2Wire.frame(H2Wire.HEADERS, H2Wire.END_HEADERS | H2Wire.END_STREAM, 1, H2Wire.headerBlock(
+                        ":method", "GET", ":scheme", "http", ":path", "/big", ":authority", "127.0.0.1:" + proxy.port())));
+
+                assertEquals("ok", get(HttpClients.HTTP_2, proxy, "/other").body(), "another client is served");
+                await("the proxy gives the upstream up").atMost(java.time.Duration.ofSeconds(15)).until(download::isDone);
+                assertTrue(download.get().startsWith("cut"), download.get());
+                long taken = Long.parseLong(download.get().split(" ")[2]);
+                assertTrue(taken < 64L << 20, "the proxy took " + taken + " bytes from the upstream");
+                assertEnded(client.awaitEnd(java.time.Duration.ofSeconds(10)));
+            }
+            assertQuiet(log);
+        }
+    }
+
+    // A client that keeps reading but leaves the stream's window at 0: nothing can be sent, and
+    // after send-timeout the stream is reset; its upstream connection is closed.
+    @Test
+    void aStreamWhoseWindowStaysShutIsResetAfterTheSendTimeout() throws Exception {
+        CompletableFuture<String> download = new CompletableFuture<>();
+        try (LogCapture log = LogCapture.start()) {
+            try (RawBackend backend = RawBackend.start((peer, head) -> download.complete(sendEndlessly(peer)));
+                 Sluice proxy = Sluice.startYaml(yaml(backend.uri(), ", http2: true") + "limits: { send-timeout: 1s }\n");
+                 RawPeer client = RawPeer.connect(proxy.port())) {
+                client.write(H2Wire.PREFACE);
+                client.write(H2Wire.frame(H2Wire.SETTINGS, 0, 0, H2Wire.settings(H2Wire.SETTINGS_INITIAL_WINDOW_SIZE, 0)));
+                client.write(H2Wire.frame(H2Wire.HEADERS, H2Wire.END_HEADERS | H2Wire.END_STREAM, 1, H2Wire.headerBlock(
+                        ":method", "GET", ":scheme", "http", ":path", "/big", ":authority", "127.0.0.1:" + proxy.port())));
+                H2Wire.Frame frame;
+                do {
+                    frame = H2Wire.read(client.in());
+                    if (frame.type() == H2Wire.SETTINGS && (frame.flags() & H2Wire.ACK) == 0) {
+                        client.write(H2Wire.frame(H2Wire.SETTINGS, H2Wire.ACK, 0, new byte[0]));
+                    }
+                    assertNotEquals(H2Wire.DATA, frame.type(), "no DATA through a shut window");
+                } while (frame.type() != H2Wire.RST_STREAM && frame.type() != H2Wire.GOAWAY);
+                                assertEquals(H2Wire.RST_STREAM, frame.type());
+                assertEquals(1, frame.stream());
+                await("the upstream is closed").atMost(java.time.Duration.ofSeconds(10)).until(download::isDone);
+                assertTrue(download.get().startsWith("cut"), download.get());
+            }
+            assertQuiet(log);
+        }
+    }
+
     // Over TLS, ALPN offers h2: a JDK client speaks HTTP/2 to an https:// listener with http2,
     // many streams at once, each answered with its own body.
     @Test
@@ -295,6 +508,44 @@ class Http2IT {
             assertEquals("/down", recorded.path());
             assertEquals("HTTP/2.0", recorded.protocol());
             assertEquals(503, recorded.status());
+        }
+    }
+
+    /** How an HTTP/2 connection ended: "goaway" (read), or "closed" (EOF or reset before a GOAWAY). */
+    private static String endOf(RawPeer client) throws java.io.IOException {
+        try {
+            while (true) {
+                if (H2Wire.read(client.in()).type() == H2Wire.GOAWAY) {
+                    return "goaway";
+                }
+            }
+        } catch (java.io.EOFException | java.net.SocketException closed) {
+            return "closed";
+        }
+    }
+
+    private static void assertEnded(String end) {
+        assertTrue(end.startsWith("EOF") || end.startsWith("reset"), end);
+    }
+
+    /** No stack trace and no ERROR line in the log. */
+    private static void assertQuiet(LogCapture log) {
+        assertEquals(List.of(), log.stackTraces().stream().filter(t -> !t.startsWith("[XNIO-")).toList());
+        assertEquals(List.of(), log.lines().stream().filter(line -> line.contains(" ERROR ")).toList());
+    }
+
+    /** Backend script: a 1 TiB body, written until the proxy stops taking it; "cut after N bytes: why". */
+    private static String sendEndlessly(RawPeer peer) {
+        long sent = 0;
+        try {
+            peer.write("HTTP/1.1 200 OK\r\nContent-Length: " + (1L << 40) + "\r\n\r\n");
+            byte[] chunk = new byte[64 * 1024];
+            while (true) {
+                peer.write(chunk);
+                sent += chunk.length;
+            }
+        } catch (java.io.IOException e) {
+            return "cut after " + sent + " bytes: " + e;
         }
     }
 

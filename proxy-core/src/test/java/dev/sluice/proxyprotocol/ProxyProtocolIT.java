@@ -4,6 +4,7 @@ import dev.sluice.Sluice;
 import dev.sluice.SluiceBuilder;
 import dev.sluice.config.AccessLogConfig;
 import dev.sluice.config.LimitsConfig;
+import dev.sluice.testing.H2Wire;
 import dev.sluice.testing.HttpBackend;
 import dev.sluice.testing.HttpBackendRequest;
 import dev.sluice.testing.LogCapture;
@@ -298,5 +299,26 @@ class ProxyProtocolIT {
         HttpBackendRequest seen = backend.takeRequest();
         assertEquals("203.0.113.7", seen.header("X-Forwarded-For"));
         assertEquals("https", seen.header("X-Forwarded-Proto"));
+    }
+
+    // h2c after the header: a v1 header, then HTTP/2 by prior knowledge in the same write; the
+    // stream is answered and reaches the upstream as from the carried client.
+    @Test
+    void aProxyHeaderThenH2c() throws Exception {
+        try (Sluice proxy = proxy("127.0.0.1").http2(true).start();
+             RawPeer client = RawPeer.connect(proxy.port())) {
+            client.write(RawHttp.concat(ProxyHeaders.v1("203.0.113.7", "192.0.2.1", 51000, 80), H2Wire.PREFACE,
+                    H2Wire.frame(H2Wire.SETTINGS, 0, 0, new byte[0]),
+                    H2Wire.frame(H2Wire.HEADERS, H2Wire.END_HEADERS | H2Wire.END_STREAM, 1, H2Wire.headerBlock(
+                            ":method", "GET", ":scheme", "http", ":path", "/x", ":authority", "app"))));
+            H2Wire.Frame frame;
+            do {
+                frame = H2Wire.read(client.in());
+            } while (frame.stream() != 1 || frame.type() != H2Wire.HEADERS);
+            assertEquals(0x88, frame.payload()[0] & 0xFF, "stream 1 answered 200 (HPACK :status 200 is 0x88)");
+        }
+        HttpBackendRequest seen = backend.takeRequest();
+        assertEquals("203.0.113.7", seen.header("X-Forwarded-For"));
+        assertEquals("80", seen.header("X-Forwarded-Port"));
     }
 }

@@ -17,7 +17,11 @@ public final class H2Wire {
     public static final int HEADERS = 0x1;
     public static final int RST_STREAM = 0x3;
     public static final int SETTINGS = 0x4;
+    public static final int PUSH_PROMISE = 0x5;
     public static final int GOAWAY = 0x7;
+    public static final int WINDOW_UPDATE = 0x8;
+    public static final int CONTINUATION = 0x9;
+    public static final int SETTINGS_INITIAL_WINDOW_SIZE = 0x4;
     public static final int END_STREAM = 0x1;
     public static final int ACK = 0x1;
     public static final int END_HEADERS = 0x4;
@@ -51,7 +55,40 @@ public final class H2Wire {
         return out.toByteArray();
     }
 
-    /** A header block of literal fields: name, value, name, value, ... (names and values under 127 bytes). */
+    /** A SETTINGS payload: id, value, id, value, ... */
+    public static byte[] settings(int... idsAndValues) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (int i = 0; i < idsAndValues.length; i += 2) {
+            out.write(idsAndValues[i] >>> 8);
+            out.write(idsAndValues[i]);
+            int value = idsAndValues[i + 1];
+            out.write(value >>> 24);
+            out.write(value >>> 16);
+            out.write(value >>> 8);
+            out.write(value);
+        }
+        return out.toByteArray();
+    }
+
+    /** A WINDOW_UPDATE frame giving {@code increment} more bytes on the stream (0: the connection). */
+    public static byte[] windowUpdate(int stream, int increment) {
+        return frame(WINDOW_UPDATE, 0, stream, new byte[] {(byte) (increment >>> 24), (byte) (increment >>> 16),
+                (byte) (increment >>> 8), (byte) increment});
+    }
+
+    /**
+     * The start of a literal field whose value is declared {@code valueLength} bytes long, without
+     * the value: the rest of a header block (CONTINUATION frames) is to carry it.
+     */
+    public static byte[] literalStart(String name, long valueLength) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(0x00);
+        literal(out, name);
+        integer(out, valueLength);
+        return out.toByteArray();
+    }
+
+    /** A header block of literal fields: name, value, name, value, ... */
     public static byte[] headerBlock(String... namesAndValues) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (int i = 0; i < namesAndValues.length; i += 2) {
@@ -64,11 +101,23 @@ public final class H2Wire {
 
     private static void literal(ByteArrayOutputStream out, String text) {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        if (bytes.length >= 127) {
-            throw new IllegalArgumentException("too long for this encoder: " + text);
-        }
-        out.write(bytes.length);
+        integer(out, bytes.length);
         out.writeBytes(bytes);
+    }
+
+    /** An HPACK integer with a 7-bit prefix (RFC 7541 section 5.1), the Huffman bit clear. */
+    private static void integer(ByteArrayOutputStream out, long value) {
+        if (value < 127) {
+            out.write((int) value);
+            return;
+        }
+        out.write(127);
+        long rest = value - 127;
+        while (rest >= 128) {
+            out.write((int) (rest % 128 + 128));
+            rest /= 128;
+        }
+        out.write((int) rest);
     }
 
     /** Reads the next frame; throws at the end of the stream. */
