@@ -32,6 +32,8 @@ class LayersTest {
             .layer("proxyprotocol").definedBy("dev.sluice.proxyprotocol..")
             // Routes, pools and the upstream client.
             .layer("runtime").definedBy("dev.sluice.runtime..")
+            // Upstream servers: their state, selection and active health checks.
+            .layer("upstream").definedBy("dev.sluice.upstream..")
             .layer("record").definedBy("dev.sluice.record..")
             .layer("fault").definedBy("dev.sluice.fault..")
             .layer("tunnel").definedBy("dev.sluice.tunnel..")
@@ -46,15 +48,17 @@ class LayersTest {
             .whereLayer("builtin").mayNotAccessAnyLayer()
             .whereLayer("tls").mayNotAccessAnyLayer()
             .whereLayer("proxyprotocol").mayOnlyAccessLayers("http")
-            .whereLayer("runtime").mayOnlyAccessLayers("http", "observe")
-            .whereLayer("record").mayOnlyAccessLayers("http", "json", "ws", "observe", "runtime")
-            .whereLayer("fault").mayOnlyAccessLayers("http", "ws", "observe", "runtime", "record")
-            .whereLayer("tunnel").mayOnlyAccessLayers("http", "ws", "observe", "runtime", "record")
-            .whereLayer("handler").mayOnlyAccessLayers("http", "ws", "observe", "runtime", "record", "fault", "tunnel")
-            .whereLayer("admin").mayOnlyAccessLayers("http", "json", "ws", "observe", "runtime", "record", "fault",
+            .whereLayer("runtime").mayOnlyAccessLayers("http", "observe", "upstream")
+            .whereLayer("upstream").mayOnlyAccessLayers("http", "observe")
+            .whereLayer("record").mayOnlyAccessLayers("http", "json", "ws", "observe", "upstream", "runtime")
+            .whereLayer("fault").mayOnlyAccessLayers("http", "ws", "observe", "upstream", "runtime", "record")
+            .whereLayer("tunnel").mayOnlyAccessLayers("http", "ws", "observe", "upstream", "runtime", "record")
+            .whereLayer("handler").mayOnlyAccessLayers("http", "ws", "observe", "upstream", "runtime", "record", "fault",
                     "tunnel")
-            .whereLayer("root").mayOnlyAccessLayers("http", "json", "ws", "observe", "builtin", "tls", "runtime", "record",
-                    "fault", "tunnel", "handler", "admin", "proxyprotocol");
+            .whereLayer("admin").mayOnlyAccessLayers("http", "json", "ws", "observe", "upstream", "runtime", "record",
+                    "fault", "tunnel")
+            .whereLayer("root").mayOnlyAccessLayers("http", "json", "ws", "observe", "builtin", "tls", "upstream",
+                    "runtime", "record", "fault", "tunnel", "handler", "admin", "proxyprotocol");
 
     @ArchTest
     static final ArchRule NO_CYCLES = slices().matching("dev.sluice.(*)..").should().beFreeOfCycles();
