@@ -25,6 +25,10 @@ import java.util.function.Consumer;
  * One health check in flight: its connection, the deadline over all of it (connect included),
  * and the promise that its result is given exactly once, whatever comes late. All its state
  * lives on the check's IO thread; callbacks that arrive elsewhere are moved there.
+ *
+ * <p>A connect still pending at the deadline cannot be cancelled: Undertow's client keeps the
+ * connect's IoFuture to itself. The check ends at the deadline all the same; the connection is
+ * closed the moment it completes, or the connect fails when the OS gives up on it.
  */
 final class ProbeRun implements HealthProbe.Check {
     private static final Logger LOG = LoggerFactory.getLogger(ProbeRun.class);
