@@ -30,10 +30,10 @@ class LayersTest {
             .layer("tls").definedBy("dev.sluice.tls..")
             // A listener's first step before HTTP: the PROXY protocol header.
             .layer("proxyprotocol").definedBy("dev.sluice.proxyprotocol..")
-            // An upstream's servers: their state, health and choice.
-            .layer("upstream").definedBy("dev.sluice.upstream..")
             // Routes, pools and the upstream client.
             .layer("runtime").definedBy("dev.sluice.runtime..")
+            // Upstream servers: their state, selection and active health checks.
+            .layer("upstream").definedBy("dev.sluice.upstream..")
             .layer("record").definedBy("dev.sluice.record..")
             .layer("fault").definedBy("dev.sluice.fault..")
             .layer("tunnel").definedBy("dev.sluice.tunnel..")
@@ -48,16 +48,17 @@ class LayersTest {
             .whereLayer("builtin").mayNotAccessAnyLayer()
             .whereLayer("tls").mayNotAccessAnyLayer()
             .whereLayer("proxyprotocol").mayOnlyAccessLayers("http")
-            .whereLayer("upstream").mayOnlyAccessLayers("http", "observe")
             .whereLayer("runtime").mayOnlyAccessLayers("http", "observe", "upstream")
+            .whereLayer("upstream").mayOnlyAccessLayers("http", "observe")
             .whereLayer("record").mayOnlyAccessLayers("http", "json", "ws", "observe", "upstream", "runtime")
             .whereLayer("fault").mayOnlyAccessLayers("http", "ws", "observe", "upstream", "runtime", "record")
             .whereLayer("tunnel").mayOnlyAccessLayers("http", "ws", "observe", "upstream", "runtime", "record")
-            .whereLayer("handler").mayOnlyAccessLayers("http", "ws", "observe", "upstream", "runtime", "record", "fault", "tunnel")
-            .whereLayer("admin").mayOnlyAccessLayers("http", "json", "ws", "observe", "upstream", "runtime", "record", "fault",
+            .whereLayer("handler").mayOnlyAccessLayers("http", "ws", "observe", "upstream", "runtime", "record", "fault",
                     "tunnel")
-            .whereLayer("root").mayOnlyAccessLayers("http", "json", "ws", "observe", "builtin", "tls", "upstream", "runtime", "record",
-                    "fault", "tunnel", "handler", "admin", "proxyprotocol");
+            .whereLayer("admin").mayOnlyAccessLayers("http", "json", "ws", "observe", "upstream", "runtime", "record",
+                    "fault", "tunnel")
+            .whereLayer("root").mayOnlyAccessLayers("http", "json", "ws", "observe", "builtin", "tls", "upstream",
+                    "runtime", "record", "fault", "tunnel", "handler", "admin", "proxyprotocol");
 
     @ArchTest
     static final ArchRule NO_CYCLES = slices().matching("dev.sluice.(*)..").should().beFreeOfCycles();

@@ -6,6 +6,7 @@ import io.undertow.websockets.WebSocketProtocolHandshakeHandler;
 import io.undertow.websockets.core.AbstractReceiveListener;
 import io.undertow.websockets.core.BufferedBinaryMessage;
 import io.undertow.websockets.core.BufferedTextMessage;
+import io.undertow.websockets.core.CloseMessage;
 import io.undertow.websockets.core.WebSocketCallback;
 import io.undertow.websockets.core.WebSocketChannel;
 import io.undertow.websockets.core.WebSockets;
@@ -17,12 +18,14 @@ import java.nio.ByteBuffer;
 import java.net.URI;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An Undertow WebSocket echo server on 127.0.0.1:0, on every path: text comes back as text,
  * binary as binary, byte for byte, up to {@link #MAX_MESSAGE} per message. It picks the first
- * subprotocol the client offers that it was configured with.
+ * subprotocol the client offers that it was configured with. It notes the code of every Close
+ * it receives.
  */
 public final class WsEchoBackend implements AutoCloseable {
     /** Largest message echoed; well above the 1 MiB the tests send. */
@@ -30,12 +33,13 @@ public final class WsEchoBackend implements AutoCloseable {
 
     private final Undertow server;
     private final AtomicInteger handshakes = new AtomicInteger();
+    private final List<Integer> closeCodes = new CopyOnWriteArrayList<>();
 
     private WsEchoBackend(Set<String> subprotocols) {
         List<Handshake> versions = List.of(new Hybi13Handshake(subprotocols, false));
         WebSocketConnectionCallback echo = (exchange, channel) -> {
             this.handshakes.incrementAndGet();
-            channel.getReceiveSetter().set(new Echo());
+            channel.getReceiveSetter().set(new Echo(closeCodes));
             channel.resumeReceives();
         };
         this.server = Undertow.builder()
@@ -68,6 +72,11 @@ public final class WsEchoBackend implements AutoCloseable {
         return handshakes.get();
     }
 
+    /** The status codes of the Close frames received so far, in arrival order. */
+    public List<Integer> closeCodes() {
+        return List.copyOf(closeCodes);
+    }
+
     @Override
     public void close() {
         server.stop();
@@ -75,6 +84,17 @@ public final class WsEchoBackend implements AutoCloseable {
 
     /** Echoes whole messages; Undertow queues sends per channel, so order is kept. */
     private static final class Echo extends AbstractReceiveListener {
+        private final List<Integer> closeCodes;
+
+        Echo(List<Integer> closeCodes) {
+            this.closeCodes = closeCodes;
+        }
+
+        @Override
+        protected void onCloseMessage(CloseMessage message, WebSocketChannel channel) {
+            closeCodes.add(message.getCode());
+        }
+
         @Override
         protected void onFullTextMessage(WebSocketChannel channel, BufferedTextMessage message) {
             WebSockets.sendText(message.getData(), channel, null);

@@ -1,0 +1,80 @@
+package dev.sluice.upstream;
+
+import dev.sluice.config.HealthCheckConfig;
+import io.undertow.connector.ByteBufferPool;
+import org.xnio.XnioIoThread;
+import org.xnio.XnioWorker;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The active health checks of one upstream's servers: each checked every {@code interval}, at
+ * most one check in flight per server, marked down after {@code unhealthy} failed checks in a
+ * row and up again after {@code healthy} good ones (every server starts up). The listener hears
+ * of each change once; logging it is the listener's business, which knows the server by its own
+ * name. Each server's checks stay on one IO thread of the worker, the servers spread over them.
+ */
+public final class HealthChecks<T extends HealthTarget> {
+    /** Told of every change of a server's state, on that server's IO thread; must not block. */
+    @FunctionalInterface
+    public interface Listener<T> {
+        /**
+         * @param up    the new state
+         * @param count the checks in a row that decided it ({@code unhealthy} going down, {@code healthy} going up)
+         * @param last  the last of those checks
+         */
+        void changed(T target, boolean up, int count, CheckResult last);
+    }
+
+    private final List<TargetChecks<T>> targets = new ArrayList<>();
+    private final long intervalNanos;
+    private final AtomicBoolean started = new AtomicBoolean();
+    private volatile boolean stopped;
+
+    public HealthChecks(HealthCheckConfig config, List<? extends T> targets, XnioWorker worker,
+                        ByteBufferPool bufferPool, Listener<? super T> listener) {
+        this.intervalNanos = config.interval().toNanos();
+        HealthProbe probe = new HealthProbe(config, bufferPool);
+        for (int i = 0; i < targets.size(); i++) {
+            XnioIoThread ioThread = worker.getIoThread(i % worker.getIoThreadCount());
+            this.targets.add(new TargetChecks<>(targets.get(i), ioThread, probe, intervalNanos,
+                    new RiseFall(config.healthy(), config.unhealthy()), listener, () -> stopped));
+        }
+    }
+
+    /** Starts checking; the first checks are spread over one interval so they do not all go out at once. */
+    public void start() {
+        if (!started.compareAndSet(false, true)) {
+            throw new IllegalStateException("health checks are started once");
+        }
+        for (int i = 0; i < targets.size(); i++) {
+            TargetChecks<T> target = targets.get(i);
+            long delay = firstDelay(i, targets.size(), intervalNanos);
+            onIoThread(target.ioThread(), () -> target.schedule(delay));
+        }
+    }
+
+    /** Stops for good: no check starts from now on, those in flight are closed and their results ignored. */
+    public void stop() {
+        stopped = true;
+        for (TargetChecks<T> target : targets) {
+            onIoThread(target.ioThread(), target::stop);
+        }
+    }
+
+    /** When target {@code index} of {@code count} is first checked: {@code index * interval / count}. */
+    static long firstDelay(int index, int count, long intervalNanos) {
+        return intervalNanos / count * index;
+    }
+
+    private static void onIoThread(XnioIoThread ioThread, Runnable task) {
+        try {
+            ioThread.execute(task);
+        } catch (RejectedExecutionException stopping) {
+            // the worker is stopping, and every check's connection closes with it
+        }
+    }
+}
