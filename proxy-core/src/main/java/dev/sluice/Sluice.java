@@ -112,7 +112,7 @@ public final class Sluice implements RunningProxy, AutoCloseable {
                 .distinct().toList());
         this.worker = createWorker(ioThreads);
         ByteBufferPool buffers = new DefaultByteBufferPool(true, BUFFER_SIZE);
-        this.shared = new Snapshot.Shared(worker, ioThreads, tunnels, buffers, accessLog, metrics, recording, faults,
+        this.shared = new Snapshot.Shared(worker, tunnels, buffers, accessLog, metrics, recording, faults,
                 new ServerBook(Clock.systemUTC()));
         metrics.config(config.hash(), configLoadedAt);
         try {
@@ -477,6 +477,7 @@ public final class Sluice implements RunningProxy, AutoCloseable {
         metrics.config(next.hash(), configLoadedAt);
         // Requests still running on the old snapshot may use its dropped pools for a while yet.
         List<Snapshot.Upstream> dropped = previous.droppedBy(compiled);
+        dropped.forEach(u -> u.client().pool().stopChecks());
         if (!dropped.isEmpty()) {
             worker.getIoThread().executeAfter(() -> dropped.forEach(Snapshot.Upstream::close),
                     RETIRE_AFTER.toMillis(), TimeUnit.MILLISECONDS);

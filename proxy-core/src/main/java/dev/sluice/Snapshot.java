@@ -39,7 +39,7 @@ import java.util.Set;
  */
 final class Snapshot {
     /** What every snapshot of one proxy shares. */
-    record Shared(XnioWorker worker, int ioThreads, TunnelRegistry tunnels, ByteBufferPool buffers, AccessLog accessLog,
+    record Shared(XnioWorker worker, TunnelRegistry tunnels, ByteBufferPool buffers, AccessLog accessLog,
                   Metrics metrics, Recording recording, Faults faults, ServerBook servers) {
     }
 
@@ -99,7 +99,7 @@ final class Snapshot {
         EchoUpstream builtin = upstream.builtin() == null ? null : EchoUpstream.start(shared.worker());
         List<ServerConfig> servers = builtin == null ? upstream.servers() : List.of(new ServerConfig(builtin.uri(), null));
         return new Upstream(upstream, new UpstreamClient(new UpstreamPool(upstream, servers, shared.servers(),
-                shared.ioThreads(), shared.metrics()), shared.metrics()), builtin);
+                shared.worker(), shared.buffers(), shared.metrics()), shared.metrics()), builtin);
     }
 
     SluiceConfig config() {

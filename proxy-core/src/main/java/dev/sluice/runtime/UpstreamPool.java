@@ -6,7 +6,9 @@ import dev.sluice.http.SocketAddresses;
 import dev.sluice.observe.Metrics;
 import dev.sluice.upstream.Server;
 import dev.sluice.upstream.ServerBook;
+import dev.sluice.upstream.HealthChecks;
 import dev.sluice.upstream.ServerChoice;
+import io.undertow.connector.ByteBufferPool;
 import io.undertow.client.UndertowClient;
 import io.undertow.server.handlers.proxy.ConnectionPoolManager;
 import io.undertow.server.handlers.proxy.ProxyConnectionPool;
@@ -14,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.OptionMap;
 import org.xnio.Options;
+import org.xnio.XnioWorker;
 
 import java.net.URI;
 import java.util.ArrayList;
@@ -47,15 +50,19 @@ public final class UpstreamPool {
     private final ProxyConnectionPool[] pools;
     private final OptionMap[] connectionOptions;
     private final ServerChoice choice;
+    /** The active health checks, or null when the upstream has none. */
+    private final HealthChecks<Server> checks;
+    private boolean checking;
     private final long connectTimeoutMillis;
     private final long responseTimeoutMillis;
 
     /**
      * @param serverConfigs the configured servers, or for a built-in upstream its own address
-     * @param ioThreads     the proxy's IO thread count; Undertow pools per IO thread
+     * @param worker        whose IO threads the pools (one per thread, as Undertow pools) and the checks use
      */
-    public UpstreamPool(UpstreamConfig config, List<ServerConfig> serverConfigs, ServerBook book, int ioThreads,
-                        Metrics metrics) {
+    public UpstreamPool(UpstreamConfig config, List<ServerConfig> serverConfigs, ServerBook book, XnioWorker worker,
+                        ByteBufferPool buffers, Metrics metrics) {
+        int ioThreads = worker.getIoThreadCount();
         this.name = config.name();
         this.config = config;
         this.serverConfigs = List.copyOf(serverConfigs);
@@ -84,6 +91,8 @@ public final class UpstreamPool {
         }
         this.servers = List.copyOf(list);
         this.choice = new ServerChoice(servers, config.balance());
+        this.checks = config.healthCheck() == null ? null : new HealthChecks<>(config.healthCheck(), servers, worker,
+                buffers, (server, up, count, last) -> server.checked(up, count, last.reason()));
     }
 
     public String name() {
@@ -132,14 +141,32 @@ public final class UpstreamPool {
         return servers.size();
     }
 
-    /** This snapshot is now in force: its servers take the settings it gives them (weight, backup, disabled). */
-    public void commit() {
+    /**
+     * This snapshot is now in force: its servers take the settings it gives them (weight, backup,
+     * disabled), and its health checks start (or, without any, no server stays down by an old check).
+     */
+    public synchronized void commit() {
         for (int i = 0; i < servers.size(); i++) {
             servers.get(i).reconfigure(serverConfigs.get(i));
+            if (checks == null) {
+                servers.get(i).checked(true, 0, null);
+            }
+        }
+        if (checks != null && !checking) {
+            checking = true;
+            checks.start();
+        }
+    }
+
+    /** No more checks from this pool (a reload replaced it); its connections stay a while for requests in flight. */
+    public synchronized void stopChecks() {
+        if (checks != null) {
+            checks.stop();
         }
     }
 
     public void close() {
+        stopChecks();
         for (ProxyConnectionPool pool : pools) {
             pool.close();
         }

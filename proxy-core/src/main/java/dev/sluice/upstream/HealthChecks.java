@@ -41,7 +41,7 @@ public final class HealthChecks<T extends HealthTarget> {
         for (int i = 0; i < targets.size(); i++) {
             XnioIoThread ioThread = worker.getIoThread(i % worker.getIoThreadCount());
             this.targets.add(new TargetChecks<>(targets.get(i), ioThread, probe, intervalNanos,
-                    new RiseFall(config.healthy(), config.unhealthy()), listener, () -> stopped));
+                    new RiseFall(config.healthy(), config.unhealthy(), targets.get(i).checkedUp()), listener, () -> stopped));
         }
     }
 

@@ -15,4 +15,9 @@ public interface HealthTarget {
 
     /** The Host header a check sends, {@code host:port} as the server is configured. */
     String hostHeader();
+
+    /** Whether the first checks start from up (a new server) or from down (one its checks found down before a reload). */
+    default boolean checkedUp() {
+        return true;
+    }
 }

@@ -5,6 +5,7 @@ import dev.sluice.observe.MeteredServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,7 +22,7 @@ import java.util.concurrent.atomic.LongAdder;
  * ({@code disabled: true}) and the admin API (drain), the active health checks, and the passive
  * ejection after a failure seen on live traffic.
  */
-public final class Server implements MeteredServer {
+public final class Server implements MeteredServer, HealthTarget {
     /** First ejection; each ejection in a row doubles it, up to {@link #MAX_EJECTION}. */
     static final Duration FIRST_EJECTION = Duration.ofSeconds(2);
     static final Duration MAX_EJECTION = Duration.ofSeconds(60);
@@ -31,6 +32,8 @@ public final class Server implements MeteredServer {
     private final String upstream;
     private final URI url;
     private final Clock clock;
+    /** Resolved once, where the configuration is built: never on an IO thread. */
+    private final InetSocketAddress address;
     private volatile ServerConfig config;
 
     private final AtomicInteger openRequests = new AtomicInteger();
@@ -54,6 +57,22 @@ public final class Server implements MeteredServer {
         this.url = config.url();
         this.config = config;
         this.clock = clock;
+        this.address = new InetSocketAddress(url.getHost(), url.getPort());
+    }
+
+    @Override
+    public InetSocketAddress address() {
+        return address;
+    }
+
+    @Override
+    public String hostHeader() {
+        return url.getHost() + ":" + url.getPort();
+    }
+
+    @Override
+    public boolean checkedUp() {
+        return !checkedDown;
     }
 
     @Override
@@ -244,7 +263,10 @@ public final class Server implements MeteredServer {
 
     // -- active health ---------------------------------------------------------------------
 
-    /** The active checks decided: down after {@code count} failed checks, or up after {@code count} good ones. */
+    /**
+     * The active checks decided: down after {@code count} failed checks, or up after {@code count}
+     * good ones (0: the checks were taken out of the file).
+     */
     public void checked(boolean up, int count, String lastReason) {
         if (checkedDown == !up) {
             return;
@@ -255,7 +277,8 @@ public final class Server implements MeteredServer {
             synchronized (this) {
                 ejections = 0;
             }
-            log.info("SLU6002 {} is up: {} good checks in a row", this, count);
+            log.info(count == 0 ? "SLU6002 {} is up: its upstream has no health check any more"
+                    : "SLU6002 {} is up: {} good checks in a row", this, count);
         } else {
             log.warn("SLU6001 {} is down: {}", this, downReason);
         }
