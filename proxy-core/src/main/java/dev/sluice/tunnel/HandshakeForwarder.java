@@ -50,7 +50,11 @@ final class HandshakeForwarder implements ProxyCallback<ProxyConnection> {
     /** Whether the handshake was sent again after the upstream connection failed under it. */
     private boolean resent;
     private boolean answered;
+    /** An upstream connection is being made for this handshake: its callback is still to come. */
+    private boolean connecting;
+    private boolean ended;
     private XnioExecutor.Key deadline;
+    private ClientLeaveWatch watch;
 
     HandshakeForwarder(HttpServerExchange exchange, Route route, UpstreamClient client, TunnelSlot slot,
                        SwitchToTunnel tunnels) {
@@ -62,19 +66,30 @@ final class HandshakeForwarder implements ProxyCallback<ProxyConnection> {
         this.tunnels = tunnels;
     }
 
-    void connect() {
+    /** On the exchange's IO thread, once the handshake is admitted. */
+    void start() {
+        watch = ClientLeaveWatch.start(exchange, this::clientLeft);
+        connect();
+    }
+
+    private void connect() {
         attempts++;
+        connecting = true;
         client.getConnection(client.findTarget(exchange), exchange, this, -1, client.pool().timeoutUnit());
     }
 
     @Override
     public void completed(HttpServerExchange exchange, ProxyConnection connection) {
+        connecting = false;
         send(connection.getConnection());
     }
 
     @Override
     public void failed(HttpServerExchange exchange) {
-        if (attempts < client.pool().maxConnectAttempts()) {
+        connecting = false;
+        if (legs.clientGone) {
+            clientGone();
+        } else if (attempts < client.pool().maxConnectAttempts()) {
             connect();
         } else {
             refuse(StatusCodes.BAD_GATEWAY, exchange.getAttachment(UpstreamClient.CONNECT_FAILURE));
@@ -83,6 +98,7 @@ final class HandshakeForwarder implements ProxyCallback<ProxyConnection> {
 
     @Override
     public void couldNotResolveBackend(HttpServerExchange exchange) {
+        connecting = false;
         UpstreamFailure failure = exchange.getAttachment(UpstreamClient.CONNECT_FAILURE);
         if (failure != null) {
             refuse(StatusCodes.BAD_GATEWAY, failure);
@@ -95,23 +111,71 @@ final class HandshakeForwarder implements ProxyCallback<ProxyConnection> {
 
     @Override
     public void queuedRequestFailed(HttpServerExchange exchange) {
+        connecting = false;
         refuse(StatusCodes.SERVICE_UNAVAILABLE, "every connection to upstream " + client.pool().name() + " is busy");
     }
 
     /** The proxy's own answer instead of a tunnel; the slot is given back. */
     private void refuse(int status, String reason) {
-        answered = true;
-        slot.release();
-        ErrorResponses.send(exchange, status, reason);
+        if (settle()) {
+            ErrorResponses.send(exchange, status, reason);
+        }
     }
 
     private void refuse(int status, UpstreamFailure failure) {
+        if (settle()) {
+            ErrorResponses.send(exchange, status, failure);
+        }
+    }
+
+    /** Ends the handshake without a tunnel; true when the client is still there to be answered. */
+    private boolean settle() {
+        if (legs.clientGone) {
+            clientGone();
+            return false;
+        }
         answered = true;
+        watch.stop();
         slot.release();
-        ErrorResponses.send(exchange, status, failure);
+        return true;
+    }
+
+    /**
+     * The client closed its side before it had an answer: nothing goes to it, and its upstream
+     * connection is closed (by {@link Legs}, with the client's), so that no upstream WebSocket
+     * session outlives it.
+     */
+    private void clientLeft() {
+        legs.clientGone = true;
+        clientGone();
+    }
+
+    private void clientGone() {
+        if (!answered) {
+            answered = true;
+            cancelDeadline();
+            watch.stop();
+            slot.release();
+            log.debug("SLU1499 GET {}: the client went away during the WebSocket handshake (request id {})",
+                    exchange.getRequestURI(), RequestIds.of(exchange));
+        }
+        // Closing the client's connection completes the exchange, and Undertow's pool hands a
+        // connection it makes for a complete exchange to no one: it would stay open, idle in the
+        // pool. So a connect under way is waited for (connect-timeout at most), to be closed here.
+        if (!connecting && !ended) {
+            ended = true;
+            IoUtils.safeClose(exchange.getConnection());
+            exchange.endExchange();
+        }
     }
 
     private void send(ClientConnection connection) {
+        if (legs.clientGone) {
+            // a connection that was being made, or made anew, while the client left
+            UpstreamClient.closeNow(connection, false);
+            clientGone();
+            return;
+        }
         legs.upstream = connection;
         // The listener is handed the connection underneath any wrapper: compare the one we hold.
         connection.addCloseListener(c -> legs.upstreamClosed(connection));
@@ -194,14 +258,17 @@ final class HandshakeForwarder implements ProxyCallback<ProxyConnection> {
             legs.upstream = null;
             log.debug("SLU2004 upstream {} connection failed before answering the handshake, sending it again"
                     + " (request id {}): {}", client.pool().name(), RequestIds.of(exchange), e.getMessage());
+            connecting = true;
             client.connectNew(UpstreamClient.serverOf(exchange), exchange, new ClientCallback<>() {
                 @Override
                 public void completed(ClientConnection fresh) {
+                    connecting = false;
                     send(fresh);
                 }
 
                 @Override
                 public void failed(IOException again) {
+                    connecting = false;
                     UpstreamClient.serverFailed(exchange, Server.Failure.CONNECT, "no connection for a handshake sent"
                             + " again: " + again.getMessage());
                     refuse(StatusCodes.BAD_GATEWAY, "upstream " + client.pool().name()
@@ -221,8 +288,14 @@ final class HandshakeForwarder implements ProxyCallback<ProxyConnection> {
             IoUtils.safeClose(answered.getConnection()); // too late: the client was told 504
             return;
         }
+        if (legs.clientGone) {
+            UpstreamClient.closeNow(answered.getConnection(), false);
+            clientGone();
+            return;
+        }
         this.answered = true;
         cancelDeadline();
+        watch.stop();
         Server server = UpstreamClient.serverOf(exchange);
         if (server != null) {
             server.answered();

@@ -76,7 +76,7 @@ public final class TunnelHandler implements HttpHandler {
         forwarded.prepare(exchange);
         HandshakeForwarder handshake = new HandshakeForwarder(exchange, route, clients.get(route.upstream().name()),
                 slot, tunnels);
-        exchange.dispatch(SameThreadExecutor.INSTANCE, handshake::connect);
+        exchange.dispatch(SameThreadExecutor.INSTANCE, handshake::start);
     }
 
     /** Why this route's policy forbids this handshake (403), or null. */

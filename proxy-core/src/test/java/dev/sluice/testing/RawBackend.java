@@ -75,6 +75,10 @@ public final class RawBackend implements AutoCloseable {
     private final List<Throwable> failures = new CopyOnWriteArrayList<>();
 
     private RawBackend(int bufferSize, Script script) {
+        this(InetAddress.getLoopbackAddress(), bufferSize, script);
+    }
+
+    private RawBackend(InetAddress bindTo, int bufferSize, Script script) {
         this.bufferSize = bufferSize;
         this.script = script;
         try {
@@ -82,7 +86,7 @@ public final class RawBackend implements AutoCloseable {
             if (bufferSize > 0) {
                 server.setReceiveBufferSize(bufferSize); // inherited by accepted sockets; must precede bind
             }
-            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+            server.bind(new InetSocketAddress(bindTo, 0), 50);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot bind the raw backend", e);
         }
@@ -96,6 +100,11 @@ public final class RawBackend implements AutoCloseable {
         return new RawBackend(0, script);
     }
 
+    /** The same on another local address than 127.0.0.1, e.g. {@code ::1}. */
+    public static RawBackend start(InetAddress bindTo, Script script) {
+        return new RawBackend(bindTo, 0, script);
+    }
+
     /** Answers every WebSocket handshake with a correct 101 and queues the connection for {@link #takePeer}. */
     public static RawBackend webSocket() {
         return webSocket(0);
@@ -106,13 +115,19 @@ public final class RawBackend implements AutoCloseable {
         return new RawBackend(bufferSize, null);
     }
 
+    /** The WebSocket backend on another local address than 127.0.0.1, e.g. {@code ::1}. */
+    public static RawBackend webSocket(InetAddress bindTo) {
+        return new RawBackend(bindTo, 0, null);
+    }
+
     public int port() {
         return server.getLocalPort();
     }
 
-    /** {@code http://127.0.0.1:port}, the form a Sluice upstream takes. */
+    /** {@code http://127.0.0.1:port} (or {@code http://[::1]:port}), the form a Sluice upstream takes. */
     public URI uri() {
-        return URI.create("http://127.0.0.1:" + port());
+        String host = server.getInetAddress().getHostAddress();
+        return URI.create("http://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port());
     }
 
     /** TCP connections accepted so far. */
