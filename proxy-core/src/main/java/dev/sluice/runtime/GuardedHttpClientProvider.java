@@ -1,5 +1,6 @@
 package dev.sluice.runtime;
 
+import dev.sluice.http.IpLiteral;
 import io.undertow.client.ClientCallback;
 import io.undertow.client.ClientConnection;
 import io.undertow.client.ClientProvider;
@@ -19,7 +20,9 @@ import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Set;
@@ -99,7 +102,13 @@ public final class GuardedHttpClientProvider implements ClientProvider {
 
     private static void open(ClientCallback<ClientConnection> listener, InetSocketAddress bindAddress, URI uri,
                              XnioIoFactory factory, ByteBufferPool bufferPool, OptionMap options) {
-        InetSocketAddress server = new InetSocketAddress(uri.getHost(), uri.getPort() == -1 ? 80 : uri.getPort());
+        InetAddress literal = IpLiteral.parse(uri.getHost());
+        if (literal == null) {
+            // A name is resolved where the configuration is built, never here on an IO thread.
+            listener.failed(new UnknownHostException(uri.getHost() + " (not resolved when the configuration was loaded)"));
+            return;
+        }
+        InetSocketAddress server = new InetSocketAddress(literal, uri.getPort() == -1 ? 80 : uri.getPort());
         ChannelListener<StreamConnection> opened = connection -> {
             try {
                 listener.completed(guarded(connection, server, bufferPool, options));

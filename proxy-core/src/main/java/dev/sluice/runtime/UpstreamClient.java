@@ -160,7 +160,9 @@ public final class UpstreamClient implements ProxyClient {
                 callback.failed(new IOException("no connection within " + pool.connectTimeout() + " ms"));
             }
         }, pool.timeoutUnit().toNanos(pool.connectTimeout()));
-        URI uri = GuardedHttpClientProvider.uriOf(server.url().getHost(), server.url().getPort());
+        InetSocketAddress address = server.address();
+        URI uri = GuardedHttpClientProvider.uriOf(address.isUnresolved() ? address.getHostString()
+                : address.getAddress().getHostAddress(), address.getPort());
         UndertowClient.getInstance().connect(new ClientCallback<>() {
             @Override
             public void completed(ClientConnection connection) {

@@ -18,7 +18,7 @@ import org.xnio.OptionMap;
 import org.xnio.Options;
 import org.xnio.XnioWorker;
 
-import java.net.URI;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -48,6 +48,8 @@ public final class UpstreamPool {
     /** The server configurations of this snapshot, in the order of {@link #servers}; told to them at {@link #commit}. */
     private final List<ServerConfig> serverConfigs;
     private final ProxyConnectionPool[] pools;
+    /** Each server's address as this snapshot resolved it. */
+    private final InetSocketAddress[] addresses;
     private final OptionMap[] connectionOptions;
     private final ServerChoice choice;
     /** The active health checks, or null when the upstream has none. */
@@ -72,6 +74,7 @@ public final class UpstreamPool {
         PoolSettings settings = new PoolSettings(perThread, Math.max(1, Math.min(perThread, 20)));
         List<Server> list = new ArrayList<>();
         pools = new ProxyConnectionPool[serverConfigs.size()];
+        addresses = new InetSocketAddress[serverConfigs.size()];
         connectionOptions = new OptionMap[serverConfigs.size()];
         for (int i = 0; i < serverConfigs.size(); i++) {
             ServerConfig serverConfig = serverConfigs.get(i);
@@ -85,8 +88,10 @@ public final class UpstreamPool {
                     })
                     .set(GuardedHttpClientProvider.CONNECT_FAILED, reason -> server.failed(Server.Failure.CONNECT, reason))
                     .getMap();
-            URI uri = serverConfig.url();
-            pools[i] = new ProxyConnectionPool(settings, GuardedHttpClientProvider.uriOf(uri.getHost(), uri.getPort()),
+            addresses[i] = server.resolve();
+            // by address: the connection never looks the name up (see GuardedHttpClientProvider)
+            String host = addresses[i].isUnresolved() ? addresses[i].getHostString() : addresses[i].getAddress().getHostAddress();
+            pools[i] = new ProxyConnectionPool(settings, GuardedHttpClientProvider.uriOf(host, addresses[i].getPort()),
                     UndertowClient.getInstance(), connectionOptions[i]);
         }
         this.servers = List.copyOf(list);
@@ -147,7 +152,7 @@ public final class UpstreamPool {
      */
     public synchronized void commit() {
         for (int i = 0; i < servers.size(); i++) {
-            servers.get(i).reconfigure(serverConfigs.get(i));
+            servers.get(i).reconfigure(serverConfigs.get(i), addresses[i]);
             if (checks == null) {
                 servers.get(i).checked(true, 0, null);
             }

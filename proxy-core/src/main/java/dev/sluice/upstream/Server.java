@@ -32,8 +32,8 @@ public final class Server implements MeteredServer, HealthTarget {
     private final String upstream;
     private final URI url;
     private final Clock clock;
-    /** Resolved once, where the configuration is built: never on an IO thread. */
-    private final InetSocketAddress address;
+    /** Resolved where the configuration is built, never on an IO thread; again at each reload that rebuilds its upstream. */
+    private volatile InetSocketAddress address;
     private volatile ServerConfig config;
 
     private final AtomicInteger openRequests = new AtomicInteger();
@@ -57,7 +57,12 @@ public final class Server implements MeteredServer, HealthTarget {
         this.url = config.url();
         this.config = config;
         this.clock = clock;
-        this.address = new InetSocketAddress(url.getHost(), url.getPort());
+        this.address = resolve();
+    }
+
+    /** Looks its host name up (a literal is only parsed): call where blocking is fine, not on an IO thread. */
+    public InetSocketAddress resolve() {
+        return new InetSocketAddress(url.getHost(), url.getPort());
     }
 
     @Override
@@ -103,10 +108,11 @@ public final class Server implements MeteredServer, HealthTarget {
     }
 
     /** What the last reload said of it (weight, backup, disabled may change; the URL may not). */
-    public void reconfigure(ServerConfig next) {
+    public void reconfigure(ServerConfig next, InetSocketAddress resolved) {
         if (!next.url().equals(url)) {
             throw new IllegalArgumentException(next.url() + " is not " + url);
         }
+        address = resolved;
         boolean wasDisabled = config.disabled();
         config = next;
         if (wasDisabled != next.disabled()) {

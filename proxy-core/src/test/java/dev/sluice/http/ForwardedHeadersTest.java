@@ -20,30 +20,30 @@ class ForwardedHeadersTest {
     @Test
     void dottedQuadsAreAddresses() throws Exception {
         for (String text : List.of("1.2.3.4", "0.0.0.0", "255.255.255.255", "10.0.0.1", "192.168.100.200")) {
-            assertEquals(InetAddress.getByName(text), ForwardedHeaders.ipLiteral(text), text);
+            assertEquals(InetAddress.getByName(text), IpLiteral.parse(text), text);
         }
     }
 
     @Test
     void ipv6LiteralsBareOrBracketedAreAddresses() throws Exception {
         InetAddress loopback = InetAddress.getByName("::1");
-        assertEquals(loopback, ForwardedHeaders.ipLiteral("::1"));
-        assertEquals(loopback, ForwardedHeaders.ipLiteral("[::1]"));
-        assertEquals(loopback, ForwardedHeaders.ipLiteral("0:0:0:0:0:0:0:1"));
-        assertEquals(InetAddress.getByName("2001:db8::a:b"), ForwardedHeaders.ipLiteral("2001:DB8::A:B"));
-        assertEquals(InetAddress.getByName("::1.2.3.4"), ForwardedHeaders.ipLiteral("::1.2.3.4"));
+        assertEquals(loopback, IpLiteral.parse("::1"));
+        assertEquals(loopback, IpLiteral.parse("[::1]"));
+        assertEquals(loopback, IpLiteral.parse("0:0:0:0:0:0:0:1"));
+        assertEquals(InetAddress.getByName("2001:db8::a:b"), IpLiteral.parse("2001:DB8::A:B"));
+        assertEquals(InetAddress.getByName("::1.2.3.4"), IpLiteral.parse("::1.2.3.4"));
         String longest = "ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255";
-        assertEquals(InetAddress.getByName(longest), ForwardedHeaders.ipLiteral(longest));
+        assertEquals(InetAddress.getByName(longest), IpLiteral.parse(longest));
     }
 
     // An IPv4-mapped IPv6 address is that IPv4 client (the JDK reads it so), so a trusted-proxy
     // range written in IPv4 matches it.
     @Test
     void ipv4MappedIpv6IsTheIpv4Address() throws Exception {
-        InetAddress mapped = ForwardedHeaders.ipLiteral("::ffff:1.2.3.4");
+        InetAddress mapped = IpLiteral.parse("::ffff:1.2.3.4");
         assertInstanceOf(Inet4Address.class, mapped);
         assertEquals(InetAddress.getByName("1.2.3.4"), mapped);
-        assertEquals(mapped, ForwardedHeaders.ipLiteral("[::ffff:1.2.3.4]"));
+        assertEquals(mapped, IpLiteral.parse("[::ffff:1.2.3.4]"));
     }
 
     // InetAddress.getByName would look up the names here (hex letters and dots passed the old
@@ -61,7 +61,7 @@ class ForwardedHeadersTest {
                 ":", ".:", ".::1", "::g", "1:2:3:4:5:6:7:8:9", "12345::1", "::1.2.3", "::256.1.1.1",
                 "::" + "0".repeat(60), "ｆｅ80::1", "unknown", "_hidden");
         for (String text : notAddresses) {
-            assertNull(ForwardedHeaders.ipLiteral(text), "'" + text + "'");
+            assertNull(IpLiteral.parse(text), "'" + text + "'");
         }
     }
 
