@@ -425,19 +425,7 @@ public final class Sluice implements RunningProxy, AutoCloseable {
             log.error("SLU0006 reload of {} refused, the running configuration stays:{}", next.source(), problems);
             throw new SluiceException("reload refused:" + problems, e);
         }
-        if (next.recording() == null) {
-            // Recording is fixed at start, and a test's proxy records without saying so in its file.
-            next = next.withRecording(previous.config().recording());
-        }
-        AdminConfig admin = next.admin();
-        if (admin != null && admin.faults() == null && previous.config().admin() != null) {
-            // A file that does not say keeps /faults as it is: a test's proxy has it on without saying so.
-            next = next.withAdmin(admin.withFaults(previous.config().admin().faultsOn()));
-        }
-        if (!next.drainTimeoutSet() && !previous.config().drainTimeoutSet()) {
-            // Neither file says: keep what runs (a test's proxy closes at once without saying so).
-            next = next.withDrainTimeout(previous.config().drainTimeout(), false);
-        }
+        next = Unsaid.keptFrom(previous.config(), next);
         List<String> restartOnly = RestartOnly.changes(previous.config(), next);
         if (!restartOnly.isEmpty()) {
             SluiceException refused = new SluiceException("reload refused: " + String.join("; ", restartOnly)

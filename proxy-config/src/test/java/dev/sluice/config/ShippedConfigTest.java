@@ -47,6 +47,16 @@ class ShippedConfigTest {
     }
 
     @Test
+    void tomcatClusterExampleChecksAndWeighsTunnels() throws ConfigException {
+        SluiceConfig c = ConfigLoader.load(CONF.resolve("examples/tomcat-cluster.yaml"));
+        UpstreamConfig tomcat = c.upstreams().get("tomcat");
+        assertEquals(Balance.LEAST_CONNECTIONS, tomcat.balance());
+        assertEquals(HealthCheckConfig.http("/health"), tomcat.healthCheck());
+        assertEquals(List.of(false, false, true), tomcat.servers().stream().map(ServerConfig::backup).toList());
+        assertEquals("/ws/health", c.upstreams().get("tomcat-ws").healthCheck().websocket());
+    }
+
+    @Test
     void tomcatExampleIsStickyOverTwoServers() throws ConfigException {
         // two Tomcats by jvmRoute, a WebSocket route with origins, and a trusted proxy range
         SluiceConfig c = ConfigLoader.load(CONF.resolve("examples/tomcat.yaml"));
