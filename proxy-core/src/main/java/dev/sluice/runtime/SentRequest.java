@@ -67,7 +67,8 @@ final class SentRequest implements ClientExchange {
                             "the upstream connection failed before the answer's head: " + e.getMessage(),
                             String.valueOf(sent.getConnection().getPeerAddress())));
                     if (!ForwardFailure.handle(exchange, e)) {
-                        if (!reused) {
+                        // after a head (a 101 whose tunnel has ended) the connection's end is no failure
+                        if (!reused && sent.getResponse() == null) {
                             UpstreamClient.serverFailed(exchange, Server.Failure.RESET,
                                     "connection lost before the answer: " + GuardedHttpClientProvider.reasonOf(e));
                         }

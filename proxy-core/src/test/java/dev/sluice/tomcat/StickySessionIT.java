@@ -7,16 +7,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -31,7 +25,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class StickySessionIT {
     private static final HttpClient CLIENT = HttpClients.HTTP_1_1;
     private static final Duration EVENT_WAIT = Duration.ofSeconds(5);
-    private static final Pattern VISIT = Pattern.compile("node=(\\S+) count=(\\d+) session=(\\S+)");
 
     private TomcatNode node1;
     private TomcatNode node2;
@@ -128,21 +121,7 @@ class StickySessionIT {
         assertEquals(2, after.count(), "the new session is kept: " + after);
     }
 
-    /** One GET / through the proxy, with this Cookie header (or none); fails unless 200. */
-    private Visit visit(String cookie) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(proxy.uri("http", "/")).timeout(Duration.ofSeconds(10));
-        if (cookie != null) {
-            request.header("Cookie", cookie);
-        }
-        HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, response.statusCode(), () -> "status, body: " + response.body());
-        Matcher m = VISIT.matcher(response.body());
-        assertTrue(m.matches(), () -> "body: " + response.body());
-        Optional<String> setCookie = response.headers().firstValue("Set-Cookie").map(c -> c.split(";", 2)[0]);
-        return new Visit(m.group(1), Integer.parseInt(m.group(2)), m.group(3), setCookie);
-    }
-
-    /** What the servlet answered, and the session cookie it set, if it set one. */
-    private record Visit(String node, int count, String session, Optional<String> cookie) {
+    private Visit visit(String cookie) throws Exception {
+        return Visit.of(proxy, cookie, null);
     }
 }

@@ -1,6 +1,7 @@
 package dev.sluice.tomcat;
 
 import dev.sluice.Sluice;
+import dev.sluice.testing.AdminClient;
 import dev.sluice.testing.HttpClients;
 import dev.sluice.testing.LogCapture;
 import dev.sluice.testing.WsRecorder;
@@ -8,20 +9,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -36,7 +32,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TomcatClusterIT {
     private static final HttpClient CLIENT = HttpClients.HTTP_1_1;
     private static final Duration EVENT_WAIT = Duration.ofSeconds(10);
-    private static final Pattern VISIT = Pattern.compile("node=(\\S+) count=(\\d+) session=(\\S+)");
 
     private final List<AutoCloseable> open = new ArrayList<>();
 
@@ -109,7 +104,7 @@ class TomcatClusterIT {
         load.start();
         await().until(() -> done.get() >= 20);
 
-        HttpResponse<String> drained = admin(proxy, "/upstreams/tomcat/servers/node2/drain", "{\"deadline\": \"2s\"}");
+        HttpResponse<String> drained = AdminClient.post(proxy, "/upstreams/tomcat/servers/node2/drain", "{\"deadline\": \"2s\"}");
         assertEquals(200, drained.statusCode(), drained.body());
         assertTrue(drained.body().contains("\"state\":\"draining\""), drained.body());
         int before = done.get();
@@ -130,7 +125,7 @@ class TomcatClusterIT {
         load.join();
         assertEquals(0, failures.get(), "failed requests during the drain");
 
-        HttpResponse<String> enabled = admin(proxy, "/upstreams/tomcat/servers/node2/enable", "");
+        HttpResponse<String> enabled = AdminClient.post(proxy, "/upstreams/tomcat/servers/node2/enable", "");
         assertEquals(200, enabled.statusCode(), enabled.body());
         assertTrue(enabled.body().contains("\"state\":\"up\""), enabled.body());
         assertTrue(List.of(visit(proxy, null, null).node(), visit(proxy, null, null).node()).contains("node2"));
@@ -159,12 +154,35 @@ class TomcatClusterIT {
             held.add(CLIENT.newWebSocketBuilder().buildAsync(proxy.uri("ws", "/ws"), r).get(10, TimeUnit.SECONDS));
             assertEquals("node2 session=none", r.next(EVENT_WAIT).text(), "new tunnel " + (i + 1));
         }
-        String upstreams = admin(proxy, "/upstreams", null).body();
+        String upstreams = AdminClient.get(proxy, "/upstreams").body();
         assertTrue(upstreams.contains("\"name\":\"node1\"") && upstreams.contains("\"openTunnels\":2"), upstreams);
         for (WebSocket ws : held) {
             ws.sendClose(WebSocket.NORMAL_CLOSURE, "").get(5, TimeUnit.SECONDS);
         }
         await().until(() -> proxy.tunnels().open() == 0);
+    }
+
+    // A tunnel's end closes its upstream connection: that is no failure of the server, even when
+    // the handshake was the connection's first request.
+    @Test
+    void tunnelsThatEndDoNotEjectTheirServer() throws Exception {
+        TomcatNode node1 = node("node1", true);
+        TomcatNode node2 = node("node2", true);
+        Sluice proxy = proxy("round-robin", node1, node2);
+        try (LogCapture log = LogCapture.start()) {
+            for (int i = 0; i < 4; i++) {
+                WsRecorder recorder = new WsRecorder();
+                WebSocket ws = CLIENT.newWebSocketBuilder().buildAsync(proxy.uri("ws", "/ws"), recorder)
+                        .get(10, TimeUnit.SECONDS);
+                assertTrue(recorder.next(EVENT_WAIT).text().endsWith("session=none"));
+                ws.sendClose(WebSocket.NORMAL_CLOSURE, "").get(5, TimeUnit.SECONDS);
+                recorder.awaitClose(EVENT_WAIT);
+            }
+            await().until(() -> proxy.tunnels().open() == 0);
+            String upstreams = AdminClient.get(proxy, "/upstreams").body();
+            assertEquals(2, upstreams.split("\"state\":\"up\"", -1).length - 1, upstreams);
+            assertTrue(log.lines().stream().noneMatch(l -> l.contains("SLU6003")), log.lines().toString());
+        }
     }
 
     // Tomcat without cookies keeps the session in the URL (;jsessionid=ID.node2): such requests
@@ -202,38 +220,16 @@ class TomcatClusterIT {
             await().until(() -> log.lines().stream().anyMatch(l -> l.contains(line)));
             assertEquals(1, log.lines().stream().filter(l -> l.contains("SLU6003")).count(), log.lines().toString());
         }
-        String upstreams = admin(proxy, "/upstreams", null).body();
+        String upstreams = AdminClient.get(proxy, "/upstreams").body();
         assertTrue(upstreams.contains("\"state\":\"ejected\""), upstreams);
-        String metrics = admin(proxy, "/metrics", null).body();
+        String metrics = AdminClient.get(proxy, "/metrics").body();
         assertTrue(metrics.contains("sluice_upstream_server_up{server=\"node2\",upstream=\"tomcat\"} 0.0"), metrics);
         assertTrue(metrics.contains("sluice_upstream_server_connect_errors_total{server=\"node2\",upstream=\"tomcat\"} 1.0"),
                 metrics);
     }
 
-    private static HttpResponse<String> admin(Sluice proxy, String path, String postBody) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + proxy.adminAddress().getPort()
-                + path)).timeout(Duration.ofSeconds(10));
-        if (postBody != null) {
-            request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(postBody));
-        }
-        return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
 
-    /** One GET through the proxy (path "/" unless given), with this Cookie header or none; fails unless 200. */
     private static Visit visit(Sluice proxy, String cookie, String path) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(proxy.uri("http", path == null ? "/" : path))
-                .timeout(Duration.ofSeconds(10));
-        if (cookie != null) {
-            request.header("Cookie", cookie);
-        }
-        HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, response.statusCode(), () -> "status, body: " + response.body());
-        Matcher m = VISIT.matcher(response.body());
-        assertTrue(m.matches(), () -> "body: " + response.body());
-        Optional<String> setCookie = response.headers().firstValue("Set-Cookie").map(c -> c.split(";", 2)[0]);
-        return new Visit(m.group(1), Integer.parseInt(m.group(2)), m.group(3), setCookie);
-    }
-
-    private record Visit(String node, int count, String session, Optional<String> cookie) {
+        return Visit.of(proxy, cookie, path);
     }
 }

@@ -3,6 +3,7 @@ package dev.sluice.upstream;
 import dev.sluice.Sluice;
 import dev.sluice.testing.HttpBackend;
 import dev.sluice.testing.HttpBackendResponder;
+import dev.sluice.testing.AdminClient;
 import dev.sluice.testing.HttpClients;
 import dev.sluice.testing.LogCapture;
 import org.junit.jupiter.api.AfterEach;
@@ -11,7 +12,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -93,7 +93,7 @@ class UpstreamServersIT {
             assertTrue(log.lines().stream().anyMatch(l -> l.contains("SLU6006 server a (127.0.0.1:" + a.port()
                     + ") of upstream app is enabled again by the file")), log.lines().toString());
         }
-        HttpResponse<String> enable = admin("/upstreams/app/servers/a/enable", "");
+        HttpResponse<String> enable = AdminClient.post(proxy, "/upstreams/app/servers/a/enable", "");
         assertEquals(200, enable.statusCode(), "enabling a server that is up changes nothing: " + enable.body());
     }
 
@@ -102,19 +102,19 @@ class UpstreamServersIT {
     @Test
     void aDrainOutlivesAReloadAndTheBackupStepsInLast() throws Exception {
         run("", "");
-        assertEquals(200, admin("/upstreams/app/servers/a/drain", "").statusCode());
+        assertEquals(200, AdminClient.post(proxy, "/upstreams/app/servers/a/drain", "").statusCode());
         assertEquals(Map.of("b", 4), answers(4));
         write("", ", weight: 2"); // a changed upstream: new pools, the same servers
         proxy.reload();
         assertEquals(Map.of("b", 4), answers(4), "still draining after the reload");
-        assertTrue(admin("/upstreams", null).body().contains("\"name\":\"a\",\"url\":\"" + a.uri()
+        assertTrue(AdminClient.get(proxy, "/upstreams").body().contains("\"name\":\"a\",\"url\":\"" + a.uri()
                 + "\",\"route\":\"a\",\"weight\":1,\"backup\":false,\"state\":\"draining\""));
 
-        assertEquals(200, admin("/upstreams/app/servers/127.0.0.1:" + b.port() + "/drain", "{\"deadline\": \"1m\"}")
+        assertEquals(200, AdminClient.post(proxy, "/upstreams/app/servers/127.0.0.1:" + b.port() + "/drain", "{\"deadline\": \"1m\"}")
                 .statusCode(), "a server named by host:port");
         assertEquals(Map.of("backup", 3), answers(3));
 
-        assertEquals(200, admin("/upstreams/app/servers/" + java.net.URLEncoder.encode(a.uri().toString(),
+        assertEquals(200, AdminClient.post(proxy, "/upstreams/app/servers/" + java.net.URLEncoder.encode(a.uri().toString(),
                 java.nio.charset.StandardCharsets.UTF_8) + "/enable", "").statusCode(), "a server named by URL");
         assertEquals(Map.of("a", 3), answers(3));
     }
@@ -124,8 +124,8 @@ class UpstreamServersIT {
     @Test
     void noServerUpIs503WithEachServersState() throws Exception {
         run(", disabled: true", "");
-        admin("/upstreams/app/servers/b/drain", "");
-        admin("/upstreams/app/servers/spare/drain", "");
+        AdminClient.post(proxy, "/upstreams/app/servers/b/drain", "");
+        AdminClient.post(proxy, "/upstreams/app/servers/spare/drain", "");
         try (LogCapture log = LogCapture.start()) {
             HttpResponse<String> response = get("/");
             assertEquals(503, response.statusCode());
@@ -141,22 +141,22 @@ class UpstreamServersIT {
     @Test
     void theApiSaysWhatIsWrong() throws Exception {
         run(", disabled: true", "");
-        HttpResponse<String> noUpstream = admin("/upstreams/nope/servers/a/drain", "");
+        HttpResponse<String> noUpstream = AdminClient.post(proxy, "/upstreams/nope/servers/a/drain", "");
         assertEquals(404, noUpstream.statusCode());
         assertTrue(noUpstream.body().contains("no upstream named 'nope'"), noUpstream.body());
-        HttpResponse<String> noServer = admin("/upstreams/app/servers/z/drain", "");
+        HttpResponse<String> noServer = AdminClient.post(proxy, "/upstreams/app/servers/z/drain", "");
         assertEquals(404, noServer.statusCode());
         assertTrue(noServer.body().contains("a, b, spare"), noServer.body());
-        HttpResponse<String> fileSays = admin("/upstreams/app/servers/a/enable", "");
+        HttpResponse<String> fileSays = AdminClient.post(proxy, "/upstreams/app/servers/a/enable", "");
         assertEquals(409, fileSays.statusCode());
         assertTrue(fileSays.body().contains("disabled by the configuration file"), fileSays.body());
-        HttpResponse<String> badDeadline = admin("/upstreams/app/servers/b/drain", "{\"deadline\": \"soon\"}");
+        HttpResponse<String> badDeadline = AdminClient.post(proxy, "/upstreams/app/servers/b/drain", "{\"deadline\": \"soon\"}");
         assertEquals(400, badDeadline.statusCode());
         assertTrue(badDeadline.body().startsWith("POST /upstreams/app/servers/b/drain:1:14: deadline: "), badDeadline.body());
-        HttpResponse<String> unknownKey = admin("/upstreams/app/servers/b/drain", "{\"deadlin\": \"5m\"}");
+        HttpResponse<String> unknownKey = AdminClient.post(proxy, "/upstreams/app/servers/b/drain", "{\"deadlin\": \"5m\"}");
         assertEquals(400, unknownKey.statusCode());
         assertTrue(unknownKey.body().contains("did you mean 'deadline'"), unknownKey.body());
-        HttpResponse<String> noType = HttpClients.HTTP_1_1.send(HttpRequest.newBuilder(adminUri(
+        HttpResponse<String> noType = HttpClients.HTTP_1_1.send(HttpRequest.newBuilder(AdminClient.uri(proxy,
                 "/upstreams/app/servers/b/drain")).POST(HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(415, noType.statusCode());
@@ -178,15 +178,5 @@ class UpstreamServersIT {
                 .build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private URI adminUri(String path) {
-        return URI.create("http://127.0.0.1:" + proxy.adminAddress().getPort() + path);
-    }
 
-    private HttpResponse<String> admin(String path, String postBody) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(adminUri(path)).timeout(Duration.ofSeconds(10));
-        if (postBody != null) {
-            request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(postBody));
-        }
-        return HttpClients.HTTP_1_1.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
 }
