@@ -16,12 +16,29 @@ public final class RequestIds {
     /** Makes sure the request has an id, mirrors it on the response and returns it. */
     public static String assign(HttpServerExchange exchange) {
         String id = exchange.getRequestHeaders().getFirst(HEADER);
-        if (id == null || id.isEmpty() || id.length() > MAX_LENGTH) {
+        if (!acceptable(id)) {
             id = generate();
             exchange.getRequestHeaders().put(HEADER, id);
         }
         exchange.getResponseHeaders().put(HEADER, id);
         return id;
+    }
+
+    /**
+     * A client's id is taken only as visible ASCII of a bounded length: it goes into log lines,
+     * where a space, a quote or a line break would let a client forge fields or lines.
+     */
+    static boolean acceptable(String id) {
+        if (id == null || id.isEmpty() || id.length() > MAX_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            if (c <= 0x20 || c >= 0x7f || c == '"' || c == '\\') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The request's id, once {@link #assign} has run. */

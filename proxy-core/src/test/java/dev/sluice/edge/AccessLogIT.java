@@ -88,6 +88,30 @@ class AccessLogIT {
         }
     }
 
+    // A client's X-Request-Id with a space would forge a field of the line: a new id is made,
+    // forwarded, returned and logged instead; a clean one is kept.
+    @Test
+    void aClientsRequestIdIsKeptOnlyWhenItCannotForgeALogField(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("access.log");
+        try (HttpBackend backend = HttpBackend.start();
+             Sluice proxy = Sluice.builder()
+                     .accessLog(new AccessLogConfig(AccessLogConfig.Target.FILE, file))
+                     .route("/", backend.uri())
+                     .start()) {
+            HttpResponse<String> forged = HttpClient.newHttpClient().send(HttpRequest.newBuilder(proxy.uri("http", "/"))
+                    .header("X-Request-Id", "x fault=reset").build(), HttpResponse.BodyHandlers.ofString());
+            String id = forged.headers().firstValue("X-Request-Id").orElseThrow();
+            assertTrue(id.matches("[0-9a-f]{32}"), id);
+            assertEquals(id, backend.takeRequest().header("X-Request-Id"));
+            await().until(() -> linesWith(file, "id=" + id).size() == 1);
+            assertTrue(linesWith(file, "fault=reset").isEmpty());
+
+            HttpResponse<String> clean = HttpClient.newHttpClient().send(HttpRequest.newBuilder(proxy.uri("http", "/"))
+                    .header("X-Request-Id", "trace-42").build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals("trace-42", clean.headers().firstValue("X-Request-Id").orElseThrow());
+        }
+    }
+
     private static List<String> linesWith(Path file, String text) throws IOException {
         if (!Files.exists(file)) {
             return List.of();
