@@ -332,6 +332,13 @@ public final class Sluice implements RunningProxy, AutoCloseable {
         return current.get().servers();
     }
 
+    /** Opens every log file Sluice writes again by its name (SIGUSR1, after logrotate renamed them). */
+    public void reopenLogs() {
+        if (accessLog != null) {
+            accessLog.reopen();
+        }
+    }
+
     /** The open tunnels, live. */
     @Override
     public TunnelRegistry tunnels() {

@@ -10,6 +10,7 @@ import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
@@ -20,13 +21,17 @@ public final class AccessLog implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AccessLog.class);
     private static final int QUEUE_LINES = 8192;
 
-    private final Writer out;
+    /** Touched only by the writer thread once the log is open. */
+    private Writer out;
+    /** The file written, or null for stdout. */
+    private final Path file;
     private final OffThread writer;
     /** Set once a write failed: the log is off from then on (touched only by the writer thread). */
     private boolean broken;
 
-    private AccessLog(Writer out) {
+    private AccessLog(Writer out, Path file) {
         this.out = out;
+        this.file = file;
         this.writer = new OffThread("sluice-access-log", QUEUE_LINES, this::flush,
                 lost -> log.warn("SLU0101 access log fell behind: {} lines dropped", lost));
     }
@@ -35,10 +40,39 @@ public final class AccessLog implements AutoCloseable {
     public static AccessLog open(AccessLogConfig config) throws IOException {
         return switch (config.target()) {
             case OFF -> null;
-            case STDOUT -> new AccessLog(new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8)));
-            case FILE -> new AccessLog(Files.newBufferedWriter(config.file(), StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE));
+            case STDOUT -> new AccessLog(new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8)), null);
+            case FILE -> new AccessLog(openFile(config.file()), config.file());
         };
+    }
+
+    private static Writer openFile(Path file) throws IOException {
+        return Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
+                StandardOpenOption.WRITE);
+    }
+
+    /**
+     * Opens the file again by its name, as logrotate expects after it renamed it (SIGUSR1): the
+     * lines queued before go to the old file, the next ones to the new. A log that broke on a
+     * write failure (a full disk) works again if the file opens. Nothing to do for stdout.
+     */
+    public void reopen() {
+        if (file == null) {
+            return;
+        }
+        writer.offer(() -> {
+            try {
+                out.close();
+            } catch (IOException e) {
+                // the old file's last lines are lost with it; the new one starts clean
+            }
+            try {
+                out = openFile(file);
+                broken = false;
+                log.info("SLU0103 access log reopened: {}", file);
+            } catch (IOException e) {
+                failed(e);
+            }
+        });
     }
 
     /** Queues one line; never blocks. */

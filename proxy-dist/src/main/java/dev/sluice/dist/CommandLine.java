@@ -21,7 +21,8 @@ record CommandLine(Action action, Optional<Path> config) {
                    sluice --version | --help
 
             FILE defaults to $SLUICE_HOME/conf/sluice.yaml.
-            TERM or INT drains and stops the proxy.
+            Signals: TERM or INT drains and stops the proxy (a second one stops at once);
+                     HUP reloads FILE; USR1 reopens the access log file (logrotate).
             Exit codes: 0 stopped cleanly, 1 runtime failure (e.g. a port is taken),
                         2 bad command line or bad configuration.
             Environment of bin/sluice: JAVA_HOME (else java on the PATH), JAVA_OPTS.""";

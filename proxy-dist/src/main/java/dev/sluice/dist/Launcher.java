@@ -132,6 +132,7 @@ public final class Launcher {
             return EXIT_RUNTIME_FAILURE;
         }
         signals.onReload(() -> reload(sluice));
+        signals.onReopen(sluice::reopenLogs);
         try {
             String signal = signals.await();
             log.info("received {}: draining and stopping", signal);

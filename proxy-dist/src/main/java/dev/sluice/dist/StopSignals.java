@@ -16,7 +16,8 @@ import java.util.concurrent.CountDownLatch;
  * Kubernetes or a shell. Handling the signals ourselves keeps the exit code ours.
  * A second TERM or INT during the drain stops at once, as operators expect of a second
  * Ctrl-C. SIGHUP (whose JVM default is to die without draining) runs the reload action, on a
- * thread of its own: the signal thread must not wait for a file to be read.
+ * thread of its own: the signal thread must not wait for a file to be read. SIGUSR1 (whose
+ * default also kills: exit 138) reopens the log files, as nginx does for logrotate.
  */
 final class StopSignals {
     private static final Logger log = LoggerFactory.getLogger(StopSignals.class);
@@ -27,6 +28,7 @@ final class StopSignals {
     private final CountDownLatch stop = new CountDownLatch(1);
     private volatile String received = "";
     private volatile Runnable reload = () -> log.warn("SLU0004 SIGHUP received before the proxy started: ignored");
+    private volatile Runnable reopen = () -> { };
 
     /** Takes over TERM and INT from the JVM; a signal the JVM will not hand over (e.g. under -Xrs) keeps its default. */
     void install() {
@@ -46,6 +48,16 @@ final class StopSignals {
         } catch (IllegalArgumentException e) {
             // HUP is reserved here; its default applies.
         }
+        try {
+            Signal.handle(new Signal("USR1"), signal -> reopen.run()); // only queues work: fine on the signal thread
+        } catch (IllegalArgumentException e) {
+            // USR1 is reserved here (the JVM under some options); its default applies.
+        }
+    }
+
+    /** What SIGUSR1 does from now on. */
+    void onReopen(Runnable action) {
+        this.reopen = action;
     }
 
     /** What SIGHUP does from now on. */

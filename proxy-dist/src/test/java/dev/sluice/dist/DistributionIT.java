@@ -142,9 +142,39 @@ class DistributionIT {
         assertEquals(0, sluice.awaitExit(STOP_TIMEOUT), sluice.stderr());
     }
 
+    @Test
+    void usr1ReopensTheAccessLogAfterLogrotateRenamedIt() throws Exception {
+        // logrotate's nginx recipe: mv access.log access.log.1, then kill -USR1. Both files end
+        // up complete, and the process lives on (USR1's default would kill it with 138).
+        Path log = tmp.resolve("access.log");
+        Path config = Files.writeString(tmp.resolve("sluice.yaml"), shippedConfigListeningOn("127.0.0.1:0")
+                + "\naccess-log: " + log + "\n");
+        LaunchedSluice sluice = launch("-c", config.toString());
+        int port = sluice.awaitListeningPort();
+        assertEquals(200, status(port, "/before"));
+        await().atMost(START_TIMEOUT).until(() -> Files.exists(log) && Files.readString(log).contains("GET /before "));
+
+        Files.move(log, tmp.resolve("access.log.1"));
+        signal(sluice, "USR1");
+        await().atMost(START_TIMEOUT).until(() -> sluice.stderr().contains("SLU0103 access log reopened"));
+        assertEquals(200, status(port, "/after"));
+        await().atMost(START_TIMEOUT).until(() -> Files.exists(log) && Files.readString(log).contains("GET /after "));
+        assertTrue(sluice.process().isAlive());
+        String rotated = Files.readString(tmp.resolve("access.log.1"));
+        assertTrue(rotated.contains("GET /before ") && !rotated.contains("GET /after "), rotated);
+        assertTrue(!Files.readString(log).contains("GET /before "));
+
+        sluice.process().destroy();
+        assertEquals(0, sluice.awaitExit(STOP_TIMEOUT), sluice.stderr());
+    }
+
+    private static void signal(LaunchedSluice sluice, String name) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(sluice.process().pid())).inheritIO().start();
+        assertTrue(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0, "kill -" + name + " ran");
+    }
+
     private static void hup(LaunchedSluice sluice) throws Exception {
-        Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(sluice.process().pid())).inheritIO().start();
-        assertTrue(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0, "kill -HUP ran");
+        signal(sluice, "HUP");
     }
 
     private static int status(int port, String path) throws Exception {
