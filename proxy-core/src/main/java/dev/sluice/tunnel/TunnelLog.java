@@ -25,8 +25,12 @@ final class TunnelLog implements AutoCloseable {
         }
     }
 
+    /** At DEBUG: a closed tunnel is the access log's business, and {@code access-log: off} means off. */
     void closed(Tunnel tunnel) {
-        writer.offer(() -> log.info("SLU2002 {} closed ({}) after {} ms, {} bytes / {} messages to upstream,"
+        if (!log.isDebugEnabled()) {
+            return;
+        }
+        writer.offer(() -> log.debug("SLU2002 {} closed ({}) after {} ms, {} bytes / {} messages to upstream,"
                         + " {} bytes / {} messages to client, close codes client {} upstream {}{}",
                 tunnel, tunnel.closeReason(), tunnel.age().toMillis(), tunnel.bytesToUpstream(),
                 tunnel.messagesToUpstream(), tunnel.bytesToClient(), tunnel.messagesToClient(),
