@@ -4,6 +4,8 @@ import dev.sluice.admin.AdminServer;
 import dev.sluice.admin.RunningProxy;
 import dev.sluice.upstream.Server;
 import dev.sluice.upstream.ServerBook;
+import dev.sluice.runtime.HostResolver;
+import dev.sluice.runtime.NameResolution;
 import dev.sluice.config.AdminConfig;
 import dev.sluice.config.ConfigException;
 import dev.sluice.config.ConfigLoader;
@@ -101,7 +103,7 @@ public final class Sluice implements RunningProxy, AutoCloseable {
     private volatile boolean draining;
     private boolean closed;
 
-    private Sluice(SluiceConfig config, Path home) {
+    private Sluice(SluiceConfig config, Path home, HostResolver resolver) {
         this.home = home;
         ConfigRules.requireValid(config); // a config built in code meets the same rules as a file
         int ioThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
@@ -113,12 +115,12 @@ public final class Sluice implements RunningProxy, AutoCloseable {
         this.worker = createWorker(ioThreads);
         ByteBufferPool buffers = new DefaultByteBufferPool(true, BUFFER_SIZE);
         this.shared = new Snapshot.Shared(worker, tunnels, buffers, accessLog, metrics, recording, faults,
-                new ServerBook(Clock.systemUTC()));
+                new ServerBook(Clock.systemUTC()), new NameResolution(resolver), new ServerMeters(metrics, current::get));
         metrics.config(config.hash(), configLoadedAt);
         try {
             tls = ListenerCertificates.load(config);
             current.set(Snapshot.compile(config, null, shared));
-            current.get().commit(shared.servers(), metrics);
+            current.get().commit(shared.servers(), shared.serversChanged());
             faults.replaceConfigured(config.faults());
             // Each request runs on the snapshot current when it arrives (see reload).
             graceful = new GracefulShutdownHandler(exchange -> current.get().handler().handleRequest(exchange));
@@ -242,7 +244,12 @@ public final class Sluice implements RunningProxy, AutoCloseable {
      * {@link #recording()}).
      */
     public static Sluice start(SluiceConfig config) {
-        return new Sluice(config, null);
+        return new Sluice(config, null, HostResolver.SYSTEM);
+    }
+
+    /** With host names looked up by {@code resolver} rather than DNS (a test's, from {@link SluiceBuilder}). */
+    static Sluice start(SluiceConfig config, HostResolver resolver) {
+        return new Sluice(config, null, resolver);
     }
 
     /**
@@ -251,7 +258,7 @@ public final class Sluice implements RunningProxy, AutoCloseable {
      * distribution's).
      */
     public static Sluice start(SluiceConfig config, Path home) {
-        return new Sluice(config, home);
+        return new Sluice(config, home, HostResolver.SYSTEM);
     }
 
     /**
@@ -452,7 +459,7 @@ public final class Sluice implements RunningProxy, AutoCloseable {
         }
         Snapshot compiled = Snapshot.compile(next, previous, shared);
         current.set(compiled);
-        compiled.commit(shared.servers(), metrics);
+        compiled.commit(shared.servers(), shared.serversChanged());
         // New handshakes get the new certificates, protocols and ciphers; open connections keep theirs.
         for (int i = 0; i < nextTls.size(); i++) {
             if (nextTls.get(i) != null) {
@@ -537,6 +544,7 @@ public final class Sluice implements RunningProxy, AutoCloseable {
         if (admin != null) {
             admin.close();
         }
+        shared.names().close();
         Snapshot snapshot = current.get();
         if (snapshot != null) {
             snapshot.close();

@@ -15,6 +15,7 @@ import dev.sluice.config.SluiceConfig;
 import dev.sluice.config.TlsConfig;
 import dev.sluice.config.UpstreamConfig;
 import dev.sluice.config.WebSocketConfig;
+import dev.sluice.runtime.HostResolver;
 
 import java.net.URI;
 import java.time.Duration;
@@ -63,6 +64,7 @@ public final class SluiceBuilder {
     private AccessLogConfig accessLog = AccessLogConfig.OFF;
     private Duration responseTimeout = UpstreamConfig.DEFAULT_RESPONSE_TIMEOUT;
     private RecordingConfig recording = RecordingConfig.METADATA;
+    private HostResolver resolver = HostResolver.SYSTEM;
 
     SluiceBuilder() {
     }
@@ -270,8 +272,18 @@ public final class SluiceBuilder {
                 null);
     }
 
+    /**
+     * Looks up the host names of upstreams with {@code resolve-interval} with this rather than
+     * DNS, e.g. a name that resolves to 127.0.0.1 and 127.0.0.2 (on Linux both are this machine).
+     * Not in the YAML file: it stands in for DNS in tests.
+     */
+    public SluiceBuilder hostResolver(HostResolver resolver) {
+        this.resolver = Objects.requireNonNull(resolver, "resolver");
+        return this;
+    }
+
     public Sluice start() {
-        return Sluice.start(config());
+        return Sluice.start(config(), resolver);
     }
 
     private SluiceBuilder serversRoute(String host, String pathPrefix, boolean stripPrefix, WebSocketConfig websocket,

@@ -11,6 +11,7 @@ import dev.sluice.http.ForwardedHeaders;
 import dev.sluice.observe.AccessLog;
 import dev.sluice.observe.Metrics;
 import dev.sluice.record.Recording;
+import dev.sluice.runtime.NameResolution;
 import dev.sluice.runtime.Route;
 import dev.sluice.runtime.RouteTable;
 import dev.sluice.runtime.UpstreamClient;
@@ -40,7 +41,8 @@ import java.util.Set;
 final class Snapshot {
     /** What every snapshot of one proxy shares. */
     record Shared(XnioWorker worker, TunnelRegistry tunnels, ByteBufferPool buffers, AccessLog accessLog,
-                  Metrics metrics, Recording recording, Faults faults, ServerBook servers) {
+                  Metrics metrics, Recording recording, Faults faults, ServerBook servers, NameResolution names,
+                  Runnable serversChanged) {
     }
 
     /** One upstream: its pool and, for a built-in upstream, the server that is its only member. */
@@ -99,7 +101,8 @@ final class Snapshot {
         EchoUpstream builtin = upstream.builtin() == null ? null : EchoUpstream.start(shared.worker());
         List<ServerConfig> servers = builtin == null ? upstream.servers() : List.of(new ServerConfig(builtin.uri(), null));
         return new Upstream(upstream, new UpstreamClient(new UpstreamPool(upstream, servers, shared.servers(),
-                shared.worker(), shared.buffers(), shared.metrics()), shared.metrics()), builtin);
+                shared.worker(), shared.buffers(), shared.metrics(), shared.names(), shared.serversChanged()),
+                shared.metrics()), builtin);
     }
 
     SluiceConfig config() {
@@ -118,12 +121,14 @@ final class Snapshot {
     /**
      * This snapshot is now in force: its servers take the settings it gives them, and servers no
      * upstream of it names are forgotten.
+     *
+     * @param serversChanged puts the per-server meters on the servers now in force
      */
-    void commit(ServerBook book, Metrics metrics) {
+    void commit(ServerBook book, Runnable serversChanged) {
         upstreams.values().forEach(u -> u.client().pool().commit());
         List<Server> servers = upstreams.values().stream().flatMap(u -> u.client().pool().servers().stream()).toList();
         book.keepOnly(servers);
-        metrics.servers(servers);
+        serversChanged.run();
     }
 
     /** The servers of each upstream, in file order. */

@@ -107,6 +107,17 @@ final class Addresses {
                 + " host names are not allowed here)");
     }
 
+    /** Whether a URL's host ({@code [::1]} in brackets as a URI gives it) is an IP literal rather than a name. */
+    static boolean isIpLiteral(String host) {
+        String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        try {
+            ipLiteral(bare);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
     /** {@code 10.0.0.0/8}, {@code ::1/128}, or a bare IP literal meaning a single address. */
     static Cidr cidr(String text) {
         int slash = text.indexOf('/');

@@ -27,6 +27,11 @@ public record ServerConfig(URI url, String route, int weight, boolean backup, bo
         this(url, route, 1, false, false);
     }
 
+    /** Whether its URL names a host to look up rather than an IP address. */
+    public boolean hostIsName() {
+        return !Addresses.isIpLiteral(url.getHost());
+    }
+
     /** How an operator names this server: its route when it has one, else its URL. */
     public String name() {
         return route != null ? route : url.getHost() + ":" + url.getPort();

@@ -14,6 +14,9 @@ import java.util.Objects;
  * @param maxConnectionsPerServer pooled HTTP connections per server (default 1000); tunnels do not count
  * @param balance                 how a server is picked when no sticky route decides
  * @param healthCheck             the active health check, or null for none
+ * @param resolveInterval         how often the host names of its server URLs are looked up again, each
+ *                                address becoming a server of its own; null: each name is looked up once
+ *                                when the configuration is loaded and is one server
  */
 public record UpstreamConfig(
         String name,
@@ -24,7 +27,8 @@ public record UpstreamConfig(
         Duration responseTimeout,
         int maxConnectionsPerServer,
         Balance balance,
-        HealthCheckConfig healthCheck) {
+        HealthCheckConfig healthCheck,
+        Duration resolveInterval) {
 
     public static final String DEFAULT_STICKY_COOKIE = "JSESSIONID";
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
@@ -41,6 +45,39 @@ public record UpstreamConfig(
         if ((builtin == null) == servers.isEmpty()) {
             throw new IllegalArgumentException("upstream " + name + " needs either servers or builtin");
         }
+        if (resolveInterval != null) {
+            if (builtin != null || resolveInterval.isNegative() || resolveInterval.isZero()) {
+                throw new IllegalArgumentException("upstream " + name + ": resolve-interval is a positive duration,"
+                        + " for an upstream of servers");
+            }
+            for (ServerConfig server : servers) {
+                if (server.route() != null && server.hostIsName()) {
+                    throw new IllegalArgumentException("upstream " + name + ": " + server.url() + " " + ROUTE_WITH_NAME);
+                }
+            }
+        }
+    }
+
+    /**
+     * Why a route on a server whose name is resolved into several servers is refused: a jvmRoute
+     * names one Tomcat, and the addresses of one name are as many Tomcats.
+     */
+    static final String ROUTE_WITH_NAME = "has a route, but with resolve-interval its host name becomes one server"
+            + " per address, and one jvmRoute cannot name them all (remove route: each address is then balanced"
+            + " without stickiness; for sticky sessions list each Tomcat with its own url and route)";
+
+    /** Without resolve-interval. */
+    public UpstreamConfig(String name, List<ServerConfig> servers, Builtin builtin, String stickyCookie,
+                          Duration connectTimeout, Duration responseTimeout, int maxConnectionsPerServer,
+                          Balance balance, HealthCheckConfig healthCheck) {
+        this(name, servers, builtin, stickyCookie, connectTimeout, responseTimeout, maxConnectionsPerServer, balance,
+                healthCheck, null);
+    }
+
+    /** This upstream with its host names looked up again every {@code interval} (null: once per load). */
+    public UpstreamConfig withResolveInterval(Duration interval) {
+        return new UpstreamConfig(name, servers, builtin, stickyCookie, connectTimeout, responseTimeout,
+                maxConnectionsPerServer, balance, healthCheck, interval);
     }
 
     /** Round-robin without a health check. */

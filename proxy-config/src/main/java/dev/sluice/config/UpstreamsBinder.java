@@ -15,8 +15,8 @@ import org.yaml.snakeyaml.nodes.Node;
 /** {@code upstreams}: named pools of servers, or a built-in upstream. */
 final class UpstreamsBinder {
     private static final Keys UPSTREAM = Keys.of("servers", "builtin", "balance", "sticky-cookie",
-            "connect-timeout", "response-timeout", "max-connections-per-server", "health-check")
-            .notYetSupported("tls", "resolve-interval");
+            "connect-timeout", "response-timeout", "max-connections-per-server", "health-check", "resolve-interval")
+            .notYetSupported("tls");
     private static final Keys SERVER = Keys.of("url", "route", "weight", "backup", "disabled");
     private static final Keys HEALTH_CHECK = Keys.of("path", "websocket", "interval", "timeout", "healthy", "unhealthy");
     private static final String NAME = "[A-Za-z0-9][A-Za-z0-9._-]*";
@@ -89,7 +89,7 @@ final class UpstreamsBinder {
             problems.at(m.keyNode("builtin"), m.path("builtin"),
                     "servers and builtin exclude each other (keep one)");
         } else if (m.value("servers") != null) {
-            servers = servers(m.value("servers"), m.path("servers"));
+            servers = servers(m.value("servers"), m.path("servers"), m.value("resolve-interval") != null);
         } else if (m.value("builtin") != null) {
             builtin = values.parse(m.value("builtin"), m.path("builtin"), UpstreamsBinder::builtin);
         } else {
@@ -109,6 +109,11 @@ final class UpstreamsBinder {
                 Duration.ofMillis(1), Duration.ofHours(1));
         Duration responseTimeout = m.duration("response-timeout", UpstreamConfig.DEFAULT_RESPONSE_TIMEOUT,
                 Duration.ofMillis(1), Duration.ofDays(7));
+        Duration resolveInterval = m.duration("resolve-interval", null, Duration.ofSeconds(1), Duration.ofHours(1));
+        if (builtin != null && resolveInterval != null) {
+            problems.at(m.keyNode("resolve-interval"), m.path("resolve-interval"),
+                    "a built-in upstream has no host name to resolve (remove resolve-interval)");
+        }
         Integer maxConnections = m.integer("max-connections-per-server",
                 UpstreamConfig.DEFAULT_MAX_CONNECTIONS_PER_SERVER, 1, MAX_CONNECTIONS);
         if (problems.addedSince(before) || servers == null) {
@@ -120,7 +125,7 @@ final class UpstreamsBinder {
             return null;
         }
         return new UpstreamConfig(name, servers, builtin, stickyCookie, connectTimeout, responseTimeout,
-                maxConnections, balance, healthCheck);
+                maxConnections, balance, healthCheck, resolveInterval);
     }
 
     private static Balance balance(String text) {
@@ -179,7 +184,8 @@ final class UpstreamsBinder {
                 + Suggestions.didYouMean(text, known) + "known: " + String.join(", ", known) + ")");
     }
 
-    private List<ServerConfig> servers(Node node, String path) {
+    /** @param resolved whether the upstream has resolve-interval: a server named by host then takes no route */
+    private List<ServerConfig> servers(Node node, String path, boolean resolved) {
         List<Node> items = values.list(node, path, "servers: [ { url: http://127.0.0.1:8081, route: node1 } ]");
         if (items == null) {
             return null;
@@ -211,6 +217,11 @@ final class UpstreamsBinder {
             if (route != null && !route.matches(ROUTE)) {
                 problems.at(m.value("route"), m.path("route"), "'" + route
                         + "' is not a route name (Tomcat's jvmRoute: letters, digits, '_' and '-')");
+                route = null;
+            }
+            if (route != null && resolved && url != null && !Addresses.isIpLiteral(url.getHost())) {
+                problems.at(m.value("route"), m.path("route"), "'" + url.getHost() + "' "
+                        + UpstreamConfig.ROUTE_WITH_NAME);
                 route = null;
             }
             if (route != null) {

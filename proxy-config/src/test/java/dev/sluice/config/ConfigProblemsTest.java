@@ -694,7 +694,7 @@ class ConfigProblemsTest {
                 upstreams:
                   app:
                     servers: [ { url: http://127.0.0.1:8081 } ]
-                    resolve-interval: 30s
+                    resolve-interval: 500ms
                     health-check: { path: health, websocket: /ws, healthy: 0 }
                   other:
                     builtin: echo
@@ -703,14 +703,45 @@ class ConfigProblemsTest {
                   - match: { path: / }
                     upstream: app
                 """,
-                "t.yaml:8:5: upstreams.app.resolve-interval: resolve-interval is not supported yet in this version "
-                        + "of Sluice (remove it)",
+                "t.yaml:8:23: upstreams.app.resolve-interval: 500ms is too short (at least 1s)",
                 "t.yaml:9:27: upstreams.app.health-check.path: 'health' is not a path (it starts with '/' and"
                         + " holds visible ASCII only, e.g. /health)",
                 "t.yaml:9:35: upstreams.app.health-check.websocket: path and websocket exclude each other (keep one:"
                         + " path checks with a GET, websocket with a handshake)",
                 "t.yaml:9:60: upstreams.app.health-check.healthy: 0 is out of range (1..100)",
                 "t.yaml:12:14: upstreams.other.balance: unknown balance 'random' (use round-robin or least-connections)");
+    }
+
+    @Test
+    void resolveIntervalIsADurationForAnUpstreamOfServersWhoseNamesTakeNoRoute() throws ConfigException {
+        // a jvmRoute names one Tomcat; a name resolved to several addresses is several Tomcats
+        assertProblems("""
+                upstreams:
+                  a: { servers: [ { url: http://127.0.0.1:8081 } ], resolve-interval: 2h }
+                  b: { servers: [ { url: http://127.0.0.1:8081 } ], resolve-interval: soon }
+                  c:
+                    servers: [ { url: "http://app.svc:8080", route: node1 }, { url: "http://10.0.0.5:8080", route: node2 } ]
+                    resolve-interval: 30s
+                  d: { builtin: echo, resolve-interval: 30s }
+                routes: [ { match: { path: / }, upstream: c } ]
+                """,
+                "t.yaml:2:71: upstreams.a.resolve-interval: 2h is too long (at most 1h)",
+                "t.yaml:3:71: upstreams.b.resolve-interval: 'soon' is not a duration (write a whole number and a"
+                        + " unit: 250ms, 5s, 2m or 1h)",
+                "t.yaml:5:53: upstreams.c.servers[0].route: 'app.svc' has a route, but with resolve-interval its"
+                        + " host name becomes one server per address, and one jvmRoute cannot name them all (remove"
+                        + " route: each address is then balanced without stickiness; for sticky sessions list each"
+                        + " Tomcat with its own url and route)",
+                "t.yaml:7:23: upstreams.d.resolve-interval: a built-in upstream has no host name to resolve (remove"
+                        + " resolve-interval)");
+        UpstreamConfig app = ConfigLoader.parse("""
+                upstreams:
+                  app:
+                    servers: [ { url: "http://app.svc:8080" }, { url: "http://10.0.0.5:8080", route: node2 } ]
+                    resolve-interval: 30s
+                routes: [ { match: { path: / }, upstream: app } ]
+                """, "t.yaml", ENV).upstreams().get("app");
+        assertEquals(java.time.Duration.ofSeconds(30), app.resolveInterval());
     }
 
     @Test
@@ -866,7 +897,7 @@ class ConfigProblemsTest {
                         + "in this version of Sluice (use http://)",
                 "t.yaml:9:5: upstreams.app.conect-timeout: unknown key 'conect-timeout' (did you mean "
                         + "'connect-timeout'? allowed here: servers, builtin, balance, sticky-cookie, "
-                        + "connect-timeout, response-timeout, max-connections-per-server, health-check)",
+                        + "connect-timeout, response-timeout, max-connections-per-server, health-check, resolve-interval)",
                 "t.yaml:10:35: limits.request-header-timeout: 0ms is too short (at least 1ms)");
     }
 

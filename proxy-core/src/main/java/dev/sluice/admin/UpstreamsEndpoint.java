@@ -36,7 +36,8 @@ import static dev.sluice.admin.AdminAnswers.text;
  *   POST /upstreams/NAME/servers/SERVER/drain        200 the server; body optional: {"deadline": "5m"}
  *   POST /upstreams/NAME/servers/SERVER/enable       200 the server; 409 when the file disables it
  * </pre>
- * SERVER is the server's route, its {@code host:port} or its URL. A drain sends new requests
+ * SERVER is the server's route, its {@code host:port} or its URL; one address of a name an
+ * upstream resolves again ({@code resolve-interval}) is {@code host@address:port}. A drain sends new requests
  * and handshakes elsewhere at once (sticky sessions fail over); open tunnels stay until they
  * close, or until the deadline, when each peer gets a Close 1001. It lasts until {@code enable},
  * across reloads that still name the server.
@@ -143,8 +144,9 @@ final class UpstreamsEndpoint {
         json(exchange, StatusCodes.OK, ServerJson.server(new Json(), server).toString());
     }
 
+    /** One address of a name (resolve-interval) only by its own name: host:port and the URL name them all. */
     private static boolean names(Server s, String name) {
-        return name.equals(s.name()) || name.equals(s.url().getHost() + ":" + s.url().getPort())
+        return name.equals(s.name()) || s.member() == null && name.equals(s.url().getHost() + ":" + s.url().getPort())
                 || name.equals(s.url().toString()) || name.equals(s.url().toString() + "/");
     }
 

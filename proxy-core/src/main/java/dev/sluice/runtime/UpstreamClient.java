@@ -17,6 +17,7 @@ import io.undertow.client.ClientCallback;
 import io.undertow.client.ClientConnection;
 import io.undertow.client.UndertowClient;
 import org.xnio.IoUtils;
+import org.xnio.OptionMap;
 import org.xnio.Options;
 import org.xnio.StreamConnection;
 import org.xnio.XnioExecutor;
@@ -59,7 +60,7 @@ public final class UpstreamClient implements ProxyClient {
         this.pool = pool;
         this.metrics = metrics;
         this.choice = pool.choice();
-        this.target = new Target(Math.max(0, pool.maxConnectAttempts() - 1));
+        this.target = new Target();
     }
 
     public Metrics metrics() {
@@ -91,7 +92,15 @@ public final class UpstreamClient implements ProxyClient {
             exchange.putAttachment(ATTEMPTS, attempts);
             exchange.addExchangeCompleteListener(attempts);
         }
-        Server server = choice.choose(choice.sticky() ? stickyRoute(exchange) : null, attempts.tried);
+        String route = choice.sticky() ? stickyRoute(exchange) : null;
+        Server server = choice.choose(route, attempts.tried);
+        ProxyConnectionPool connections = server == null ? null : pool.poolOf(server);
+        while (server != null && connections == null) {
+            // dropped since it was chosen (its address left its name, resolve-interval): another one
+            attempts.tried.add(server);
+            server = choice.choose(route, attempts.tried);
+            connections = server == null ? null : pool.poolOf(server);
+        }
         if (server == null) {
             if (exchange.getAttachment(CONNECT_FAILURE) == null) {
                 exchange.putAttachment(NO_SERVER, new UpstreamFailure("no server of upstream " + pool.name()
@@ -101,7 +110,6 @@ public final class UpstreamClient implements ProxyClient {
             return;
         }
         attempts.moveTo(server);
-        ProxyConnectionPool connections = pool.poolOf(server);
         // A wait for a busy pool that times out says the server is busy, not that it is broken.
         boolean queued = connections.available() == ProxyConnectionPool.AvailabilityType.FULL;
         Once once = new Once(exchange, callback, server, queued);
@@ -153,6 +161,11 @@ public final class UpstreamClient implements ProxyClient {
      * timeout. For a request that may be sent once more after its pooled connection failed.
      */
     public void connectNew(Server server, HttpServerExchange exchange, ClientCallback<ClientConnection> callback) {
+        OptionMap options = pool.connectionOptions(server);
+        if (options == null) {
+            callback.failed(new IOException(server + " was dropped: its address left its name"));
+            return;
+        }
         boolean[] done = {false};
         XnioExecutor.Key timer = IoThreads.executeAfter(exchange.getIoThread(), () -> {
             if (!done[0]) {
@@ -187,7 +200,7 @@ public final class UpstreamClient implements ProxyClient {
                     callback.failed(e);
                 }
             }
-        }, uri, exchange.getIoThread(), null, exchange.getConnection().getByteBufferPool(), pool.connectionOptions(server));
+        }, uri, exchange.getIoThread(), null, exchange.getConnection().getByteBufferPool(), options);
     }
 
     /**
@@ -264,7 +277,12 @@ public final class UpstreamClient implements ProxyClient {
         }
     }
 
-    private record Target(int getMaxRetries) implements MaxRetriesProxyTarget {
+    /** Each server once: their number may change between requests (resolve-interval). */
+    private final class Target implements MaxRetriesProxyTarget {
+        @Override
+        public int getMaxRetries() {
+            return Math.max(0, pool.maxConnectAttempts() - 1);
+        }
     }
 
     /** The servers one exchange's request went to; the current one counts it as open until the exchange ends. */

@@ -8,6 +8,7 @@ import dev.sluice.upstream.Server;
 import dev.sluice.upstream.ServerBook;
 import dev.sluice.upstream.HealthChecks;
 import dev.sluice.upstream.ServerChoice;
+import dev.sluice.upstream.ServerState;
 import io.undertow.connector.ByteBufferPool;
 import io.undertow.client.UndertowClient;
 import io.undertow.server.handlers.proxy.ConnectionPoolManager;
@@ -18,6 +19,7 @@ import org.xnio.OptionMap;
 import org.xnio.Options;
 import org.xnio.XnioWorker;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +28,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The servers of one upstream, how one is chosen ({@link ServerChoice}), and a pool of
  * keep-alive connections to each: Undertow's {@link ProxyConnectionPool}, used as a pool only
- * (Sluice, not the pool, decides whether a server is fit for traffic).
+ * (Sluice, not the pool, decides whether a server is fit for traffic). With
+ * {@code resolve-interval} each address of a server's host name is a server of its own, and
+ * they join and leave as the name's addresses change ({@link NameRefresh}).
  */
 public final class UpstreamPool {
     /** Connections a request may wait for when every pooled connection is busy. */
@@ -44,60 +48,91 @@ public final class UpstreamPool {
 
     private final String name;
     private final UpstreamConfig config;
-    private final List<Server> servers;
-    /** The server configurations of this snapshot, in the order of {@link #servers}; told to them at {@link #commit}. */
-    private final List<ServerConfig> serverConfigs;
-    private final ProxyConnectionPool[] pools;
-    /** Each server's address as this snapshot resolved it. */
-    private final InetSocketAddress[] addresses;
-    private final OptionMap[] connectionOptions;
+    private final ServerBook book;
+    private final Metrics metrics;
+    private final PoolSettings settings;
+    /** The servers now, each with its pool; replaced whole when they change, never changed in place. */
+    private volatile List<Member> members;
     private final ServerChoice choice;
     /** The active health checks, or null when the upstream has none. */
     private final HealthChecks<Server> checks;
-    private boolean checking;
+    /** Looks the names of its servers up again, or null without resolve-interval. */
+    private final NameRefresh refresh;
+    /** Told whenever servers join or are dropped between reloads, so that their meters follow. */
+    private final Runnable serversChanged;
+    private boolean started;
+    private boolean stopped;
     private final long connectTimeoutMillis;
     private final long responseTimeoutMillis;
 
     /**
-     * @param serverConfigs the configured servers, or for a built-in upstream its own address
-     * @param worker        whose IO threads the pools (one per thread, as Undertow pools) and the checks use
+     * One server with what this snapshot holds for it: the settings the file gives it, its
+     * address as resolved here, and the pool of connections to that address.
+     */
+    private record Member(Server server, ServerConfig config, InetSocketAddress address, ProxyConnectionPool pool,
+                          OptionMap options) {
+    }
+
+    /**
+     * Resolves each server's name here (a name of an upstream with resolve-interval to all its
+     * addresses, one server each): call where blocking is fine, never on an IO thread.
+     *
+     * @param serverConfigs  the configured servers, or for a built-in upstream its own address
+     * @param worker         whose IO threads the pools (one per thread, as Undertow pools) and the checks use
+     * @param names          the resolver and its thread, for resolve-interval
+     * @param serversChanged run (on the resolver thread) after servers joined or were dropped
      */
     public UpstreamPool(UpstreamConfig config, List<ServerConfig> serverConfigs, ServerBook book, XnioWorker worker,
-                        ByteBufferPool buffers, Metrics metrics) {
+                        ByteBufferPool buffers, Metrics metrics, NameResolution names, Runnable serversChanged) {
         int ioThreads = worker.getIoThreadCount();
         this.name = config.name();
         this.config = config;
-        this.serverConfigs = List.copyOf(serverConfigs);
+        this.book = book;
+        this.metrics = metrics;
+        this.serversChanged = serversChanged;
         this.connectTimeoutMillis = config.connectTimeout().toMillis();
         this.responseTimeoutMillis = config.responseTimeout().toMillis();
         int perThread = Math.max(1, (config.maxConnectionsPerServer() + ioThreads - 1) / ioThreads);
-        PoolSettings settings = new PoolSettings(perThread, Math.max(1, Math.min(perThread, 20)));
-        List<Server> list = new ArrayList<>();
-        pools = new ProxyConnectionPool[serverConfigs.size()];
-        addresses = new InetSocketAddress[serverConfigs.size()];
-        connectionOptions = new OptionMap[serverConfigs.size()];
-        for (int i = 0; i < serverConfigs.size(); i++) {
-            ServerConfig serverConfig = serverConfigs.get(i);
-            Server server = book.server(name, serverConfig);
-            list.add(server);
-            connectionOptions[i] = OptionMap.builder().addAll(CONNECTION_OPTIONS)
-                    .set(GuardedHttpClientProvider.STRAY_BYTES, (address, bytes) -> {
-                        metrics.strayBytes(name);
-                        log.info("SLU2010 upstream {} server {} sent {} bytes while no request was outstanding;"
-                                + " the connection is closed, and no client gets them", name, SocketAddresses.text(address), bytes);
-                    })
-                    .set(GuardedHttpClientProvider.CONNECT_FAILED, reason -> server.failed(Server.Failure.CONNECT, reason))
-                    .getMap();
-            addresses[i] = server.resolve();
-            // by address: the connection never looks the name up (see GuardedHttpClientProvider)
-            String host = addresses[i].isUnresolved() ? addresses[i].getHostString() : addresses[i].getAddress().getHostAddress();
-            pools[i] = new ProxyConnectionPool(settings, GuardedHttpClientProvider.uriOf(host, addresses[i].getPort()),
-                    UndertowClient.getInstance(), connectionOptions[i]);
+        this.settings = new PoolSettings(perThread, Math.max(1, Math.min(perThread, 20)));
+        List<Member> list = new ArrayList<>();
+        List<NameWatch> watches = new ArrayList<>();
+        for (ServerConfig serverConfig : serverConfigs) {
+            if (config.resolveInterval() != null && serverConfig.hostIsName()) {
+                NameWatch watch = new NameWatch(name, serverConfig, names.resolver());
+                watches.add(watch);
+                List<InetAddress> addresses = watch.resolve(0);
+                for (InetAddress address : addresses == null ? List.<InetAddress>of() : addresses) {
+                    list.add(member(book.server(name, serverConfig, address), serverConfig));
+                }
+            } else {
+                list.add(member(book.server(name, serverConfig), serverConfig));
+            }
         }
-        this.servers = List.copyOf(list);
+        this.members = List.copyOf(list);
+        List<Server> servers = servers();
         this.choice = new ServerChoice(servers, config.balance());
         this.checks = config.healthCheck() == null ? null : new HealthChecks<>(config.healthCheck(), servers, worker,
                 buffers, (server, up, count, last) -> server.checked(up, count, last.reason()));
+        this.refresh = watches.isEmpty() ? null
+                : new NameRefresh(this, watches, config.resolveInterval().toNanos(), names);
+    }
+
+    /** The pool of connections to this server and its options: every server's are made here. */
+    private Member member(Server server, ServerConfig serverConfig) {
+        OptionMap options = OptionMap.builder().addAll(CONNECTION_OPTIONS)
+                .set(GuardedHttpClientProvider.STRAY_BYTES, (address, bytes) -> {
+                    metrics.strayBytes(name);
+                    log.info("SLU2010 upstream {} server {} sent {} bytes while no request was outstanding;"
+                            + " the connection is closed, and no client gets them", name, SocketAddresses.text(address), bytes);
+                })
+                .set(GuardedHttpClientProvider.CONNECT_FAILED, reason -> server.failed(Server.Failure.CONNECT, reason))
+                .getMap();
+        InetSocketAddress address = server.resolve();
+        // by address: the connection never looks the name up (see GuardedHttpClientProvider)
+        String host = address.isUnresolved() ? address.getHostString() : address.getAddress().getHostAddress();
+        ProxyConnectionPool pool = new ProxyConnectionPool(settings, GuardedHttpClientProvider.uriOf(host, address.getPort()),
+                UndertowClient.getInstance(), options);
+        return new Member(server, serverConfig, address, pool, options);
     }
 
     public String name() {
@@ -108,23 +143,34 @@ public final class UpstreamPool {
         return config;
     }
 
-    /** The servers in the order the file names them. */
+    /** The servers now: in the order the file names them, the addresses of a name in the order they joined. */
     public List<Server> servers() {
-        return servers;
+        return members.stream().map(Member::server).toList();
     }
 
     ServerChoice choice() {
         return choice;
     }
 
-    /** The pool of connections to this server of the upstream. */
+    /** The pool of connections to this server of the upstream, or null when it was dropped since it was chosen. */
     ProxyConnectionPool poolOf(Server server) {
-        return pools[servers.indexOf(server)];
+        Member member = memberOf(server);
+        return member == null ? null : member.pool();
     }
 
-    /** The options of every connection to this server, in the pool or not. */
+    /** The options of every connection to this server, in the pool or not; null when it was dropped. */
     OptionMap connectionOptions(Server server) {
-        return connectionOptions[servers.indexOf(server)];
+        Member member = memberOf(server);
+        return member == null ? null : member.options();
+    }
+
+    private Member memberOf(Server server) {
+        for (Member member : members) {
+            if (member.server() == server) {
+                return member;
+            }
+        }
+        return null;
     }
 
     /** How long to wait for a pooled connection, in the unit of {@link #timeoutUnit()}. */
@@ -143,37 +189,130 @@ public final class UpstreamPool {
 
     /** A connect failure is tried again on another server, until each was tried once. */
     public int maxConnectAttempts() {
-        return servers.size();
+        return members.size();
     }
 
     /**
      * This snapshot is now in force: its servers take the settings it gives them (weight, backup,
-     * disabled), and its health checks start (or, without any, no server stays down by an old check).
+     * disabled), its health checks start (or, without any, no server stays down by an old check),
+     * and so does the looking up again of its names.
      */
     public synchronized void commit() {
-        for (int i = 0; i < servers.size(); i++) {
-            servers.get(i).reconfigure(serverConfigs.get(i), addresses[i]);
+        for (Member member : members) {
+            member.server().reconfigure(member.config(), member.address());
             if (checks == null) {
-                servers.get(i).checked(true, 0, null);
+                member.server().checked(true, 0, null);
             }
         }
-        if (checks != null && !checking) {
-            checking = true;
-            checks.start();
+        if (!started) {
+            started = true;
+            if (checks != null) {
+                checks.start();
+            }
+            if (refresh != null) {
+                refresh.start();
+            }
         }
     }
 
-    /** No more checks from this pool (a reload replaced it); its connections stay a while for requests in flight. */
+    // -- resolve-interval: on the resolver thread ---------------------------------------------
+
+    /** How many servers the name of this entry has now. */
+    int serversOf(ServerConfig entry) {
+        return (int) members.stream().filter(m -> m.config() == entry).count();
+    }
+
+    /**
+     * The name of {@code entry} resolves to these addresses now: a new one joins, one no longer
+     * among them is removed (as in a drain), one removed and back again is taken back.
+     *
+     * @return the servers removed by this call
+     */
+    synchronized List<Server> resolved(ServerConfig entry, List<InetAddress> addresses) {
+        if (stopped) {
+            return List.of();
+        }
+        List<InetAddress> joining = new ArrayList<>(addresses);
+        List<Server> removed = new ArrayList<>();
+        List<Member> next = new ArrayList<>(members);
+        for (Member member : members) {
+            if (member.config() == entry) {
+                if (joining.remove(member.server().member())) {
+                    member.server().resolvedAgain();
+                } else if (member.server().removedFromName()) {
+                    removed.add(member.server());
+                }
+            }
+        }
+        List<Server> joined = new ArrayList<>();
+        for (InetAddress address : joining) {
+            Server server = book.server(name, entry, address);
+            Member member = member(server, entry);
+            server.reconfigure(entry, member.address());
+            if (checks == null) {
+                server.checked(true, 0, null);
+            }
+            next.add(member);
+            joined.add(server);
+            log.info("SLU6011 {} joins: {} resolves to it now", server, entry.url().getHost());
+        }
+        if (!joined.isEmpty()) {
+            replace(next);
+            if (checks != null) {
+                joined.forEach(checks::add);
+            }
+        }
+        return removed;
+    }
+
+    /** Drops the servers whose address left their name and that no request or tunnel uses any more, but these. */
+    synchronized void dropRemoved(List<Server> notYet) {
+        if (stopped) {
+            return;
+        }
+        List<Member> next = new ArrayList<>();
+        List<Member> dropped = new ArrayList<>();
+        for (Member member : members) {
+            Server server = member.server();
+            boolean drop = server.state() == ServerState.REMOVED && server.idle() && !notYet.contains(server);
+            (drop ? dropped : next).add(member);
+        }
+        if (dropped.isEmpty()) {
+            return;
+        }
+        replace(next);
+        for (Member member : dropped) {
+            if (checks != null) {
+                checks.remove(member.server());
+            }
+            member.pool().close();
+            book.forget(member.server());
+            log.info("SLU6013 {} is dropped: its address left {} and no request or tunnel uses it any more",
+                    member.server(), member.config().url().getHost());
+        }
+    }
+
+    private void replace(List<Member> next) {
+        members = List.copyOf(next);
+        choice.replace(servers());
+        serversChanged.run();
+    }
+
+    /** No more checks or lookups from this pool (a reload replaced it); its connections stay a while for requests in flight. */
     public synchronized void stopChecks() {
+        stopped = true;
         if (checks != null) {
             checks.stop();
+        }
+        if (refresh != null) {
+            refresh.stop();
         }
     }
 
     public void close() {
         stopChecks();
-        for (ProxyConnectionPool pool : pools) {
-            pool.close();
+        for (Member member : members) {
+            member.pool().close();
         }
     }
 

@@ -5,8 +5,8 @@ import io.undertow.connector.ByteBufferPool;
 import org.xnio.XnioIoThread;
 import org.xnio.XnioWorker;
 
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * row and up again after {@code healthy} good ones (every server starts up). The listener hears
  * of each change once; logging it is the listener's business, which knows the server by its own
  * name. Each server's checks stay on one IO thread of the worker, the servers spread over them.
+ * Servers may join and leave while it runs ({@code resolve-interval}: {@link #add}, {@link #remove}).
  */
 public final class HealthChecks<T extends HealthTarget> {
     /** Told of every change of a server's state, on that server's IO thread; must not block. */
@@ -29,24 +30,54 @@ public final class HealthChecks<T extends HealthTarget> {
         void changed(T target, boolean up, int count, CheckResult last);
     }
 
-    private final List<TargetChecks<T>> targets = new ArrayList<>();
+    private final List<TargetChecks<T>> targets = new CopyOnWriteArrayList<>();
     private final long intervalNanos;
+    private final HealthCheckConfig config;
+    private final HealthProbe probe;
+    private final XnioWorker worker;
+    private final Listener<? super T> listener;
     private final AtomicBoolean started = new AtomicBoolean();
     private volatile boolean stopped;
+    /** Targets ever added, so that each next one goes to the next IO thread. */
+    private int added;
 
     public HealthChecks(HealthCheckConfig config, List<? extends T> targets, XnioWorker worker,
                         ByteBufferPool bufferPool, Listener<? super T> listener) {
         this.intervalNanos = config.interval().toNanos();
-        HealthProbe probe = new HealthProbe(config, bufferPool);
-        for (int i = 0; i < targets.size(); i++) {
-            XnioIoThread ioThread = worker.getIoThread(i % worker.getIoThreadCount());
-            this.targets.add(new TargetChecks<>(targets.get(i), ioThread, probe, intervalNanos,
-                    new RiseFall(config.healthy(), config.unhealthy(), targets.get(i).checkedUp()), listener, () -> stopped));
+        this.config = config;
+        this.probe = new HealthProbe(config, bufferPool);
+        this.worker = worker;
+        this.listener = listener;
+        targets.forEach(t -> this.targets.add(checksOf(t)));
+    }
+
+    private synchronized TargetChecks<T> checksOf(T target) {
+        XnioIoThread ioThread = worker.getIoThread(added++ % worker.getIoThreadCount());
+        return new TargetChecks<>(target, ioThread, probe, intervalNanos,
+                new RiseFall(config.healthy(), config.unhealthy(), target.checkedUp()), listener, () -> stopped);
+    }
+
+    /** Checks this target too, the first time at once once started (a new server is up until its checks say otherwise). */
+    public synchronized void add(T target) {
+        TargetChecks<T> checks = checksOf(target);
+        targets.add(checks);
+        if (started.get()) {
+            onIoThread(checks.ioThread(), () -> checks.schedule(0));
+        }
+    }
+
+    /** Checks this target no more; a check of it in flight is closed and its result ignored. */
+    public void remove(T target) {
+        for (TargetChecks<T> checks : targets) {
+            if (checks.target() == target) {
+                targets.remove(checks);
+                onIoThread(checks.ioThread(), checks::stop);
+            }
         }
     }
 
     /** Starts checking; the first checks are spread over one interval so they do not all go out at once. */
-    public void start() {
+    public synchronized void start() {
         if (!started.compareAndSet(false, true)) {
             throw new IllegalStateException("health checks are started once");
         }

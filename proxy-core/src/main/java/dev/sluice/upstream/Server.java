@@ -5,6 +5,8 @@ import dev.sluice.observe.MeteredServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Clock;
@@ -32,6 +34,11 @@ public final class Server implements MeteredServer, HealthTarget {
     private final String upstream;
     private final URI url;
     private final Clock clock;
+    /**
+     * The one address of the URL's host name this server stands for, when its upstream has
+     * {@code resolve-interval} (each address is a server of its own); null: the URL is the server.
+     */
+    private final InetAddress member;
     /** Resolved where the configuration is built, never on an IO thread; again at each reload that rebuilds its upstream. */
     private volatile InetSocketAddress address;
     private volatile ServerConfig config;
@@ -51,18 +58,31 @@ public final class Server implements MeteredServer, HealthTarget {
     private volatile int ejections;
     private volatile String ejectedFor;
     private volatile Drain drain;
+    /** Its host name no longer resolves to {@link #member}. */
+    private volatile boolean removed;
 
     public Server(String upstream, ServerConfig config, Clock clock) {
+        this(upstream, config, null, clock);
+    }
+
+    /** @param member the address of the URL's host name this server stands for, or null for the URL itself */
+    public Server(String upstream, ServerConfig config, InetAddress member, Clock clock) {
         this.upstream = upstream;
         this.url = config.url();
         this.config = config;
+        this.member = member;
         this.clock = clock;
         this.address = resolve();
     }
 
     /** Looks its host name up (a literal is only parsed): call where blocking is fine, not on an IO thread. */
     public InetSocketAddress resolve() {
-        return new InetSocketAddress(url.getHost(), url.getPort());
+        return member != null ? new InetSocketAddress(member, url.getPort()) : new InetSocketAddress(url.getHost(), url.getPort());
+    }
+
+    /** The address of its host name it stands for, or null when the URL is the server. */
+    public InetAddress member() {
+        return member;
     }
 
     @Override
@@ -89,10 +109,17 @@ public final class Server implements MeteredServer, HealthTarget {
         return url;
     }
 
-    /** Its route, or host:port when it has none: how the admin API and the metrics name it. */
+    /**
+     * Its route, or host:port when it has none: how the admin API and the metrics name it. One
+     * address of a name is {@code host@address:port}, so that the servers of one name differ.
+     */
     @Override
     public String name() {
-        return config.name();
+        if (member == null) {
+            return config.name();
+        }
+        String ip = member.getHostAddress();
+        return url.getHost() + "@" + (member instanceof Inet6Address ? "[" + ip + "]" : ip) + ":" + url.getPort();
     }
 
     public String route() {
@@ -122,6 +149,9 @@ public final class Server implements MeteredServer, HealthTarget {
     }
 
     public ServerState state() {
+        if (removed) {
+            return ServerState.REMOVED;
+        }
         if (config.disabled()) {
             return ServerState.DISABLED;
         }
@@ -140,12 +170,17 @@ public final class Server implements MeteredServer, HealthTarget {
     /** May take new requests and handshakes. */
     @Override
     public boolean isUp() {
-        return !config.disabled() && drain == null && !checkedDown && !ejected();
+        return !removed && !config.disabled() && drain == null && !checkedDown && !ejected();
     }
 
-    /** Taken out by the file, an operator or its checks: never chosen, not even as a last resort. */
+    /** Taken out by the file, an operator, its checks or its name: never chosen, not even as a last resort. */
     boolean isOut() {
-        return config.disabled() || drain != null || checkedDown;
+        return removed || config.disabled() || drain != null || checkedDown;
+    }
+
+    /** No request or tunnel uses it. */
+    public boolean idle() {
+        return openRequests.get() == 0 && openTunnels.get() == 0;
     }
 
     private boolean ejected() {
@@ -288,6 +323,36 @@ public final class Server implements MeteredServer, HealthTarget {
         } else {
             log.warn("SLU6001 {} is down: {}", this, downReason);
         }
+    }
+
+    // -- its name's addresses ------------------------------------------------------------
+
+    /**
+     * Its host name no longer resolves to its address: no new requests or handshakes, as in a
+     * drain; its open tunnels stay until they close. False when it was removed already.
+     */
+    public boolean removedFromName() {
+        synchronized (this) {
+            if (removed) {
+                return false;
+            }
+            removed = true;
+        }
+        log.info("SLU6012 {} is removed: {} no longer resolves to it; no new requests or handshakes, its {} open"
+                + " tunnels stay until they close", this, url.getHost(), openTunnels.get());
+        return true;
+    }
+
+    /** Its host name resolves to its address again before it was dropped; false when it was not removed. */
+    public boolean resolvedAgain() {
+        synchronized (this) {
+            if (!removed) {
+                return false;
+            }
+            removed = false;
+        }
+        log.info("SLU6011 {} joins again: {} resolves to it again", this, url.getHost());
+        return true;
     }
 
     // -- drain -----------------------------------------------------------------------------

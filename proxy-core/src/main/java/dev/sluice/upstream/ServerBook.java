@@ -2,6 +2,8 @@ package dev.sluice.upstream;
 
 import dev.sluice.config.ServerConfig;
 
+import java.net.InetAddress;
+import java.net.URI;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.HashSet;
@@ -28,14 +30,24 @@ public final class ServerBook {
      * ({@link Server#reconfigure}), so that a refused reload changes nothing.
      */
     public Server server(String upstream, ServerConfig config) {
-        return servers.computeIfAbsent(key(upstream, config), k -> new Server(upstream, config, clock));
+        return server(upstream, config, null);
+    }
+
+    /** The server for one address of this entry's host name (resolve-interval), or for the entry when null. */
+    public Server server(String upstream, ServerConfig config, InetAddress member) {
+        return servers.computeIfAbsent(key(upstream, config.url(), member), k -> new Server(upstream, config, member, clock));
     }
 
     /** Forgets every server but these (the ones the configuration now in force names). */
     public void keepOnly(Collection<Server> current) {
         Set<String> keys = new HashSet<>();
-        current.forEach(s -> keys.add(key(s.upstream(), s.url())));
+        current.forEach(s -> keys.add(key(s)));
         servers.keySet().retainAll(keys);
+    }
+
+    /** Forgets this server (its address left its name), unless another took its place already. */
+    public void forget(Server server) {
+        servers.remove(key(server), server);
     }
 
     /** The server of this upstream named by its route or host:port, or null. */
@@ -48,11 +60,11 @@ public final class ServerBook {
         return null;
     }
 
-    private static String key(String upstream, ServerConfig config) {
-        return key(upstream, config.url());
+    private static String key(Server server) {
+        return key(server.upstream(), server.url(), server.member());
     }
 
-    private static String key(String upstream, java.net.URI url) {
-        return upstream + " " + url;
+    private static String key(String upstream, URI url, InetAddress member) {
+        return upstream + " " + url + (member == null ? "" : " " + member.getHostAddress());
     }
 }

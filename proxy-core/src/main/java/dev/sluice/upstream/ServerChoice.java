@@ -11,20 +11,37 @@ import java.util.List;
  * draining or disabled), among the ejected ones, as nginx does when every server failed: an
  * upstream never answers 503 only because its one server failed a second ago. Servers a
  * request already tried are skipped.
+ *
+ * <p>The servers may change while requests are chosen for ({@code resolve-interval}): the set is
+ * an array replaced whole, so a choice reads it once and takes no lock it did not take before.
  */
 public final class ServerChoice {
-    private final Server[] servers;
+    private volatile Server[] servers;
     private final Balance balance;
-    private final boolean anyRoute;
-    /** Smooth weighted round-robin's running weights (nginx), guarded by this. */
-    private final int[] current;
+    private volatile boolean anyRoute;
+    /** Smooth weighted round-robin's running weights (nginx), index for index with {@link #servers}; guarded by this. */
+    private int[] current;
     private int next;
 
     public ServerChoice(List<Server> servers, Balance balance) {
-        this.servers = servers.toArray(Server[]::new);
         this.balance = balance;
-        this.anyRoute = servers.stream().anyMatch(s -> s.route() != null);
-        this.current = new int[this.servers.length];
+        replace(servers);
+    }
+
+    /** From now on chooses among these; a server kept keeps its place in the round-robin. */
+    public synchronized void replace(List<Server> next) {
+        Server[] before = servers;
+        int[] weights = new int[next.size()];
+        for (int i = 0; i < weights.length && before != null; i++) {
+            for (int j = 0; j < before.length; j++) {
+                if (before[j] == next.get(i)) {
+                    weights[i] = current[j];
+                }
+            }
+        }
+        current = weights;
+        anyRoute = next.stream().anyMatch(s -> s.route() != null);
+        servers = next.toArray(Server[]::new);
     }
 
     /** Whether any server has a route, so that looking for a sticky one is worth it. */
@@ -38,6 +55,7 @@ public final class ServerChoice {
      * @return the server, or null when none may take it
      */
     public Server choose(String route, List<Server> tried) {
+        Server[] servers = this.servers;
         if (route != null) {
             for (Server s : servers) {
                 if (route.equals(s.route()) && s.isUp() && !contains(tried, s)) {
@@ -45,12 +63,15 @@ public final class ServerChoice {
                 }
             }
         }
+        if (servers.length == 0) {
+            return null;
+        }
         if (servers.length == 1) {
             Server only = servers[0];
             return !only.isOut() && !contains(tried, only) ? only : null;
         }
         for (int tier = 0; tier < 4; tier++) {
-            Server chosen = balance == Balance.LEAST_CONNECTIONS ? leastLoaded(tier, tried) : roundRobin(tier, tried);
+            Server chosen = balance == Balance.LEAST_CONNECTIONS ? leastLoaded(servers, tier, tried) : roundRobin(tier, tried);
             if (chosen != null) {
                 return chosen;
             }
@@ -71,6 +92,7 @@ public final class ServerChoice {
     }
 
     private synchronized Server roundRobin(int tier, List<Server> tried) {
+        Server[] servers = this.servers; // the one current matches, since replace() holds this lock too
         int total = 0;
         int best = -1;
         for (int i = 0; i < servers.length; i++) {
@@ -92,11 +114,11 @@ public final class ServerChoice {
     }
 
     /** Fewest open requests and tunnels per weight; ties go round in turn, so equal servers share. */
-    private Server leastLoaded(int tier, List<Server> tried) {
+    private Server leastLoaded(Server[] servers, int tier, List<Server> tried) {
         int start;
         synchronized (this) {
-            start = next;
-            next = (next + 1) % servers.length;
+            start = next % servers.length;
+            next = (start + 1) % servers.length;
         }
         Server best = null;
         for (int k = 0; k < servers.length; k++) {

@@ -10,7 +10,9 @@ public enum ServerState {
     /** Taken out through the admin API: open tunnels stay until they close or the deadline. */
     DRAINING("draining"),
     /** Taken out by {@code disabled: true} in the file. */
-    DISABLED("disabled");
+    DISABLED("disabled"),
+    /** Its host name no longer resolves to its address ({@code resolve-interval}): open tunnels stay until they close. */
+    REMOVED("removed");
 
     private final String text;
 

@@ -29,6 +29,8 @@ final class TargetChecks<T extends HealthTarget> {
     private HealthProbe.Check running;
     private boolean inFlight;
     private long startedAt;
+    /** This target alone is no longer checked (its server left the upstream). */
+    private boolean cancelled;
 
     TargetChecks(T target, XnioIoThread ioThread, HealthProbe probe, long intervalNanos, RiseFall riseFall,
                  HealthChecks.Listener<? super T> listener, BooleanSupplier stopped) {
@@ -41,13 +43,17 @@ final class TargetChecks<T extends HealthTarget> {
         this.stopped = stopped;
     }
 
+    T target() {
+        return target;
+    }
+
     XnioIoThread ioThread() {
         return ioThread;
     }
 
     /** Times the next check {@code delayNanos} from now; on the IO thread. */
     void schedule(long delayNanos) {
-        if (stopped.getAsBoolean()) {
+        if (cancelled || stopped.getAsBoolean()) {
             return;
         }
         try {
@@ -59,6 +65,7 @@ final class TargetChecks<T extends HealthTarget> {
 
     /** Cancels the next check and ends the one in flight; on the IO thread. */
     void stop() {
+        cancelled = true;
         if (timer != null) {
             timer.remove();
             timer = null;
@@ -71,7 +78,7 @@ final class TargetChecks<T extends HealthTarget> {
 
     private void check() {
         timer = null;
-        if (stopped.getAsBoolean()) {
+        if (cancelled || stopped.getAsBoolean()) {
             return;
         }
         startedAt = System.nanoTime();
@@ -85,7 +92,7 @@ final class TargetChecks<T extends HealthTarget> {
     private void checked(CheckResult result) {
         inFlight = false;
         running = null;
-        if (stopped.getAsBoolean()) {
+        if (cancelled || stopped.getAsBoolean()) {
             return;
         }
         if (!result.healthy()) {

@@ -37,11 +37,13 @@ public final class HttpBackend implements AutoCloseable {
     private final List<Throwable> failures = new CopyOnWriteArrayList<>();
     private volatile HttpBackendResponder responder;
     private final Undertow server;
+    private final String host;
 
-    private HttpBackend(HttpBackendResponder responder) {
+    private HttpBackend(String host, int port, HttpBackendResponder responder) {
         this.responder = responder;
+        this.host = host;
         this.server = Undertow.builder()
-                .addHttpListener(0, "127.0.0.1")
+                .addHttpListener(port, host)
                 .setIoThreads(1)
                 .setWorkerThreads(16)
                 // a responder still holding a response open must not hang close() for long
@@ -59,7 +61,15 @@ public final class HttpBackend implements AutoCloseable {
     }
 
     public static HttpBackend start(HttpBackendResponder responder) {
-        return new HttpBackend(responder);
+        return new HttpBackend("127.0.0.1", 0, responder);
+    }
+
+    /**
+     * A backend on this address, e.g. 127.0.0.2 on the port of one on 127.0.0.1 (on Linux every
+     * 127.x address is this machine): two servers behind one name, as DNS would give them.
+     */
+    public static HttpBackend startOn(String host, int port, HttpBackendResponder responder) {
+        return new HttpBackend(host, port, responder);
     }
 
     /** Replaces the scripted answer for every request from now on. */
@@ -71,9 +81,9 @@ public final class HttpBackend implements AutoCloseable {
         return ((InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
     }
 
-    /** {@code http://127.0.0.1:PORT}, the form an upstream server URL takes. */
+    /** {@code http://127.0.0.1:PORT} (or the host it was started on), the form an upstream server URL takes. */
     public URI uri() {
-        return URI.create("http://127.0.0.1:" + port());
+        return URI.create("http://" + host + ":" + port());
     }
 
     /** The oldest request not yet taken; fails when none arrives within 10 seconds. */

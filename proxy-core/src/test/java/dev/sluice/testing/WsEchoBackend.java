@@ -35,7 +35,7 @@ public final class WsEchoBackend implements AutoCloseable {
     private final AtomicInteger handshakes = new AtomicInteger();
     private final List<Integer> closeCodes = new CopyOnWriteArrayList<>();
 
-    private WsEchoBackend(Set<String> subprotocols) {
+    private WsEchoBackend(String host, int port, Set<String> subprotocols) {
         List<Handshake> versions = List.of(new Hybi13Handshake(subprotocols, false));
         WebSocketConnectionCallback echo = (exchange, channel) -> {
             this.handshakes.incrementAndGet();
@@ -43,7 +43,7 @@ public final class WsEchoBackend implements AutoCloseable {
             channel.resumeReceives();
         };
         this.server = Undertow.builder()
-                .addHttpListener(0, "127.0.0.1")
+                .addHttpListener(port, host)
                 .setIoThreads(1)
                 .setWorkerThreads(2)
                 .setHandler(new WebSocketProtocolHandshakeHandler(versions, echo))
@@ -52,7 +52,12 @@ public final class WsEchoBackend implements AutoCloseable {
 
     /** Starts an echo server that accepts the given subprotocols (none: it never picks one). */
     public static WsEchoBackend start(String... subprotocols) {
-        WsEchoBackend backend = new WsEchoBackend(Set.of(subprotocols));
+        return startOn("127.0.0.1", 0, subprotocols);
+    }
+
+    /** An echo server on this address, e.g. 127.0.0.2 on the port of one on 127.0.0.1 (both this machine on Linux). */
+    public static WsEchoBackend startOn(String host, int port, String... subprotocols) {
+        WsEchoBackend backend = new WsEchoBackend(host, port, Set.of(subprotocols));
         backend.server.start();
         return backend;
     }

@@ -47,6 +47,24 @@ class ServerChoiceTest {
         }
     }
 
+    // The set changes while the proxy runs (resolve-interval): a server that joins shares at once,
+    // one that left is never chosen, and with none left there is no choice rather than an error.
+    @Test
+    void theServersCanBeReplacedWhileChoosing() {
+        Server a = server(1, null, 1, false);
+        Server b = server(2, null, 1, false);
+        for (Balance balance : Balance.values()) {
+            ServerChoice choice = new ServerChoice(List.of(a), balance);
+            assertEquals(Map.of(a, 2), picks(choice, 2));
+            choice.replace(List.of(a, b));
+            assertEquals(Map.of(a, 2, b, 2), picks(choice, 4), balance.toString());
+            choice.replace(List.of(b));
+            assertEquals(Map.of(b, 3), picks(choice, 3));
+            choice.replace(List.of());
+            assertNull(choice.choose(null, null));
+        }
+    }
+
     // Tunnels are load: the server with fewer open tunnels (for its weight) gets the next one.
     @Test
     void leastConnectionsCountsOpenTunnelsPerWeight() {
