@@ -7,7 +7,11 @@ import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import org.xnio.Option;
 import org.xnio.OptionMap;
+import org.xnio.Options;
+import org.xnio.Xnio;
+import org.xnio.XnioWorker;
 
+import java.io.IOException;
 import java.util.Objects;
 
 /**
@@ -51,5 +55,20 @@ final class ServerOptions {
 
     private static <T> void set(Undertow.Builder builder, Option<T> option, OptionMap options) {
         builder.setServerOption(option, options.get(option));
+    }
+
+    /** The proxy's XNIO worker: its IO threads serve the listeners, the upstream pools and the tunnels. */
+    static XnioWorker worker(int ioThreads) {
+        try {
+            return Xnio.getInstance(Undertow.class.getClassLoader()).createWorker(OptionMap.builder()
+                    .set(Options.WORKER_NAME, "sluice")
+                    .set(Options.WORKER_IO_THREADS, ioThreads)
+                    .set(Options.WORKER_TASK_CORE_THREADS, 2)
+                    .set(Options.WORKER_TASK_MAX_THREADS, ioThreads * 4)
+                    .set(Options.TCP_NODELAY, true)
+                    .getMap());
+        } catch (IOException e) {
+            throw new SluiceException("cannot start the I/O threads: " + e.getMessage(), e);
+        }
     }
 }

@@ -2,10 +2,6 @@ package dev.sluice;
 
 import dev.sluice.admin.AdminServer;
 import dev.sluice.admin.RunningProxy;
-import dev.sluice.upstream.Server;
-import dev.sluice.upstream.ServerBook;
-import dev.sluice.runtime.HostResolver;
-import dev.sluice.runtime.NameResolution;
 import dev.sluice.config.AdminConfig;
 import dev.sluice.config.ConfigException;
 import dev.sluice.config.ConfigLoader;
@@ -21,9 +17,13 @@ import dev.sluice.observe.AccessLog;
 import dev.sluice.observe.Metrics;
 import dev.sluice.observe.ServedCertificate;
 import dev.sluice.record.Recording;
+import dev.sluice.runtime.HostResolver;
+import dev.sluice.runtime.NameResolution;
 import dev.sluice.tls.ListenerTls;
 import dev.sluice.tls.LoadedCertificate;
 import dev.sluice.tunnel.TunnelRegistry;
+import dev.sluice.upstream.Server;
+import dev.sluice.upstream.ServerBook;
 import io.undertow.Undertow;
 import io.undertow.connector.ByteBufferPool;
 import io.undertow.server.DefaultByteBufferPool;
@@ -32,7 +32,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.OptionMap;
 import org.xnio.Options;
-import org.xnio.Xnio;
 import org.xnio.XnioWorker;
 
 import java.io.IOException;
@@ -112,7 +111,7 @@ public final class Sluice implements RunningProxy, AutoCloseable {
         this.tunnels = new TunnelRegistry(metrics, accessLog, recording);
         this.faults = new Faults(tunnels::list, () -> current.get().config().routes().stream().map(RouteConfig::path)
                 .distinct().toList());
-        this.worker = createWorker(ioThreads);
+        this.worker = ServerOptions.worker(ioThreads);
         ByteBufferPool buffers = new DefaultByteBufferPool(true, BUFFER_SIZE);
         this.shared = new Snapshot.Shared(worker, tunnels, buffers, accessLog, metrics, recording, faults,
                 new ServerBook(Clock.systemUTC()), new NameResolution(resolver), new ServerMeters(metrics, current::get));
@@ -583,20 +582,6 @@ public final class Sluice implements RunningProxy, AutoCloseable {
                         .map(l -> l.address().toString()).toList() + ": " + cause.getMessage(), e);
             }
             throw new SluiceException("cannot start: " + e.getMessage(), e);
-        }
-    }
-
-    private static XnioWorker createWorker(int ioThreads) {
-        try {
-            return Xnio.getInstance(Undertow.class.getClassLoader()).createWorker(OptionMap.builder()
-                    .set(Options.WORKER_NAME, "sluice")
-                    .set(Options.WORKER_IO_THREADS, ioThreads)
-                    .set(Options.WORKER_TASK_CORE_THREADS, 2)
-                    .set(Options.WORKER_TASK_MAX_THREADS, ioThreads * 4)
-                    .set(Options.TCP_NODELAY, true)
-                    .getMap());
-        } catch (IOException e) {
-            throw new SluiceException("cannot start the I/O threads: " + e.getMessage(), e);
         }
     }
 
