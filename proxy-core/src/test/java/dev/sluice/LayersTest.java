@@ -44,7 +44,7 @@ class LayersTest {
             .whereLayer("http").mayNotAccessAnyLayer()
             .whereLayer("json").mayNotAccessAnyLayer()
             .whereLayer("ws").mayNotAccessAnyLayer()
-            .whereLayer("observe").mayNotAccessAnyLayer()
+            .whereLayer("observe").mayOnlyAccessLayers("json")
             .whereLayer("builtin").mayNotAccessAnyLayer()
             .whereLayer("tls").mayNotAccessAnyLayer()
             .whereLayer("proxyprotocol").mayOnlyAccessLayers("http")

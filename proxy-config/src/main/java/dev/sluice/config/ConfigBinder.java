@@ -18,6 +18,7 @@ import java.util.List;
 final class ConfigBinder {
     private static final Keys ROOT = Keys.of("listeners", "admin", "upstreams", "routes", "limits",
             "trusted-proxies", "access-log", "shutdown", "faults", "recording");
+    private static final Keys ACCESS_LOG = Keys.of("file", "format");
     private static final Keys LISTENER = Keys.of("address", "tls", "http2", "proxy-protocol", "hsts",
             "redirect-to-https");
     private static final Keys HTTP2 = Keys.of("max-concurrent-streams");
@@ -81,8 +82,7 @@ final class ConfigBinder {
         int beforeTrusted = problems.count();
         List<Cidr> trusted = trustedProxies(m.value("trusted-proxies"));
         ruleInputs.trustedProxies(problems.addedSince(beforeTrusted) ? null : trusted);
-        AccessLogConfig accessLog = m.value("access-log") == null ? AccessLogConfig.STDOUT
-                : values.parse(m.value("access-log"), "access-log", ConfigBinder::accessLog);
+        AccessLogConfig accessLog = accessLog(m.value("access-log"));
         Shutdown shutdown = shutdown(m.value("shutdown"));
         List<FaultConfig> faults = m.value("faults") == null ? List.of()
                 : new FaultsBinder(values, ruleInputs).bind(m.value("faults"));
@@ -433,7 +433,42 @@ final class ConfigBinder {
         return cidrs;
     }
 
-    private static AccessLogConfig accessLog(String text) {
+    /** {@code access-log: stdout | off | PATH} or {@code { file: PATH | stdout, format: combined | json }}. */
+    private AccessLogConfig accessLog(Node node) {
+        if (node == null) {
+            return AccessLogConfig.STDOUT;
+        }
+        if (!(node instanceof MappingNode)) {
+            return values.parse(node, "access-log", ConfigBinder::accessLogTarget);
+        }
+        YamlMapping m = YamlMapping.read(node, "access-log", values, ACCESS_LOG, "access-log: { file: logs/access.log, format: json }");
+        if (m == null) {
+            return null;
+        }
+        AccessLogConfig target = m.value("file") == null ? AccessLogConfig.STDOUT
+                : values.parse(m.value("file"), m.path("file"), ConfigBinder::accessLogTarget);
+        AccessLogConfig.Format format = m.value("format") == null ? AccessLogConfig.Format.COMBINED
+                : values.parse(m.value("format"), m.path("format"), ConfigBinder::accessLogFormat);
+        if (target == null || format == null) {
+            return null;
+        }
+        if (target.target() == AccessLogConfig.Target.OFF) {
+            problems.at(m.value("file"), m.path("file"), "off is not a file (write access-log: off to turn it off)");
+            return null;
+        }
+        return new AccessLogConfig(target.target(), target.file(), format);
+    }
+
+    private static AccessLogConfig.Format accessLogFormat(String text) {
+        for (AccessLogConfig.Format f : AccessLogConfig.Format.values()) {
+            if (f.yamlName().equals(text)) {
+                return f;
+            }
+        }
+        throw new IllegalArgumentException("unknown format '" + text + "' (use combined or json)");
+    }
+
+    private static AccessLogConfig accessLogTarget(String text) {
         switch (text) {
             case "stdout":
                 return AccessLogConfig.STDOUT;

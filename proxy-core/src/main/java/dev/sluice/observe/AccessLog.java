@@ -25,23 +25,27 @@ public final class AccessLog implements AutoCloseable {
     private Writer out;
     /** The file written, or null for stdout. */
     private final Path file;
+    private final AccessFormat format;
     private final OffThread writer;
     /** Set once a write failed: the log is off from then on (touched only by the writer thread). */
     private boolean broken;
 
-    private AccessLog(Writer out, Path file) {
+    private AccessLog(Writer out, Path file, AccessFormat format) {
         this.out = out;
         this.file = file;
+        this.format = format;
         this.writer = new OffThread("sluice-access-log", QUEUE_LINES, this::flush,
                 lost -> log.warn("SLU0101 access log fell behind: {} lines dropped", lost));
     }
 
     /** The configured access log, or null when it is off. */
     public static AccessLog open(AccessLogConfig config) throws IOException {
+        AccessFormat format = config.format() == AccessLogConfig.Format.JSON ? AccessFormat.JSON : AccessFormat.COMBINED;
         return switch (config.target()) {
             case OFF -> null;
-            case STDOUT -> new AccessLog(new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8)), null);
-            case FILE -> new AccessLog(openFile(config.file()), config.file());
+            case STDOUT -> new AccessLog(new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8)),
+                    null, format);
+            case FILE -> new AccessLog(openFile(config.file()), config.file(), format);
         };
     }
 
@@ -75,14 +79,14 @@ public final class AccessLog implements AutoCloseable {
         });
     }
 
-    /** Queues one line; never blocks. */
-    public void write(String line) {
+    /** Queues one entry, to be formatted and written on the log's own thread; never blocks. */
+    public void write(AccessEntry entry) {
         writer.offer(() -> {
             if (broken) {
                 return;
             }
             try {
-                out.write(line);
+                out.write(format.format(entry));
                 out.write('\n');
             } catch (IOException e) {
                 failed(e);

@@ -36,6 +36,7 @@ record SwitchToTunnel(TunnelRegistry registry, LimitsConfig limits, ByteBufferPo
         ClientConnection connection = answered.getConnection();
         InetSocketAddress server = connection.getPeerAddress(InetSocketAddress.class);
         String requestId = RequestIds.of(exchange);
+        AccessFields access = registry.logsAccess() ? AccessFields.of(exchange, requestId) : null;
         exchange.upgradeChannel((clientSide, ex) -> {
             StreamConnection upstreamSide;
             try {
@@ -51,7 +52,8 @@ record SwitchToTunnel(TunnelRegistry registry, LimitsConfig limits, ByteBufferPo
                 IoUtils.safeClose(clientSide, upstreamSide); // the client went away during the switch
                 return;
             }
-            Tunnel tunnel = registry.register(slot, upstream, ex.getSourceAddress(), server, upstreamServer, requestId);
+            Tunnel tunnel = registry.register(slot, upstream, ex.getSourceAddress(), server, upstreamServer, requestId,
+                    access);
             RecordingHandler.TunnelOpened whenOpened = ex.removeAttachment(RecordingHandler.TUNNEL_OPENED);
             if (whenOpened != null) {
                 whenOpened.opened(tunnel.id(), tunnel.server());

@@ -1,14 +1,13 @@
 package dev.sluice.tunnel;
 
 import dev.sluice.http.SocketAddresses;
-
+import dev.sluice.observe.AccessEntry;
 import dev.sluice.record.MessageLog;
 import dev.sluice.record.WsMessage;
+import dev.sluice.upstream.Server;
 import dev.sluice.ws.Direction;
 import dev.sluice.ws.FrameScanner;
 import dev.sluice.ws.OpenTunnel;
-
-import dev.sluice.upstream.Server;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -52,9 +51,13 @@ public final class Tunnel implements OpenTunnel {
     /** The upstream server as Sluice keeps it (its state and counts), or null for a tunnel made in a test. */
     private final Server upstreamServer;
 
+    /** The handshake's fields its access-log entry repeats, or null without an access log. */
+    private final AccessFields access;
+
     Tunnel(long id, TunnelSlot slot, String upstream, InetSocketAddress client, InetSocketAddress server,
-           Server upstreamServer, MessageLog messageLog, TunnelTraffic traffic) {
+           Server upstreamServer, MessageLog messageLog, TunnelTraffic traffic, AccessFields access) {
         this.id = id;
+        this.access = access;
         this.upstreamServer = upstreamServer;
         this.traffic = traffic;
         this.messageLog = messageLog;
@@ -80,6 +83,16 @@ public final class Tunnel implements OpenTunnel {
 
     public InetSocketAddress client() {
         return client;
+    }
+
+    /** Its access-log entry, once it has closed. */
+    AccessEntry.ClosedTunnel accessEntry() {
+        AccessFields a = access != null ? access : new AccessFields(route(), null, null, null, null);
+        return new AccessEntry.ClosedTunnel(System.currentTimeMillis(),
+                client == null || client.getAddress() == null ? null : client.getAddress().getHostAddress(), a.target(),
+                age().toMillis(), a.host(), a.referer(), a.userAgent(), route(), upstream, SocketAddresses.text(server),
+                a.requestId(), id, bytesToUpstream(), messagesToUpstream(), bytesToClient(), messagesToClient(),
+                clientCloseCode(), upstreamCloseCode(), closeReason());
     }
 
     /** The upstream server the tunnel leads to, as its upstream counts it, or null. */

@@ -1,11 +1,9 @@
 package dev.sluice.tunnel;
 
-import dev.sluice.http.SocketAddresses;
 import dev.sluice.observe.OffThread;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.InetSocketAddress;
 
 /**
  * The per-tunnel log lines (SLU2001 opened, SLU2002 closed), written {@link OffThread off the
@@ -42,22 +40,5 @@ final class TunnelLog implements AutoCloseable {
     @Override
     public void close() {
         writer.close();
-    }
-
-    /**
-     * The access log's line for a closed tunnel, beside the handshake's own (101) line:
-     * {@code 127.0.0.1 "TUNNEL /chat/room" closed 5123ms up=120B/3 down=4096B/7 codes=1000/1000
-     * reason="client closed" route=/chat/ upstream=app server=10.0.0.5:8080 tunnel=7}.
-     */
-    static String accessLine(Tunnel t) {
-        InetSocketAddress client = t.client();
-        return (client == null || client.getAddress() == null ? "-" : client.getAddress().getHostAddress())
-                + " \"TUNNEL " + t.route() + "\" closed " + t.age().toMillis() + "ms"
-                + " up=" + t.bytesToUpstream() + "B/" + t.messagesToUpstream()
-                + " down=" + t.bytesToClient() + "B/" + t.messagesToClient()
-                + " codes=" + Tunnel.codeText(t.clientCloseCode()) + "/" + Tunnel.codeText(t.upstreamCloseCode())
-                + " reason=\"" + t.closeReason().replace("\"", "'") + "\""
-                + " route=" + t.route() + " upstream=" + t.upstream() + " server=" + java.util.Objects.requireNonNullElse(SocketAddresses.text(t.server()), "-")
-                + " tunnel=" + t.id();
     }
 }

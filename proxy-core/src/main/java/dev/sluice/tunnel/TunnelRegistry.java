@@ -203,10 +203,16 @@ public final class TunnelRegistry implements AutoCloseable {
         return n;
     }
 
+    /** Whether closed tunnels are written to an access log, so that their handshake's fields are worth keeping. */
+    boolean logsAccess() {
+        return accessLog != null;
+    }
+
     Tunnel register(TunnelSlot slot, String upstream, InetSocketAddress client, InetSocketAddress server,
-                    Server upstreamServer, String requestId) {
+                    Server upstreamServer, String requestId, AccessFields access) {
         long id = ids.incrementAndGet();
-        Tunnel tunnel = new Tunnel(id, slot, upstream, client, server, upstreamServer, recording.tunnelOpened(id), traffic);
+        Tunnel tunnel = new Tunnel(id, slot, upstream, client, server, upstreamServer, recording.tunnelOpened(id), traffic,
+                access);
         if (upstreamServer != null) {
             upstreamServer.tunnelOpened();
         }
@@ -236,7 +242,7 @@ public final class TunnelRegistry implements AutoCloseable {
         }
         traffic.closed(tunnel);
         if (accessLog != null) {
-            accessLog.write(TunnelLog.accessLine(tunnel));
+            accessLog.write(tunnel.accessEntry());
         }
         log.closed(tunnel);
         synchronized (open) {
