@@ -14,6 +14,8 @@ import java.util.Objects;
  * @param maxConnectionsPerServer pooled HTTP connections per server (default 1000); tunnels do not count
  * @param balance                 how a server is picked when no sticky route decides
  * @param healthCheck             the active health check, or null for none
+ * @param tls                     how its {@code https://} servers are trusted, or null when it has none
+ *                                ({@link UpstreamTlsConfig#DEFAULT} when https servers come without a tls block)
  */
 public record UpstreamConfig(
         String name,
@@ -24,7 +26,8 @@ public record UpstreamConfig(
         Duration responseTimeout,
         int maxConnectionsPerServer,
         Balance balance,
-        HealthCheckConfig healthCheck) {
+        HealthCheckConfig healthCheck,
+        UpstreamTlsConfig tls) {
 
     public static final String DEFAULT_STICKY_COOKIE = "JSESSIONID";
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
@@ -41,13 +44,28 @@ public record UpstreamConfig(
         if ((builtin == null) == servers.isEmpty()) {
             throw new IllegalArgumentException("upstream " + name + " needs either servers or builtin");
         }
+        boolean https = servers.stream().anyMatch(ServerConfig::https);
+        if (tls != null && !https) {
+            throw new IllegalArgumentException("upstream " + name + " has tls but no https:// server");
+        }
+        if (https && tls == null) {
+            tls = UpstreamTlsConfig.DEFAULT;
+        }
+    }
+
+    /** No TLS settings of its own: https servers are trusted by the JDK's trust store. */
+    public UpstreamConfig(String name, List<ServerConfig> servers, Builtin builtin, String stickyCookie,
+                          Duration connectTimeout, Duration responseTimeout, int maxConnectionsPerServer,
+                          Balance balance, HealthCheckConfig healthCheck) {
+        this(name, servers, builtin, stickyCookie, connectTimeout, responseTimeout, maxConnectionsPerServer,
+                balance, healthCheck, null);
     }
 
     /** Round-robin without a health check. */
     public UpstreamConfig(String name, List<ServerConfig> servers, Builtin builtin, String stickyCookie,
                           Duration connectTimeout, Duration responseTimeout, int maxConnectionsPerServer) {
         this(name, servers, builtin, stickyCookie, connectTimeout, responseTimeout, maxConnectionsPerServer,
-                Balance.ROUND_ROBIN, null);
+                Balance.ROUND_ROBIN, null, null);
     }
 
     /** An upstream of plain servers with every other setting at its default. */
