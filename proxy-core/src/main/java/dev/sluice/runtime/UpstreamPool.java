@@ -6,6 +6,7 @@ import dev.sluice.http.SocketAddresses;
 import dev.sluice.observe.Metrics;
 import dev.sluice.upstream.Server;
 import dev.sluice.upstream.ServerBook;
+import dev.sluice.upstream.CheckConnection;
 import dev.sluice.upstream.HealthChecks;
 import dev.sluice.upstream.ServerChoice;
 import io.undertow.connector.ByteBufferPool;
@@ -18,6 +19,7 @@ import org.xnio.OptionMap;
 import org.xnio.Options;
 import org.xnio.XnioWorker;
 
+import javax.net.ssl.X509ExtendedTrustManager;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,9 +63,10 @@ public final class UpstreamPool {
     /**
      * @param serverConfigs the configured servers, or for a built-in upstream its own address
      * @param worker        whose IO threads the pools (one per thread, as Undertow pools) and the checks use
+     * @param trust         whom its https servers are trusted by (and their names checked), or null when it has none
      */
     public UpstreamPool(UpstreamConfig config, List<ServerConfig> serverConfigs, ServerBook book, XnioWorker worker,
-                        ByteBufferPool buffers, Metrics metrics) {
+                        ByteBufferPool buffers, Metrics metrics, X509ExtendedTrustManager trust) {
         int ioThreads = worker.getIoThreadCount();
         this.name = config.name();
         this.config = config;
@@ -76,11 +79,17 @@ public final class UpstreamPool {
         pools = new ProxyConnectionPool[serverConfigs.size()];
         addresses = new InetSocketAddress[serverConfigs.size()];
         connectionOptions = new OptionMap[serverConfigs.size()];
+        CheckConnection[] checkConnections = new CheckConnection[serverConfigs.size()];
+        UpstreamTls tls = trust == null ? null : new UpstreamTls(trust, worker.getXnio());
         for (int i = 0; i < serverConfigs.size(); i++) {
             ServerConfig serverConfig = serverConfigs.get(i);
             Server server = book.server(name, serverConfig);
             list.add(server);
-            connectionOptions[i] = OptionMap.builder().addAll(CONNECTION_OPTIONS)
+            OptionMap tlsOptions = serverTls(serverConfig, tls);
+            checkConnections[i] = tlsOptions.size() == 0 ? CheckConnection.PLAIN
+                    : new CheckConnection(GuardedHttpClientProvider.SCHEME, OptionMap.builder().addAll(tlsOptions)
+                    .set(GuardedHttpClientProvider.HEAD_GUARD, false).getMap());
+            connectionOptions[i] = OptionMap.builder().addAll(tlsOptions)
                     .set(GuardedHttpClientProvider.STRAY_BYTES, (address, bytes) -> {
                         metrics.strayBytes(name);
                         log.info("SLU2010 upstream {} server {} sent {} bytes while no request was outstanding;"
@@ -97,7 +106,20 @@ public final class UpstreamPool {
         this.servers = List.copyOf(list);
         this.choice = new ServerChoice(servers, config.balance());
         this.checks = config.healthCheck() == null ? null : new HealthChecks<>(config.healthCheck(), servers, worker,
-                buffers, (server, up, count, last) -> server.checked(up, count, last.reason()));
+                buffers, (server, up, count, last) -> server.checked(up, count, last.reason()),
+                server -> checkConnections[servers.indexOf(server)]);
+    }
+
+    /** For an https server, TLS named as its URL names it (and TCP_NODELAY); for a plain one, nothing. */
+    private OptionMap serverTls(ServerConfig server, UpstreamTls tls) {
+        if (!server.https()) {
+            return OptionMap.EMPTY;
+        }
+        if (tls == null) {
+            throw new IllegalArgumentException("upstream " + name + " has https servers and no TLS context");
+        }
+        return OptionMap.builder().addAll(CONNECTION_OPTIONS).set(GuardedHttpClientProvider.TLS,
+                new ServerTls(tls, server.url().getHost(), server.url().getPort(), connectTimeoutMillis)).getMap();
     }
 
     public String name() {

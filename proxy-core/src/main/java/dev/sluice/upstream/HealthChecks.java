@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 
 /**
  * The active health checks of one upstream's servers: each checked every {@code interval}, at
@@ -36,11 +37,19 @@ public final class HealthChecks<T extends HealthTarget> {
 
     public HealthChecks(HealthCheckConfig config, List<? extends T> targets, XnioWorker worker,
                         ByteBufferPool bufferPool, Listener<? super T> listener) {
+        this(config, targets, worker, bufferPool, listener, target -> CheckConnection.PLAIN);
+    }
+
+    /** @param connections how each target is connected to (TLS for an https server) */
+    public HealthChecks(HealthCheckConfig config, List<? extends T> targets, XnioWorker worker,
+                        ByteBufferPool bufferPool, Listener<? super T> listener,
+                        Function<? super T, CheckConnection> connections) {
         this.intervalNanos = config.interval().toNanos();
         HealthProbe probe = new HealthProbe(config, bufferPool);
         for (int i = 0; i < targets.size(); i++) {
             XnioIoThread ioThread = worker.getIoThread(i % worker.getIoThreadCount());
-            this.targets.add(new TargetChecks<>(targets.get(i), ioThread, probe, intervalNanos,
+            this.targets.add(new TargetChecks<>(targets.get(i), connections.apply(targets.get(i)), ioThread, probe,
+                    intervalNanos,
                     new RiseFall(config.healthy(), config.unhealthy(), targets.get(i).checkedUp()), listener, () -> stopped));
         }
     }

@@ -6,6 +6,7 @@ import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderValues;
 
+import javax.net.ssl.SSLContext;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
@@ -37,11 +38,18 @@ public final class HttpBackend implements AutoCloseable {
     private final List<Throwable> failures = new CopyOnWriteArrayList<>();
     private volatile HttpBackendResponder responder;
     private final Undertow server;
+    private final boolean tls;
 
-    private HttpBackend(HttpBackendResponder responder) {
+    private HttpBackend(HttpBackendResponder responder, SSLContext tls) {
         this.responder = responder;
-        this.server = Undertow.builder()
-                .addHttpListener(0, "127.0.0.1")
+        this.tls = tls != null;
+        Undertow.Builder builder = Undertow.builder();
+        if (tls == null) {
+            builder.addHttpListener(0, "127.0.0.1");
+        } else {
+            builder.addHttpsListener(0, "127.0.0.1", tls);
+        }
+        this.server = builder
                 .setIoThreads(1)
                 .setWorkerThreads(16)
                 // a responder still holding a response open must not hang close() for long
@@ -59,7 +67,12 @@ public final class HttpBackend implements AutoCloseable {
     }
 
     public static HttpBackend start(HttpBackendResponder responder) {
-        return new HttpBackend(responder);
+        return new HttpBackend(responder, null);
+    }
+
+    /** A backend that listens with TLS (HTTP/1.1 only), serving the certificate of {@code tls}. */
+    public static HttpBackend startTls(SSLContext tls, HttpBackendResponder responder) {
+        return new HttpBackend(responder, tls);
     }
 
     /** Replaces the scripted answer for every request from now on. */
@@ -71,9 +84,9 @@ public final class HttpBackend implements AutoCloseable {
         return ((InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
     }
 
-    /** {@code http://127.0.0.1:PORT}, the form an upstream server URL takes. */
+    /** {@code http://127.0.0.1:PORT} ({@code https://} with TLS), the form an upstream server URL takes. */
     public URI uri() {
-        return URI.create("http://127.0.0.1:" + port());
+        return URI.create((tls ? "https" : "http") + "://127.0.0.1:" + port());
     }
 
     /** The oldest request not yet taken; fails when none arrives within 10 seconds. */

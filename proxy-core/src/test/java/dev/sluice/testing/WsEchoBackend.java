@@ -13,6 +13,7 @@ import io.undertow.websockets.core.WebSockets;
 import io.undertow.websockets.core.protocol.Handshake;
 import io.undertow.websockets.core.protocol.version13.Hybi13Handshake;
 
+import javax.net.ssl.SSLContext;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.net.URI;
@@ -35,15 +36,23 @@ public final class WsEchoBackend implements AutoCloseable {
     private final AtomicInteger handshakes = new AtomicInteger();
     private final List<Integer> closeCodes = new CopyOnWriteArrayList<>();
 
-    private WsEchoBackend(Set<String> subprotocols) {
+    private final boolean tls;
+
+    private WsEchoBackend(Set<String> subprotocols, SSLContext tls) {
+        this.tls = tls != null;
         List<Handshake> versions = List.of(new Hybi13Handshake(subprotocols, false));
         WebSocketConnectionCallback echo = (exchange, channel) -> {
             this.handshakes.incrementAndGet();
             channel.getReceiveSetter().set(new Echo(closeCodes));
             channel.resumeReceives();
         };
-        this.server = Undertow.builder()
-                .addHttpListener(0, "127.0.0.1")
+        Undertow.Builder builder = Undertow.builder();
+        if (tls == null) {
+            builder.addHttpListener(0, "127.0.0.1");
+        } else {
+            builder.addHttpsListener(0, "127.0.0.1", tls);
+        }
+        this.server = builder
                 .setIoThreads(1)
                 .setWorkerThreads(2)
                 .setHandler(new WebSocketProtocolHandshakeHandler(versions, echo))
@@ -52,7 +61,14 @@ public final class WsEchoBackend implements AutoCloseable {
 
     /** Starts an echo server that accepts the given subprotocols (none: it never picks one). */
     public static WsEchoBackend start(String... subprotocols) {
-        WsEchoBackend backend = new WsEchoBackend(Set.of(subprotocols));
+        WsEchoBackend backend = new WsEchoBackend(Set.of(subprotocols), null);
+        backend.server.start();
+        return backend;
+    }
+
+    /** An echo server that listens with TLS, serving the certificate of {@code tls}. */
+    public static WsEchoBackend startTls(SSLContext tls) {
+        WsEchoBackend backend = new WsEchoBackend(Set.of(), tls);
         backend.server.start();
         return backend;
     }
@@ -62,9 +78,9 @@ public final class WsEchoBackend implements AutoCloseable {
         return address.getPort();
     }
 
-    /** {@code http://127.0.0.1:port}, the form a Sluice upstream takes. */
+    /** {@code http://127.0.0.1:port} ({@code https://} with TLS), the form a Sluice upstream takes. */
     public URI uri() {
-        return URI.create("http://127.0.0.1:" + port());
+        return URI.create((tls ? "https" : "http") + "://127.0.0.1:" + port());
     }
 
     /** WebSocket sessions opened so far. */
