@@ -89,7 +89,7 @@ public final class UpstreamPool {
             checkConnections[i] = tlsOptions.size() == 0 ? CheckConnection.PLAIN
                     : new CheckConnection(GuardedHttpClientProvider.SCHEME, OptionMap.builder().addAll(tlsOptions)
                     .set(GuardedHttpClientProvider.HEAD_GUARD, false).getMap());
-            connectionOptions[i] = OptionMap.builder().addAll(tlsOptions)
+            connectionOptions[i] = OptionMap.builder().addAll(CONNECTION_OPTIONS).addAll(tlsOptions)
                     .set(GuardedHttpClientProvider.STRAY_BYTES, (address, bytes) -> {
                         metrics.strayBytes(name);
                         log.info("SLU2010 upstream {} server {} sent {} bytes while no request was outstanding;"
@@ -110,7 +110,7 @@ public final class UpstreamPool {
                 server -> checkConnections[servers.indexOf(server)]);
     }
 
-    /** For an https server, TLS named as its URL names it (and TCP_NODELAY); for a plain one, nothing. */
+    /** For an https server, TLS named as its URL names it (with TCP_NODELAY, for its checks); for a plain one, nothing. */
     private OptionMap serverTls(ServerConfig server, UpstreamTls tls) {
         if (!server.https()) {
             return OptionMap.EMPTY;
