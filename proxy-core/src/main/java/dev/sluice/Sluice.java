@@ -456,7 +456,14 @@ public final class Sluice implements RunningProxy, AutoCloseable {
                     e.getMessage());
             throw new SluiceException("reload refused: " + e.getMessage());
         }
-        Snapshot compiled = Snapshot.compile(next, previous, shared);
+        Snapshot compiled;
+        try {
+            compiled = Snapshot.compile(next, previous, shared);
+        } catch (SluiceException e) {
+            metrics.reloaded(false);
+            log.error("SLU0006 reload of {} refused, the running configuration stays: {}", next.source(), e.getMessage());
+            throw new SluiceException("reload refused: " + e.getMessage());
+        }
         current.set(compiled);
         compiled.commit(shared.servers(), shared.serversChanged());
         // New handshakes get the new certificates, protocols and ciphers; open connections keep theirs.

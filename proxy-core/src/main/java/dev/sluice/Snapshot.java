@@ -18,11 +18,16 @@ import dev.sluice.runtime.UpstreamClient;
 import dev.sluice.runtime.UpstreamPool;
 import dev.sluice.upstream.Server;
 import dev.sluice.upstream.ServerBook;
+import dev.sluice.tls.TlsException;
+import dev.sluice.tls.UpstreamTrust;
 import dev.sluice.tunnel.TunnelRegistry;
 import io.undertow.connector.ByteBufferPool;
 import io.undertow.server.HttpHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.xnio.XnioWorker;
 
+import javax.net.ssl.X509ExtendedTrustManager;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -39,6 +44,7 @@ import java.util.Set;
  * its pooled connections, from one snapshot to the next.
  */
 final class Snapshot {
+    private static final Logger log = LoggerFactory.getLogger(Sluice.class);
     /** What every snapshot of one proxy shares. */
     record Shared(XnioWorker worker, TunnelRegistry tunnels, ByteBufferPool buffers, AccessLog accessLog,
                   Metrics metrics, Recording recording, Faults faults, ServerBook servers, NameResolution names,
@@ -98,11 +104,28 @@ final class Snapshot {
     }
 
     private static Upstream start(UpstreamConfig upstream, Shared shared) {
+        X509ExtendedTrustManager trust = trustOf(upstream); // before anything is started that would need stopping
         EchoUpstream builtin = upstream.builtin() == null ? null : EchoUpstream.start(shared.worker());
         List<ServerConfig> servers = builtin == null ? upstream.servers() : List.of(new ServerConfig(builtin.uri(), null));
         return new Upstream(upstream, new UpstreamClient(new UpstreamPool(upstream, servers, shared.servers(),
-                shared.worker(), shared.buffers(), shared.metrics(), shared.names(), shared.serversChanged()),
+                shared.worker(), shared.buffers(), shared.metrics(), shared.names(), shared.serversChanged(), trust),
                 shared.metrics()), builtin);
+    }
+
+    /**
+     * Whom the upstream's https servers are trusted by, its CA file read now (never on an IO thread).
+     *
+     * @throws SluiceException naming the upstream and the file
+     */
+    private static X509ExtendedTrustManager trustOf(UpstreamConfig upstream) {
+        if (upstream.tls() == null) {
+            return null;
+        }
+        try {
+            return UpstreamTrust.manager(upstream.tls());
+        } catch (TlsException e) {
+            throw new SluiceException("upstreams." + upstream.name() + ".tls: " + e.getMessage());
+        }
     }
 
     SluiceConfig config() {
@@ -126,6 +149,10 @@ final class Snapshot {
      */
     void commit(ServerBook book, Runnable serversChanged) {
         upstreams.values().forEach(u -> u.client().pool().commit());
+        // said at every start and reload while it is on, whether the upstream was rebuilt or kept
+        upstreams.values().stream().filter(u -> u.config().tls() != null && u.config().tls().insecureSkipVerify())
+                .forEach(u -> log.warn("SLU6010 upstream {}: insecure-skip-verify is on: its https servers' certificates"
+                        + " are not checked, so anyone on the path can pose as them (for a test bench only)", u.config().name()));
         List<Server> servers = upstreams.values().stream().flatMap(u -> u.client().pool().servers().stream()).toList();
         book.keepOnly(servers);
         serversChanged.run();

@@ -202,20 +202,21 @@ final class Addresses {
         }
     }
 
-    /** An upstream server: {@code http://host[:port]}, normalised to {@code http://host:port}. */
+    /**
+     * An upstream server: {@code http://host[:port]} or {@code https://host[:port]}, normalised to
+     * {@code scheme://host:port} (80 and 443 by default).
+     */
     static URI upstreamUrl(String text) {
-        String form = "write http://host:port, e.g. http://127.0.0.1:8081";
+        String form = "write http://host:port or https://host:port, e.g. http://127.0.0.1:8081";
         int schemeEnd = text.indexOf("://");
         if (schemeEnd < 0) {
             throw new IllegalArgumentException("'" + text + "' is not a URL (" + form + ")");
         }
         String scheme = text.substring(0, schemeEnd).toLowerCase(Locale.ROOT);
         switch (scheme) {
-            case "http" -> { }
-            case "https" -> throw new IllegalArgumentException(
-                    "TLS to upstreams is not supported yet in this version of Sluice (use http://)");
-            case "ws", "wss" -> throw new IllegalArgumentException("'" + text + "': upstream URLs are http:// "
-                    + "(WebSocket is detected per request: " + form + ")");
+            case "http", "https" -> { }
+            case "ws", "wss" -> throw new IllegalArgumentException("'" + text + "': upstream URLs are http:// or"
+                    + " https:// (WebSocket is detected per request: " + form + ")");
             default -> throw new IllegalArgumentException("'" + text + "' has an unsupported scheme '"
                     + scheme + "' (" + form + ")");
         }
@@ -234,14 +235,14 @@ final class Addresses {
         String path = uri.getRawPath();
         if (uri.getRawQuery() != null || uri.getRawFragment() != null || !(path.isEmpty() || path.equals("/"))) {
             throw new IllegalArgumentException("'" + text + "': an upstream URL has no path, query or fragment "
-                    + "(write http://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort())
+                    + "(write " + scheme + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort())
                     + "; use strip-prefix on the route to change paths)");
         }
-        int port = uri.getPort() < 0 ? 80 : uri.getPort();
+        int port = uri.getPort() >= 0 ? uri.getPort() : scheme.equals("https") ? 443 : 80;
         if (port > 65535) {
             throw new IllegalArgumentException("'" + text + "' has a bad port (0..65535)");
         }
-        return URI.create("http://" + uri.getHost().toLowerCase(Locale.ROOT) + ":" + port);
+        return URI.create(scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT) + ":" + port);
     }
 
     /**

@@ -40,13 +40,13 @@ final class ConfigBinder {
     private final Values values;
     private final Problems problems;
     private final ConfigRules.Inputs ruleInputs = new ConfigRules.Inputs();
-    private final Path home;
+    private final FilePaths files;
 
     /** @param home what relative paths in the file are against; null: the working directory (left relative) */
     ConfigBinder(Values values, Path home) {
         this.values = values;
         this.problems = values.problems();
-        this.home = home;
+        this.files = new FilePaths(values, home);
     }
 
     /**
@@ -68,7 +68,7 @@ final class ConfigBinder {
         }
         List<ListenerConfig> listeners = listeners(m.value("listeners"));
         AdminConfig admin = admin(m.value("admin"));
-        UpstreamsBinder.Bound upstreams = new UpstreamsBinder(values, ruleInputs).bind(m.value("upstreams"));
+        UpstreamsBinder.Bound upstreams = new UpstreamsBinder(values, files, ruleInputs).bind(m.value("upstreams"));
         ruleInputs.upstreamNames(upstreams.names());
         List<RouteConfig> routes = null;
         if (m.value("routes") == null) {
@@ -233,7 +233,7 @@ final class ConfigBinder {
             return null;
         }
         if (keystore) {
-            Path file = path(m, "keystore", "keystore: conf/tls/server.p12");
+            Path file = files.required(m, "keystore", "keystore: conf/tls/server.p12");
             String password = m.value("password") == null ? null : values.text(m.value("password"), m.path("password"));
             if (file == null) {
                 return null;
@@ -244,32 +244,13 @@ final class ConfigBinder {
             }
             return password == null ? null : TlsConfig.Certificate.pkcs12(file, password);
         }
-        Path certificate = path(m, "certificate", "certificate: conf/tls/cert.pem");
-        Path key = path(m, "private-key", "private-key: conf/tls/key.pem");
+        Path certificate = files.required(m, "certificate", "certificate: conf/tls/cert.pem");
+        Path key = files.required(m, "private-key", "private-key: conf/tls/key.pem");
         String passphrase = m.value("passphrase") == null ? null : values.text(m.value("passphrase"), m.path("passphrase"));
         if (certificate == null || key == null || m.value("passphrase") != null && passphrase == null) {
             return null;
         }
         return TlsConfig.Certificate.pem(certificate, key, passphrase);
-    }
-
-    /** A required file path, resolved against the home when relative. */
-    private Path path(YamlMapping m, String key, String example) {
-        if (m.value(key) == null) {
-            m.missing(key, example);
-            return null;
-        }
-        return values.parse(m.value(key), m.path(key), text -> {
-            if (text.isBlank()) {
-                throw new IllegalArgumentException("empty (give a file path, e.g. " + example + ")");
-            }
-            try {
-                Path p = Path.of(text);
-                return home == null || p.isAbsolute() ? p : home.resolve(p);
-            } catch (InvalidPathException e) {
-                throw new IllegalArgumentException("'" + text + "' is not a file path (" + e.getReason() + ")");
-            }
-        });
     }
 
     /** A list of names ({@code protocols}, {@code ciphers}), each once. */

@@ -6,7 +6,7 @@ import java.util.Objects;
 /**
  * One upstream server ({@code upstreams.NAME.servers[]}).
  *
- * @param url      {@code http://host:port}; a path, query or fragment is not allowed
+ * @param url      {@code http://host:port} or {@code https://host:port}; a path, query or fragment is not allowed
  * @param route    Tomcat {@code jvmRoute} of this server for sticky sessions, or null
  * @param weight   its share of round-robin and least-connections, 1 or more (default 1)
  * @param backup   used only when no other server of the upstream is up
@@ -30,6 +30,11 @@ public record ServerConfig(URI url, String route, int weight, boolean backup, bo
     /** Whether its URL names a host to look up rather than an IP address. */
     public boolean hostIsName() {
         return !Addresses.isIpLiteral(url.getHost());
+    }
+
+    /** Whether connections to it are TLS ({@code https://}). */
+    public boolean https() {
+        return "https".equals(url.getScheme());
     }
 
     /** How an operator names this server: its route when it has one, else its URL. */

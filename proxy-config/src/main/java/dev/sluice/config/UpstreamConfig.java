@@ -17,6 +17,8 @@ import java.util.Objects;
  * @param resolveInterval         how often the host names of its server URLs are looked up again, each
  *                                address becoming a server of its own; null: each name is looked up once
  *                                when the configuration is loaded and is one server
+ * @param tls                     how its {@code https://} servers are trusted, or null when it has none
+ *                                ({@link UpstreamTlsConfig#DEFAULT} when https servers come without a tls block)
  */
 public record UpstreamConfig(
         String name,
@@ -28,7 +30,8 @@ public record UpstreamConfig(
         int maxConnectionsPerServer,
         Balance balance,
         HealthCheckConfig healthCheck,
-        Duration resolveInterval) {
+        Duration resolveInterval,
+        UpstreamTlsConfig tls) {
 
     public static final String DEFAULT_STICKY_COOKIE = "JSESSIONID";
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
@@ -56,6 +59,13 @@ public record UpstreamConfig(
                 }
             }
         }
+        boolean https = servers.stream().anyMatch(ServerConfig::https);
+        if (tls != null && !https) {
+            throw new IllegalArgumentException("upstream " + name + " has tls but no https:// server");
+        }
+        if (https && tls == null) {
+            tls = UpstreamTlsConfig.DEFAULT;
+        }
     }
 
     /**
@@ -66,18 +76,18 @@ public record UpstreamConfig(
             + " per address, and one jvmRoute cannot name them all (remove route: each address is then balanced"
             + " without stickiness; for sticky sessions list each Tomcat with its own url and route)";
 
-    /** Without resolve-interval. */
+    /** Without resolve-interval, and no TLS settings of its own (https servers trust the JDK's trust store). */
     public UpstreamConfig(String name, List<ServerConfig> servers, Builtin builtin, String stickyCookie,
                           Duration connectTimeout, Duration responseTimeout, int maxConnectionsPerServer,
                           Balance balance, HealthCheckConfig healthCheck) {
         this(name, servers, builtin, stickyCookie, connectTimeout, responseTimeout, maxConnectionsPerServer, balance,
-                healthCheck, null);
+                healthCheck, null, null);
     }
 
     /** This upstream with its host names looked up again every {@code interval} (null: once per load). */
     public UpstreamConfig withResolveInterval(Duration interval) {
         return new UpstreamConfig(name, servers, builtin, stickyCookie, connectTimeout, responseTimeout,
-                maxConnectionsPerServer, balance, healthCheck, interval);
+                maxConnectionsPerServer, balance, healthCheck, interval, tls);
     }
 
     /** Round-robin without a health check. */

@@ -2,6 +2,7 @@ package dev.sluice.config;
 
 import dev.sluice.config.YamlMapping.Keys;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,8 +16,10 @@ import org.yaml.snakeyaml.nodes.Node;
 /** {@code upstreams}: named pools of servers, or a built-in upstream. */
 final class UpstreamsBinder {
     private static final Keys UPSTREAM = Keys.of("servers", "builtin", "balance", "sticky-cookie",
-            "connect-timeout", "response-timeout", "max-connections-per-server", "health-check", "resolve-interval")
-            .notYetSupported("tls");
+            "connect-timeout", "response-timeout", "max-connections-per-server", "health-check", "resolve-interval",
+            "tls");
+    private static final Keys TLS = Keys.of("ca", "insecure-skip-verify");
+    private static final String TLS_EXAMPLE = "tls: { ca: conf/tls/upstream-ca.pem }";
     private static final Keys SERVER = Keys.of("url", "route", "weight", "backup", "disabled");
     private static final Keys HEALTH_CHECK = Keys.of("path", "websocket", "interval", "timeout", "healthy", "unhealthy");
     private static final String NAME = "[A-Za-z0-9][A-Za-z0-9._-]*";
@@ -36,11 +39,13 @@ final class UpstreamsBinder {
     }
 
     private final Values values;
+    private final FilePaths files;
     private final ConfigRules.Inputs ruleInputs;
 
     /** @param ruleInputs where each server's URL and jvmRoute go for {@link ConfigRules} */
-    UpstreamsBinder(Values values, ConfigRules.Inputs ruleInputs) {
+    UpstreamsBinder(Values values, FilePaths files, ConfigRules.Inputs ruleInputs) {
         this.values = values;
+        this.files = files;
         this.ruleInputs = ruleInputs;
     }
 
@@ -100,6 +105,7 @@ final class UpstreamsBinder {
                 : values.parse(m.value("balance"), m.path("balance"), UpstreamsBinder::balance);
         HealthCheckConfig healthCheck = m.value("health-check") == null ? null
                 : healthCheck(m.value("health-check"), m.path("health-check"));
+        UpstreamTlsConfig tls = m.value("tls") == null ? null : tls(m.value("tls"), m.path("tls"));
         String stickyCookie = m.text("sticky-cookie", UpstreamConfig.DEFAULT_STICKY_COOKIE);
         if (stickyCookie != null && !stickyCookie.matches(TOKEN)) {
             problems.at(m.value("sticky-cookie"), m.path("sticky-cookie"),
@@ -124,8 +130,29 @@ final class UpstreamsBinder {
                     "a built-in upstream is always up (remove health-check)");
             return null;
         }
+        if (tls != null && servers.stream().noneMatch(ServerConfig::https)) {
+            problems.at(m.keyNode("tls"), m.path("tls"), "tls is for https:// servers, and this upstream has none"
+                    + " (write its servers as https://host:port, or remove tls)");
+            return null;
+        }
         return new UpstreamConfig(name, servers, builtin, stickyCookie, connectTimeout, responseTimeout,
-                maxConnections, balance, healthCheck, resolveInterval);
+                maxConnections, balance, healthCheck, resolveInterval, tls);
+    }
+
+    /** {@code tls: { ca: conf/tls/upstream-ca.pem, insecure-skip-verify: false }}, both optional. */
+    private UpstreamTlsConfig tls(Node node, String path) {
+        Problems problems = values.problems();
+        int before = problems.count();
+        YamlMapping m = YamlMapping.read(node, path, values, TLS, TLS_EXAMPLE);
+        if (m == null) {
+            return null;
+        }
+        Path ca = m.value("ca") == null ? null : files.required(m, "ca", "ca: conf/tls/upstream-ca.pem");
+        Boolean insecure = m.bool("insecure-skip-verify", false);
+        if (problems.addedSince(before)) {
+            return null;
+        }
+        return new UpstreamTlsConfig(ca, insecure);
     }
 
     private static Balance balance(String text) {

@@ -228,6 +228,36 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void httpsServersWithTheirTlsAndTheCaAgainstTheHome() throws Exception {
+        String yaml = """
+                upstreams:
+                  secure:
+                    servers: [ { url: https://Backend.example }, { url: "https://10.0.0.5:8443" } ]
+                    tls: { ca: conf/tls/upstream-ca.pem }
+                  lab:
+                    servers: [ { url: https://127.0.0.1:9443 } ]
+                    tls: { insecure-skip-verify: true }
+                  public:
+                    servers: [ { url: https://api.example.com } ]
+                  plain:
+                    servers: [ { url: http://127.0.0.1:8081 } ]
+                routes: [ { match: { path: / }, upstream: secure } ]
+                """;
+        Path home = Path.of("/opt/sluice");
+        SluiceConfig c = ConfigLoader.parse(yaml, "t.yaml", Map.of(), home);
+
+        UpstreamConfig secure = c.upstreams().get("secure");
+        assertEquals(List.of(URI.create("https://backend.example:443"), URI.create("https://10.0.0.5:8443")),
+                secure.servers().stream().map(ServerConfig::url).toList());
+        assertEquals(new UpstreamTlsConfig(home.resolve("conf/tls/upstream-ca.pem"), false), secure.tls());
+        assertEquals(new UpstreamTlsConfig(null, true), c.upstreams().get("lab").tls());
+        assertEquals(UpstreamTlsConfig.DEFAULT, c.upstreams().get("public").tls(), "the JDK trust store by default");
+        assertEquals(null, c.upstreams().get("plain").tls());
+        assertEquals(Path.of("ca.pem"), ConfigLoader.parse(yaml.replace("conf/tls/upstream-ca.pem", "ca.pem"), "t.yaml",
+                Map.of()).upstreams().get("secure").tls().ca(), "without a home: as written");
+    }
+
+    @Test
     void hstsOnATlsListenerAndRedirectToHttpsOnAPlainOne() throws Exception {
         SluiceConfig c = parse("""
                 listeners:

@@ -307,13 +307,13 @@ class ConfigProblemsTest {
     }
 
     @Test
-    void badUpstreamUrlsSayToUsePlainHttp() {
-        // https, ws, another scheme, no scheme, a path, user info; duplicate url and route in one upstream
+    void badUpstreamUrlsSayToUseHttpOrHttps() {
+        // https with a path, ws, another scheme, no scheme, a path, user info; duplicate url and route in one upstream
         assertProblems("""
                 upstreams:
                   app:
                     servers:
-                      - url: https://127.0.0.1:8443
+                      - url: https://127.0.0.1:8443/app
                       - url: ws://127.0.0.1:8081
                       - url: ftp://127.0.0.1
                       - url: 127.0.0.1:8081
@@ -323,14 +323,16 @@ class ConfigProblemsTest {
                       - { url: http://127.0.0.1/, route: a }
                 routes: [ { match: { path: / }, upstream: app } ]
                 """,
-                "t.yaml:4:14: upstreams.app.servers[0].url: TLS to upstreams is not supported yet "
-                        + "in this version of Sluice (use http://)",
-                "t.yaml:5:14: upstreams.app.servers[1].url: 'ws://127.0.0.1:8081': upstream URLs are http:// "
-                        + "(WebSocket is detected per request: write http://host:port, e.g. http://127.0.0.1:8081)",
+                "t.yaml:4:14: upstreams.app.servers[0].url: 'https://127.0.0.1:8443/app': an upstream URL has no "
+                        + "path, query or fragment (write https://127.0.0.1:8443; use strip-prefix on the route "
+                        + "to change paths)",
+                "t.yaml:5:14: upstreams.app.servers[1].url: 'ws://127.0.0.1:8081': upstream URLs are http:// or "
+                        + "https:// (WebSocket is detected per request: write http://host:port or https://host:port, "
+                        + "e.g. http://127.0.0.1:8081)",
                 "t.yaml:6:14: upstreams.app.servers[2].url: 'ftp://127.0.0.1' has an unsupported scheme 'ftp' "
-                        + "(write http://host:port, e.g. http://127.0.0.1:8081)",
+                        + "(write http://host:port or https://host:port, e.g. http://127.0.0.1:8081)",
                 "t.yaml:7:14: upstreams.app.servers[3].url: '127.0.0.1:8081' is not a URL "
-                        + "(write http://host:port, e.g. http://127.0.0.1:8081)",
+                        + "(write http://host:port or https://host:port, e.g. http://127.0.0.1:8081)",
                 "t.yaml:8:14: upstreams.app.servers[4].url: 'http://127.0.0.1:8081/app': an upstream URL has no "
                         + "path, query or fragment (write http://127.0.0.1:8081; use strip-prefix on the route "
                         + "to change paths)",
@@ -886,19 +888,46 @@ class ConfigProblemsTest {
                   - address: localhost
                 upstreams:
                   app:
-                    servers: [ { url: https://127.0.0.1 } ]
+                    servers: [ { url: ftp://127.0.0.1 } ]
                     conect-timeout: 5s
                 limits: { request-header-timeout: 0ms }
                 """,
                 "t.yaml:3:15: routes[0].upstream: unknown upstream 'nowhere' (known: app)",
                 "t.yaml:5:14: listeners[0].address: 'localhost' is not host:port "
                         + "(write host:port, e.g. 127.0.0.1:8080, 0.0.0.0:8080 or [::1]:8080)",
-                "t.yaml:8:23: upstreams.app.servers[0].url: TLS to upstreams is not supported yet "
-                        + "in this version of Sluice (use http://)",
+                "t.yaml:8:23: upstreams.app.servers[0].url: 'ftp://127.0.0.1' has an unsupported scheme 'ftp' "
+                        + "(write http://host:port or https://host:port, e.g. http://127.0.0.1:8081)",
                 "t.yaml:9:5: upstreams.app.conect-timeout: unknown key 'conect-timeout' (did you mean "
                         + "'connect-timeout'? allowed here: servers, builtin, balance, sticky-cookie, "
-                        + "connect-timeout, response-timeout, max-connections-per-server, health-check, resolve-interval)",
+                        + "connect-timeout, response-timeout, max-connections-per-server, health-check, resolve-interval,"
+                        + " tls)",
                 "t.yaml:10:35: limits.request-header-timeout: 0ms is too short (at least 1ms)");
+    }
+
+    @Test
+    void upstreamTlsIsForHttpsServersOnly() {
+        // tls on plain servers and on a builtin; an unknown key, a bad flag and an empty ca in a tls block
+        assertProblems("""
+                upstreams:
+                  plain:
+                    servers: [ { url: http://127.0.0.1:8081 } ]
+                    tls: { ca: ca.pem }
+                  demo:
+                    builtin: echo
+                    tls: {}
+                  secure:
+                    servers: [ { url: https://backend.example } ]
+                    tls: { ca: "", insecure-skip-verify: maybe, verify: false }
+                routes: [ { match: { path: / }, upstream: plain } ]
+                """,
+                "t.yaml:4:5: upstreams.plain.tls: tls is for https:// servers, and this upstream has none"
+                        + " (write its servers as https://host:port, or remove tls)",
+                "t.yaml:7:5: upstreams.demo.tls: tls is for https:// servers, and this upstream has none"
+                        + " (write its servers as https://host:port, or remove tls)",
+                "t.yaml:10:16: upstreams.secure.tls.ca: empty (give a file path, e.g. ca: conf/tls/upstream-ca.pem)",
+                "t.yaml:10:42: upstreams.secure.tls.insecure-skip-verify: expected true or false, got 'maybe'",
+                "t.yaml:10:49: upstreams.secure.tls.verify: unknown key 'verify' (allowed here: ca,"
+                        + " insecure-skip-verify)");
     }
 
     @Test

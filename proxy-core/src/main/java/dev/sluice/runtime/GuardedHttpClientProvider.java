@@ -14,6 +14,7 @@ import org.xnio.StreamConnection;
 import org.xnio.XnioIoFactory;
 import org.xnio.XnioIoThread;
 import org.xnio.XnioWorker;
+import org.xnio.ssl.SslConnection;
 import org.xnio.ssl.XnioSsl;
 
 import java.io.IOException;
@@ -28,10 +29,12 @@ import java.net.URISyntaxException;
 import java.util.Set;
 
 /**
- * Undertow's plain HTTP/1.1 client connection with a {@link ResponseHeadGuard} under it, for the
+ * Undertow's HTTP/1.1 client connection with a {@link ResponseHeadGuard} under it, for the
  * scheme {@value #SCHEME}: every upstream connection Sluice makes goes through here (the pool's
  * servers are added under this scheme, see {@link #uriOf}). Registered as a {@link ClientProvider}
- * service, since Undertow's client finds providers only that way.
+ * service, since Undertow's client finds providers only that way. For an {@code https://} server
+ * the connection's options carry its {@link #TLS}: the handshake runs to its end first, and the
+ * guard goes over the decrypted stream.
  *
  * <p>The guard must sit under the connection's response parser from its first byte, and Undertow
  * builds that parser in {@code HttpClientConnection}'s constructor, which is package-private
@@ -44,6 +47,16 @@ public final class GuardedHttpClientProvider implements ClientProvider {
     /** Told, for an upstream's connections, when one delivers bytes that no request asked for. */
     public static final Option<StrayBytesReport> STRAY_BYTES =
             Option.simple(GuardedHttpClientProvider.class, "STRAY_BYTES", StrayBytesReport.class);
+
+    /** For an {@code https://} server: TLS over every connection to it, with its name and trust. */
+    public static final Option<ServerTls> TLS = Option.simple(GuardedHttpClientProvider.class, "TLS", ServerTls.class);
+
+    /**
+     * False for a connection whose requests do not go out through {@link NotingConnection} (a
+     * health check's): its guard, never told of a request, would take every answer for stray bytes.
+     */
+    public static final Option<Boolean> HEAD_GUARD = Option.simple(GuardedHttpClientProvider.class, "HEAD_GUARD",
+            Boolean.class);
 
     /** Told, for a server's connections, when a connection to it cannot be made, and why. */
     public static final Option<ConnectFailureReport> CONNECT_FAILED =
@@ -109,14 +122,10 @@ public final class GuardedHttpClientProvider implements ClientProvider {
             return;
         }
         InetSocketAddress server = new InetSocketAddress(literal, uri.getPort() == -1 ? 80 : uri.getPort());
-        ChannelListener<StreamConnection> opened = connection -> {
-            try {
-                listener.completed(guarded(connection, server, bufferPool, options));
-            } catch (RuntimeException | Error e) {
-                IoUtils.safeClose(connection);
-                listener.failed(new IOException("cannot set up the connection to " + server, e));
-            }
-        };
+        ServerTls tls = options.get(TLS);
+        ChannelListener<StreamConnection> opened = tls == null
+                ? connection -> complete(listener, connection, server, bufferPool, options)
+                : tcp -> handshake(listener, tcp, tls, server, bufferPool, options);
         IoFuture<StreamConnection> future = bindAddress == null
                 ? factory.openStreamConnection(server, opened, options)
                 : factory.openStreamConnection(bindAddress, server, opened, null, options);
@@ -131,8 +140,50 @@ public final class GuardedHttpClientProvider implements ClientProvider {
         }, null);
     }
 
+    private static void complete(ClientCallback<ClientConnection> listener, StreamConnection connection,
+                                 InetSocketAddress server, ByteBufferPool bufferPool, OptionMap options) {
+        try {
+            listener.completed(guarded(connection, server, bufferPool, options));
+        } catch (RuntimeException | Error e) {
+            IoUtils.safeClose(connection);
+            listener.failed(new IOException("cannot set up the connection to " + server, e));
+        }
+    }
+
+    /** A TLS failure is a failure to connect: the server hears why, and the request goes elsewhere or gets 502. */
+    private static void handshake(ClientCallback<ClientConnection> listener, StreamConnection tcp, ServerTls tls,
+                                  InetSocketAddress server, ByteBufferPool bufferPool, OptionMap options) {
+        SslConnection connection;
+        try {
+            connection = tls.wrap(tcp);
+        } catch (RuntimeException e) {
+            IoUtils.safeClose(tcp);
+            listener.failed(new IOException("cannot set up TLS to " + tls.name() + ": " + reasonOf(e), e));
+            return;
+        }
+        TlsHandshake.run(connection, tls.handshakeTimeoutMillis(), new TlsHandshake.Outcome() {
+            @Override
+            public void done(SslConnection secured) {
+                complete(listener, secured, server, bufferPool, options);
+            }
+
+            @Override
+            public void failed(IOException e) {
+                String reason = tls.reasonOf(connection, e);
+                ConnectFailureReport report = options.get(CONNECT_FAILED);
+                if (report != null) {
+                    report.failed(reason);
+                }
+                listener.failed(new IOException(reason, e));
+            }
+        });
+    }
+
     private static ClientConnection guarded(StreamConnection connection, InetSocketAddress server,
                                             ByteBufferPool bufferPool, OptionMap options) {
+        if (!options.get(HEAD_GUARD, true)) {
+            return newConnection(connection, bufferPool, options);
+        }
         StrayBytesReport report = options.get(STRAY_BYTES);
         ResponseHeadGuard guard = new ResponseHeadGuard(connection.getSourceChannel().getConduit(), bytes -> {
             closeAbruptly(connection);
@@ -141,20 +192,24 @@ public final class GuardedHttpClientProvider implements ClientProvider {
             }
         });
         connection.getSourceChannel().setConduit(guard);
-        ClientConnection client;
+        ClientConnection client = newConnection(connection, bufferPool, options);
+        NotingConnection.guard(client, guard);
+        return client;
+    }
+
+    private static ClientConnection newConnection(StreamConnection connection, ByteBufferPool bufferPool,
+                                                  OptionMap options) {
         try {
-            client = (ClientConnection) NEW_CONNECTION.invoke(connection, options, bufferPool);
+            return (ClientConnection) NEW_CONNECTION.invoke(connection, options, bufferPool);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable e) {
             throw new IllegalStateException(e);
         }
-        NotingConnection.guard(client, guard);
-        return client;
     }
 
     /** {@code Connection refused} as an operator reads it in a line: {@code connection refused}. */
-    static String reasonOf(IOException e) {
+    static String reasonOf(Throwable e) {
         String message = e.getMessage();
         if (message == null || message.isEmpty()) {
             return e.getClass().getSimpleName();

@@ -4,13 +4,14 @@ import dev.sluice.config.ServerConfig;
 import dev.sluice.config.UpstreamConfig;
 import dev.sluice.http.SocketAddresses;
 import dev.sluice.observe.Metrics;
+import dev.sluice.upstream.CheckConnection;
+import dev.sluice.upstream.HealthChecks;
 import dev.sluice.upstream.Server;
 import dev.sluice.upstream.ServerBook;
-import dev.sluice.upstream.HealthChecks;
 import dev.sluice.upstream.ServerChoice;
 import dev.sluice.upstream.ServerState;
-import io.undertow.connector.ByteBufferPool;
 import io.undertow.client.UndertowClient;
+import io.undertow.connector.ByteBufferPool;
 import io.undertow.server.handlers.proxy.ConnectionPoolManager;
 import io.undertow.server.handlers.proxy.ProxyConnectionPool;
 import org.slf4j.Logger;
@@ -19,6 +20,7 @@ import org.xnio.OptionMap;
 import org.xnio.Options;
 import org.xnio.XnioWorker;
 
+import javax.net.ssl.X509ExtendedTrustManager;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -51,6 +53,8 @@ public final class UpstreamPool {
     private final ServerBook book;
     private final Metrics metrics;
     private final PoolSettings settings;
+    /** The TLS of its https servers, or null when it has none. */
+    private final UpstreamTls tls;
     /** The servers now, each with its pool; replaced whole when they change, never changed in place. */
     private volatile List<Member> members;
     private final ServerChoice choice;
@@ -70,7 +74,7 @@ public final class UpstreamPool {
      * address as resolved here, and the pool of connections to that address.
      */
     private record Member(Server server, ServerConfig config, InetSocketAddress address, ProxyConnectionPool pool,
-                          OptionMap options) {
+                          OptionMap options, CheckConnection check) {
     }
 
     /**
@@ -81,9 +85,11 @@ public final class UpstreamPool {
      * @param worker         whose IO threads the pools (one per thread, as Undertow pools) and the checks use
      * @param names          the resolver and its thread, for resolve-interval
      * @param serversChanged run (on the resolver thread) after servers joined or were dropped
+     * @param trust          whom its https servers are trusted by (and their names checked), or null when it has none
      */
     public UpstreamPool(UpstreamConfig config, List<ServerConfig> serverConfigs, ServerBook book, XnioWorker worker,
-                        ByteBufferPool buffers, Metrics metrics, NameResolution names, Runnable serversChanged) {
+                        ByteBufferPool buffers, Metrics metrics, NameResolution names, Runnable serversChanged,
+                        X509ExtendedTrustManager trust) {
         int ioThreads = worker.getIoThreadCount();
         this.name = config.name();
         this.config = config;
@@ -94,6 +100,7 @@ public final class UpstreamPool {
         this.responseTimeoutMillis = config.responseTimeout().toMillis();
         int perThread = Math.max(1, (config.maxConnectionsPerServer() + ioThreads - 1) / ioThreads);
         this.settings = new PoolSettings(perThread, Math.max(1, Math.min(perThread, 20)));
+        this.tls = trust == null ? null : new UpstreamTls(trust, worker.getXnio());
         List<Member> list = new ArrayList<>();
         List<NameWatch> watches = new ArrayList<>();
         for (ServerConfig serverConfig : serverConfigs) {
@@ -112,14 +119,18 @@ public final class UpstreamPool {
         List<Server> servers = servers();
         this.choice = new ServerChoice(servers, config.balance());
         this.checks = config.healthCheck() == null ? null : new HealthChecks<>(config.healthCheck(), servers, worker,
-                buffers, (server, up, count, last) -> server.checked(up, count, last.reason()));
+                buffers, (server, up, count, last) -> server.checked(up, count, last.reason()), this::checkConnection);
         this.refresh = watches.isEmpty() ? null
                 : new NameRefresh(this, watches, config.resolveInterval().toNanos(), names);
     }
 
     /** The pool of connections to this server and its options: every server's are made here. */
     private Member member(Server server, ServerConfig serverConfig) {
-        OptionMap options = OptionMap.builder().addAll(CONNECTION_OPTIONS)
+        OptionMap tlsOptions = serverTls(serverConfig);
+        CheckConnection check = tlsOptions.size() == 0 ? CheckConnection.PLAIN
+                : new CheckConnection(GuardedHttpClientProvider.SCHEME, OptionMap.builder().addAll(tlsOptions)
+                .set(GuardedHttpClientProvider.HEAD_GUARD, false).getMap());
+        OptionMap options = OptionMap.builder().addAll(CONNECTION_OPTIONS).addAll(tlsOptions)
                 .set(GuardedHttpClientProvider.STRAY_BYTES, (address, bytes) -> {
                     metrics.strayBytes(name);
                     log.info("SLU2010 upstream {} server {} sent {} bytes while no request was outstanding;"
@@ -132,7 +143,25 @@ public final class UpstreamPool {
         String host = address.isUnresolved() ? address.getHostString() : address.getAddress().getHostAddress();
         ProxyConnectionPool pool = new ProxyConnectionPool(settings, GuardedHttpClientProvider.uriOf(host, address.getPort()),
                 UndertowClient.getInstance(), options);
-        return new Member(server, serverConfig, address, pool, options);
+        return new Member(server, serverConfig, address, pool, options, check);
+    }
+
+    /** How a health check reaches this server: as its requests do, TLS for an https server. */
+    private CheckConnection checkConnection(Server server) {
+        Member member = memberOf(server);
+        return member == null ? CheckConnection.PLAIN : member.check();
+    }
+
+    /** For an https server, TLS named as its URL names it (with TCP_NODELAY, for its checks); for a plain one, nothing. */
+    private OptionMap serverTls(ServerConfig server) {
+        if (!server.https()) {
+            return OptionMap.EMPTY;
+        }
+        if (tls == null) {
+            throw new IllegalArgumentException("upstream " + name + " has https servers and no TLS context");
+        }
+        return OptionMap.builder().addAll(CONNECTION_OPTIONS).set(GuardedHttpClientProvider.TLS,
+                new ServerTls(tls, server.url().getHost(), server.url().getPort(), connectTimeoutMillis)).getMap();
     }
 
     public String name() {

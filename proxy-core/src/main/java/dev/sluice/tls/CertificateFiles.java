@@ -69,8 +69,17 @@ public final class CertificateFiles {
         return new LoadedCertificate(config.certificate().toString(), key, chain, names(chain[0]));
     }
 
+    /** The CA certificates of a PEM file (one or more), as an upstream's {@code tls.ca} names it. */
+    public static List<X509Certificate> authorities(Path file) throws TlsException {
+        return List.of(certificates(file, "CA certificate"));
+    }
+
     private static X509Certificate[] chain(Path file) throws TlsException {
-        byte[] bytes = read(file, "certificate");
+        return certificates(file, "certificate");
+    }
+
+    private static X509Certificate[] certificates(Path file, String what) throws TlsException {
+        byte[] bytes = read(file, what);
         try (InputStream in = new java.io.ByteArrayInputStream(bytes)) {
             Collection<? extends Certificate> read = CertificateFactory.getInstance("X.509").generateCertificates(in);
             if (read.isEmpty()) {

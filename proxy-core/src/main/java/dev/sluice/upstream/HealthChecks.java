@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 
 /**
  * The active health checks of one upstream's servers: each checked every {@code interval}, at
@@ -36,6 +37,7 @@ public final class HealthChecks<T extends HealthTarget> {
     private final HealthProbe probe;
     private final XnioWorker worker;
     private final Listener<? super T> listener;
+    private final Function<? super T, CheckConnection> connections;
     private final AtomicBoolean started = new AtomicBoolean();
     private volatile boolean stopped;
     /** Targets ever added, so that each next one goes to the next IO thread. */
@@ -43,17 +45,25 @@ public final class HealthChecks<T extends HealthTarget> {
 
     public HealthChecks(HealthCheckConfig config, List<? extends T> targets, XnioWorker worker,
                         ByteBufferPool bufferPool, Listener<? super T> listener) {
+        this(config, targets, worker, bufferPool, listener, target -> CheckConnection.PLAIN);
+    }
+
+    /** @param connections how each target is connected to (TLS for an https server) */
+    public HealthChecks(HealthCheckConfig config, List<? extends T> targets, XnioWorker worker,
+                        ByteBufferPool bufferPool, Listener<? super T> listener,
+                        Function<? super T, CheckConnection> connections) {
         this.intervalNanos = config.interval().toNanos();
         this.config = config;
         this.probe = new HealthProbe(config, bufferPool);
         this.worker = worker;
         this.listener = listener;
+        this.connections = connections;
         targets.forEach(t -> this.targets.add(checksOf(t)));
     }
 
     private synchronized TargetChecks<T> checksOf(T target) {
         XnioIoThread ioThread = worker.getIoThread(added++ % worker.getIoThreadCount());
-        return new TargetChecks<>(target, ioThread, probe, intervalNanos,
+        return new TargetChecks<>(target, connections.apply(target), ioThread, probe, intervalNanos,
                 new RiseFall(config.healthy(), config.unhealthy(), target.checkedUp()), listener, () -> stopped);
     }
 

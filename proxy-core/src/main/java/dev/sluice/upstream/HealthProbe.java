@@ -37,15 +37,21 @@ public final class HealthProbe {
      * @param hostHeader the Host header to send, {@code host:port}
      */
     public Check check(XnioIoThread ioThread, InetSocketAddress address, String hostHeader, Consumer<CheckResult> done) {
+        return check(ioThread, address, hostHeader, CheckConnection.PLAIN, done);
+    }
+
+    /** As {@link #check(XnioIoThread, InetSocketAddress, String, Consumer)}, connecting as {@code connection} says. */
+    public Check check(XnioIoThread ioThread, InetSocketAddress address, String hostHeader, CheckConnection connection,
+                       Consumer<CheckResult> done) {
         CheckExchange exchange = config.path() != null
                 ? new HttpGetCheck(config.path())
                 : new WebSocketCheck(config.websocket(), WebSocketKeys.newKey());
         ProbeRun run = new ProbeRun(ioThread, exchange, config.timeout(), done);
         if (XnioIoThread.currentThread() == ioThread) {
-            run.start(address, hostHeader, bufferPool);
+            run.start(address, hostHeader, connection, bufferPool);
         } else {
             try {
-                ioThread.execute(() -> run.start(address, hostHeader, bufferPool));
+                ioThread.execute(() -> run.start(address, hostHeader, connection, bufferPool));
             } catch (RejectedExecutionException stopping) {
                 done.accept(CheckResult.unhealthy("worker stopping"));
             }

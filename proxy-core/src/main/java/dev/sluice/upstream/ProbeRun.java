@@ -8,7 +8,6 @@ import io.undertow.connector.ByteBufferPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.IoUtils;
-import org.xnio.OptionMap;
 import org.xnio.XnioExecutor;
 import org.xnio.XnioIoThread;
 
@@ -55,7 +54,7 @@ final class ProbeRun implements HealthProbe.Check {
     }
 
     /** Starts the check; on the IO thread. */
-    void start(InetSocketAddress address, String hostHeader, ByteBufferPool bufferPool) {
+    void start(InetSocketAddress address, String hostHeader, CheckConnection how, ByteBufferPool bufferPool) {
         if (address == null || address.isUnresolved()) {
             finish(CheckResult.unhealthy("address not resolved"));
             return;
@@ -72,7 +71,7 @@ final class ProbeRun implements HealthProbe.Check {
                 public void failed(IOException e) {
                     onIoThread(() -> fail(e));
                 }
-            }, uriOf(address), ioThread, bufferPool, OptionMap.EMPTY);
+            }, uriOf(how.scheme(), address), ioThread, bufferPool, how.options());
         } catch (RejectedExecutionException stopping) {
             finish(CheckResult.unhealthy("worker stopping"));
         } catch (RuntimeException e) {
@@ -199,12 +198,12 @@ final class ProbeRun implements HealthProbe.Check {
     }
 
     /** The address as a literal in a URI, so that connecting never looks a name up. */
-    private static URI uriOf(InetSocketAddress address) {
+    private static URI uriOf(String scheme, InetSocketAddress address) {
         String host = address.getAddress().getHostAddress();
         if (host.indexOf(':') >= 0) {
             host = "[" + host.replace("%", "%25") + "]";
         }
-        return URI.create("http://" + host + ":" + address.getPort());
+        return URI.create(scheme + "://" + host + ":" + address.getPort());
     }
 
     /** {@code 2s}, {@code 1500ms}: as an operator wrote it. */

@@ -19,6 +19,7 @@ final class TargetChecks<T extends HealthTarget> {
     private static final Logger LOG = LoggerFactory.getLogger(TargetChecks.class);
 
     private final T target;
+    private final CheckConnection connection;
     private final XnioIoThread ioThread;
     private final HealthProbe probe;
     private final long intervalNanos;
@@ -32,9 +33,10 @@ final class TargetChecks<T extends HealthTarget> {
     /** This target alone is no longer checked (its server left the upstream). */
     private boolean cancelled;
 
-    TargetChecks(T target, XnioIoThread ioThread, HealthProbe probe, long intervalNanos, RiseFall riseFall,
+    TargetChecks(T target, CheckConnection connection, XnioIoThread ioThread, HealthProbe probe, long intervalNanos, RiseFall riseFall,
                  HealthChecks.Listener<? super T> listener, BooleanSupplier stopped) {
         this.target = target;
+        this.connection = connection;
         this.ioThread = ioThread;
         this.probe = probe;
         this.intervalNanos = intervalNanos;
@@ -83,7 +85,8 @@ final class TargetChecks<T extends HealthTarget> {
         }
         startedAt = System.nanoTime();
         inFlight = true;
-        HealthProbe.Check check = probe.check(ioThread, target.address(), target.hostHeader(), this::checked);
+        HealthProbe.Check check = probe.check(ioThread, target.address(), target.hostHeader(), connection,
+                this::checked);
         if (inFlight) { // a check can end before check() returns (refused at once, say)
             running = check;
         }

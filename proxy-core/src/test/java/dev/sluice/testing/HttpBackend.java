@@ -6,6 +6,7 @@ import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderValues;
 
+import javax.net.ssl.SSLContext;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
@@ -38,12 +39,19 @@ public final class HttpBackend implements AutoCloseable {
     private volatile HttpBackendResponder responder;
     private final Undertow server;
     private final String host;
+    private final boolean tls;
 
-    private HttpBackend(String host, int port, HttpBackendResponder responder) {
+    private HttpBackend(String host, int port, HttpBackendResponder responder, SSLContext tls) {
         this.responder = responder;
         this.host = host;
-        this.server = Undertow.builder()
-                .addHttpListener(port, host)
+        this.tls = tls != null;
+        Undertow.Builder builder = Undertow.builder();
+        if (tls == null) {
+            builder.addHttpListener(port, host);
+        } else {
+            builder.addHttpsListener(port, host, tls);
+        }
+        this.server = builder
                 .setIoThreads(1)
                 .setWorkerThreads(16)
                 // a responder still holding a response open must not hang close() for long
@@ -61,7 +69,7 @@ public final class HttpBackend implements AutoCloseable {
     }
 
     public static HttpBackend start(HttpBackendResponder responder) {
-        return new HttpBackend("127.0.0.1", 0, responder);
+        return new HttpBackend("127.0.0.1", 0, responder, null);
     }
 
     /**
@@ -69,7 +77,12 @@ public final class HttpBackend implements AutoCloseable {
      * 127.x address is this machine): two servers behind one name, as DNS would give them.
      */
     public static HttpBackend startOn(String host, int port, HttpBackendResponder responder) {
-        return new HttpBackend(host, port, responder);
+        return new HttpBackend(host, port, responder, null);
+    }
+
+    /** A backend that listens with TLS (HTTP/1.1 only), serving the certificate of {@code tls}. */
+    public static HttpBackend startTls(SSLContext tls, HttpBackendResponder responder) {
+        return new HttpBackend("127.0.0.1", 0, responder, tls);
     }
 
     /** Replaces the scripted answer for every request from now on. */
@@ -81,9 +94,9 @@ public final class HttpBackend implements AutoCloseable {
         return ((InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
     }
 
-    /** {@code http://127.0.0.1:PORT} (or the host it was started on), the form an upstream server URL takes. */
+    /** {@code http://127.0.0.1:PORT} (or the host it was started on; {@code https://} with TLS), the form an upstream server URL takes. */
     public URI uri() {
-        return URI.create("http://" + host + ":" + port());
+        return URI.create((tls ? "https" : "http") + "://" + host + ":" + port());
     }
 
     /** The oldest request not yet taken; fails when none arrives within 10 seconds. */

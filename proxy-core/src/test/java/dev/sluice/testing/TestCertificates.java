@@ -178,6 +178,24 @@ public final class TestCertificates {
             return TlsConfig.Certificate.pem(cert, keyFile, encrypted ? passphrase : null);
         }
 
+        /** A server context serving this leaf (chain: leaf, then CA), for a backend that listens with TLS. */
+        public SSLContext serverContext() {
+            try {
+                KeyStore store = KeyStore.getInstance("PKCS12");
+                store.load(null, null);
+                char[] password = "test".toCharArray();
+                store.setKeyEntry("leaf", key.getPrivate(), password, new X509Certificate[] {certificate, ca});
+                javax.net.ssl.KeyManagerFactory keys = javax.net.ssl.KeyManagerFactory.getInstance(
+                        javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+                keys.init(store, password);
+                SSLContext context = SSLContext.getInstance("TLS");
+                context.init(keys.getKeyManagers(), null, null);
+                return context;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
         /** PEM files with a PKCS#8 key. */
         public TlsConfig.Certificate write(Path dir, String name) throws IOException {
             return write(dir, name, KeyForm.PKCS8, null);

@@ -13,6 +13,7 @@ import io.undertow.websockets.core.WebSockets;
 import io.undertow.websockets.core.protocol.Handshake;
 import io.undertow.websockets.core.protocol.version13.Hybi13Handshake;
 
+import javax.net.ssl.SSLContext;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.net.URI;
@@ -35,15 +36,23 @@ public final class WsEchoBackend implements AutoCloseable {
     private final AtomicInteger handshakes = new AtomicInteger();
     private final List<Integer> closeCodes = new CopyOnWriteArrayList<>();
 
-    private WsEchoBackend(String host, int port, Set<String> subprotocols) {
+    private final boolean tls;
+
+    private WsEchoBackend(String host, int port, Set<String> subprotocols, SSLContext tls) {
+        this.tls = tls != null;
         List<Handshake> versions = List.of(new Hybi13Handshake(subprotocols, false));
         WebSocketConnectionCallback echo = (exchange, channel) -> {
             this.handshakes.incrementAndGet();
             channel.getReceiveSetter().set(new Echo(closeCodes));
             channel.resumeReceives();
         };
-        this.server = Undertow.builder()
-                .addHttpListener(port, host)
+        Undertow.Builder builder = Undertow.builder();
+        if (tls == null) {
+            builder.addHttpListener(port, host);
+        } else {
+            builder.addHttpsListener(port, host, tls);
+        }
+        this.server = builder
                 .setIoThreads(1)
                 .setWorkerThreads(2)
                 .setHandler(new WebSocketProtocolHandshakeHandler(versions, echo))
@@ -57,7 +66,14 @@ public final class WsEchoBackend implements AutoCloseable {
 
     /** An echo server on this address, e.g. 127.0.0.2 on the port of one on 127.0.0.1 (both this machine on Linux). */
     public static WsEchoBackend startOn(String host, int port, String... subprotocols) {
-        WsEchoBackend backend = new WsEchoBackend(host, port, Set.of(subprotocols));
+        WsEchoBackend backend = new WsEchoBackend(host, port, Set.of(subprotocols), null);
+        backend.server.start();
+        return backend;
+    }
+
+    /** An echo server that listens with TLS, serving the certificate of {@code tls}. */
+    public static WsEchoBackend startTls(SSLContext tls) {
+        WsEchoBackend backend = new WsEchoBackend("127.0.0.1", 0, Set.of(), tls);
         backend.server.start();
         return backend;
     }
@@ -67,9 +83,9 @@ public final class WsEchoBackend implements AutoCloseable {
         return address.getPort();
     }
 
-    /** {@code http://127.0.0.1:port}, the form a Sluice upstream takes. */
+    /** {@code http://127.0.0.1:port} ({@code https://} with TLS), the form a Sluice upstream takes. */
     public URI uri() {
-        return URI.create("http://127.0.0.1:" + port());
+        return URI.create((tls ? "https" : "http") + "://127.0.0.1:" + port());
     }
 
     /** WebSocket sessions opened so far. */

@@ -186,7 +186,7 @@ class DnsUpstreamIT {
         UpstreamConfig app = new UpstreamConfig("app", List.of(new ServerConfig(URI.create("http://" + NAME + ":" + port), null)),
                 null, UpstreamConfig.DEFAULT_STICKY_COOKIE, UpstreamConfig.DEFAULT_CONNECT_TIMEOUT,
                 UpstreamConfig.DEFAULT_RESPONSE_TIMEOUT, UpstreamConfig.DEFAULT_MAX_CONNECTIONS_PER_SERVER,
-                Balance.ROUND_ROBIN, healthCheck, Duration.ofSeconds(1));
+                Balance.ROUND_ROBIN, healthCheck, Duration.ofSeconds(1), null);
         return Sluice.builder().admin("127.0.0.1", 0).upstream(app).route(RouteConfig.of("/", "app"))
                 .hostResolver(resolver).start();
     }
