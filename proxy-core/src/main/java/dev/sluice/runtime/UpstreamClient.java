@@ -79,6 +79,22 @@ public final class UpstreamClient implements ProxyClient {
     @Override
     public void getConnection(ProxyTarget ignored, HttpServerExchange exchange,
                               ProxyCallback<ProxyConnection> callback, long timeout, TimeUnit unit) {
+        connect(exchange, callback, timeout, unit, false);
+    }
+
+    /**
+     * A connection of its own for a WebSocket handshake: outside the pool's count, so handshakes
+     * never queue behind the pooled connections' limit (a burst of a thousand handshakes on one IO
+     * thread waited for pooled slots that only a completed switch frees), as tunnels do not count
+     * against {@code max-connections-per-server}. An idle pooled connection is still taken when there
+     * is one. It never goes back to the pool: the caller closes it unless it becomes a tunnel.
+     */
+    public void connectForHandshake(HttpServerExchange exchange, ProxyCallback<ProxyConnection> callback) {
+        connect(exchange, callback, -1, pool.timeoutUnit(), true);
+    }
+
+    private void connect(HttpServerExchange exchange, ProxyCallback<ProxyConnection> callback, long timeout,
+                         TimeUnit unit, boolean exclusive) {
         ResponseDeadline deadline = exchange.getAttachment(ResponseDeadline.KEY);
         if (deadline != null && deadline.gaveUp()) {
             // Undertow retries an idempotent request that failed; one that timed out is not
@@ -113,7 +129,7 @@ public final class UpstreamClient implements ProxyClient {
         // A wait for a busy pool that times out says the server is busy, not that it is broken.
         boolean queued = connections.available() == ProxyConnectionPool.AvailabilityType.FULL;
         Once once = new Once(exchange, callback, server, queued);
-        connections.connect(target, exchange, once, timeout, unit, false);
+        connections.connect(target, exchange, once, timeout, unit, exclusive);
         if (!once.done) {
             // Only a connect or a wait for a busy pool needs a deadline; an idle pooled
             // connection was handed over above, without one.

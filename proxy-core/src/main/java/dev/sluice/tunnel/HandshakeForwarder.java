@@ -75,7 +75,7 @@ final class HandshakeForwarder implements ProxyCallback<ProxyConnection> {
     private void connect() {
         attempts++;
         connecting = true;
-        client.getConnection(client.findTarget(exchange), exchange, this, -1, client.pool().timeoutUnit());
+        client.connectForHandshake(exchange, this);
     }
 
     @Override
@@ -303,6 +303,11 @@ final class HandshakeForwarder implements ProxyCallback<ProxyConnection> {
         ClientResponse response = answered.getResponse();
         if (response.getResponseCode() != StatusCodes.SWITCHING_PROTOCOLS) {
             slot.release();
+            // Its own connection (see connectForHandshake): closed once the answer is relayed.
+            exchange.addExchangeCompleteListener((ex, next) -> {
+                UpstreamClient.closeNow(answered.getConnection(), false);
+                next.proceed();
+            });
             AnswerRelay.relay(exchange, answered, legs);
             return;
         }

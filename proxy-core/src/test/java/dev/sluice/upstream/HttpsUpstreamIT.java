@@ -242,6 +242,9 @@ class HttpsUpstreamIT {
         SluiceException start = assertThrows(SluiceException.class, () -> Sluice.startYaml(yaml.formatted(1, missing)));
         assertTrue(start.getMessage().contains("upstreams.app.tls: " + missing + ": no such CA certificate file"),
                 start.getMessage());
+        assertEquals(java.util.List.of("upstreams.app.tls: " + missing + ": no such CA certificate file"),
+                Sluice.checkTls(ConfigLoader.parse(yaml.formatted(1, missing), "t.yaml", java.util.Map.of())),
+                "sluice --check reads the CA file too");
 
         Path ca = CA.writeCa(dir.resolve("upstream-ca.pem"));
         try (HttpBackend backend = HttpBackend.startTls(CA.leaf("localhost").serverContext(),

@@ -4,13 +4,18 @@ import dev.sluice.Sluice;
 import dev.sluice.testing.RawBackend;
 import dev.sluice.testing.RawHttp;
 import dev.sluice.testing.RawPeer;
+import dev.sluice.testing.WsWire;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -127,6 +132,58 @@ class WsHandshakeRefusedIT {
         assertTrue(backend.nextConnectionEnd(Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS).peerClosed(),
                 "the upstream connection is closed");
         assertEquals(1, backend.connections(), "not retried");
+    }
+
+    // A handshake has an upstream connection of its own: the upstream's refusal (403) reaches the
+    // client on its keep-alive connection, and that upstream connection is closed, not pooled.
+    @Test
+    void aRefusedHandshakesUpstreamConnectionIsClosedAfterTheAnswer() throws Exception {
+        int port = proxyTo((conn, head) -> conn.write("HTTP/1.1 403 Forbidden\r\nContent-Length: 2\r\n\r\nno"));
+        try (RawPeer client = RawPeer.connect(port)) {
+            client.write(UPGRADE_HEAD + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n");
+            RawHttp.Head head = client.readHead();
+            assertEquals(403, head.status(), head.text());
+            assertTrue(backend.nextConnectionEnd(Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS).peerClosed(),
+                    "the upstream connection is closed once the answer is relayed");
+            assertEquals(0, proxy.tunnels().total());
+        }
+    }
+
+    // Handshakes are not held to the pool's max-connections-per-server: with a limit of 2 (one per
+    // IO thread), four handshakes that the upstream answers only once all four arrived all switch.
+    @Test
+    void handshakesAreNotCappedByThePooledConnectionsLimit() throws Exception {
+        CountDownLatch allArrived = new CountDownLatch(4);
+        backend = RawBackend.start((conn, head) -> {
+            allArrived.countDown();
+            if (allArrived.await(10, TimeUnit.SECONDS)) {
+                conn.write(WsWire.switchingProtocols(head.header("Sec-WebSocket-Key")));
+                conn.in().read(); // holds the tunnel until the client goes
+            }
+        });
+        proxy = Sluice.startYaml("""
+                listeners: [ { address: 127.0.0.1:0 } ]
+                access-log: off
+                upstreams: { ws: { servers: [ { url: %s } ], max-connections-per-server: 2 } }
+                routes: [ { match: { path: / }, upstream: ws } ]
+                """.formatted(backend.uri()));
+        List<CompletableFuture<WsWire.Answer>> opening = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            opening.add(CompletableFuture.supplyAsync(() -> {
+                try {
+                    return WsWire.open(proxy.port(), "/ws");
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }));
+        }
+        for (CompletableFuture<WsWire.Answer> answer : opening) {
+            assertEquals(101, answer.get(20, TimeUnit.SECONDS).status());
+        }
+        await().until(() -> proxy.tunnels().open() == 4);
+        for (CompletableFuture<WsWire.Answer> answer : opening) {
+            answer.join().peer().close();
+        }
     }
 
     // h2c upgrade is not ours to honour: the request goes on as plain HTTP without Upgrade.
