@@ -303,11 +303,6 @@ final class HandshakeForwarder implements ProxyCallback<ProxyConnection> {
         ClientResponse response = answered.getResponse();
         if (response.getResponseCode() != StatusCodes.SWITCHING_PROTOCOLS) {
             slot.release();
-            // Its own connection (see connectForHandshake): closed once the answer is relayed.
-            exchange.addExchangeCompleteListener((ex, next) -> {
-                UpstreamClient.closeNow(answered.getConnection(), false);
-                next.proceed();
-            });
             AnswerRelay.relay(exchange, answered, legs);
             return;
         }
