@@ -50,16 +50,6 @@ public final class ServerBook {
         servers.remove(key(server), server);
     }
 
-    /** The server of this upstream named by its route or host:port, or null. */
-    public Server find(String upstream, String name) {
-        for (Server s : servers.values()) {
-            if (s.upstream().equals(upstream) && (s.name().equals(name) || name.equals(s.url().getHost() + ":" + s.url().getPort()))) {
-                return s;
-            }
-        }
-        return null;
-    }
-
     private static String key(Server server) {
         return key(server.upstream(), server.url(), server.member());
     }
