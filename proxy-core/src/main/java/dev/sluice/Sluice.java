@@ -442,7 +442,7 @@ public final class Sluice implements RunningProxy, AutoCloseable {
         List<String> restartOnly = RestartOnly.changes(previous.config(), next);
         if (!restartOnly.isEmpty()) {
             SluiceException refused = new SluiceException("reload refused: " + String.join("; ", restartOnly)
-                    + " (these take a restart; the running configuration stays)");
+                    + " (the running configuration stays)");
             metrics.reloaded(false);
             log.error("SLU0006 {}", refused.getMessage());
             throw refused;

@@ -72,13 +72,4 @@ public record ListenerConfig(HostPort address, TlsConfig tls, Http2Config http2,
     public boolean isTls() {
         return tls != null;
     }
-
-    /**
-     * What only a restart can change: the address, whether it speaks TLS (not its certificates), HTTP/2, PROXY.
-     * {@code hsts} and {@code redirect-to-https} are not in it: a reload changes them.
-     */
-    public String restartKey() {
-        return address + (tls == null ? "" : " (tls)") + (http2 == null ? "" : " (http2 " + http2.maxConcurrentStreams() + ")")
-                + (proxyProtocol ? " (proxy-protocol)" : "");
-    }
 }

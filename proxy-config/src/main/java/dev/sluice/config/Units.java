@@ -6,7 +6,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Durations ({@code 250ms 5s 2m 1h 365d}) and sizes ({@code 512B 16KiB 10MiB 1GiB}, or plain bytes). */
-final class Units {
+public final class Units {
     private static final Pattern NUMBER_AND_UNIT = Pattern.compile("(\\d{1,18})([A-Za-z]*)");
     private static final String DURATION_FORM = "a whole number and a unit: 250ms, 5s, 2m or 1h";
     private static final String SIZE_FORM = "a whole number and a unit: 512B, 16KiB, 10MiB or 1GiB";
@@ -82,7 +82,7 @@ final class Units {
     }
 
     /** The shortest exact spelling, as a user would write it. */
-    static String format(Duration d) {
+    public static String format(Duration d) {
         long ms = d.toMillis();
         if (ms % 3_600_000 == 0 && ms > 0) {
             return ms / 3_600_000 + "h";
@@ -96,7 +96,8 @@ final class Units {
         return ms + "ms";
     }
 
-    static String formatSize(long bytes) {
+    /** The shortest exact spelling of a size, as a user would write it: {@code 16KiB}. */
+    public static String formatSize(long bytes) {
         if (bytes > 0 && bytes % (1L << 30) == 0) {
             return (bytes >> 30) + "GiB";
         }
