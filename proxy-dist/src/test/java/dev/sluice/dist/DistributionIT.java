@@ -17,7 +17,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -36,8 +38,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DistributionIT {
     private static final Path DIST = LaunchedSluice.DIST;
     private static final String VERSION = System.getProperty("sluice.version", "0.1.0-SNAPSHOT");
-    private static final String SHIPPED_LISTENER = "127.0.0.1:8080";
-    private static final String SHIPPED_ADMIN = "127.0.0.1:9901";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30); // a cold JVM on a busy 2-core machine
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
@@ -147,8 +147,7 @@ class DistributionIT {
         // logrotate's nginx recipe: mv access.log access.log.1, then kill -USR1. Both files end
         // up complete, and the process lives on (USR1's default would kill it with 138).
         Path log = tmp.resolve("access.log");
-        Path config = Files.writeString(tmp.resolve("sluice.yaml"), shippedConfigListeningOn("127.0.0.1:0")
-                + "\naccess-log: " + log + "\n");
+        Path config = Files.writeString(tmp.resolve("sluice.yaml"), shippedConfig() + "\naccess-log: " + log + "\n");
         LaunchedSluice sluice = launch("-c", config.toString());
         int port = sluice.awaitListeningPort();
         assertEquals(200, status(port, "/before"));
@@ -235,8 +234,7 @@ class DistributionIT {
         // The most common start-up failure: say which address is taken, without a stack trace.
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             String address = "127.0.0.1:" + taken.getLocalPort();
-            Path config = Files.writeString(tmp.resolve("taken.yaml"), shippedConfigListeningOn(address));
-            LaunchedSluice sluice = launch("-c", config.toString());
+            LaunchedSluice sluice = launch(DIST.resolve("bin/sluice"), Map.of("SLUICE_LISTEN", address));
             assertEquals(1, sluice.awaitExit(START_TIMEOUT), sluice.stderr());
             assertTrue(sluice.stderr().contains(address), sluice.stderr());
             assertFalse(sluice.stderr().contains("\tat "), "no stack trace:\n" + sluice.stderr());
@@ -255,30 +253,16 @@ class DistributionIT {
         assertEquals("configuration ok", check.stdout().strip());
     }
 
-    /** The shipped conf/sluice.yaml with only its listener moved to port 0, so tests never collide. */
+    /**
+     * The shipped conf/sluice.yaml, unchanged: the tests run what a user runs, with its listener
+     * and admin API moved to port 0 by SLUICE_LISTEN and SLUICE_ADMIN (see {@link #launch}).
+     */
     private Path defaultConfigOnPortZero() throws IOException {
-        return Files.writeString(tmp.resolve("sluice.yaml"), shippedConfigListeningOn("127.0.0.1:0"));
+        return Files.writeString(tmp.resolve("sluice.yaml"), shippedConfig());
     }
 
-    /**
-     * The shipped file with its one listener setting changed and nothing else (comments that
-     * mention the default address stay as they are): the test runs what a user runs.
-     */
-    private static String shippedConfigListeningOn(String address) throws IOException {
-        List<String> lines = new ArrayList<>(Files.readAllLines(DIST.resolve("conf/sluice.yaml")));
-        int changed = 0;
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i);
-            int comment = line.indexOf('#');
-            String setting = comment < 0 ? line : line.substring(0, comment);
-            if (setting.contains(SHIPPED_LISTENER)) {
-                lines.set(i, setting.replace(SHIPPED_LISTENER, address) + line.substring(setting.length()));
-                changed++;
-            }
-        }
-        assertEquals(1, changed, "the shipped config sets its listener to " + SHIPPED_LISTENER + " exactly once");
-        // The admin listener on port 0 as well, so that no two launches ever compete for 9901.
-        return String.join("\n", lines).replace("address: " + SHIPPED_ADMIN, "address: 127.0.0.1:0") + "\n";
+    private static String shippedConfig() throws IOException {
+        return Files.readString(DIST.resolve("conf/sluice.yaml"));
     }
 
     private LaunchedSluice launch(String... args) throws IOException {
@@ -286,7 +270,14 @@ class DistributionIT {
     }
 
     private LaunchedSluice launch(Path launcher, String... args) throws IOException {
-        LaunchedSluice sluice = LaunchedSluice.launch(tmp, String.valueOf(processes.size()), launcher, args);
+        return launch(launcher, Map.of(), args);
+    }
+
+    /** Every launch listens on port 0 (SLUICE_LISTEN, SLUICE_ADMIN) unless {@code env} says otherwise. */
+    private LaunchedSluice launch(Path launcher, Map<String, String> env, String... args) throws IOException {
+        Map<String, String> all = new HashMap<>(Map.of("SLUICE_LISTEN", "127.0.0.1:0", "SLUICE_ADMIN", "127.0.0.1:0"));
+        all.putAll(env);
+        LaunchedSluice sluice = LaunchedSluice.launch(tmp, String.valueOf(processes.size()), launcher, all, args);
         processes.add(sluice);
         return sluice;
     }

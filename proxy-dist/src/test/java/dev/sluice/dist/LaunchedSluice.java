@@ -32,6 +32,12 @@ record LaunchedSluice(Process process, Path stdoutFile, Path stderrFile) {
      * must not depend on it); output goes to {@code dir/stdout-NAME.txt} and {@code stderr-NAME.txt}.
      */
     static LaunchedSluice launch(Path dir, String name, Path launcher, String... args) throws IOException {
+        return launch(dir, name, launcher, java.util.Map.of(), args);
+    }
+
+    /** The same with these environment variables set for it (e.g. SLUICE_LISTEN, which the shipped file reads). */
+    static LaunchedSluice launch(Path dir, String name, Path launcher, java.util.Map<String, String> env, String... args)
+            throws IOException {
         List<String> command = new ArrayList<>(List.of(launcher.toString()));
         command.addAll(List.of(args));
         Path stdout = dir.resolve("stdout-" + name + ".txt");
@@ -44,6 +50,7 @@ record LaunchedSluice(Process process, Path stdoutFile, Path stderrFile) {
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
         builder.environment().remove("JAVA_OPTS");
         builder.environment().remove("SLUICE_HOME");
+        builder.environment().putAll(env);
         return new LaunchedSluice(builder.start(), stdout, stderr);
     }
 
