@@ -3,11 +3,9 @@ package dev.sluice;
 import dev.sluice.config.ListenerConfig;
 import dev.sluice.config.RouteConfig;
 import dev.sluice.config.SluiceConfig;
-import dev.sluice.config.UpstreamConfig;
 import dev.sluice.tls.ListenerTls;
 import dev.sluice.tls.LoadedCertificate;
 import dev.sluice.tls.TlsException;
-import dev.sluice.tls.UpstreamTrust;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,22 +45,9 @@ final class ListenerCertificates {
         return read.tls();
     }
 
-    /**
-     * What keeps a listener or an upstream from starting, one line each; empty when all can:
-     * every listener's certificates and keys, and every upstream's CA file.
-     */
+    /** What keeps a listener from starting, one line each; empty when all can. */
     static List<String> problems(SluiceConfig config) {
-        List<String> problems = new ArrayList<>(read(config).problems());
-        for (UpstreamConfig upstream : config.upstreams().values()) {
-            if (upstream.tls() != null) {
-                try {
-                    UpstreamTrust.manager(upstream.tls());
-                } catch (TlsException e) {
-                    problems.add("upstreams." + upstream.name() + ".tls: " + e.getMessage());
-                }
-            }
-        }
-        return problems;
+        return read(config).problems();
     }
 
     private static Read read(SluiceConfig config) {

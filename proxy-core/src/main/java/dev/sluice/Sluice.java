@@ -261,13 +261,14 @@ public final class Sluice implements RunningProxy, AutoCloseable {
     }
 
     /**
-     * Reads every TLS listener's certificates and keys as a start would, and checks each key against
-     * its certificate and the protocols and ciphers against this JDK ({@code sluice --check}).
+     * What {@code sluice --check} does after reading the file, like {@code nginx -t}: reads every
+     * certificate, key and CA file as a start would (each key against its certificate, protocols
+     * and ciphers against this JDK) and opens the access log file for appending.
      *
-     * @return what is wrong, one line per listener that cannot start; empty when all can
+     * @return what is wrong, one line each; empty when the configuration can start
      */
-    public static List<String> checkTls(SluiceConfig config) {
-        return ListenerCertificates.problems(config);
+    public static List<String> check(SluiceConfig config) {
+        return StartChecks.problems(config);
     }
 
     /**

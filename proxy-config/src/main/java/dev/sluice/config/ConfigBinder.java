@@ -420,14 +420,14 @@ final class ConfigBinder {
             return AccessLogConfig.STDOUT;
         }
         if (!(node instanceof MappingNode)) {
-            return values.parse(node, "access-log", ConfigBinder::accessLogTarget);
+            return values.parse(node, "access-log", this::accessLogTarget);
         }
         YamlMapping m = YamlMapping.read(node, "access-log", values, ACCESS_LOG, "access-log: { file: logs/access.log, format: json }");
         if (m == null) {
             return null;
         }
         AccessLogConfig target = m.value("file") == null ? AccessLogConfig.STDOUT
-                : values.parse(m.value("file"), m.path("file"), ConfigBinder::accessLogTarget);
+                : values.parse(m.value("file"), m.path("file"), this::accessLogTarget);
         AccessLogConfig.Format format = m.value("format") == null ? AccessLogConfig.Format.COMBINED
                 : values.parse(m.value("format"), m.path("format"), ConfigBinder::accessLogFormat);
         if (target == null || format == null) {
@@ -449,7 +449,8 @@ final class ConfigBinder {
         throw new IllegalArgumentException("unknown format '" + text + "' (use combined or json)");
     }
 
-    private static AccessLogConfig accessLogTarget(String text) {
+    /** stdout, off, or a file path, a relative one against the home (the distribution's, for bin/sluice). */
+    private AccessLogConfig accessLogTarget(String text) {
         switch (text) {
             case "stdout":
                 return AccessLogConfig.STDOUT;
@@ -459,7 +460,7 @@ final class ConfigBinder {
                 throw new IllegalArgumentException("'" + text + "' is not an access log (write off to turn it off)");
             default:
                 try {
-                    return new AccessLogConfig(AccessLogConfig.Target.FILE, Path.of(text));
+                    return new AccessLogConfig(AccessLogConfig.Target.FILE, files.resolve(Path.of(text)));
                 } catch (InvalidPathException e) {
                     throw new IllegalArgumentException("'" + text + "' is not a file path (" + e.getReason()
                             + "; write stdout, off or a file path)");

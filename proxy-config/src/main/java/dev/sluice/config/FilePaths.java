@@ -14,6 +14,11 @@ final class FilePaths {
         this.home = home;
     }
 
+    /** This path, resolved against the home when it is relative. */
+    Path resolve(Path path) {
+        return home == null || path.isAbsolute() ? path : home.resolve(path);
+    }
+
     /** A required file path, resolved against the home when relative; null (and a problem) when missing or bad. */
     Path required(YamlMapping m, String key, String example) {
         if (m.value(key) == null) {
@@ -25,8 +30,7 @@ final class FilePaths {
                 throw new IllegalArgumentException("empty (give a file path, e.g. " + example + ")");
             }
             try {
-                Path p = Path.of(text);
-                return home == null || p.isAbsolute() ? p : home.resolve(p);
+                return resolve(Path.of(text));
             } catch (InvalidPathException e) {
                 throw new IllegalArgumentException("'" + text + "' is not a file path (" + e.getReason() + ")");
             }

@@ -243,7 +243,7 @@ class HttpsUpstreamIT {
         assertTrue(start.getMessage().contains("upstreams.app.tls: " + missing + ": no such CA certificate file"),
                 start.getMessage());
         assertEquals(java.util.List.of("upstreams.app.tls: " + missing + ": no such CA certificate file"),
-                Sluice.checkTls(ConfigLoader.parse(yaml.formatted(1, missing), "t.yaml", java.util.Map.of())),
+                Sluice.check(ConfigLoader.parse(yaml.formatted(1, missing), "t.yaml", java.util.Map.of())),
                 "sluice --check reads the CA file too");
 
         Path ca = CA.writeCa(dir.resolve("upstream-ca.pem"));

@@ -88,7 +88,7 @@ public final class Launcher {
         Path file = commandLine.config().orElseGet(() -> home.resolve("conf").resolve("sluice.yaml"));
         SluiceConfig config;
         try {
-            // relative paths in it (tls certificates and keys) are against the distribution's home
+            // relative paths in it (certificates, keys, CA files, the access log) are against the distribution's home
             config = ConfigLoader.load(file, home);
         } catch (ConfigException e) {
             for (ConfigProblem problem : e.problems()) {
@@ -97,10 +97,10 @@ public final class Launcher {
             return EXIT_BAD_INPUT;
         }
         if (commandLine.action() == CommandLine.Action.CHECK) {
-            // like nginx -t: the certificates and keys are read, and each key checked against its certificate
-            List<String> tls = Sluice.checkTls(config);
-            if (!tls.isEmpty()) {
-                tls.forEach(err::println);
+            // like nginx -t: every file it reads is read (each key against its certificate), every file it writes opened
+            List<String> problems = Sluice.check(config);
+            if (!problems.isEmpty()) {
+                problems.forEach(err::println);
                 return EXIT_BAD_INPUT;
             }
             return print("configuration ok");

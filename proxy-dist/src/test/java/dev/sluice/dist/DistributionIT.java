@@ -167,6 +167,39 @@ class DistributionIT {
         assertEquals(0, sluice.awaitExit(STOP_TIMEOUT), sluice.stderr());
     }
 
+    @Test
+    void checkOpensTheAccessLogItWouldWrite() throws Exception {
+        // nginx -t fails on a log it cannot open; so does --check, before anyone starts the proxy
+        Path config = Files.writeString(tmp.resolve("sluice.yaml"), shippedConfig()
+                + "\naccess-log: /nonexistent/dir/access.log\n");
+        LaunchedSluice check = launch("--check", "-c", config.toString());
+        assertEquals(2, check.awaitExit(START_TIMEOUT), check.stderr());
+        assertTrue(check.stderr().contains("access-log: cannot open /nonexistent/dir/access.log for appending"),
+                check.stderr());
+        assertFalse(check.stdout().contains("configuration ok"), check.stdout());
+    }
+
+    @Test
+    void aRelativeAccessLogIsInTheHomeWhateverTheWorkingDirectory() throws Exception {
+        // as nginx resolves against its prefix: logs/... lands in the distribution's logs/, not in
+        // the folder the operator happened to start it from
+        String name = "logs/access-" + ProcessHandle.current().pid() + "-" + System.nanoTime() + ".log";
+        Path config = Files.writeString(tmp.resolve("sluice.yaml"), shippedConfig() + "\naccess-log: " + name + "\n");
+        Path inHome = DIST.resolve(name);
+        try {
+            LaunchedSluice sluice = launch("-c", config.toString());
+            int port = sluice.awaitListeningPort();
+            assertEquals(200, status(port, "/from-elsewhere"));
+            await().atMost(START_TIMEOUT).until(() -> Files.exists(inHome)
+                    && Files.readString(inHome).contains("GET /from-elsewhere "));
+            assertFalse(Files.exists(tmp.resolve(name)), "nothing in the working directory");
+            sluice.process().destroy();
+            assertEquals(0, sluice.awaitExit(STOP_TIMEOUT), sluice.stderr());
+        } finally {
+            Files.deleteIfExists(inHome);
+        }
+    }
+
     private static void signal(LaunchedSluice sluice, String name) throws Exception {
         Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(sluice.process().pid())).inheritIO().start();
         assertTrue(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0, "kill -" + name + " ran");
