@@ -48,6 +48,15 @@ final class MicrometerMetrics extends Metrics {
 
     private boolean jvmMetersBound;
 
+    private static final String RELOADS_HELP = "configuration reloads";
+    private static final String CONNECT_ERRORS_HELP = "connections to an upstream that failed";
+    private static final String TIMEOUTS_HELP = "requests whose upstream did not answer in time";
+
+    MicrometerMetrics() {
+        zero("sluice_config_reloads", "result", "ok", RELOADS_HELP);
+        zero("sluice_config_reloads", "result", "failed", RELOADS_HELP);
+    }
+
     @Override
     public boolean isOn() {
         return true;
@@ -78,7 +87,18 @@ final class MicrometerMetrics extends Metrics {
     @Override
     public void request(String route, String method, int status, long nanos) {
         RouteMeters meters = routes.computeIfAbsent(route, this::routeMeters);
-        meters.requests[methodIndex(method)][Math.min(Math.max(status / 100, 1), 5) - 1].increment();
+        int m = methodIndex(method);
+        int s = Math.min(Math.max(status / 100, 1), 5) - 1;
+        Counter counter = meters.requests[m][s];
+        if (counter == null) {
+            // Made when first used: five routes made 200 series of zeros up front. Two threads
+            // racing here get the same counter from the registry.
+            counter = Counter.builder("sluice_requests").tag("route", route).tag("method", METHODS[m])
+                    .tag("status", STATUS_CLASSES[s]).description("HTTP requests and WebSocket handshakes answered")
+                    .register(registry);
+            meters.requests[m][s] = counter;
+        }
+        counter.increment();
         meters.duration.record(nanos, TimeUnit.NANOSECONDS);
     }
 
@@ -89,7 +109,7 @@ final class MicrometerMetrics extends Metrics {
         for (RouteMeters meters : routes.values()) {
             for (Counter[] byStatus : meters.requests) {
                 for (Counter counter : byStatus) {
-                    total += (long) counter.count();
+                    total += counter == null ? 0 : (long) counter.count();
                 }
             }
         }
@@ -99,13 +119,13 @@ final class MicrometerMetrics extends Metrics {
     /** No connection to the upstream could be had for a request. */
     @Override
     public void connectFailure(String upstream) {
-        counter("sluice_upstream_connect_errors", "upstream", upstream, "connections to an upstream that failed");
+        counter("sluice_upstream_connect_errors", "upstream", upstream, CONNECT_ERRORS_HELP);
     }
 
     /** An upstream took a request and sent no response head within its response-timeout. */
     @Override
     public void responseTimeout(String upstream) {
-        counter("sluice_upstream_timeouts", "upstream", upstream, "requests whose upstream did not answer in time");
+        counter("sluice_upstream_timeouts", "upstream", upstream, TIMEOUTS_HELP);
     }
 
     @Override
@@ -150,7 +170,9 @@ final class MicrometerMetrics extends Metrics {
             }
             for (Counter[] byStatus : e.getValue().requests()) {
                 for (Counter counter : byStatus) {
-                    registry.remove(counter);
+                    if (counter != null) {
+                        registry.remove(counter);
+                    }
                 }
             }
             registry.remove(e.getValue().duration());
@@ -167,6 +189,10 @@ final class MicrometerMetrics extends Metrics {
 
     @Override
     public synchronized void servers(List<? extends MeteredServer> next) {
+        for (MeteredServer s : next) {
+            zero("sluice_upstream_connect_errors", "upstream", s.upstream(), CONNECT_ERRORS_HELP);
+            zero("sluice_upstream_timeouts", "upstream", s.upstream(), TIMEOUTS_HELP);
+        }
         Map<MeteredServer, List<Meter>> kept = new java.util.IdentityHashMap<>();
         for (MeteredServer s : next) {
             List<Meter> meters = serverMeters.remove(s);
@@ -199,7 +225,7 @@ final class MicrometerMetrics extends Metrics {
 
     @Override
     public void reloaded(boolean ok) {
-        counter("sluice_config_reloads", "result", ok ? "ok" : "failed", "configuration reloads");
+        counter("sluice_config_reloads", "result", ok ? "ok" : "failed", RELOADS_HELP);
     }
 
     @Override
@@ -249,22 +275,19 @@ final class MicrometerMetrics extends Metrics {
     }
 
     private void counter(String name, String tag, String value, String help) {
-        byKey.computeIfAbsent(name + '\u0000' + value,
-                k -> Counter.builder(name).tag(tag, value).description(help).register(registry)).increment();
+        zero(name, tag, value, help).increment();
+    }
+
+    /** The counter, made at zero if it is not yet: a series the README lists exists before its first event. */
+    private Counter zero(String name, String tag, String value, String help) {
+        return byKey.computeIfAbsent(name + '\u0000' + value,
+                k -> Counter.builder(name).tag(tag, value).description(help).register(registry));
     }
 
     private RouteMeters routeMeters(String route) {
-        Counter[][] requests = new Counter[METHODS.length][STATUS_CLASSES.length];
-        for (int m = 0; m < METHODS.length; m++) {
-            for (int s = 0; s < STATUS_CLASSES.length; s++) {
-                requests[m][s] = Counter.builder("sluice_requests").tag("route", route).tag("method", METHODS[m])
-                        .tag("status", STATUS_CLASSES[s]).description("HTTP requests and WebSocket handshakes answered")
-                        .register(registry);
-            }
-        }
         Timer duration = Timer.builder("sluice_request_duration").tag("route", route).publishPercentileHistogram()
                 .description("from the request's arrival to the end of its response").register(registry);
-        return new RouteMeters(requests, duration);
+        return new RouteMeters(new Counter[METHODS.length][STATUS_CLASSES.length], duration);
     }
 
     private static int methodIndex(String method) {

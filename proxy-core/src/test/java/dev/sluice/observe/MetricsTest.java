@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -23,6 +24,62 @@ class MetricsTest {
             assertTrue(metrics.scrape().contains("sluice_requests_total{method=\"GET\",route=\"/\",status=\"2xx\"} 1.0"),
                     metrics.scrape());
             assertEquals(1, metrics.requestsTotal());
+        }
+    }
+
+    // Series the README lists exist at zero before their first event (a dashboard or an alert on
+    // a rate sees 0, not "no data"); the route × method × status combinations are made when used.
+    @Test
+    void listedSeriesStartAtZeroAndCombinationsAreMadeWhenUsed() {
+        try (Metrics metrics = Metrics.create()) {
+            metrics.servers(List.of(new Served("app", "node1")));
+            String scrape = metrics.scrape();
+            assertTrue(scrape.contains("sluice_config_reloads_total{result=\"ok\"} 0.0"), scrape);
+            assertTrue(scrape.contains("sluice_config_reloads_total{result=\"failed\"} 0.0"), scrape);
+            assertTrue(scrape.contains("sluice_upstream_connect_errors_total{upstream=\"app\"} 0.0"), scrape);
+            assertTrue(scrape.contains("sluice_upstream_timeouts_total{upstream=\"app\"} 0.0"), scrape);
+            assertFalse(scrape.contains("sluice_requests_total{"), scrape);
+
+            metrics.request("/", "GET", 200, 1_000);
+            long series = metrics.scrape().lines().filter(l -> l.startsWith("sluice_requests_total{")).count();
+            assertEquals(1, series, "one request, one series");
+        }
+    }
+
+    private record Served(String upstream, String name) implements MeteredServer {
+        @Override
+        public boolean isUp() {
+            return true;
+        }
+
+        @Override
+        public int openRequests() {
+            return 0;
+        }
+
+        @Override
+        public int openTunnels() {
+            return 0;
+        }
+
+        @Override
+        public long requests() {
+            return 0;
+        }
+
+        @Override
+        public long connectErrors() {
+            return 0;
+        }
+
+        @Override
+        public long timeouts() {
+            return 0;
+        }
+
+        @Override
+        public long resets() {
+            return 0;
         }
     }
 
