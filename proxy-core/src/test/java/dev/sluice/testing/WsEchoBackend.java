@@ -55,6 +55,9 @@ public final class WsEchoBackend implements AutoCloseable {
         this.server = builder
                 .setIoThreads(1)
                 .setWorkerThreads(2)
+                // Undertow's default accept backlog is 1,000: a thousand tunnels opened at once
+                // (WssIntegrityIT) overflowed it now and then, and a dropped SYN waits 1 s, then 3 s...
+                .setSocketOption(org.xnio.Options.BACKLOG, 4096)
                 .setHandler(new WebSocketProtocolHandshakeHandler(versions, echo))
                 .build();
     }

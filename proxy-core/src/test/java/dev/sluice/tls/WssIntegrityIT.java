@@ -1,7 +1,10 @@
 package dev.sluice.tls;
 
 import dev.sluice.Sluice;
+import dev.sluice.config.RouteConfig;
+import dev.sluice.config.ServerConfig;
 import dev.sluice.config.TlsConfig;
+import dev.sluice.config.UpstreamConfig;
 import dev.sluice.testing.TestCertificates;
 import dev.sluice.testing.WsEchoBackend;
 import dev.sluice.testing.WsRecorder;
@@ -46,7 +49,12 @@ class WssIntegrityIT {
         TlsConfig tls = TlsConfig.of(ca.leaf("localhost", "127.0.0.1").write(dir, "leaf"));
         HttpClient client = HttpClient.newBuilder().sslContext(ca.clientContext()).connectTimeout(Duration.ofSeconds(30)).build();
         try (WsEchoBackend backend = WsEchoBackend.start();
-             Sluice proxy = Sluice.builder().route("/", backend.uri()).tls(tls).start()) {
+             // a thousand connects at once to a backend on one IO thread may take longer than 5 s on 2
+             // busy cores: this test is about the bytes, so the connect may take 30 s
+             Sluice proxy = Sluice.builder().upstream(new UpstreamConfig("echo", List.of(new ServerConfig(backend.uri(),
+                             null)), null, UpstreamConfig.DEFAULT_STICKY_COOKIE, Duration.ofSeconds(30),
+                             UpstreamConfig.DEFAULT_RESPONSE_TIMEOUT, UpstreamConfig.DEFAULT_MAX_CONNECTIONS_PER_SERVER))
+                     .route(RouteConfig.of("/", "echo")).tls(tls).start()) {
             List<WsRecorder> recorders = new ArrayList<>();
             List<CompletableFuture<WebSocket>> opening = new ArrayList<>();
             for (int t = 0; t < TUNNELS; t++) {
