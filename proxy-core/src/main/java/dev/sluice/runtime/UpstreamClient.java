@@ -126,9 +126,7 @@ public final class UpstreamClient implements ProxyClient {
             return;
         }
         attempts.moveTo(server);
-        // A wait for a busy pool that times out says the server is busy, not that it is broken.
-        boolean queued = connections.available() == ProxyConnectionPool.AvailabilityType.FULL;
-        Once once = new Once(exchange, callback, server, queued);
+        Once once = new Once(exchange, callback, server, connections);
         connections.connect(target, exchange, once, timeout, unit, exclusive);
         if (!once.done) {
             // Only a connect or a wait for a busy pool needs a deadline; an idle pooled
@@ -330,15 +328,16 @@ public final class UpstreamClient implements ProxyClient {
         private final HttpServerExchange exchange;
         private final ProxyCallback<ProxyConnection> callback;
         private final Server server;
-        private final boolean queued;
+        private final ProxyConnectionPool connections;
         private XnioExecutor.Key timer;
         private boolean done;
 
-        Once(HttpServerExchange exchange, ProxyCallback<ProxyConnection> callback, Server server, boolean queued) {
+        Once(HttpServerExchange exchange, ProxyCallback<ProxyConnection> callback, Server server,
+             ProxyConnectionPool connections) {
             this.exchange = exchange;
             this.callback = callback;
             this.server = server;
-            this.queued = queued;
+            this.connections = connections;
         }
 
         private boolean finish() {
@@ -355,7 +354,9 @@ public final class UpstreamClient implements ProxyClient {
         void timedOut() {
             if (finish()) {
                 metrics.connectFailure(pool.name());
-                if (!queued) {
+                // A pool still full at the deadline says the server is busy, not broken; asked here
+                // rather than per request, where it would cost every request a lookup.
+                if (connections.available() != ProxyConnectionPool.AvailabilityType.FULL) {
                     server.failed(Server.Failure.CONNECT, "no connection within " + pool.connectTimeout() + " ms");
                 }
                 exchange.putAttachment(CONNECT_FAILURE, new UpstreamFailure("no connection to upstream " + pool.name()
