@@ -5,9 +5,7 @@ import dev.sluice.observe.Metrics;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.proxy.ProxyConnection;
 import io.undertow.util.AttachmentKey;
-import org.xnio.IoUtils;
 import io.undertow.util.StatusCodes;
-import org.xnio.XnioExecutor;
 
 import java.util.concurrent.TimeUnit;
 
@@ -16,25 +14,25 @@ import java.util.concurrent.TimeUnit;
  * response head arrives. Slow uploads and long downloads are not cut short; an upstream that
  * takes the request and says nothing is. On expiry the upstream connection is closed, which
  * makes Undertow's proxy fail the exchange, and the answer is 504. While it runs it also
- * watches for Undertow's client following an upstream's unasked switch to h2c (502).
+ * watches for Undertow's client following an upstream's unasked switch to h2c (502). Both are
+ * looked at by its IO thread's {@link HeadWaits} sweep, so it ends within one sweep period of
+ * the timeout.
  *
  * <p>"With the upstream" means both: the request's body has been read to its end and an
  * upstream connection was given. A small body is read whole before a connection is taken
  * (limits.request-body-buffer), a large one after: either may come first.
  */
-public final class ResponseDeadline {
+public final class ResponseDeadline extends HeadWaits.Wait {
     public static final AttachmentKey<ResponseDeadline> KEY = AttachmentKey.create(ResponseDeadline.class);
 
     private final HttpServerExchange exchange;
     private final UpstreamPool pool;
     private final Metrics metrics;
-    private XnioExecutor.Key timer;
     private boolean bodyRead;
     private boolean connected;
     private boolean started;
     private boolean expired;
     private boolean switchedToH2c;
-    private H2cSwitchWatch h2cWatch;
 
     private ResponseDeadline(HttpServerExchange exchange, UpstreamPool pool, Metrics metrics) {
         this.exchange = exchange;
@@ -46,9 +44,9 @@ public final class ResponseDeadline {
     public static ResponseDeadline attach(HttpServerExchange exchange, UpstreamClient client) {
         ResponseDeadline deadline = new ResponseDeadline(exchange, client.pool(), client.metrics());
         exchange.putAttachment(KEY, deadline);
-        exchange.addResponseCommitListener(ex -> deadline.cancel());
+        exchange.addResponseCommitListener(ex -> deadline.end());
         exchange.addExchangeCompleteListener((ex, next) -> {
-            deadline.cancel();
+            deadline.end();
             next.proceed();
         });
         return deadline;
@@ -72,11 +70,9 @@ public final class ResponseDeadline {
             return;
         }
         started = true;
-        timer = IoThreads.executeAfter(exchange.getIoThread(), this::expire,
-                TimeUnit.MILLISECONDS.toNanos(pool.responseTimeout()));
         ProxyConnection connection = exchange.getAttachment(UpstreamClient.CONNECTION);
         if (connection != null) {
-            h2cWatch = H2cSwitchWatch.start(connection.getConnection(), () -> timer != null, this::giveUpOnH2c);
+            HeadWaits.start(this, connection.getConnection(), TimeUnit.MILLISECONDS.toNanos(pool.responseTimeout()));
         }
     }
 
@@ -104,8 +100,8 @@ public final class ResponseDeadline {
                 + pool.responseTimeout() + " ms)";
     }
 
-    private void giveUpOnH2c() {
-        cancel();
+    @Override
+    protected void onH2cSwitch() {
         switchedToH2c = true;
         UpstreamClient.abandon(exchange, false, () -> {
             exchange.setStatusCode(StatusCodes.BAD_GATEWAY); // the proxy's error page gives it its reason
@@ -113,19 +109,8 @@ public final class ResponseDeadline {
         });
     }
 
-    void cancel() {
-        if (timer != null) {
-            timer.remove();
-            timer = null;
-        }
-        if (h2cWatch != null) {
-            h2cWatch.cancel();
-            h2cWatch = null;
-        }
-    }
-
-    private void expire() {
-        timer = null;
+    @Override
+    protected void onTimeout() {
         if (exchange.isResponseStarted()) {
             return;
         }

@@ -5,8 +5,7 @@ import dev.sluice.http.ForwardedHeaders;
 import dev.sluice.http.HopByHopHeaders;
 import dev.sluice.http.RequestIds;
 import dev.sluice.http.UpstreamFailure;
-import dev.sluice.runtime.H2cSwitchWatch;
-import dev.sluice.runtime.IoThreads;
+import dev.sluice.runtime.HeadWaits;
 import dev.sluice.runtime.Route;
 import dev.sluice.runtime.UpstreamClient;
 import dev.sluice.upstream.Server;
@@ -26,7 +25,6 @@ import io.undertow.util.StatusCodes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.IoUtils;
-import org.xnio.XnioExecutor;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -53,7 +51,7 @@ final class HandshakeForwarder implements ProxyCallback<ProxyConnection> {
     /** An upstream connection is being made for this handshake: its callback is still to come. */
     private boolean connecting;
     private boolean ended;
-    private XnioExecutor.Key deadline;
+    private AnswerWait deadline;
     private ClientLeaveWatch watch;
 
     HandshakeForwarder(HttpServerExchange exchange, Route route, UpstreamClient client, TunnelSlot slot,
@@ -189,13 +187,8 @@ final class HandshakeForwarder implements ProxyCallback<ProxyConnection> {
         out.put(Headers.UPGRADE, "websocket");
         out.put(Headers.CONNECTION, "Upgrade");
         ForwardedHeaders.appendPeer(exchange, out);
-        deadline = IoThreads.executeAfter(exchange.getIoThread(), () -> timedOut(connection),
-                client.pool().timeoutUnit().toNanos(client.pool().responseTimeout()));
-        H2cSwitchWatch.start(connection, () -> !answered && connection == legs.upstream, () -> {
-            refuse(StatusCodes.BAD_GATEWAY, "upstream " + client.pool().name() + " answered the WebSocket"
-                    + " handshake with a 101 to HTTP/2 (Upgrade: h2c)");
-            IoUtils.safeClose(connection);
-        });
+        deadline = new AnswerWait(connection);
+        HeadWaits.start(deadline, connection, client.pool().timeoutUnit().toNanos(client.pool().responseTimeout()));
         connection.sendRequest(request, new ClientCallback<>() {
             @Override
             public void completed(ClientExchange sent) {
@@ -227,7 +220,30 @@ final class HandshakeForwarder implements ProxyCallback<ProxyConnection> {
 
     private void cancelDeadline() {
         if (deadline != null) {
-            deadline.remove();
+            deadline.end();
+        }
+    }
+
+    /** The wait for the upstream's answer on {@code connection}: response-timeout, and Undertow's h2c switch. */
+    private final class AnswerWait extends HeadWaits.Wait {
+        private final ClientConnection connection;
+
+        AnswerWait(ClientConnection connection) {
+            this.connection = connection;
+        }
+
+        @Override
+        protected void onTimeout() {
+            HandshakeForwarder.this.timedOut(connection);
+        }
+
+        @Override
+        protected void onH2cSwitch() {
+            if (!answered && connection == legs.upstream) {
+                refuse(StatusCodes.BAD_GATEWAY, "upstream " + client.pool().name() + " answered the WebSocket"
+                        + " handshake with a 101 to HTTP/2 (Upgrade: h2c)");
+                IoUtils.safeClose(connection);
+            }
         }
     }
 
