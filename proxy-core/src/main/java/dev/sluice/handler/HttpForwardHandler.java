@@ -8,12 +8,16 @@ import dev.sluice.runtime.ResponseDeadline;
 import dev.sluice.runtime.Route;
 import dev.sluice.runtime.SendTimeoutConduit;
 import dev.sluice.runtime.UpstreamClient;
+import io.undertow.server.ConduitWrapper;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.RequestBufferingHandler;
 import io.undertow.server.handlers.ResponseCodeHandler;
 import io.undertow.server.handlers.proxy.ProxyConnection;
 import io.undertow.server.handlers.proxy.ProxyHandler;
+
+import org.xnio.conduits.StreamSinkConduit;
+import org.xnio.conduits.StreamSourceConduit;
 
 import java.time.Duration;
 import java.util.Map;
@@ -37,6 +41,8 @@ final class HttpForwardHandler implements HttpHandler {
     private final long maxBody;
     private final Duration bodyTimeout;
     private final Duration sendTimeout;
+    private final ConduitWrapper<StreamSourceConduit> bodyWatch;
+    private final ConduitWrapper<StreamSinkConduit> sendTimeoutWatch;
 
     /** @param bufferSize bytes in one buffer of the server's pool, what the request body is buffered in */
     HttpForwardHandler(Map<String, UpstreamClient> clients, ForwardedHeaders forwarded, LimitsConfig limits,
@@ -46,6 +52,9 @@ final class HttpForwardHandler implements HttpHandler {
         this.maxBody = limits.maxRequestBodySize();
         this.bodyTimeout = limits.requestBodyTimeout();
         this.sendTimeout = limits.sendTimeout();
+        this.bodyWatch = (factory, ex) -> new RequestBodyWatch(factory.create(), ex, maxBody, bodyTimeout);
+        this.sendTimeoutWatch = (factory, ex) -> new SendTimeoutConduit(factory.create(), sendTimeout,
+                () -> sendTimedOut(ex));
         int buffers = (int) Math.min(Integer.MAX_VALUE, (limits.requestBodyBuffer() + bufferSize - 1) / bufferSize);
         this.byUpstream = clients.entrySet().stream().collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, e -> {
             HttpHandler proxy = ProxyHandler.builder()
@@ -67,9 +76,11 @@ final class HttpForwardHandler implements HttpHandler {
         HopByHopHeaders.removeFrom(exchange.getRequestHeaders());
         forwarded.prepare(exchange);
         exchange.addResponseCommitListener(ex -> HopByHopHeaders.removeFrom(ex.getResponseHeaders()));
-        exchange.addRequestWrapper((factory, ex) -> new RequestBodyWatch(factory.create(), ex, maxBody, bodyTimeout));
-        exchange.addResponseWrapper((factory, ex) -> new SendTimeoutConduit(factory.create(), sendTimeout,
-                () -> sendTimedOut(ex)));
+        if (!exchange.isRequestComplete()) {
+            // A request without a body (most) has nothing to watch, and no body timeout to arm.
+            exchange.addRequestWrapper(bodyWatch);
+        }
+        exchange.addResponseWrapper(sendTimeoutWatch);
         exchange.addResponseWrapper((factory, ex) -> new ClientGoneWatch(factory.create(), ex));
         ResponseDeadline.attach(exchange, clients.get(route.upstream().name()));
         byUpstream.get(route.upstream().name()).handleRequest(exchange);
