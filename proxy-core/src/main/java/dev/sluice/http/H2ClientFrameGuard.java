@@ -21,13 +21,15 @@ import java.nio.charset.StandardCharsets;
  * <li>a header block (HEADERS and its CONTINUATION frames) longer on the wire than
  *     {@code maxHeaderBlock}: Undertow bounds the fields it decodes, but not the frames, so a
  *     block of empty CONTINUATION frames that never ends (the "CONTINUATION flood") would be
- *     read for as long as the client sends it.</li>
+ *     read for as long as the client sends it;</li>
+ * <li>a header block Undertow's HPACK decoder fails on with an unchecked exception, logged
+ *     with a stack trace ({@link HpackShadow}).</li>
  * </ul>
  *
- * <p>It reads frame headers only: when the stream starts with the HTTP/2 preface it follows the
- * frames by their lengths; when it starts with anything else (HTTP/1.1) it steps aside, until
- * {@link #switchedToHttp2} says an {@code Upgrade: h2c} made it HTTP/2. It never copies or
- * changes a byte.
+ * <p>It reads frame headers and header blocks only: when the stream starts with the HTTP/2
+ * preface it follows the frames by their lengths; when it starts with anything else (HTTP/1.1)
+ * it steps aside, until {@link #switchedToHttp2} says an {@code Upgrade: h2c} made it HTTP/2. It
+ * never changes a byte.
  */
 public final class H2ClientFrameGuard extends AbstractStreamSourceConduit<StreamSourceConduit> {
     private static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
@@ -46,6 +48,9 @@ public final class H2ClientFrameGuard extends AbstractStreamSourceConduit<Stream
     private long payloadLeft;
     /** Wire bytes of the header block being received, frame headers included; 0 between blocks. */
     private long headerBlock;
+    /** Whether the frame being read is a HEADERS or CONTINUATION frame, whose payload goes to {@link #hpack}. */
+    private boolean inHeaderBlock;
+    private HpackShadow hpack = new HpackShadow();
     /** Set when the bytes Undertow read ahead of an upgrade broke a rule: every read fails with it. */
     private IOException tripped;
 
@@ -73,6 +78,8 @@ public final class H2ClientFrameGuard extends AbstractStreamSourceConduit<Stream
         headerRead = 0;
         payloadLeft = 0;
         headerBlock = 0;
+        inHeaderBlock = false;
+        hpack = new HpackShadow();
         if (readAhead == null) {
             return true;
         }
@@ -149,9 +156,12 @@ public final class H2ClientFrameGuard extends AbstractStreamSourceConduit<Stream
                     onHttp2.run();
                 }
             } else if (payloadLeft > 0) {
-                long skip = Math.min(payloadLeft, to - at);
+                int skip = (int) Math.min(payloadLeft, to - at);
+                if (inHeaderBlock) {
+                    hpack.payload(buffer, at, at + skip);
+                }
                 payloadLeft -= skip;
-                at += (int) skip;
+                at += skip;
             } else {
                 header[headerRead++] = buffer.get(at++);
                 if (headerRead == FRAME_HEADER) {
@@ -176,6 +186,8 @@ public final class H2ClientFrameGuard extends AbstractStreamSourceConduit<Stream
             if ((header[4] & END_HEADERS) != 0) {
                 headerBlock = 0;
             }
+            hpack.frame(type, header[4] & 0xFF, payloadLeft);
         }
+        inHeaderBlock = (type == HEADERS || type == CONTINUATION) && payloadLeft > 0;
     }
 }

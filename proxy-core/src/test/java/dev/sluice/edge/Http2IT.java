@@ -189,6 +189,61 @@ class Http2IT {
         }
     }
 
+    // An indexed field past the dynamic table: Undertow 2.4.4 refuses most with a protocol error,
+    // but one that reaches a slot its table emptied makes its HPACK decoder throw a
+    // NullPointerException it logs with a stack trace (the third case). Sluice decodes each block
+    // first with a copy of that decoder and ends such a connection quietly, in HEADERS or in a
+    // CONTINUATION; well-formed blocks that use the table (as an h2 client's second request
+    // does) pass.
+    @Test
+    void anHpackIndexPastTheTableEndsItsConnectionQuietly() throws Exception {
+        byte[] indexed = {(byte) 0xBE}; // index 62: the first dynamic entry
+        try (LogCapture log = LogCapture.start()) {
+            try (HttpBackend backend = HttpBackend.start((request, reply) -> reply.send("ok " + request.uri()));
+                 Sluice proxy = Sluice.startYaml(yaml(backend.uri(), ", http2: true"))) {
+                byte[] request = H2Wire.headerBlock(":method", "GET", ":scheme", "http", ":path", "/a",
+                        ":authority", "127.0.0.1:" + proxy.port());
+                try (RawPeer client = h2Client(proxy)) {
+                    client.write(H2Wire.frame(H2Wire.HEADERS, H2Wire.END_STREAM | H2Wire.END_HEADERS, 1, indexed));
+                    assertEnded(client.awaitEnd(java.time.Duration.ofSeconds(5)));
+                }
+                try (RawPeer client = h2Client(proxy)) {
+                    client.write(H2Wire.frame(H2Wire.HEADERS, H2Wire.END_STREAM, 1, request));
+                    client.write(H2Wire.frame(H2Wire.CONTINUATION, H2Wire.END_HEADERS, 1, indexed));
+                    assertEnded(client.awaitEnd(java.time.Duration.ofSeconds(5)));
+                }
+                try (RawPeer client = h2Client(proxy)) {
+                    // Literals with incremental indexing (0x40): one entry, then one larger than the
+                    // table, which empties it (RFC 7541 section 4.4) and moves Undertow's ring on;
+                    // then index 62, past the empty table: the case that reaches its null slot.
+                    java.io.ByteArrayOutputStream block = new java.io.ByteArrayOutputStream();
+                    block.writeBytes(request);
+                    block.writeBytes(new byte[] {0x40, 3, 'x', '-', 'a', 1, 'v'});
+                    byte[] large = H2Wire.literalStart("x-b", 4100);
+                    large[0] = 0x40;
+                    block.writeBytes(large);
+                    block.writeBytes("v".repeat(4100).getBytes(StandardCharsets.US_ASCII));
+                    block.write(0xBE);
+                    client.write(H2Wire.frame(H2Wire.HEADERS, H2Wire.END_STREAM | H2Wire.END_HEADERS, 1,
+                            block.toByteArray()));
+                    assertEnded(client.awaitEnd(java.time.Duration.ofSeconds(5)));
+                }
+                HttpResponse<String> first = get(HttpClients.HTTP_2, proxy, "/after");
+                HttpResponse<String> second = get(HttpClients.HTTP_2, proxy, "/again"); // indexed from the table
+                assertEquals("ok /after", first.body());
+                assertEquals("ok /again", second.body());
+            }
+            assertQuiet(log);
+        }
+    }
+
+    private static RawPeer h2Client(Sluice proxy) throws java.io.IOException {
+        RawPeer client = RawPeer.connect(proxy.port());
+        client.write(H2Wire.PREFACE);
+        client.write(H2Wire.frame(H2Wire.SETTINGS, 0, 0, new byte[0]));
+        return client;
+    }
+
     // After an Upgrade: h2c the connection is HTTP/2 too, and so is watched: a PUSH_PROMISE sent
     // after the 101 (as a client should wait for it), or sent with the upgrade request in one
     // write (read ahead by Undertow's HTTP/1.1 parser), ends the connection quietly.
