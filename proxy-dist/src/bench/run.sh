@@ -23,7 +23,8 @@ WS_ROUNDS=${BENCH_WS_ROUNDS:-10000}
 WS_WARMUP=${BENCH_WS_WARMUP:-3000}
 WS_BYTES=${BENCH_WS_BYTES:-32}
 TLS=${BENCH_TLS:-1}                      # 0 skips the TLS part (HTTPS, handshakes, wss)
-SLUICE_JAVA_OPTS=${SLUICE_JAVA_OPTS:-}   # JAVA_OPTS for the Sluice JVM (default: JVM ergonomics)
+SLUICE_JAVA_OPTS=${SLUICE_JAVA_OPTS:-}   # JAVA_OPTS for the Sluice JVM (default: bin/sluice's choice)
+BASE_JAVA_OPTS=${BENCH_BASELINE_JAVA_OPTS-$SLUICE_JAVA_OPTS}   # JAVA_OPTS for the base JVM (to A/B JVM settings on one build)
 KEEP=${BENCH_KEEP:-0}                    # 1 keeps the temp dir (configs, logs, wrk output)
 BASELINE=${BENCH_BASELINE:-}             # another built distribution (its bin/sluice's folder): an A/B row "base"
 
@@ -412,7 +413,7 @@ BASE_TLS=0        # 1 once the baseline build is seen to serve its TLS listener
 BASE_TLS_NOTE=""
 if [[ -n $BASELINE && $TLS == 1 ]]; then
     # An older build may not know listeners[].tls: try it, else run it without TLS rows.
-    JAVA_OPTS=$SLUICE_JAVA_OPTS spawn base "$BASELINE/bin/sluice" -c "$TMP/base-tls.yaml"; BASE_PID=$LAST_PID
+    JAVA_OPTS=$BASE_JAVA_OPTS spawn base "$BASELINE/bin/sluice" -c "$TMP/base-tls.yaml"; BASE_PID=$LAST_PID
     if try_ready "$BASE_PID" "https://127.0.0.1:$BASE_TLS_PORT/small.bin"; then
         BASE_TLS=1
     else
@@ -425,7 +426,7 @@ if [[ -n $BASELINE && $TLS == 1 ]]; then
     fi
 fi
 if [[ -n $BASELINE && $BASE_TLS == 0 ]]; then
-    JAVA_OPTS=$SLUICE_JAVA_OPTS spawn base "$BASELINE/bin/sluice" -c "$TMP/base.yaml"; BASE_PID=$LAST_PID
+    JAVA_OPTS=$BASE_JAVA_OPTS spawn base "$BASELINE/bin/sluice" -c "$TMP/base.yaml"; BASE_PID=$LAST_PID
 fi
 
 DIRECT=http://127.0.0.1:$BACKEND_PORT
