@@ -1,6 +1,7 @@
 package dev.sluice.http;
 
 import io.undertow.util.HeaderMap;
+import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 
@@ -31,7 +32,8 @@ public final class HopByHopHeaders {
 
     /** Removes the fixed hop-by-hop headers and every header the Connection header names, except Host. */
     public static void removeFrom(HeaderMap headers) {
-        if (headers.contains(Headers.CONNECTION)) {
+        HeaderValues connection = headers.get(Headers.CONNECTION);
+        if (connection != null && !namesNoOtherHeader(connection)) {
             for (String name : HeaderTokens.of(headers, Headers.CONNECTION)) {
                 if (!isProtected(name)) {
                     headers.remove(name);
@@ -39,6 +41,15 @@ public final class HopByHopHeaders {
             }
         }
         ALWAYS.forEach(headers::remove);
+    }
+
+    /** {@code Connection: keep-alive}, {@code close} or {@code upgrade}, as most messages have it: nothing to parse. */
+    private static boolean namesNoOtherHeader(HeaderValues connection) {
+        if (connection.size() != 1) {
+            return false;
+        }
+        String value = connection.getFirst();
+        return value.equalsIgnoreCase("keep-alive") || value.equalsIgnoreCase("close") || value.equalsIgnoreCase("upgrade");
     }
 
     private static boolean isProtected(String name) {
