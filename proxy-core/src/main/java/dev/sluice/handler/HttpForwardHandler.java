@@ -4,6 +4,7 @@ import dev.sluice.config.LimitsConfig;
 import dev.sluice.http.ErrorResponses;
 import dev.sluice.http.ForwardedHeaders;
 import dev.sluice.http.HopByHopHeaders;
+import dev.sluice.runtime.PrefixRestore;
 import dev.sluice.runtime.ResponseDeadline;
 import dev.sluice.runtime.Route;
 import dev.sluice.runtime.SendTimeoutConduit;
@@ -22,7 +23,8 @@ import java.util.stream.Collectors;
 /**
  * Plain HTTP to the route's upstream on Undertow's {@link ProxyHandler} (pooled keep-alive
  * connections, streaming both ways), with the header hygiene it lacks: hop-by-hop headers
- * removed both ways, X-Forwarded-* believed only from trusted proxies.
+ * removed both ways, X-Forwarded-* believed only from trusted proxies, and on a route with
+ * strip-prefix the prefix put back into the answer's Location and the like ({@link PrefixRestore}).
  *
  * <p>A slow client must not hold an upstream connection: a request body is read into
  * {@code limits.request-body-buffer} before a pooled connection is taken (Undertow's
@@ -67,6 +69,9 @@ final class HttpForwardHandler implements HttpHandler {
         HopByHopHeaders.removeFrom(exchange.getRequestHeaders());
         forwarded.prepare(exchange);
         exchange.addResponseCommitListener(ex -> HopByHopHeaders.removeFrom(ex.getResponseHeaders()));
+        if (route.prefixRestore() != null) {
+            exchange.addResponseCommitListener(route.prefixRestore());
+        }
         exchange.addRequestWrapper((factory, ex) -> new RequestBodyWatch(factory.create(), ex, maxBody, bodyTimeout));
         exchange.addResponseWrapper((factory, ex) -> new SendTimeoutConduit(factory.create(), sendTimeout,
                 () -> sendTimedOut(ex)));
