@@ -79,7 +79,11 @@ public final class SluiceBuilder {
         return serversRoute(null, pathPrefix, false, websocket, servers);
     }
 
-    /** Routes requests for this host (null: any) under this path prefix, optionally stripping the prefix. */
+    /**
+     * Routes requests for this host (null: any) under this path prefix, optionally stripping the
+     * prefix (and putting it back into the answers' Location and the like; for cookie paths too,
+     * give {@link #route(RouteConfig)} a route with {@code rewriteCookiePath}).
+     */
     public SluiceBuilder route(String host, String pathPrefix, boolean stripPrefix, URI... servers) {
         return serversRoute(host, pathPrefix, stripPrefix, WebSocketConfig.DEFAULTS, servers);
     }

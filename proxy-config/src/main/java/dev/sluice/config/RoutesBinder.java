@@ -9,7 +9,8 @@ import org.yaml.snakeyaml.nodes.Node;
 
 /** {@code routes}: which requests go to which upstream, and their WebSocket settings. */
 final class RoutesBinder {
-    private static final Keys ROUTE = Keys.of("match", "upstream", "strip-prefix", "websocket");
+    private static final Keys ROUTE = Keys.of("match", "upstream", "strip-prefix", "rewrite-cookie-path",
+            "websocket");
     private static final Keys MATCH = Keys.of("path", "host", "subprotocol");
     private static final Keys WEBSOCKET = Keys.of("enabled", "idle-timeout", "half-close-timeout",
             "allowed-origins", "max-tunnels");
@@ -102,12 +103,17 @@ final class RoutesBinder {
             ruleInputs.routeUpstream(index, upstream, m.value("upstream"));
         }
         Boolean stripPrefix = m.bool("strip-prefix", false);
+        Boolean rewriteCookiePath = m.bool("rewrite-cookie-path", false);
+        if (Boolean.TRUE.equals(rewriteCookiePath) && Boolean.FALSE.equals(stripPrefix)) {
+            problems.at(m.keyNode("rewrite-cookie-path"), m.path("rewrite-cookie-path"),
+                    RouteConfig.REWRITE_COOKIE_PATH_ALONE);
+        }
         WebSocketConfig websocket = m.value("websocket") == null ? WebSocketConfig.DEFAULTS
                 : websocket(m.value("websocket"), m.path("websocket"));
         if (problems.addedSince(before)) {
             return null;
         }
-        return new RouteConfig(matchPath, host, upstream, stripPrefix, websocket, subprotocol);
+        return new RouteConfig(matchPath, host, upstream, stripPrefix, rewriteCookiePath, websocket, subprotocol);
     }
 
     /**

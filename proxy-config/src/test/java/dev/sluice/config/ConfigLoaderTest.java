@@ -119,6 +119,7 @@ class ConfigLoaderTest {
                   - match: { path: /chat/, host: Example.COM }
                     upstream: app
                     strip-prefix: true
+                    rewrite-cookie-path: true
                     websocket:
                       enabled: false
                       idle-timeout: 2m
@@ -150,9 +151,9 @@ class ConfigLoaderTest {
                         new ServerConfig(URI.create("http://backend.example:80"), "node2")),
                         null, "SESSION", Duration.ofMillis(250), Duration.ofSeconds(90), 10),
                 c.upstreams().get("app"));
-        assertEquals(new RouteConfig("/chat/", "example.com", "app", true, new WebSocketConfig(false,
+        assertEquals(new RouteConfig("/chat/", "example.com", "app", true, true, new WebSocketConfig(false,
                         Duration.ofMinutes(2), Duration.ofSeconds(5),
-                        List.of("https://example.com", "http://localhost:3000"), 7)),
+                        List.of("https://example.com", "http://localhost:3000"), 7), null),
                 c.routes().get(0));
         assertEquals(RouteConfig.of("/", "demo"), c.routes().get(1));
         assertEquals(new LimitsConfig(8192, 1L << 30, 100, 3, Duration.ofMinutes(1), 1L << 20,

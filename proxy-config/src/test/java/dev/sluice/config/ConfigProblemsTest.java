@@ -40,9 +40,9 @@ class ConfigProblemsTest {
                 colour: red
                 """,
                 "t.yaml:4:5: routes[0].upstrem: unknown key 'upstrem' (did you mean 'upstream'? "
-                        + "allowed here: match, upstream, strip-prefix, websocket)",
+                        + "allowed here: match, upstream, strip-prefix, rewrite-cookie-path, websocket)",
                 "t.yaml:5:5: routes[0].stripPrefix: unknown key 'stripPrefix' (did you mean 'strip-prefix'? "
-                        + "allowed here: match, upstream, strip-prefix, websocket)",
+                        + "allowed here: match, upstream, strip-prefix, rewrite-cookie-path, websocket)",
                 "t.yaml:6:1: colour: unknown key 'colour' (allowed here: listeners, admin, upstreams, routes, "
                         + "limits, trusted-proxies, access-log, shutdown, faults, recording)");
     }
@@ -509,6 +509,38 @@ class ConfigProblemsTest {
                 "t.yaml:6:31: routes[3].match.host: '*.example.com': wildcard hosts are not supported "
                         + "(write the exact host)",
                 "t.yaml:7:5: routes[4].match: missing (e.g. match: { path: / })");
+    }
+
+    @Test
+    void rewriteCookiePathIsRefusedOnARouteThatStripsNothing() throws ConfigException {
+        // placed at the key, as hsts without tls; false is harmless anywhere, and a bad value is a boolean's problem
+        assertProblems("""
+                upstreams: { demo: { builtin: echo } }
+                routes:
+                  - match: { path: /static/ }
+                    upstream: demo
+                    rewrite-cookie-path: true
+                  - match: { path: /a/ }
+                    upstream: demo
+                    strip-prefix: false
+                    rewrite-cookie-path: true
+                  - { match: { path: /b/ }, upstream: demo, rewrite-cookie-path: false }
+                  - { match: { path: /c/ }, upstream: demo, strip-prefix: true, rewrite-cookie-path: sometimes }
+                """,
+                "t.yaml:5:5: routes[0].rewrite-cookie-path: rewrite-cookie-path puts a stripped prefix back on"
+                        + " cookie paths, and this route strips none: the upstream's paths are already the client's"
+                        + " (add strip-prefix: true, or remove rewrite-cookie-path)",
+                "t.yaml:9:5: routes[1].rewrite-cookie-path: rewrite-cookie-path puts a stripped prefix back on"
+                        + " cookie paths, and this route strips none: the upstream's paths are already the client's"
+                        + " (add strip-prefix: true, or remove rewrite-cookie-path)",
+                "t.yaml:11:86: routes[3].rewrite-cookie-path: expected true or false, got 'sometimes'");
+        RouteConfig route = ConfigLoader.parse("""
+                upstreams: { demo: { builtin: echo } }
+                routes: [ { match: { path: /static/ }, upstream: demo, strip-prefix: true, rewrite-cookie-path: true } ]
+                """, "t.yaml", ENV).routes().get(0);
+        assertTrue(route.stripPrefix() && route.rewriteCookiePath());
+        assertThrows(IllegalArgumentException.class, () -> new RouteConfig("/static/", null, "demo", false, true,
+                WebSocketConfig.DEFAULTS, null), "the record refuses it too, for the builder");
     }
 
     @Test

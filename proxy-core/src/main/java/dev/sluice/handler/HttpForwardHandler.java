@@ -4,6 +4,7 @@ import dev.sluice.config.LimitsConfig;
 import dev.sluice.http.ErrorResponses;
 import dev.sluice.http.ForwardedHeaders;
 import dev.sluice.http.HopByHopHeaders;
+import dev.sluice.runtime.PrefixRestore;
 import dev.sluice.runtime.ResponseDeadline;
 import dev.sluice.runtime.Route;
 import dev.sluice.runtime.SendTimeoutConduit;
@@ -26,7 +27,8 @@ import java.util.stream.Collectors;
 /**
  * Plain HTTP to the route's upstream on Undertow's {@link ProxyHandler} (pooled keep-alive
  * connections, streaming both ways), with the header hygiene it lacks: hop-by-hop headers
- * removed both ways, X-Forwarded-* believed only from trusted proxies.
+ * removed both ways, X-Forwarded-* believed only from trusted proxies, and on a route with
+ * strip-prefix the prefix put back into the answer's Location and the like ({@link PrefixRestore}).
  *
  * <p>A slow client must not hold an upstream connection: a request body is read into
  * {@code limits.request-body-buffer} before a pooled connection is taken (Undertow's
@@ -76,6 +78,9 @@ final class HttpForwardHandler implements HttpHandler {
         HopByHopHeaders.removeFrom(exchange.getRequestHeaders());
         forwarded.prepare(exchange);
         exchange.addResponseCommitListener(ex -> HopByHopHeaders.removeFrom(ex.getResponseHeaders()));
+        if (route.prefixRestore() != null) {
+            exchange.addResponseCommitListener(route.prefixRestore());
+        }
         if (!exchange.isRequestComplete()) {
             // A request without a body (most) has nothing to watch, and no body timeout to arm.
             exchange.addRequestWrapper(bodyWatch);

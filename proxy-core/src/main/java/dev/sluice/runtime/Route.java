@@ -15,11 +15,13 @@ public final class Route {
     private final RouteConfig config;
     private final UpstreamPool upstream;
     private final String host;
+    private final PrefixRestore prefixRestore;
 
     public Route(RouteConfig config, UpstreamPool upstream) {
         this.config = config;
         this.upstream = upstream;
         this.host = config.host() == null ? null : RouteTable.canonicalHost(config.host());
+        this.prefixRestore = PrefixRestore.of(config);
     }
 
     public String path() {
@@ -51,6 +53,14 @@ public final class Route {
 
     public WebSocketConfig websocket() {
         return config.websocket();
+    }
+
+    /**
+     * What puts the stripped prefix back into the upstream's answer (Location, Set-Cookie, ...),
+     * or null when the route strips none: decided once here, so other routes pay nothing.
+     */
+    public PrefixRestore prefixRestore() {
+        return prefixRestore;
     }
 
     /** {@link #upstreamPath(RequestPath)} of the path routing attached to the exchange. */

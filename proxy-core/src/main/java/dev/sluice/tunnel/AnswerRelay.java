@@ -1,6 +1,7 @@
 package dev.sluice.tunnel;
 
 import dev.sluice.http.HopByHopHeaders;
+import dev.sluice.runtime.Route;
 import io.undertow.client.ClientConnection;
 import io.undertow.client.ClientExchange;
 import io.undertow.client.ClientResponse;
@@ -48,7 +49,10 @@ final class AnswerRelay {
                 exchange.getConnection().getByteBufferPool());
     }
 
-    /** The answer's status and headers, without hop-by-hop ones but Upgrade; headers Sluice set stay. */
+    /**
+     * The answer's status and headers, without hop-by-hop ones but Upgrade, the route's stripped
+     * prefix put back (a handshake may be redirected to a login page); headers Sluice set stay.
+     */
     static void copyHead(HttpServerExchange exchange, ClientResponse response) {
         exchange.setStatusCode(response.getResponseCode());
         exchange.setReasonPhrase(response.getStatus());
@@ -62,6 +66,10 @@ final class AnswerRelay {
         HopByHopHeaders.removeFrom(out);
         if (upgrade != null) {
             out.put(Headers.UPGRADE, upgrade);
+        }
+        Route route = exchange.getAttachment(Route.KEY);
+        if (route != null && route.prefixRestore() != null) {
+            route.prefixRestore().apply(exchange);
         }
     }
 

@@ -7,6 +7,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -123,6 +125,16 @@ class RequestPathTest {
     void stripPrefixCutsTheNormalisedPath(String raw, String prefix, String upstream) {
         Route route = new Route(new RouteConfig(prefix, null, "app", true, WebSocketConfig.DEFAULTS), null);
         assertEquals(upstream, route.upstreamPath(RequestPath.normalise(raw)));
+    }
+
+    // Whether the prefix goes back into the answer (Location, ...) is decided once per route: a
+    // route that strips nothing, or only "/", has no restore, and its answers cost nothing.
+    @Test
+    void onlyARouteThatStripsAPrefixPutsItBack() {
+        assertNull(new Route(RouteConfig.of("/static/", "app"), null).prefixRestore());
+        assertNull(new Route(new RouteConfig("/", null, "app", true, WebSocketConfig.DEFAULTS), null).prefixRestore());
+        assertNotNull(new Route(new RouteConfig("/static", null, "app", true, WebSocketConfig.DEFAULTS), null)
+                .prefixRestore());
     }
 
     // Without strip-prefix the normalised path is forwarded whole.

@@ -104,10 +104,20 @@ public final class RawHttp {
         }
     }
 
-    /** A whole response: its head and its body after transfer decoding. */
-    public record Response(Head head, byte[] body) {
+    /** A whole response: its head, its body after transfer decoding, and the trailer fields of a chunked one. */
+    public record Response(Head head, byte[] body, List<Map.Entry<String, String>> trailers) {
+        public Response {
+            trailers = List.copyOf(trailers);
+        }
+
         public int status() {
             return head.status();
+        }
+
+        /** First value of the trailer field (name case-insensitive), or null when absent. */
+        public String trailer(String name) {
+            return trailers.stream().filter(f -> f.getKey().equalsIgnoreCase(name)).map(Map.Entry::getValue)
+                    .findFirst().orElse(null);
         }
 
         public String header(String name) {
@@ -175,8 +185,25 @@ public final class RawHttp {
     /** Reads a response head and its whole body; after a HEAD request ({@code toHead}) no body follows. */
     public static Response readResponse(InputStream in, boolean toHead) throws IOException {
         Head head = readHead(in);
-        byte[] body = toHead ? new byte[0] : body(head, in).readAllBytes();
-        return new Response(head, body);
+        if (toHead) {
+            return new Response(head, new byte[0], List.of());
+        }
+        InputStream body = body(head, in);
+        return new Response(head, body.readAllBytes(), trailers(body));
+    }
+
+    /**
+     * The trailer fields (RFC 9112 §7.1.2) of a body from {@link #body} or {@link #requestBody}
+     * read to its end, in arrival order with names as sent; none for a body that is not chunked.
+     */
+    public static List<Map.Entry<String, String>> trailers(InputStream body) {
+        if (body instanceof ChunkedBody chunked) {
+            if (!chunked.done) {
+                throw new IllegalStateException("the chunked body is not read to its end yet");
+            }
+            return List.copyOf(chunked.trailers);
+        }
+        return List.of();
     }
 
     /**
@@ -278,6 +305,7 @@ public final class RawHttp {
     }
 
     private static final class ChunkedBody extends Body {
+        private final List<Map.Entry<String, String>> trailers = new ArrayList<>();
         private long chunkRemaining;
         private boolean done;
 
@@ -295,8 +323,11 @@ public final class RawHttp {
                 int extension = sizeLine.indexOf(';');
                 chunkRemaining = Long.parseLong((extension < 0 ? sizeLine : sizeLine.substring(0, extension)).trim(), 16);
                 if (chunkRemaining == 0) {
-                    while (!readLine(in).isEmpty()) {
-                        // trailer fields: not used by these tests
+                    for (String line = readLine(in); !line.isEmpty(); line = readLine(in)) {
+                        int colon = line.indexOf(':');
+                        if (colon > 0) { // a line without a name is a hostile peer's; the body still ends here
+                            trailers.add(Map.entry(line.substring(0, colon).trim(), line.substring(colon + 1).trim()));
+                        }
                     }
                     done = true;
                     return -1;

@@ -12,6 +12,7 @@ import org.apache.catalina.Valve;
 import org.apache.catalina.Wrapper;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.core.StandardContext;
+import org.apache.catalina.servlets.DefaultServlet;
 import org.apache.catalina.session.StandardManager;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.tomcat.websocket.server.WsSci;
@@ -96,6 +97,7 @@ final class TomcatNode implements AutoCloseable {
         private final Map<String, HttpServlet> servlets = new LinkedHashMap<>();
         private String webSocketPath;
         private boolean cookies = true;
+        private final Map<String, String> files = new LinkedHashMap<>();
 
         private Builder(String name) {
             this.name = name;
@@ -122,6 +124,16 @@ final class TomcatNode implements AutoCloseable {
         /** A servlet at this URL pattern; every servlet here supports async. */
         Builder servlet(String pattern, HttpServlet servlet) {
             servlets.put(pattern, servlet);
+            return this;
+        }
+
+        /**
+         * A static file of the web app (e.g. {@code sub/index.html}), served by Tomcat's
+         * DefaultServlet with index.html as welcome file, as a WAR's files are: it answers a
+         * directory without its '/' with a redirect to it.
+         */
+        Builder file(String path, String content) {
+            files.put(path, content);
             return this;
         }
 
@@ -155,7 +167,14 @@ final class TomcatNode implements AutoCloseable {
                 }
                 valves.forEach(v -> tomcat.getEngine().getPipeline().addValve(v));
 
-                StandardContext context = (StandardContext) tomcat.addContext("", null);
+                Path docBase = files.isEmpty() ? null : writeFiles(baseDir.resolve("webapp"));
+                StandardContext context = (StandardContext) tomcat.addContext("", docBase == null ? null
+                        : docBase.toString());
+                if (docBase != null) {
+                    Tomcat.addServlet(context, "default", new DefaultServlet());
+                    context.addServletMappingDecoded("/", "default");
+                    context.addWelcomeFile("index.html");
+                }
                 // Leak detection needs --add-opens and only warns in a test JVM; nothing is redeployed.
                 context.setClearReferencesThreadLocals(false);
                 context.setClearReferencesRmiTargets(false);
@@ -182,6 +201,19 @@ final class TomcatNode implements AutoCloseable {
                 restoreProperty("catalina.base", priorBase);
             }
             return node;
+        }
+
+        private Path writeFiles(Path docBase) {
+            try {
+                for (Map.Entry<String, String> file : files.entrySet()) {
+                    Path target = docBase.resolve(file.getKey());
+                    Files.createDirectories(target.getParent());
+                    Files.writeString(target, file.getValue());
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return docBase;
         }
 
         /** Runs after WsSci (initializers run in the order added), when the ServerContainer exists. */
