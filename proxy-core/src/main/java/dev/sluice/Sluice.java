@@ -7,6 +7,7 @@ import dev.sluice.config.ConfigException;
 import dev.sluice.config.ConfigLoader;
 import dev.sluice.config.ConfigRules;
 import dev.sluice.config.ListenerConfig;
+import dev.sluice.config.Plural;
 import dev.sluice.config.RecordingConfig;
 import dev.sluice.config.RouteConfig;
 import dev.sluice.config.SluiceConfig;
@@ -151,9 +152,9 @@ public final class Sluice implements RunningProxy, AutoCloseable {
         }
         for (int i = 0; i < addresses.size(); i++) {
             InetSocketAddress address = addresses.get(i);
-            log.info("SLU0001 listening on {}://{}:{} ({} routes, config {} {})", tls.get(i) == null ? "http" : "https",
-                    address.getAddress().getHostAddress(), address.getPort(), config.routes().size(), config.source(),
-                    config.hash());
+            log.info("SLU0001 listening on {}://{}:{} ({}, config {} {})", tls.get(i) == null ? "http" : "https",
+                    address.getAddress().getHostAddress(), address.getPort(), Plural.of(config.routes().size(), "route"),
+                    config.source(), config.hash());
         }
         ListenerCertificates.warn(config, tls);
         metrics.certificates(certificates());
@@ -409,9 +410,7 @@ public final class Sluice implements RunningProxy, AutoCloseable {
         try {
             next = ConfigLoader.load(file, home);
         } catch (ConfigException e) {
-            metrics.reloaded(false);
-            log.error("SLU0006 reload of {} failed, the running configuration stays:{}", source,
-                    e.problems().stream().map(p -> "\n  " + p).collect(Collectors.joining()));
+            refuseInvalid(source, e);
             throw e;
         }
         reload(next);
@@ -434,10 +433,7 @@ public final class Sluice implements RunningProxy, AutoCloseable {
         try {
             ConfigRules.validate(next);
         } catch (ConfigException e) {
-            metrics.reloaded(false);
-            String problems = e.problems().stream().map(p -> "\n  " + p).collect(Collectors.joining());
-            log.error("SLU0006 reload of {} refused, the running configuration stays:{}", next.source(), problems);
-            throw new SluiceException("reload refused:" + problems, e);
+            throw new SluiceException("reload refused:" + refuseInvalid(next.source(), e), e);
         }
         next = Unsaid.keptFrom(previous.config(), next);
         List<String> restartOnly = RestartOnly.changes(previous.config(), next);
@@ -445,7 +441,7 @@ public final class Sluice implements RunningProxy, AutoCloseable {
             SluiceException refused = new SluiceException("reload refused: " + String.join("; ", restartOnly)
                     + " (the running configuration stays)");
             metrics.reloaded(false);
-            log.error("SLU0006 {}", refused.getMessage());
+            log.error("SLU0013 {}", refused.getMessage());
             throw refused;
         }
         List<ListenerTls> nextTls;
@@ -453,7 +449,7 @@ public final class Sluice implements RunningProxy, AutoCloseable {
             nextTls = ListenerCertificates.load(next);
         } catch (SluiceException e) {
             metrics.reloaded(false);
-            log.error("SLU0006 reload of {} refused, the running configuration and certificates stay: {}", next.source(),
+            log.error("SLU0014 reload of {} refused, the running configuration and certificates stay: {}", next.source(),
                     e.getMessage());
             throw new SluiceException("reload refused: " + e.getMessage());
         }
@@ -462,7 +458,7 @@ public final class Sluice implements RunningProxy, AutoCloseable {
             compiled = Snapshot.compile(next, previous, shared);
         } catch (SluiceException e) {
             metrics.reloaded(false);
-            log.error("SLU0006 reload of {} refused, the running configuration stays: {}", next.source(), e.getMessage());
+            log.error("SLU0015 reload of {} refused, the running configuration stays: {}", next.source(), e.getMessage());
             throw new SluiceException("reload refused: " + e.getMessage());
         }
         current.set(compiled);
@@ -491,8 +487,21 @@ public final class Sluice implements RunningProxy, AutoCloseable {
             worker.getIoThread().executeAfter(() -> dropped.forEach(Snapshot.Upstream::close),
                     RETIRE_AFTER.toMillis(), TimeUnit.MILLISECONDS);
         }
-        log.info("SLU0005 reloaded {} (config {}): {} routes, {} upstreams ({} dropped, the rest kept with their"
-                + " connections)", next.source(), next.hash(), next.routes().size(), next.upstreams().size(), dropped.size());
+        log.info("SLU0005 reloaded {} (config {}): {}, {} ({} dropped, the rest kept with their connections)",
+                next.source(), next.hash(), Plural.of(next.routes().size(), "route"),
+                Plural.of(next.upstreams().size(), "upstream"), dropped.size());
+    }
+
+    /**
+     * Counts and logs a reload refused for the new configuration's problems, read from the file or
+     * given whole: one id for both, since the operator's fix is the same. Returns the problems,
+     * one per line.
+     */
+    private String refuseInvalid(String source, ConfigException e) {
+        metrics.reloaded(false);
+        String problems = e.problems().stream().map(p -> "\n  " + p).collect(Collectors.joining());
+        log.error("SLU0006 reload of {} refused, the running configuration stays:{}", source, problems);
+        return problems;
     }
 
     /**
@@ -527,12 +536,12 @@ public final class Sluice implements RunningProxy, AutoCloseable {
             tunnels.awaitNoneOpen(Duration.ofMillis(Math.max(0, remainingMillis(deadline))));
             int left = tunnels.open();
             if (left > 0) {
-                log.info("SLU0003 closing {} tunnels still open after the drain timeout", left);
+                log.info("SLU0003 closing {} still open after the drain timeout", Plural.of(left, "tunnel"));
                 // Each tunnel closes on its own IO thread: wait for every one, so that all are
                 // closed and logged while the worker still runs.
                 int stuck = tunnels.closeAll("drain", CLOSE_ALL_TIMEOUT);
                 if (stuck > 0) {
-                    log.warn("SLU0004 {} tunnels did not close within {} ms; stopping anyway", stuck,
+                    log.warn("SLU0004 {} not closed within {} ms; stopping anyway", Plural.of(stuck, "tunnel"),
                             CLOSE_ALL_TIMEOUT.toMillis());
                 }
             }

@@ -3,6 +3,7 @@ package dev.sluice.admin;
 import dev.sluice.config.ConfigException;
 import dev.sluice.config.ConfigLoader;
 import dev.sluice.config.ConfigProblem;
+import dev.sluice.config.Plural;
 import dev.sluice.json.Json;
 import dev.sluice.upstream.Drain;
 import dev.sluice.upstream.Server;
@@ -131,7 +132,7 @@ final class UpstreamsEndpoint {
             return; // enabled again, or drained anew since
         }
         int closed = sluice.tunnels().closeTunnelsOf(server, "drain of " + server.name() + " reached its deadline");
-        log.info("SLU6009 {} reached its drain deadline: {} open tunnels closed (1001)", server, closed);
+        log.info("SLU6009 {} reached its drain deadline: {} closed (1001)", server, Plural.of(closed, "open tunnel"));
     }
 
     private void enable(HttpServerExchange exchange, Server server) {

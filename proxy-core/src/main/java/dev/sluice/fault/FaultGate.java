@@ -1,6 +1,7 @@
 package dev.sluice.fault;
 
 import dev.sluice.config.FaultType;
+import dev.sluice.http.Answer;
 import dev.sluice.http.ErrorResponses;
 import dev.sluice.http.FaultedAnswer;
 import dev.sluice.runtime.IoThreads;
@@ -52,7 +53,8 @@ final class FaultGate implements HttpHandler {
                     continue;
                 }
                 if (type == FaultType.HTTP_STATUS) {
-                    ErrorResponses.send(exchange, fault.config().status(), "answered by fault " + fault.name());
+                    ErrorResponses.send(exchange, Answer.FAULT, fault.config().status(),
+                            "answered by fault " + fault.name());
                 } else {
                     reset(exchange, fault);
                 }

@@ -2,6 +2,7 @@ package dev.sluice.fault;
 
 import dev.sluice.config.FaultConfig;
 import dev.sluice.config.FaultDirection;
+import dev.sluice.config.Plural;
 import dev.sluice.ws.Direction;
 import dev.sluice.ws.OpenTunnel;
 import dev.sluice.ws.StageFactory;
@@ -201,7 +202,7 @@ public final class Faults {
         List<ActiveFault> gone = active.stream().filter(f -> !next.contains(f)).toList();
         active = next;
         version++;
-        gone.forEach(f -> log.info("SLU3002 fault off: {} (acted {} times)", f.name(), f.acted()));
+        gone.forEach(f -> log.info("SLU3002 fault off: {} (acted {})", f.name(), Plural.of(f.acted(), "time")));
     }
 
 }

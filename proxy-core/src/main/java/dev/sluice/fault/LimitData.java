@@ -1,5 +1,6 @@
 package dev.sluice.fault;
 
+import dev.sluice.config.Plural;
 import dev.sluice.ws.StageContext;
 
 import java.nio.ByteBuffer;
@@ -34,7 +35,8 @@ final class LimitData extends FaultStep {
         }
         if (passed == limit && !closing) {
             closing = true;
-            context.closeAfterWritten("limit-data: closed after " + limit + " bytes " + context.direction());
+            context.closeAfterWritten("limit-data: closed after " + Plural.of(limit, "byte") + " "
+                    + context.direction());
         }
     }
 }

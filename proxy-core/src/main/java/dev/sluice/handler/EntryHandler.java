@@ -1,11 +1,11 @@
 package dev.sluice.handler;
 
+import dev.sluice.http.Answer;
 import dev.sluice.http.ErrorResponses;
 import dev.sluice.http.RequestIds;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Protocols;
-import io.undertow.util.StatusCodes;
 
 /**
  * First in the chain: every request gets its id and the proxy's error pages, and empty lines
@@ -29,7 +29,7 @@ final class EntryHandler implements HttpHandler {
             // with the 400 Undertow gives every other version it does not know.
             exchange.setProtocol(Protocols.HTTP_1_0);
             exchange.setPersistent(false);
-            ErrorResponses.send(exchange, StatusCodes.BAD_REQUEST, "HTTP/0.9 is not supported");
+            ErrorResponses.send(exchange, Answer.HTTP_0_9, "HTTP/0.9 is not supported");
             return;
         }
         next.handleRequest(exchange);

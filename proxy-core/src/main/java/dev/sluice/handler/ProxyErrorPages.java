@@ -1,5 +1,6 @@
 package dev.sluice.handler;
 
+import dev.sluice.http.Answer;
 import dev.sluice.http.ErrorResponses;
 import dev.sluice.http.RequestIds;
 import dev.sluice.http.UpstreamFailure;
@@ -34,9 +35,9 @@ final class ProxyErrorPages implements DefaultResponseListener {
             exchange.getResponseHeaders().put(RequestIds.HEADER, RequestIds.of(exchange));
             exchange.setPersistent(false); // the rest of the body will not be read
             if (bodyTimeout != null) {
-                ErrorResponses.send(exchange, StatusCodes.REQUEST_TIME_OUT, bodyTimeout);
+                ErrorResponses.send(exchange, Answer.REQUEST_BODY_TIMEOUT, bodyTimeout);
             } else {
-                ErrorResponses.send(exchange, StatusCodes.REQUEST_ENTITY_TOO_LARGE,
+                ErrorResponses.send(exchange, Answer.REQUEST_BODY_TOO_LARGE,
                         "request body is over limits.max-request-body-size (" + bodyLimit + ")");
             }
             return true;
@@ -57,43 +58,44 @@ final class ProxyErrorPages implements DefaultResponseListener {
             if (connection != null) {
                 IoUtils.safeClose(connection.getConnection());
             }
-            ErrorResponses.send(exchange, StatusCodes.BAD_GATEWAY,
+            ErrorResponses.send(exchange, Answer.UPSTREAM_UNASKED_SWITCH,
                     "the upstream switched protocols (101) although the client did not ask to upgrade");
             return true;
         }
         ResponseDeadline deadline = exchange.getAttachment(ResponseDeadline.KEY);
         if (deadline != null && deadline.expired()) {
-            ErrorResponses.send(exchange, StatusCodes.GATEWAY_TIME_OUT, deadline.reason());
+            ErrorResponses.send(exchange, Answer.RESPONSE_TIMEOUT, deadline.reason());
             return true;
         }
         if (deadline != null && deadline.switchedToH2c()) {
-            ErrorResponses.send(exchange, StatusCodes.BAD_GATEWAY, deadline.reason());
+            ErrorResponses.send(exchange, Answer.UPSTREAM_SWITCHED_TO_H2C, deadline.reason());
             return true;
         }
         UpstreamFailure upstreamFailure = exchange.getAttachment(UpstreamClient.UPSTREAM_FAILURE);
         if (upstreamFailure != null && status >= 500) {
             // Undertow's proxy answers 503 when a request it may not retry lost its connection.
-            ErrorResponses.send(exchange, StatusCodes.BAD_GATEWAY, upstreamFailure);
+            ErrorResponses.send(exchange, upstreamFailure);
             return true;
         }
         UpstreamFailure noServer = exchange.getAttachment(UpstreamClient.NO_SERVER);
         if (noServer != null && status == StatusCodes.SERVICE_UNAVAILABLE) {
-            ErrorResponses.send(exchange, status, noServer);
+            ErrorResponses.send(exchange, noServer);
             return true;
         }
         UpstreamFailure connectFailure = exchange.getAttachment(UpstreamClient.CONNECT_FAILURE);
         // Which failure is which status: connect failure 502 (the upstream is there but
         // unreachable), nothing to connect to 503, a response that never came 504.
         if (status == StatusCodes.SERVICE_UNAVAILABLE && connectFailure != null) {
-            ErrorResponses.send(exchange, StatusCodes.BAD_GATEWAY, connectFailure);
+            ErrorResponses.send(exchange, connectFailure);
         } else if (status == StatusCodes.SERVICE_UNAVAILABLE) {
-            ErrorResponses.send(exchange, status, "no upstream server available");
+            ErrorResponses.send(exchange, Answer.NO_CONNECTION, "no upstream server available");
         } else if (status == StatusCodes.GATEWAY_TIME_OUT) {
-            ErrorResponses.send(exchange, status, "the upstream did not answer in time");
+            ErrorResponses.send(exchange, Answer.UPSTREAM_TOO_SLOW, "the upstream did not answer in time");
         } else if (status == StatusCodes.INTERNAL_SERVER_ERROR) {
-            ErrorResponses.send(exchange, StatusCodes.BAD_GATEWAY, "the upstream connection failed");
+            ErrorResponses.send(exchange, Answer.UPSTREAM_CONNECTION_FAILED, "the upstream connection failed");
         } else {
-            ErrorResponses.send(exchange, status, StatusCodes.getReason(status).toLowerCase(java.util.Locale.ROOT));
+            ErrorResponses.send(exchange, Answer.other(status), status,
+                    StatusCodes.getReason(status).toLowerCase(java.util.Locale.ROOT));
         }
         return true;
     }

@@ -1,5 +1,6 @@
 package dev.sluice.handler;
 
+import dev.sluice.http.Answer;
 import dev.sluice.http.ErrorResponses;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
@@ -39,7 +40,7 @@ final class RedirectToHttps implements HttpHandler {
         String host = host(exchange);
         if (host == null) {
             exchange.setPersistent(false);
-            ErrorResponses.send(exchange, StatusCodes.BAD_REQUEST, "the Host header is not a host name:"
+            ErrorResponses.send(exchange, Answer.REDIRECT_HOST_INVALID, "the Host header is not a host name:"
                     + " cannot redirect to https");
             return;
         }

@@ -158,10 +158,10 @@ final class RequestBodyWatch extends AbstractStreamSourceConduit<StreamSourceCon
         });
         if (!answered) {
             if (ClientAborts.isAbort(e)) {
-                log.debug("SLU1499 {} {}: the client went away during the request body ({}) (request id {})",
+                log.debug("SLU1498 {} {}: the client went away during the request body ({}) (request id {})",
                         exchange.getRequestMethod(), exchange.getRequestURI(), e.toString(), RequestIds.of(exchange));
             } else {
-                log.info("SLU1400 {} {}: request body is malformed, connection closed: {} (request id {})",
+                log.info("SLU1001 {} {}: request body is malformed, connection closed: {} (request id {})",
                         exchange.getRequestMethod(), exchange.getRequestURI(), e.getMessage(), RequestIds.of(exchange));
             }
             IoUtils.safeClose(exchange.getConnection());

@@ -1,5 +1,6 @@
 package dev.sluice.handler;
 
+import dev.sluice.http.Answer;
 import dev.sluice.http.ErrorResponses;
 import dev.sluice.http.HeaderTokens;
 import io.undertow.server.HttpHandler;
@@ -7,7 +8,6 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
-import io.undertow.util.StatusCodes;
 
 import java.util.Collections;
 import java.util.List;
@@ -41,24 +41,25 @@ final class RequestFramingCheck implements HttpHandler {
         HeaderMap headers = exchange.getRequestHeaders();
         HeaderValues hosts = headers.get(Headers.HOST);
         if (hosts != null && hosts.size() > 1) {
-            refuse(exchange, StatusCodes.BAD_REQUEST, "the request has " + hosts.size() + " Host fields");
+            refuse(exchange, Answer.SEVERAL_HOST_FIELDS, "the request has " + hosts.size() + " Host fields");
             return;
         }
         if (headers.contains(Headers.TRANSFER_ENCODING)) {
             List<String> codings = HeaderTokens.of(headers, Headers.TRANSFER_ENCODING);
             if (codings.isEmpty() || !codings.get(codings.size() - 1).equals(CHUNKED)
                     || Collections.frequency(codings, CHUNKED) > 1) {
-                refuse(exchange, StatusCodes.BAD_REQUEST, "Transfer-Encoding " + String.join(", ", codings)
+                refuse(exchange, Answer.TRANSFER_ENCODING_NOT_CHUNKED, "Transfer-Encoding " + String.join(", ", codings)
                         + " does not end in one chunked: the body's length cannot be known");
                 return;
             }
             if (codings.size() > 1) {
-                refuse(exchange, StatusCodes.NOT_IMPLEMENTED, "Transfer-Encoding " + String.join(", ", codings)
+                refuse(exchange, Answer.TRANSFER_CODING_UNSUPPORTED, "Transfer-Encoding " + String.join(", ", codings)
                         + ": only chunked is supported");
                 return;
             }
             if (headers.contains(Headers.CONTENT_LENGTH)) {
-                refuse(exchange, StatusCodes.BAD_REQUEST, "the request has both Transfer-Encoding and Content-Length");
+                refuse(exchange, Answer.TRANSFER_ENCODING_AND_CONTENT_LENGTH,
+                        "the request has both Transfer-Encoding and Content-Length");
                 return;
             }
         }
@@ -66,14 +67,15 @@ final class RequestFramingCheck implements HttpHandler {
         if (lengthFields != null && (lengthFields.size() > 1 || lengthFields.getFirst().indexOf(',') >= 0)) {
             List<String> lengths = HeaderTokens.of(headers, Headers.CONTENT_LENGTH);
             if (lengths.stream().distinct().count() > 1) {
-                refuse(exchange, StatusCodes.BAD_REQUEST, "Content-Length fields disagree: " + String.join(", ", lengths));
+                refuse(exchange, Answer.CONTENT_LENGTHS_DISAGREE,
+                        "Content-Length fields disagree: " + String.join(", ", lengths));
                 return;
             }
         }
         if (headers.contains(Headers.EXPECT)) {
             List<String> expectations = HeaderTokens.of(headers, Headers.EXPECT);
             if (expectations.isEmpty() || expectations.stream().anyMatch(e -> !e.equals(CONTINUE))) {
-                refuse(exchange, StatusCodes.EXPECTATION_FAILED, "Expect: " + String.join(", ", expectations)
+                refuse(exchange, Answer.EXPECTATION_NOT_MET, "Expect: " + String.join(", ", expectations)
                         + " cannot be met: only 100-continue is");
                 return;
             }
@@ -81,8 +83,8 @@ final class RequestFramingCheck implements HttpHandler {
         next.handleRequest(exchange);
     }
 
-    private static void refuse(HttpServerExchange exchange, int status, String reason) {
+    private static void refuse(HttpServerExchange exchange, Answer answer, String reason) {
         exchange.setPersistent(false);
-        ErrorResponses.send(exchange, status, reason);
+        ErrorResponses.send(exchange, answer, reason);
     }
 }

@@ -1,12 +1,12 @@
 package dev.sluice.handler;
 
 import dev.sluice.config.LimitsConfig;
+import dev.sluice.http.Answer;
 import dev.sluice.http.ErrorResponses;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
-import io.undertow.util.StatusCodes;
 
 /**
  * Refuses what is too big before anything is forwarded: a request head over
@@ -31,7 +31,7 @@ final class RequestLimitsHandler implements HttpHandler {
         long head = headSize(exchange);
         if (head > limits.maxRequestHeaderSize()) {
             exchange.setPersistent(false);
-            ErrorResponses.send(exchange, StatusCodes.REQUEST_HEADER_FIELDS_TOO_LARGE, "request head of about "
+            ErrorResponses.send(exchange, Answer.REQUEST_HEAD_TOO_LARGE, "request head of about "
                     + head + " bytes is over limits.max-request-header-size (" + limits.maxRequestHeaderSize() + ")");
             return;
         }
@@ -44,13 +44,13 @@ final class RequestLimitsHandler implements HttpHandler {
             // bytes behind this head are no request of their own: answer and close.
             exchange.setPersistent(false);
             String value = exchange.getRequestHeaders().getFirst(Headers.CONTENT_LENGTH);
-            ErrorResponses.send(exchange, StatusCodes.BAD_REQUEST, "Content-Length "
+            ErrorResponses.send(exchange, Answer.CONTENT_LENGTH_TOO_LARGE, "Content-Length "
                     + (value.length() > 40 ? value.substring(0, 40) + "..." : value) + " is too large to be a length");
             return;
         }
         if (body > limits.maxRequestBodySize()) {
             exchange.setPersistent(false); // the body will not be read
-            ErrorResponses.send(exchange, StatusCodes.REQUEST_ENTITY_TOO_LARGE, "request body of " + body
+            ErrorResponses.send(exchange, Answer.REQUEST_BODY_TOO_LARGE, "request body of " + body
                     + " bytes is over limits.max-request-body-size (" + limits.maxRequestBodySize() + ")");
             return;
         }

@@ -1,5 +1,6 @@
 package dev.sluice.handler;
 
+import dev.sluice.http.Answer;
 import dev.sluice.http.ErrorResponses;
 import dev.sluice.runtime.RequestPath;
 import dev.sluice.runtime.Route;
@@ -8,7 +9,6 @@ import dev.sluice.tunnel.WebSocketRequest;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
-import io.undertow.util.StatusCodes;
 
 /**
  * Normalises the path (400 for one that may not be forwarded), finds the route on it (and, for a
@@ -33,7 +33,7 @@ final class RoutingHandler implements HttpHandler {
         try {
             path = RequestPath.of(exchange);
         } catch (IllegalArgumentException e) {
-            ErrorResponses.send(exchange, StatusCodes.BAD_REQUEST, "bad request path: " + e.getMessage());
+            ErrorResponses.send(exchange, Answer.BAD_PATH, "bad request path: " + e.getMessage());
             return;
         }
         boolean upgrade = WebSocketRequest.isUpgrade(exchange);
@@ -41,7 +41,7 @@ final class RoutingHandler implements HttpHandler {
         Route route = routes.match(exchange.getHostName(), path.decoded(),
                 upgrade ? exchange.getRequestHeaders().get(Headers.SEC_WEB_SOCKET_PROTOCOL) : null);
         if (route == null) {
-            ErrorResponses.send(exchange, StatusCodes.NOT_FOUND,
+            ErrorResponses.send(exchange, Answer.NO_ROUTE,
                     "no route for host '" + exchange.getHostName() + "' path '" + path.decoded() + "'");
             return;
         }

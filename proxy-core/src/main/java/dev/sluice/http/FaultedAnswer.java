@@ -1,5 +1,6 @@
 package dev.sluice.http;
 
+import dev.sluice.config.Plural;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.AttachmentKey;
 
@@ -23,7 +24,8 @@ public record FaultedAnswer(String fault, String error, boolean answered, long b
 
     /** The client got the status and headers and only {@code bodyBytes} of the body. */
     public static void cut(HttpServerExchange exchange, String fault, long bodyBytes) {
-        exchange.putAttachment(KEY, new FaultedAnswer(fault, "body cut after " + bodyBytes + " bytes", true, bodyBytes));
+        exchange.putAttachment(KEY, new FaultedAnswer(fault, "body cut after " + Plural.of(bodyBytes, "byte"), true,
+                bodyBytes));
     }
 
     /** What a fault did to this exchange's answer, or null when none did. */

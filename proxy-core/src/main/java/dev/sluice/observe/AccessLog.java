@@ -1,6 +1,7 @@
 package dev.sluice.observe;
 
 import dev.sluice.config.AccessLogConfig;
+import dev.sluice.config.Plural;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +36,7 @@ public final class AccessLog implements AutoCloseable {
         this.file = file;
         this.format = format;
         this.writer = new OffThread("sluice-access-log", QUEUE_LINES, this::flush,
-                lost -> log.warn("SLU0101 access log fell behind: {} lines dropped", lost));
+                lost -> log.warn("SLU0101 access log fell behind: {} dropped", Plural.of(lost, "line")));
     }
 
     /** The configured access log, or null when it is off. */

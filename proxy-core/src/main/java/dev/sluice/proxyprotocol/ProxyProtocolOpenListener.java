@@ -1,6 +1,7 @@
 package dev.sluice.proxyprotocol;
 
 import dev.sluice.config.Cidr;
+import dev.sluice.config.Plural;
 import dev.sluice.http.SocketAddresses;
 import io.undertow.connector.ByteBufferPool;
 import io.undertow.connector.PooledByteBuffer;
@@ -125,8 +126,8 @@ public final class ProxyProtocolOpenListener implements ChannelListener<StreamCo
                                     SocketAddresses.text(peer), listener);
                             close();
                         } else {
-                            refuse("SLU5002", "closed the connection after " + parser.bytesSeen()
-                                    + " bytes of a PROXY header");
+                            refuse("SLU5007", "closed the connection after " + Plural.of(parser.bytesSeen(), "byte")
+                                    + " of a PROXY header");
                         }
                         return;
                     }
@@ -145,7 +146,7 @@ public final class ProxyProtocolOpenListener implements ChannelListener<StreamCo
                     }
                 }
             } catch (IOException e) {
-                log.debug("SLU5004 reading the PROXY header from {} on {} failed: {}", SocketAddresses.text(peer),
+                log.debug("SLU5008 reading the PROXY header from {} on {} failed: {}", SocketAddresses.text(peer),
                         listener, e.toString());
                 close();
             }
@@ -155,7 +156,8 @@ public final class ProxyProtocolOpenListener implements ChannelListener<StreamCo
         void expire() {
             if (!over) {
                 refuse("SLU5003", "sent no complete PROXY header within " + headerTimeoutMillis
-                        + " ms of connecting (limits.request-header-timeout; " + parser.bytesSeen() + " bytes of it came)");
+                        + " ms of connecting (limits.request-header-timeout; " + Plural.of(parser.bytesSeen(), "byte")
+                        + " of it came)");
             }
         }
 

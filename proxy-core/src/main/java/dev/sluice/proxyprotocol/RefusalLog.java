@@ -1,5 +1,6 @@
 package dev.sluice.proxyprotocol;
 
+import dev.sluice.config.Plural;
 import org.slf4j.Logger;
 
 import java.util.concurrent.TimeUnit;
@@ -40,8 +41,8 @@ final class RefusalLog {
             skipped = 0;
         }
         if (before > 0) {
-            log.warn("{} {} ({} more closed connections not logged: at most {} lines per {} s)", id, line, before,
-                    PER_WINDOW, TimeUnit.NANOSECONDS.toSeconds(WINDOW_NANOS));
+            log.warn("{} {} ({} not logged: at most {} lines per {} s)", id, line,
+                    Plural.of(before, "more closed connection"), PER_WINDOW, TimeUnit.NANOSECONDS.toSeconds(WINDOW_NANOS));
         } else {
             log.warn("{} {}", id, line);
         }

@@ -1,5 +1,6 @@
 package dev.sluice.record;
 
+import dev.sluice.config.Plural;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.HeaderValues;
 
@@ -48,7 +49,8 @@ final class Headers {
             }
         }
         if (cutValues > 0) {
-            copy.put(Recording.HEADERS_CUT, List.of(cutValues + " header values (" + cutBytes + " bytes) not recorded:"
+            copy.put(Recording.HEADERS_CUT, List.of(Plural.of(cutValues, "header value") + " ("
+                    + Plural.of(cutBytes, "byte") + ") not recorded:"
                     + " a recording keeps " + Recording.MAX_HEADER_BYTES / 1024 + " KiB of an exchange's request headers"
                     + " and as much of its response headers"));
         }

@@ -1,5 +1,6 @@
 package dev.sluice.runtime;
 
+import dev.sluice.config.Plural;
 import dev.sluice.config.ServerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,7 +64,8 @@ final class NameWatch {
         if (!reason.equals(failure)) {
             log.warn("SLU6014 cannot resolve {} of upstream {} ({}): {}", host(), upstream, reason, known == 0
                     ? "it has no server yet; tried again every resolve-interval"
-                    : "its " + known + " last known addresses stay its servers");
+                    : "its " + Plural.of(known, "last known address stays its server",
+                            "last known addresses stay its servers"));
             failure = reason;
         }
         return null;

@@ -1,7 +1,8 @@
 package dev.sluice.runtime;
 
-import dev.sluice.upstream.Server;
+import dev.sluice.http.Answer;
 import dev.sluice.http.UpstreamFailure;
+import dev.sluice.upstream.Server;
 import io.undertow.client.ClientCallback;
 import io.undertow.client.ClientConnection;
 import io.undertow.client.ClientExchange;
@@ -77,6 +78,7 @@ final class NotingConnection implements ClientConnection, ExchangeCompletionList
                 // the request's failure is its response listener's to handle, not this one's.
                 if (!sent) {
                     exchange.putAttachment(UpstreamClient.UPSTREAM_FAILURE, new UpstreamFailure(
+                            Answer.UPSTREAM_LOST_WHILE_SENDING,
                             "the upstream connection failed while the request was sent: " + e.getMessage(),
                             String.valueOf(connection.getPeerAddress())));
                     if (!ForwardFailure.handle(exchange, e)) {

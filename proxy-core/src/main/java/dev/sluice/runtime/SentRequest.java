@@ -1,7 +1,8 @@
 package dev.sluice.runtime;
 
-import dev.sluice.upstream.Server;
+import dev.sluice.http.Answer;
 import dev.sluice.http.UpstreamFailure;
+import dev.sluice.upstream.Server;
 import io.undertow.client.ClientCallback;
 import io.undertow.client.ClientConnection;
 import io.undertow.client.ClientExchange;
@@ -64,6 +65,7 @@ final class SentRequest implements ClientExchange {
             public void failed(IOException e) {
                 if (whenFailed == null) {
                     exchange.putAttachment(UpstreamClient.UPSTREAM_FAILURE, new UpstreamFailure(
+                            Answer.UPSTREAM_LOST_BEFORE_HEAD,
                             "the upstream connection failed before the answer's head: " + e.getMessage(),
                             String.valueOf(sent.getConnection().getPeerAddress())));
                     if (!ForwardFailure.handle(exchange, e)) {

@@ -1,5 +1,6 @@
 package dev.sluice.runtime;
 
+import dev.sluice.http.Answer;
 import dev.sluice.http.UpstreamFailure;
 import dev.sluice.observe.Metrics;
 import dev.sluice.upstream.Server;
@@ -119,8 +120,8 @@ public final class UpstreamClient implements ProxyClient {
         }
         if (server == null) {
             if (exchange.getAttachment(CONNECT_FAILURE) == null) {
-                exchange.putAttachment(NO_SERVER, new UpstreamFailure("no server of upstream " + pool.name()
-                        + " is up", states()));
+                exchange.putAttachment(NO_SERVER, new UpstreamFailure(Answer.NO_SERVER_UP,
+                        "no server of upstream " + pool.name() + " is up", states()));
             }
             callback.couldNotResolveBackend(exchange);
             return;
@@ -359,8 +360,9 @@ public final class UpstreamClient implements ProxyClient {
                 if (connections.available() != ProxyConnectionPool.AvailabilityType.FULL) {
                     server.failed(Server.Failure.CONNECT, "no connection within " + pool.connectTimeout() + " ms");
                 }
-                exchange.putAttachment(CONNECT_FAILURE, new UpstreamFailure("no connection to upstream " + pool.name()
-                        + " within " + pool.connectTimeout() + " ms", server.toString()));
+                exchange.putAttachment(CONNECT_FAILURE, new UpstreamFailure(Answer.UPSTREAM_CONNECT_TIMEOUT,
+                        "no connection to upstream " + pool.name() + " within " + pool.connectTimeout() + " ms",
+                        server.toString()));
                 callback.failed(exchange);
             }
         }
@@ -388,8 +390,8 @@ public final class UpstreamClient implements ProxyClient {
         public void failed(HttpServerExchange exchange) {
             if (finish()) {
                 metrics.connectFailure(pool.name());
-                exchange.putAttachment(CONNECT_FAILURE, new UpstreamFailure("cannot connect to upstream " + pool.name(),
-                        server.toString()));
+                exchange.putAttachment(CONNECT_FAILURE, new UpstreamFailure(Answer.UPSTREAM_CONNECT_FAILED,
+                        "cannot connect to upstream " + pool.name(), server.toString()));
                 callback.failed(exchange);
             }
         }

@@ -1,5 +1,6 @@
 package dev.sluice.runtime;
 
+import dev.sluice.config.Plural;
 import dev.sluice.config.ServerConfig;
 import dev.sluice.config.UpstreamConfig;
 import dev.sluice.http.SocketAddresses;
@@ -133,8 +134,9 @@ public final class UpstreamPool {
         OptionMap options = OptionMap.builder().addAll(CONNECTION_OPTIONS).addAll(tlsOptions)
                 .set(GuardedHttpClientProvider.STRAY_BYTES, (address, bytes) -> {
                     metrics.strayBytes(name);
-                    log.info("SLU2010 upstream {} server {} sent {} bytes while no request was outstanding;"
-                            + " the connection is closed, and no client gets them", name, SocketAddresses.text(address), bytes);
+                    log.info("SLU2010 upstream {} server {} sent {} while no request was outstanding;"
+                            + " the connection is closed, and no client gets them", name, SocketAddresses.text(address),
+                            Plural.of(bytes, "byte"));
                 })
                 .set(GuardedHttpClientProvider.CONNECT_FAILED, reason -> server.failed(Server.Failure.CONNECT, reason))
                 .getMap();

@@ -1,5 +1,6 @@
 package dev.sluice.tunnel;
 
+import dev.sluice.http.Answer;
 import dev.sluice.http.ErrorResponses;
 import dev.sluice.http.ForwardedHeaders;
 import dev.sluice.http.HopByHopHeaders;
@@ -90,7 +91,7 @@ final class HandshakeForwarder implements ProxyCallback<ProxyConnection> {
         } else if (attempts < client.pool().maxConnectAttempts()) {
             connect();
         } else {
-            refuse(StatusCodes.BAD_GATEWAY, exchange.getAttachment(UpstreamClient.CONNECT_FAILURE));
+            refuse(exchange.getAttachment(UpstreamClient.CONNECT_FAILURE));
         }
     }
 
@@ -99,30 +100,30 @@ final class HandshakeForwarder implements ProxyCallback<ProxyConnection> {
         connecting = false;
         UpstreamFailure failure = exchange.getAttachment(UpstreamClient.CONNECT_FAILURE);
         if (failure != null) {
-            refuse(StatusCodes.BAD_GATEWAY, failure);
+            refuse(failure);
         } else {
             UpstreamFailure none = exchange.getAttachment(UpstreamClient.NO_SERVER);
-            refuse(StatusCodes.SERVICE_UNAVAILABLE, none != null ? none
-                    : new UpstreamFailure("no server of upstream " + client.pool().name() + " is available", null));
+            refuse(none != null ? none : new UpstreamFailure(Answer.NO_SERVER_UP,
+                    "no server of upstream " + client.pool().name() + " is available", null));
         }
     }
 
     @Override
     public void queuedRequestFailed(HttpServerExchange exchange) {
         connecting = false;
-        refuse(StatusCodes.SERVICE_UNAVAILABLE, "every connection to upstream " + client.pool().name() + " is busy");
+        refuse(Answer.UPSTREAM_BUSY, "every connection to upstream " + client.pool().name() + " is busy");
     }
 
     /** The proxy's own answer instead of a tunnel; the slot is given back. */
-    private void refuse(int status, String reason) {
+    private void refuse(Answer answer, String reason) {
         if (settle()) {
-            ErrorResponses.send(exchange, status, reason);
+            ErrorResponses.send(exchange, answer, reason);
         }
     }
 
-    private void refuse(int status, UpstreamFailure failure) {
+    private void refuse(UpstreamFailure failure) {
         if (settle()) {
-            ErrorResponses.send(exchange, status, failure);
+            ErrorResponses.send(exchange, failure);
         }
     }
 
@@ -154,7 +155,7 @@ final class HandshakeForwarder implements ProxyCallback<ProxyConnection> {
             cancelDeadline();
             watch.stop();
             slot.release();
-            log.debug("SLU1499 GET {}: the client went away during the WebSocket handshake (request id {})",
+            log.debug("SLU1497 GET {}: the client went away during the WebSocket handshake (request id {})",
                     exchange.getRequestURI(), RequestIds.of(exchange));
         }
         // Closing the client's connection completes the exchange, and Undertow's pool hands a
@@ -240,7 +241,7 @@ final class HandshakeForwarder implements ProxyCallback<ProxyConnection> {
         @Override
         protected void onH2cSwitch() {
             if (!answered && connection == legs.upstream) {
-                refuse(StatusCodes.BAD_GATEWAY, "upstream " + client.pool().name() + " answered the WebSocket"
+                refuse(Answer.UPSTREAM_SWITCHED_TO_H2C, "upstream " + client.pool().name() + " answered the WebSocket"
                         + " handshake with a 101 to HTTP/2 (Upgrade: h2c)");
                 IoUtils.safeClose(connection);
             }
@@ -255,7 +256,7 @@ final class HandshakeForwarder implements ProxyCallback<ProxyConnection> {
         client.metrics().responseTimeout(client.pool().name());
         UpstreamClient.serverFailed(exchange, Server.Failure.TIMEOUT, "no answer to a WebSocket handshake within "
                 + client.pool().responseTimeout() + " ms");
-        refuse(StatusCodes.GATEWAY_TIME_OUT, "upstream " + client.pool().name()
+        refuse(Answer.HANDSHAKE_TIMEOUT, "upstream " + client.pool().name()
                 + " did not answer the WebSocket handshake within response-timeout ("
                 + client.pool().responseTimeout() + " ms)");
     }
@@ -287,7 +288,7 @@ final class HandshakeForwarder implements ProxyCallback<ProxyConnection> {
                     connecting = false;
                     UpstreamClient.serverFailed(exchange, Server.Failure.CONNECT, "no connection for a handshake sent"
                             + " again: " + again.getMessage());
-                    refuse(StatusCodes.BAD_GATEWAY, "upstream " + client.pool().name()
+                    refuse(Answer.HANDSHAKE_UPSTREAM_LOST, "upstream " + client.pool().name()
                             + " failed during the WebSocket handshake: " + again.getMessage());
                 }
             });
@@ -295,7 +296,7 @@ final class HandshakeForwarder implements ProxyCallback<ProxyConnection> {
         }
         UpstreamClient.serverFailed(exchange, Server.Failure.RESET, "connection lost during a WebSocket handshake: "
                 + e.getMessage());
-        refuse(StatusCodes.BAD_GATEWAY, "upstream " + client.pool().name()
+        refuse(Answer.HANDSHAKE_UPSTREAM_LOST, "upstream " + client.pool().name()
                 + " failed during the WebSocket handshake: " + e.getMessage());
     }
 
@@ -325,7 +326,7 @@ final class HandshakeForwarder implements ProxyCallback<ProxyConnection> {
         String problem = WebSocketResponse.problem(response, exchange.getRequestHeaders());
         if (problem != null) {
             UpstreamClient.closeNow(answered.getConnection(), false);
-            refuse(StatusCodes.BAD_GATEWAY, "upstream " + client.pool().name()
+            refuse(Answer.HANDSHAKE_BAD_SWITCH, "upstream " + client.pool().name()
                     + " answered the WebSocket handshake with a " + problem);
             return;
         }

@@ -1,5 +1,7 @@
 package dev.sluice.tunnel;
 
+import dev.sluice.config.Plural;
+import dev.sluice.http.Answer;
 import dev.sluice.runtime.Route;
 
 import java.net.InetAddress;
@@ -26,18 +28,19 @@ final class TunnelAdmission {
      */
     TunnelSlot reserve(Route route, InetAddress client, int maxTotal, int maxPerRoute, int maxPerClient) {
         if (!increment(slots, maxTotal)) {
-            return TunnelSlot.refused(maxTotal + " tunnels open (limits.max-tunnels)");
+            return TunnelSlot.refused(Answer.TUNNEL_LIMIT,
+                    Plural.of(maxTotal, "tunnel") + " open (limits.max-tunnels)");
         }
         if (!increment(perRoute, route.key(), maxPerRoute)) {
             slots.decrementAndGet();
-            return TunnelSlot.refused(maxPerRoute + " tunnels open on route " + route.path()
-                    + " (websocket.max-tunnels)");
+            return TunnelSlot.refused(Answer.ROUTE_TUNNEL_LIMIT, Plural.of(maxPerRoute, "tunnel") + " open on route "
+                    + route.path() + " (websocket.max-tunnels)");
         }
         if (client != null && !increment(perClient, client, maxPerClient > 0 ? maxPerClient : Integer.MAX_VALUE)) {
             decrement(perRoute, route.key());
             slots.decrementAndGet();
-            return TunnelSlot.refused(maxPerClient + " tunnels open from " + client.getHostAddress()
-                    + " (limits.max-tunnels-per-client)");
+            return TunnelSlot.refused(Answer.CLIENT_TUNNEL_LIMIT, Plural.of(maxPerClient, "tunnel") + " open from "
+                    + client.getHostAddress() + " (limits.max-tunnels-per-client)");
         }
         return new TunnelSlot(this, route, client);
     }

@@ -2,6 +2,7 @@ package dev.sluice.tunnel;
 
 import dev.sluice.config.LimitsConfig;
 import dev.sluice.config.WebSocketConfig;
+import dev.sluice.http.Answer;
 import dev.sluice.http.ErrorResponses;
 import dev.sluice.http.ForwardedHeaders;
 import dev.sluice.runtime.Route;
@@ -12,7 +13,6 @@ import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.util.SameThreadExecutor;
-import io.undertow.util.StatusCodes;
 
 import java.util.Map;
 
@@ -55,22 +55,22 @@ public final class TunnelHandler implements HttpHandler {
         Route route = exchange.getAttachment(Route.KEY);
         WebSocketRequest.Refusal refusal = WebSocketRequest.check(exchange);
         if (refusal != null) {
-            if (refusal.status() == StatusCodes.UPGRADE_REQUIRED) {
+            if (refusal.answer() == Answer.WEBSOCKET_VERSION_UNSUPPORTED) {
                 exchange.getResponseHeaders().put(Headers.SEC_WEB_SOCKET_VERSION, "13");
             }
-            ErrorResponses.send(exchange, refusal.status(), refusal.reason());
+            ErrorResponses.send(exchange, refusal.answer(), refusal.reason());
             return;
         }
         WebSocketConfig ws = route.websocket();
-        String forbidden = policyRefusal(exchange, route, ws);
+        WebSocketRequest.Refusal forbidden = policyRefusal(exchange, route, ws);
         if (forbidden != null) {
-            ErrorResponses.send(exchange, StatusCodes.FORBIDDEN, forbidden);
+            ErrorResponses.send(exchange, forbidden.answer(), forbidden.reason());
             return;
         }
         TunnelSlot slot = registry.reserve(route, forwarded.clientAddress(exchange), limits.maxTunnels(),
                 ws.maxTunnels(), limits.maxTunnelsPerClient());
         if (slot.refusal() != null) {
-            ErrorResponses.send(exchange, StatusCodes.SERVICE_UNAVAILABLE, "tunnel limit reached: " + slot.refusal());
+            ErrorResponses.send(exchange, slot.limit(), "tunnel limit reached: " + slot.refusal());
             return;
         }
         forwarded.prepare(exchange);
@@ -80,13 +80,15 @@ public final class TunnelHandler implements HttpHandler {
     }
 
     /** Why this route's policy forbids this handshake (403), or null. */
-    private static String policyRefusal(HttpServerExchange exchange, Route route, WebSocketConfig ws) {
+    private static WebSocketRequest.Refusal policyRefusal(HttpServerExchange exchange, Route route, WebSocketConfig ws) {
         if (!ws.enabled()) {
-            return "WebSocket is disabled on route " + route.path();
+            return new WebSocketRequest.Refusal(Answer.WEBSOCKET_DISABLED,
+                    "WebSocket is disabled on route " + route.path());
         }
         String origin = exchange.getRequestHeaders().getFirst(Headers.ORIGIN);
         if (!ws.allowedOrigins().isEmpty() && (origin == null || !ws.allowedOrigins().contains(origin))) {
-            return "origin " + (origin == null ? "(none)" : "'" + origin + "'") + " is not allowed on route " + route.path();
+            return new WebSocketRequest.Refusal(Answer.ORIGIN_NOT_ALLOWED, "origin "
+                    + (origin == null ? "(none)" : "'" + origin + "'") + " is not allowed on route " + route.path());
         }
         return null;
     }

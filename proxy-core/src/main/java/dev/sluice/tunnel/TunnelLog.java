@@ -1,5 +1,6 @@
 package dev.sluice.tunnel;
 
+import dev.sluice.config.Plural;
 import dev.sluice.observe.OffThread;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,7 +16,7 @@ final class TunnelLog implements AutoCloseable {
     private static final int QUEUE = 16_384;
 
     private final OffThread writer = new OffThread("sluice-tunnel-log", QUEUE, () -> { },
-            lost -> log.warn("SLU2005 the tunnel log fell behind: {} lines dropped", lost));
+            lost -> log.warn("SLU2005 the tunnel log fell behind: {} dropped", Plural.of(lost, "line")));
 
     void opened(Tunnel tunnel, String requestId) {
         if (log.isDebugEnabled()) {
@@ -28,10 +29,11 @@ final class TunnelLog implements AutoCloseable {
         if (!log.isDebugEnabled()) {
             return;
         }
-        writer.offer(() -> log.debug("SLU2002 {} closed ({}) after {} ms, {} bytes / {} messages to upstream,"
-                        + " {} bytes / {} messages to client, close codes client {} upstream {}{}",
-                tunnel, tunnel.closeReason(), tunnel.age().toMillis(), tunnel.bytesToUpstream(),
-                tunnel.messagesToUpstream(), tunnel.bytesToClient(), tunnel.messagesToClient(),
+        writer.offer(() -> log.debug("SLU2002 {} closed ({}) after {} ms, {} / {} to upstream,"
+                        + " {} / {} to client, close codes client {} upstream {}{}",
+                tunnel, tunnel.closeReason(), tunnel.age().toMillis(), Plural.of(tunnel.bytesToUpstream(), "byte"),
+                Plural.of(tunnel.messagesToUpstream(), "message"), Plural.of(tunnel.bytesToClient(), "byte"),
+                Plural.of(tunnel.messagesToClient(), "message"),
                 Tunnel.codeText(tunnel.clientCloseCode()), Tunnel.codeText(tunnel.upstreamCloseCode()),
                 tunnel.framingProblem() == null ? "" : "; not counted after " + tunnel.framingProblem()));
     }

@@ -1,5 +1,6 @@
 package dev.sluice.tunnel;
 
+import dev.sluice.config.Plural;
 import dev.sluice.observe.AccessLog;
 import dev.sluice.observe.Metrics;
 import dev.sluice.record.Recording;
@@ -123,7 +124,7 @@ public final class TunnelRegistry implements AutoCloseable {
             while (open.size() < count) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    throw new IllegalStateException(open.size() + " tunnels open after " + timeout.toMillis()
+                    throw new IllegalStateException(Plural.of(open.size(), "tunnel") + " open after " + timeout.toMillis()
                             + " ms, not " + count);
                 }
                 TimeUnit.NANOSECONDS.timedWait(open, left);

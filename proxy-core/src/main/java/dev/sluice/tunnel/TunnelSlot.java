@@ -1,5 +1,6 @@
 package dev.sluice.tunnel;
 
+import dev.sluice.http.Answer;
 import dev.sluice.runtime.Route;
 
 import java.net.InetAddress;
@@ -13,6 +14,7 @@ final class TunnelSlot {
     private final TunnelAdmission admission;
     private final Route route;
     private final InetAddress client;
+    private final Answer limit;
     private final String refusal;
     private final AtomicBoolean released = new AtomicBoolean();
 
@@ -20,19 +22,26 @@ final class TunnelSlot {
         this.admission = admission;
         this.route = route;
         this.client = client;
+        this.limit = null;
         this.refusal = null;
     }
 
-    private TunnelSlot(String refusal) {
+    private TunnelSlot(Answer limit, String refusal) {
         this.admission = null;
         this.route = null;
         this.client = null;
+        this.limit = limit;
         this.refusal = refusal;
         released.set(true);
     }
 
-    static TunnelSlot refused(String refusal) {
-        return new TunnelSlot(refusal);
+    static TunnelSlot refused(Answer limit, String refusal) {
+        return new TunnelSlot(limit, refusal);
+    }
+
+    /** The limit that was reached, as the answer that says so, or null for a slot that was given. */
+    Answer limit() {
+        return limit;
     }
 
     /** Which limit was reached, or null for a slot that was given. */

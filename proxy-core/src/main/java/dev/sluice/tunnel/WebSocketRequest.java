@@ -1,12 +1,12 @@
 package dev.sluice.tunnel;
 
+import dev.sluice.http.Answer;
 import dev.sluice.http.HopByHopHeaders;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.Headers;
 import io.undertow.util.Methods;
 import io.undertow.util.Protocols;
-import io.undertow.util.StatusCodes;
 
 import java.util.Base64;
 
@@ -16,7 +16,7 @@ import java.util.Base64;
  */
 public final class WebSocketRequest {
     /** Why a handshake is refused before any upstream is contacted. */
-    record Refusal(int status, String reason) {
+    record Refusal(Answer answer, String reason) {
     }
 
     private WebSocketRequest() {
@@ -36,16 +36,16 @@ public final class WebSocketRequest {
         HeaderMap headers = exchange.getRequestHeaders();
         String key = headers.getFirst(Headers.SEC_WEB_SOCKET_KEY);
         if (headers.count(Headers.SEC_WEB_SOCKET_KEY) != 1 || !isValidKey(key)) {
-            return new Refusal(StatusCodes.BAD_REQUEST,
+            return new Refusal(Answer.WEBSOCKET_KEY_INVALID,
                     "WebSocket handshake needs one Sec-WebSocket-Key of 16 base64-encoded bytes");
         }
         String version = headers.getFirst(Headers.SEC_WEB_SOCKET_VERSION);
         if (!"13".equals(version == null ? null : version.trim())) {
-            return new Refusal(StatusCodes.UPGRADE_REQUIRED,
+            return new Refusal(Answer.WEBSOCKET_VERSION_UNSUPPORTED,
                     "WebSocket version " + version + " is not supported (Sec-WebSocket-Version: 13)");
         }
         if (headers.contains(Headers.TRANSFER_ENCODING) || contentLength(headers) != 0) {
-            return new Refusal(StatusCodes.BAD_REQUEST, "a WebSocket handshake must not have a body");
+            return new Refusal(Answer.WEBSOCKET_HANDSHAKE_WITH_BODY, "a WebSocket handshake must not have a body");
         }
         return null;
     }

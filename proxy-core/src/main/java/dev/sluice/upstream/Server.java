@@ -1,5 +1,6 @@
 package dev.sluice.upstream;
 
+import dev.sluice.config.Plural;
 import dev.sluice.config.ServerConfig;
 import dev.sluice.observe.MeteredServer;
 import org.slf4j.Logger;
@@ -313,13 +314,13 @@ public final class Server implements MeteredServer, HealthTarget {
             return;
         }
         checkedDown = !up;
-        downReason = up ? null : count + " failed checks, last: " + lastReason;
+        downReason = up ? null : Plural.of(count, "failed check") + ", last: " + lastReason;
         if (up) {
             synchronized (this) {
                 ejections = 0;
             }
-            log.info(count == 0 ? "SLU6002 {} is up: its upstream has no health check any more"
-                    : "SLU6002 {} is up: {} good checks in a row", this, count);
+            log.info("SLU6002 {} is up: {}", this, count == 0 ? "its upstream has no health check any more"
+                    : Plural.of(count, "good check") + " in a row");
         } else {
             log.warn("SLU6001 {} is down: {}", this, downReason);
         }
@@ -338,8 +339,8 @@ public final class Server implements MeteredServer, HealthTarget {
             }
             removed = true;
         }
-        log.info("SLU6012 {} is removed: {} no longer resolves to it; no new requests or handshakes, its {} open"
-                + " tunnels stay until they close", this, url.getHost(), openTunnels.get());
+        log.info("SLU6012 {} is removed: {} no longer resolves to it; no new requests or handshakes, its {} until"
+                + " closed", this, url.getHost(), Plural.of(openTunnels.get(), "open tunnel stays", "open tunnels stay"));
         return true;
     }
 
@@ -351,7 +352,7 @@ public final class Server implements MeteredServer, HealthTarget {
             }
             removed = false;
         }
-        log.info("SLU6011 {} joins again: {} resolves to it again", this, url.getHost());
+        log.info("SLU6017 {} joins again: {} resolves to it again", this, url.getHost());
         return true;
     }
 
@@ -365,8 +366,9 @@ public final class Server implements MeteredServer, HealthTarget {
             }
             drain = new Drain(clock.instant(), deadline);
         }
-        log.info("SLU6007 {} is draining: no new requests or handshakes; its {} open tunnels stay {}", this,
-                openTunnels.get(), deadline == null ? "until they close" : "at most " + deadline.toSeconds() + " s more");
+        log.info("SLU6007 {} is draining: no new requests or handshakes; its {} {}", this,
+                Plural.of(openTunnels.get(), "open tunnel stays", "open tunnels stay"),
+                deadline == null ? "until closed" : "at most " + deadline.toSeconds() + " s more");
         return true;
     }
 

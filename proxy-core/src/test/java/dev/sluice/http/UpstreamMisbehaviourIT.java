@@ -243,7 +243,7 @@ class UpstreamMisbehaviourIT {
                     () -> assertEquals(502, answer.status()),
                     () -> assertFalse(answer.bodyText().contains(address), answer.bodyText()),
                     () -> assertTrue(answer.bodyText().contains(answer.header("X-Request-Id")), answer.bodyText()),
-                    () -> assertTrue(log.lines().stream().anyMatch(l -> l.contains("SLU1502") && l.contains(address)),
+                    () -> assertTrue(log.lines().stream().anyMatch(l -> l.contains("SLU1520") && l.contains(address)),
                             String.join("\n", log.lines())));
         }
     }

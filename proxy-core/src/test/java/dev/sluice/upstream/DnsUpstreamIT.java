@@ -105,7 +105,7 @@ class DnsUpstreamIT {
 
             dns.set(new InetAddress[] {ONE});
             await().until(() -> log.lines().stream().anyMatch(l -> l.contains("SLU6012 server " + leaving)
-                    && l.contains("app.test no longer resolves to it") && l.contains("its 1 open tunnels stay")));
+                    && l.contains("app.test no longer resolves to it") && l.contains("its 1 open tunnel stays")));
             assertEquals(ServerState.REMOVED, removed.state());
             for (int i = 0; i < 4; i++) {
                 WsRecorder recorder = new WsRecorder();

@@ -115,7 +115,7 @@ public final class Launcher {
         } catch (ConfigException | SluiceException e) {
             // logged with every problem where it was found
         } catch (IllegalStateException e) {
-            log.error("SLU0006 {}", e.getMessage());
+            log.error("SLU0017 cannot reload on SIGHUP: {}", e.getMessage());
         }
     }
 

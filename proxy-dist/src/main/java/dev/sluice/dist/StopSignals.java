@@ -27,7 +27,7 @@ final class StopSignals {
 
     private final CountDownLatch stop = new CountDownLatch(1);
     private volatile String received = "";
-    private volatile Runnable reload = () -> log.warn("SLU0004 SIGHUP received before the proxy started: ignored");
+    private volatile Runnable reload = () -> log.warn("SLU0016 SIGHUP received before the proxy started: ignored");
     private volatile Runnable reopen = () -> { };
 
     /** Takes over TERM and INT from the JVM; a signal the JVM will not hand over (e.g. under -Xrs) keeps its default. */
