@@ -8,8 +8,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The per-tunnel log lines (SLU2001 opened, SLU2002 closed), written {@link OffThread off the
- * IO threads}: slf4j-simple writes synchronously, and an IO thread waiting for a terminal stalls
- * every tunnel on it.
+ * IO threads}: an embedding application's SLF4J backend may write synchronously (slf4j-simple
+ * does), and an IO thread waiting for a terminal stalls every tunnel on it.
  */
 final class TunnelLog implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Splice.class);

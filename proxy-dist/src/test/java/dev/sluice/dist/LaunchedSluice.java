@@ -38,20 +38,26 @@ record LaunchedSluice(Process process, Path stdoutFile, Path stderrFile) {
     /** The same with these environment variables set for it (e.g. SLUICE_LISTEN, which the shipped file reads). */
     static LaunchedSluice launch(Path dir, String name, Path launcher, java.util.Map<String, String> env, String... args)
             throws IOException {
-        List<String> command = new ArrayList<>(List.of(launcher.toString()));
-        command.addAll(List.of(args));
         Path stdout = dir.resolve("stdout-" + name + ".txt");
         Path stderr = dir.resolve("stderr-" + name + ".txt");
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .directory(dir.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+        ProcessBuilder builder = processBuilder(dir, launcher, env, args)
                 .redirectOutput(stdout.toFile())
                 .redirectError(stderr.toFile());
+        return new LaunchedSluice(builder.start(), stdout, stderr);
+    }
+
+    /** {@code launcher} with {@code args} in {@code dir}, stdin empty, as a user starts it; output not yet redirected. */
+    static ProcessBuilder processBuilder(Path dir, Path launcher, java.util.Map<String, String> env, String... args) {
+        List<String> command = new ArrayList<>(List.of(launcher.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(dir.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
         builder.environment().remove("JAVA_OPTS");
         builder.environment().remove("SLUICE_HOME");
         builder.environment().putAll(env);
-        return new LaunchedSluice(builder.start(), stdout, stderr);
+        return builder;
     }
 
     /** The port from the first {@code listening on http://127.0.0.1:PORT} log line. */
