@@ -7,8 +7,8 @@ import org.slf4j.helpers.MessageFormatter;
 /**
  * What makes two log lines "the same" for folding: one logger, level and message template (the
  * format string before its arguments, so one call site), and one log id. The id is the
- * template's first word with its arguments filled in: {@code "SLU1{} ..."} with 404 and with 502
- * are two kinds, while the request ids and URIs later in the line never split a kind.
+ * template's first word with its arguments filled in: ErrorResponses' {@code "{} {} {} -> ..."}
+ * with the ids SLU1404 and SLU1520 makes two kinds, while the request ids and URIs later in the line never split a kind.
  *
  * @param variableId the first word when the template's first word has a placeholder, else null
  *                   (the template alone fixes it, and a line costs no string)

@@ -23,8 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The filter in a Logback context of the test's own, its lines caught in a list. */
 class FoldRepeatedLinesTest {
-    private static final String ERROR_LINE = "SLU1{} {} {} -> {}: {} (request id {})"; // ErrorResponses' template
-    private static final Pattern SUMMARY = Pattern.compile("SLU1502 \\.\\.\\. and ([0-9,]+) more like it in the last .+");
+    private static final String ERROR_LINE = "{} {} {} -> {}: {} (request id {})"; // ErrorResponses' template
+    private static final Pattern SUMMARY = Pattern.compile("SLU1520 \\.\\.\\. and ([0-9,]+) more like it in the last .+");
 
     private final LoggerContext context = new LoggerContext();
     private final CapturedLines written = new CapturedLines();
@@ -51,7 +51,7 @@ class FoldRepeatedLinesTest {
     void aScanOf10000NotFoundsWritesTheFirstTenAndThenHowManyMore() {
         fold(clock::get, Duration.buildBySeconds(10));
         for (int i = 0; i < 10_000; i++) {
-            errors.info(ERROR_LINE, 404, "GET", "/scan/" + i, 404, "no route", "id" + i);
+            errors.info(ERROR_LINE, "SLU1404", "GET", "/scan/" + i, 404, "no route", "id" + i);
         }
         assertEquals(10, messages().size());
         assertEquals("SLU1404 GET /scan/0 -> 404: no route (request id id0)", messages().get(0), "the first as it was");
@@ -68,9 +68,9 @@ class FoldRepeatedLinesTest {
     void oneTemplateWithDifferentIdsOrLevelsFoldsApart() {
         fold(clock::get, Duration.buildBySeconds(10));
         for (int i = 0; i < 12; i++) {
-            errors.info(ERROR_LINE, 404, "GET", "/a" + i, 404, "no route", "a" + i);
-            errors.info(ERROR_LINE, 400, "GET", "/b" + i, 400, "bad request path", "b" + i);
-            errors.warn(ERROR_LINE, 502, "GET", "/c" + i, 502, "cannot connect", "c" + i);
+            errors.info(ERROR_LINE, "SLU1404", "GET", "/a" + i, 404, "no route", "a" + i);
+            errors.info(ERROR_LINE, "SLU1460", "GET", "/b" + i, 400, "bad request path", "b" + i);
+            errors.warn(ERROR_LINE, "SLU1520", "GET", "/c" + i, 502, "cannot connect", "c" + i);
             errors.warn("SLU6003 server {} of upstream {} is ejected", "s" + i, "app");
         }
         assertEquals(40, messages().size());
@@ -78,8 +78,8 @@ class FoldRepeatedLinesTest {
         closeExpired();
         assertTrue(messages().containsAll(List.of(
                 "SLU1404 ... and 2 more like it in the last 10 s",
-                "SLU1400 ... and 2 more like it in the last 10 s",
-                "SLU1502 ... and 2 more like it in the last 10 s",
+                "SLU1460 ... and 2 more like it in the last 10 s",
+                "SLU1520 ... and 2 more like it in the last 10 s",
                 "SLU6003 ... and 2 more like it in the last 10 s")), messages().toString());
         assertEquals(44, messages().size());
     }
@@ -88,10 +88,10 @@ class FoldRepeatedLinesTest {
     void theNextLineAfterTheWindowFirstSaysHowManyWereFolded() {
         fold(clock::get, Duration.buildBySeconds(10));
         for (int i = 0; i < 15; i++) {
-            errors.info(ERROR_LINE, 404, "GET", "/" + i, 404, "no route", i);
+            errors.info(ERROR_LINE, "SLU1404", "GET", "/" + i, 404, "no route", i);
         }
         clock.addAndGet(TimeUnit.SECONDS.toNanos(11));
-        errors.info(ERROR_LINE, 404, "GET", "/later", 404, "no route", "later");
+        errors.info(ERROR_LINE, "SLU1404", "GET", "/later", 404, "no route", "later");
         List<String> messages = messages();
         assertEquals(12, messages.size());
         assertEquals("SLU1404 ... and 5 more like it in the last 10 s", messages.get(10));
@@ -114,7 +114,7 @@ class FoldRepeatedLinesTest {
         fold(clock::get, Duration.buildBySeconds(10));
         errors.setLevel(Level.WARN);
         for (int i = 0; i < 50; i++) {
-            errors.info(ERROR_LINE, 404, "GET", "/" + i, 404, "no route", i);
+            errors.info(ERROR_LINE, "SLU1404", "GET", "/" + i, 404, "no route", i);
             assertTrue(errors.isWarnEnabled()); // asks the filter too, with no message: not a line
         }
         clock.addAndGet(TimeUnit.SECONDS.toNanos(10));
@@ -126,7 +126,7 @@ class FoldRepeatedLinesTest {
     void theTimerReportsAWindowWhenItEndsThoughNoLineComesAgain() {
         fold(System::nanoTime, Duration.buildByMilliseconds(1_500));
         for (int i = 0; i < 30; i++) {
-            errors.warn(ERROR_LINE, 502, "GET", "/" + i, 502, "cannot connect", i);
+            errors.warn(ERROR_LINE, "SLU1520", "GET", "/" + i, 502, "cannot connect", i);
         }
         // a slow machine may open a second window midway: whatever the split, each line is written or counted
         await().atMost(10, TimeUnit.SECONDS).until(() -> linesWrittenOrCounted() == 30);
