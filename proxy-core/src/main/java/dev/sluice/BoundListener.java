@@ -6,6 +6,7 @@ import dev.sluice.http.H2ClientFrameGuard;
 import dev.sluice.http.H2cUpgradeGuard;
 import dev.sluice.http.SocketAddresses;
 import dev.sluice.proxyprotocol.ProxyProtocolOpenListener;
+import dev.sluice.runtime.IoThreads;
 import dev.sluice.runtime.SendTimeoutConduit;
 import dev.sluice.tls.TlsOpenListener;
 import io.undertow.UndertowOptions;
@@ -97,7 +98,7 @@ final class BoundListener implements AutoCloseable {
             long maxHeaderBlock = undertowOptions.get(UndertowOptions.MAX_HEADER_SIZE, UndertowOptions.DEFAULT_MAX_HEADER_SIZE);
             first = connection -> { // over TLS: on the TLS layer, what the client sends decrypted
                 connection.getSourceChannel().setConduit(new H2ClientFrameGuard(connection.getSourceChannel().getConduit(),
-                        maxHeaderBlock, () -> connection.getIoThread().execute(() -> sendTimeout(connection, sendTimeout))));
+                        maxHeaderBlock, () -> IoThreads.execute(connection.getIoThread(), () -> sendTimeout(connection, sendTimeout))));
                 protocols.handleEvent(connection);
             };
         }
