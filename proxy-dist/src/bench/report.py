@@ -137,7 +137,9 @@ def bar_chart(y, title, subtitle, bars, better_above_one):
     """bars: [(label, value, series, detail)]; returns (svg parts, height used)."""
     left, width, row = 330, 430, 22
     values = [b[1] for b in bars if b[1] is not None]
-    top = max([2.0] + [v * 1.1 for v in values])
+    # At most 5 on the axis, so 1.0 stays readable; a longer bar is cut and ends in an arrow.
+    top = min(5.0, max([2.0] + [v * 1.1 for v in values]))
+    step = 0.5 if top <= 3 else 1.0
     scale = width / top
     parts = [f'<text x="10" y="{y + 16}" font-size="15" font-weight="bold">{escape(title)}</text>',
              f'<text x="10" y="{y + 34}" font-size="11" fill="#555">{escape(subtitle)}</text>']
@@ -150,12 +152,15 @@ def bar_chart(y, title, subtitle, bars, better_above_one):
             continue
         good = value >= 1 if better_above_one else value <= 1
         colour = ("#2e7d32" if good else "#e65100") if series == "sluice" else ("#81c784" if good else "#ffb74d")
-        w = max(1.0, value * scale)
+        w = max(1.0, min(value, top) * scale)
         parts.append(f'<rect x="{left}" y="{yy + 3}" width="{w:.1f}" height="{row - 7}" fill="{colour}"/>')
+        if value > top:
+            parts.append(f'<path d="M{left + w:.1f},{yy + 1} l8,{(row - 3) / 2:.1f} l-8,{(row - 3) / 2:.1f} z" fill="{colour}"/>')
+            w += 8
         parts.append(f'<text x="{left + w + 4:.1f}" y="{yy + 14}" font-size="11">{value:.2f}'
                      f'{escape("  " + detail) if detail else ""}</text>')
     bottom = y0 + len(bars) * row
-    for tick in [t / 2 for t in range(0, int(top * 2) + 1)]:
+    for tick in [i * step for i in range(0, int(top / step) + 1)]:
         x = left + tick * scale
         parts.append(f'<line x1="{x:.1f}" y1="{bottom}" x2="{x:.1f}" y2="{bottom + 4}" stroke="#999"/>')
         parts.append(f'<text x="{x:.1f}" y="{bottom + 15}" font-size="10" text-anchor="middle" fill="#555">{tick:g}</text>')
@@ -203,8 +208,8 @@ def svg(folder, scenarios):
         parts += p
         y += h + 10
     body = "\n".join(parts) or '<text x="10" y="20">no figures</text>'
-    doc = (f'<svg xmlns="http://www.w3.org/2000/svg" width="980" height="{max(y, 40)}" '
-           f'viewBox="0 0 980 {max(y, 40)}" font-family="sans-serif">\n'
+    doc = (f'<svg xmlns="http://www.w3.org/2000/svg" width="1100" height="{max(y, 40)}" '
+           f'viewBox="0 0 1100 {max(y, 40)}" font-family="sans-serif">\n'
            f'<rect width="100%" height="100%" fill="#fff"/>\n{body}\n</svg>\n')
     with open(os.path.join(folder, "ratios.svg"), "w", encoding="utf-8") as f:
         f.write(doc)

@@ -9,7 +9,8 @@
 #
 #   proxy-dist/src/bench/run.sh            (see proxy-dist/src/bench/README.md)
 #
-# Everything binds 127.0.0.1 on free ports, lives in one temp dir, and is stopped by PID on exit.
+# Everything binds 127.0.0.1 on free ports, lives in one temp dir (results in BENCH_RESULTS),
+# and is stopped by PID on exit.
 # A manual (or opt-in CI) tool: it declines to run inside a test run or CI unless SLUICE_BENCH=1.
 set -euo pipefail
 
@@ -52,7 +53,7 @@ say() { printf '%s\n' "$*" >&2; }
 die() { say "run.sh: $*"; exit 1; }
 
 case "${1:-}" in
-    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     "") ;;
     *) die "no arguments expected (settings are BENCH_* environment variables, see README.md)" ;;
 esac
