@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Sluice benchmark: the same wrk load against an nginx backend directly, through an nginx
 # reverse proxy, through HAProxy and through Sluice, all measured in one run so the ratios
-# compare like with like; then WebSocket echo round trips the same four ways; then the TLS
-# scenarios (HTTPS keep-alive, TLS handshakes per second, wss echo) through the three proxies.
+# compare like with like; then WebSocket echo round trips the same four ways, WebSocket load
+# (echo, stream, idle tunnels) with every byte checked; then the TLS scenarios (HTTPS keep-alive,
+# TLS handshakes per second, wss echo) through the three proxies; then Sluice cold (a fresh JVM).
+# CPU per request/message of each proxy comes from /proc; results.md and ratios.svg go to
+# BENCH_RESULTS (default proxy-dist/target/bench-results/<timestamp>/) with every raw output.
 #
 #   proxy-dist/src/bench/run.sh            (see proxy-dist/src/bench/README.md)
 #
-# Everything binds 127.0.0.1 on free ports, lives in one temp dir, and is stopped by PID on exit.
+# Everything binds 127.0.0.1 on free ports, lives in one temp dir (results in BENCH_RESULTS),
+# and is stopped by PID on exit.
 # A manual (or opt-in CI) tool: it declines to run inside a test run or CI unless SLUICE_BENCH=1.
 set -euo pipefail
 
@@ -27,16 +31,29 @@ SLUICE_JAVA_OPTS=${SLUICE_JAVA_OPTS:-}   # JAVA_OPTS for the Sluice JVM (default
 BASE_JAVA_OPTS=${BENCH_BASELINE_JAVA_OPTS-$SLUICE_JAVA_OPTS}   # JAVA_OPTS for the base JVM (to A/B JVM settings on one build)
 KEEP=${BENCH_KEEP:-0}                    # 1 keeps the temp dir (configs, logs, wrk output)
 BASELINE=${BENCH_BASELINE:-}             # another built distribution (its bin/sluice's folder): an A/B row "base"
+WS_LOAD=${BENCH_WS_LOAD:-1}              # 0 skips the WebSocket load part (echo, stream, idle)
+WS_CONNECTIONS=${BENCH_WS_CONNECTIONS:-64}           # echo: connections, one message in flight each
+WS_LOAD_SIZES=${BENCH_WS_LOAD_SIZES:-32 16384}       # echo: one row per message size
+WS_STREAM_CONNECTIONS=${BENCH_WS_STREAM_CONNECTIONS:-16}   # stream: connections of 16 KiB messages ...
+WS_STREAM_IN_FLIGHT=${BENCH_WS_STREAM_IN_FLIGHT:-8}        # ... with this many in flight on each
+WS_STREAM_BYTES=16384
+WS_LOAD_DURATION=${BENCH_WS_DURATION:-$DURATION}     # measured seconds per WebSocket load run
+WS_LOAD_WARMUP=${BENCH_WS_LOAD_WARMUP:-2s}           # unmeasured seconds before them, same connections
+WS_IDLE=${BENCH_WS_IDLE:-5000}           # idle tunnels opened per proxy for RSS per tunnel; 0 skips
+WS_ECHO_THREADS=${BENCH_WS_ECHO_THREADS:-1}          # the WebSocket echo backend's IO threads
+COLD=${BENCH_COLD:-1}                    # 0 skips the cold rows (they restart Sluice and base at the end)
+COLD_SECONDS=${BENCH_COLD_SECONDS:-10}   # cold: wrk in 1 s slices for this long after the listener answers
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
 BENCH_SRC=$ROOT/proxy-dist/src/bench
 DIST=$ROOT/proxy-dist/target/sluice
+RESULTS=${BENCH_RESULTS:-$ROOT/proxy-dist/target/bench-results/$(date +%Y%m%d-%H%M%S)}
 
 say() { printf '%s\n' "$*" >&2; }
 die() { say "run.sh: $*"; exit 1; }
 
 case "${1:-}" in
-    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     "") ;;
     *) die "no arguments expected (settings are BENCH_* environment variables, see README.md)" ;;
 esac
@@ -83,6 +100,8 @@ need curl curl
 need ss iproute2
 need javac openjdk-17-jdk-headless
 need java openjdk-17-jre-headless
+need python3 python3-minimal
+need getconf libc-bin
 [[ $TLS == 0 ]] || need openssl openssl
 
 # --- Sluice: the built distribution, or proxy-core embedded until the distribution exists ---
@@ -95,6 +114,22 @@ fi
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/sluice-bench.XXXXXX")
 chmod 755 "$TMP"   # nginx workers run as an unprivileged user when started by root
+# The results folder: report.txt (a copy of stdout), results.tsv (one line per scenario and
+# target), results.md and ratios.svg (report.py), raw/ (every wrk and WebSocket client output).
+RAW=$RESULTS/raw
+mkdir -p "$RAW" || die "cannot make BENCH_RESULTS=$RESULTS"
+: >"$RESULTS/results.tsv"
+exec > >(tee "$RESULTS/report.txt")
+TEE_PID=$!
+CLK_TCK=$(getconf CLK_TCK)
+# Idle tunnels need 2 descriptors each in a proxy: raise the soft limit to the hard one for every
+# process started here, and open no more tunnels than that allows.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+FD_LIMIT=$(ulimit -n); [[ $FD_LIMIT != unlimited ]] || FD_LIMIT=1048576
+if (( WS_IDLE > (FD_LIMIT - 1024) / 2 )); then
+    say "note: open files limit $FD_LIMIT: $(( (FD_LIMIT - 1024) / 2 )) idle tunnels instead of $WS_IDLE"
+    WS_IDLE=$(( (FD_LIMIT - 1024) / 2 )); (( WS_IDLE > 0 )) || WS_IDLE=0
+fi
 
 # --- processes: started here, stopped here, by PID only -------------------------------------
 PIDS=()
@@ -114,6 +149,8 @@ cleanup() {
         wait "$pid" 2>/dev/null || true
     done
     if [[ $KEEP == 1 ]]; then say "kept $TMP (configs, logs, wrk output)"; else rm -rf "$TMP"; fi
+    exec >&2   # ends tee's input: it writes the rest of report.txt and exits
+    wait "$TEE_PID" 2>/dev/null || true
     exit $rc
 }
 trap cleanup EXIT
@@ -137,6 +174,27 @@ jvm_of() {  # the java process started as $1: itself if it exec'd java, else its
     for child in $(children_of "$pid"); do
         [[ $(readlink "/proc/$child/exe" 2>/dev/null) == *java* ]] && { echo "$child"; return; }
     done
+}
+
+forget() {  # forget PID : a process started here that has exited (and been waited for)
+    local keep=() p
+    for p in "${PIDS[@]}"; do [[ $p == "$1" ]] || keep+=("$p"); done
+    PIDS=("${keep[@]}")
+}
+
+proc_ticks() {  # utime + stime (fields 14 and 15 of /proc/PID/stat, clock ticks) of the PIDs given, summed
+    local total=0 pid t
+    for pid in "$@"; do
+        t=$(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$pid/stat" 2>/dev/null || echo 0)
+        total=$((total + ${t:-0}))
+    done
+    echo "$total"
+}
+
+fd_count() {  # open file descriptors of the PIDs given, summed
+    local total=0 pid
+    for pid in "$@"; do total=$((total + $(ls "/proc/$pid/fd" 2>/dev/null | wc -l))); done
+    echo "$total"
 }
 
 rss_kib() {  # VmRSS of the PIDs given, summed, in KiB
@@ -232,7 +290,7 @@ daemon off;
 master_process on;
 pid $1/nginx.pid;
 error_log $1/error.log warn;
-events { worker_connections 4096; }
+events { worker_connections $((2 * WS_IDLE + 4096)); }
 EOF
 }
 
@@ -358,7 +416,7 @@ sluice_yaml "$SLUICE_PORT" "${SLUICE_TLS_PORT:-}" >"$TMP/sluice.yaml"
 cat >"$TMP/haproxy.cfg" <<EOF
 global
     nbthread 2
-    maxconn 4000
+    maxconn $((WS_IDLE + 4000))
 defaults
     mode http
     option http-keep-alive
@@ -401,13 +459,16 @@ spawn backend nginx -p "$TMP/backend" -c "$TMP/backend/nginx.conf"; BACKEND_PID=
 spawn proxy nginx -p "$TMP/proxy" -c "$TMP/proxy/nginx.conf"; NGINX_PID=$LAST_PID
 haproxy -c -q -f "$TMP/haproxy.cfg" || die "haproxy.cfg rejected"
 spawn haproxy haproxy -db -f "$TMP/haproxy.cfg"; HAPROXY_PID=$LAST_PID
-spawn wsecho java -Xmx256m -cp "$HELPER_CP" dev.sluice.bench.WsEchoBackend "$WS_PORT"; WS_PID=$LAST_PID
-if [[ $MODE == distribution ]]; then
-    JAVA_OPTS=$SLUICE_JAVA_OPTS spawn sluice "$DIST/bin/sluice" -c "$TMP/sluice.yaml"
-else
-    # shellcheck disable=SC2086 # SLUICE_JAVA_OPTS is a list of options
-    spawn sluice java $SLUICE_JAVA_OPTS -cp "$HELPER_CP" dev.sluice.bench.EmbeddedSluice "$TMP/sluice.yaml"
-fi
+spawn wsecho java -Xmx256m -cp "$HELPER_CP" dev.sluice.bench.WsEchoBackend "$WS_PORT" "$WS_ECHO_THREADS"; WS_PID=$LAST_PID
+start_sluice() {  # start_sluice NAME : Sluice on sluice.yaml, PID in $LAST_PID
+    if [[ $MODE == distribution ]]; then
+        JAVA_OPTS=$SLUICE_JAVA_OPTS spawn "$1" "$DIST/bin/sluice" -c "$TMP/sluice.yaml"
+    else
+        # shellcheck disable=SC2086 # SLUICE_JAVA_OPTS is a list of options
+        spawn "$1" java $SLUICE_JAVA_OPTS -cp "$HELPER_CP" dev.sluice.bench.EmbeddedSluice "$TMP/sluice.yaml"
+    fi
+}
+start_sluice sluice
 SLUICE_PID=$LAST_PID
 BASE_TLS=0        # 1 once the baseline build is seen to serve its TLS listener
 BASE_TLS_NOTE=""
@@ -495,7 +556,21 @@ to_mib() {  # wrk's "15.00MB" (binary units) -> MiB
 
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
-declare -A RPS P50 P99 MIBS ERRS
+declare -A RPS P50 P99 MIBS ERRS CPU_TICKS REQS
+proxy_pids() {  # proxy_pids TARGET : the processes whose CPU is that proxy's (none for direct)
+    case $1 in
+        nginx) echo "$NGINX_PID" $(children_of "$NGINX_PID") ;;   # master + workers
+        haproxy) echo "$HAPROXY_PID" ;;
+        sluice) echo "$SLUICE_JVM" ;;
+        base) echo "${BASE_JVM:-}" ;;
+    esac
+}
+cpu_us() {  # cpu_us TICKS OPERATIONS : µs of CPU per operation, or - without figures
+    awk -v t="$1" -v n="$2" -v hz="$CLK_TCK" 'BEGIN { if (t == "" || n + 0 == 0) print "-"; else printf "%.1f", t * 1e6 / hz / n }'
+}
+cpu_of() {  # cpu_of KEY : µs of the target's CPU per wrk request over all of KEY's rounds
+    if [[ ${1##*-} == direct ]]; then echo -; else cpu_us "${CPU_TICKS[$1]:-}" "${REQS[$1]:-0}"; fi
+}
 wrk_as() {  # wrk_as MODE WRK_ARGS... : keep-alive (wrk as is), resumed or full (a new TLS connection per request)
     local mode=$1; shift
     case $mode in
@@ -505,8 +580,16 @@ wrk_as() {  # wrk_as MODE WRK_ARGS... : keep-alive (wrk as is), resumed or full 
     esac
 }
 measure() {  # measure KEY URL ROUND [MODE] : one measured wrk run, its figures appended to KEY's lists
-    local key=$1 out="$TMP/wrk-$1-$3.txt"
+    local key=$1 out="$RAW/wrk-$1-$3.txt" pids t0 t1
+    # The proxy's CPU (utime + stime) over the run, per request: KEY ends in the target's name.
+    pids=$(proxy_pids "${key##*-}")
+    # shellcheck disable=SC2086 # one PID per word
+    t0=$(proc_ticks $pids)
     wrk_as "${4:-keep-alive}" -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$2" >"$out"
+    # shellcheck disable=SC2086
+    t1=$(proc_ticks $pids)
+    CPU_TICKS[$key]=$(( ${CPU_TICKS[$key]:-0} + t1 - t0 ))
+    REQS[$key]=$(( ${REQS[$key]:-0} + $(awk '/ requests in / { print $1 + 0 }' "$out") ))
     RPS[$key]+=" $(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$out")"
     P50[$key]+=" $(to_ms "$(awk '$1 == "50%" { print $2 }' "$out")")"
     P99[$key]+=" $(to_ms "$(awk '$1 == "99%" { print $2 }' "$out")")"
@@ -543,19 +626,24 @@ done
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print "-"; else printf "%.2f", a / b }'; }
+# result SCENARIO METRIC BETTER(higher|lower) TARGET VALUE P50 P99 P999 CPU_US ERRORS NOTE : one line of results.tsv
+result() { local IFS=$'\t'; echo "$*" >>"$RESULTS/results.tsv"; }
 human_size() { awk -v b="$1" 'BEGIN { if (b >= 1048576) printf "%gMiB", b / 1048576; else if (b >= 1024) printf "%gKiB", b / 1024; else printf "%dB", b }'; }
 
 echo
 echo "Sluice $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo '(no git)') ($MODE), $(java -version 2>&1 | head -n1), $(nginx -v 2>&1 | sed 's/.*: //'), $(wrk -v 2>&1 | head -n1 | cut -d' ' -f1-2)"
 echo "HTTP GET, median of $ROUNDS rounds of wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency, all on 127.0.0.1 ($(nproc) cores; load average $LOAD_BEFORE before, $LOAD_AFTER after)"
-printf '%-7s %-7s %10s %9s %9s %9s %7s\n' body target 'req/s' 'p50 ms' 'p99 ms' 'MiB/s' errors
+printf '%-7s %-7s %10s %9s %9s %9s %7s %12s\n' body target 'req/s' 'p50 ms' 'p99 ms' 'MiB/s' errors 'cpu µs/req'
 for body in small large; do
     size=$(human_size "$([[ $body == small ]] && echo "$SMALL_BYTES" || echo "$LARGE_BYTES")")
     for target in $TARGETS; do
         k=$body-$target
-        printf '%-7s %-7s %10s %9s %9s %9s %7s\n' "$size" "$target" "${RPS[$k]}" "${P50[$k]}" "${P99[$k]}" "${MIBS[$k]}" "${ERRS[$k]}"
+        printf '%-7s %-7s %10s %9s %9s %9s %7s %12s\n' "$size" "$target" "${RPS[$k]}" "${P50[$k]}" "${P99[$k]}" "${MIBS[$k]}" "${ERRS[$k]}" "$(cpu_of "$k")"
+        result "HTTP GET $size" req/s higher "$target" "${RPS[$k]}" "${P50[$k]}" "${P99[$k]}" - "$(cpu_of "$k")" "${ERRS[$k]}" "p50/p99 in ms"
     done
 done
+echo "cpu µs/req: the proxy's utime + stime (/proc/PID/stat; nginx: master + workers) over the measured runs, per request wrk made"
+
 echo
 echo "Ratios (req/s: higher is better for Sluice; p99: lower is better for Sluice)"
 printf '%-7s %-20s %-20s %-20s %-18s %-18s %-18s\n' body 'req/s s/direct' 'req/s s/nginx' 'req/s s/haproxy' \
@@ -590,11 +678,13 @@ printf 'Memory after the HTTP run (VmRSS): Sluice JVM %d MiB (%s); nginx proxy %
 if [[ $WS == 1 ]]; then
     wait_ready wsecho "$WS_PID" "http://127.0.0.1:$WS_PORT/"
     declare -A WS_MEAN WS_P50 WS_P99
+    ws_port_of() { case $1 in direct) echo "$WS_PORT" ;; nginx) echo "$NGINX_PORT" ;; haproxy) echo "$HAPROXY_PORT" ;; sluice) echo "$SLUICE_PORT" ;; base) echo "$BASE_PORT" ;; esac; }
     for target in $TARGETS; do
-        case $target in direct) port=$WS_PORT ;; nginx) port=$NGINX_PORT ;; haproxy) port=$HAPROXY_PORT ;; sluice) port=$SLUICE_PORT ;; base) port=$BASE_PORT ;; esac
+        port=$(ws_port_of "$target")
         say "  WebSocket: $target"
         line=$(java -cp "$HELPER_CP" dev.sluice.bench.WsRoundTrip "ws://127.0.0.1:$port/ws" "$WS_ROUNDS" "$WS_WARMUP" "$WS_BYTES") ||
             die "WebSocket round trips via $target failed"
+        echo "$line" >"$RAW/ws-roundtrip-$target.txt"
         WS_MEAN[$target]=$(sed -n 's/.* mean_us=\([^ ]*\).*/\1/p' <<<"$line")
         WS_P50[$target]=$(sed -n 's/.* p50_us=\([^ ]*\).*/\1/p' <<<"$line")
         WS_P99[$target]=$(sed -n 's/.* p99_us=\([^ ]*\).*/\1/p' <<<"$line")
@@ -605,12 +695,129 @@ if [[ $WS == 1 ]]; then
     for target in $TARGETS; do
         printf '%-7s %10s %9s %9s %14s\n' "$target" "${WS_MEAN[$target]}" "${WS_P50[$target]}" "${WS_P99[$target]}" \
             "$(ratio "${WS_P50[$target]}" "${WS_P50[direct]}")"
+        result "WS round trip $(human_size "$WS_BYTES") x1" 'p50 µs' lower "$target" "${WS_P50[$target]}" "${WS_P50[$target]}" "${WS_P99[$target]}" - - 0 \
+            "sequential, one connection; mean ${WS_MEAN[$target]} µs"
     done
     added() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%+.0f", a - b }'; }
     echo "Added per round trip: Sluice $(added "${WS_P50[sluice]}" "${WS_P50[direct]}") µs p50, $(added "${WS_MEAN[sluice]}" "${WS_MEAN[direct]}") µs mean;" \
         "nginx $(added "${WS_P50[nginx]}" "${WS_P50[direct]}") µs p50, $(added "${WS_MEAN[nginx]}" "${WS_MEAN[direct]}") µs mean"
     echo "WebSocket p50 sluice/nginx $(ratio "${WS_P50[sluice]}" "${WS_P50[nginx]}"), sluice/haproxy $(ratio "${WS_P50[sluice]}" "${WS_P50[haproxy]}") (lower is better for Sluice)"
     [[ -z $BASELINE ]] || echo "A/B: WebSocket p50 sluice/base $(ratio "${WS_P50[sluice]}" "${WS_P50[base]}"), mean sluice/base $(ratio "${WS_MEAN[sluice]}" "${WS_MEAN[base]}")"
+fi
+
+# --- WebSocket load: echo and stream (every echoed byte checked), idle tunnels -----------------
+to_seconds() { awk -v v="$1" 'BEGIN { n = v + 0; u = v; sub(/^[0-9.]+/, "", u);
+    print (u == "m") ? n * 60 : (u == "h") ? n * 3600 : (u == "ms") ? n / 1000 : n }'; }
+median_or_dash() { tr ' ' '\n' | { grep -v '^$' || true; } | sort -g |
+    awk '{ v[NR] = $1 } END { if (NR == 0) print "-"; else print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+if [[ $WS == 1 && $WS_LOAD == 1 ]]; then
+    declare -A WL_RATE WL_MIBS WL_P50 WL_P99 WL_P999 WL_CPU WL_BACK WL_MIS WL_ERR
+    WL_SCENARIOS=""
+    for b in $WS_LOAD_SIZES; do WL_SCENARIOS+=" echo-$b"; done
+    WL_SCENARIOS+=" stream-$WS_STREAM_BYTES"
+    wl_conns() { case $1 in echo-*) echo "$WS_CONNECTIONS" ;; stream-*) echo "$WS_STREAM_CONNECTIONS" ;; esac; }
+    wl_in_flight() { case $1 in echo-*) echo 1 ;; stream-*) echo "$WS_STREAM_IN_FLIGHT" ;; esac; }
+    wl_label() { case $1 in
+        echo-*) echo "WS echo $(human_size "${1#echo-}") x$WS_CONNECTIONS" ;;
+        stream-*) echo "WS stream $(human_size "${1#stream-}") x$WS_STREAM_CONNECTIONS, $WS_STREAM_IN_FLIGHT in flight" ;;
+    esac; }
+    wl_run() {  # wl_run SCENARIO TARGET ROUND : one WsLoad echo run, its figures appended to SCENARIO-TARGET's lists
+        local sc=$1 target=$2 k=$1-$2 out="$RAW/ws-$1-$2-$3.txt" line pids
+        pids=$(proxy_pids "$target" | xargs | tr ' ' ',')
+        java -cp "$HELPER_CP" dev.sluice.bench.WsLoad echo "ws://127.0.0.1:$(ws_port_of "$target")/ws" \
+            "$(wl_conns "$sc")" "${sc#*-}" "$(wl_in_flight "$sc")" "$(to_seconds "$WS_LOAD_WARMUP")" "$(to_seconds "$WS_LOAD_DURATION")" \
+            "cpu=$pids" "backend=$WS_PID" "clk=$CLK_TCK" >"$out" 2>"$out.err" || true
+        line=$(grep '^mode=echo' "$out" || true)
+        if [[ -z $line ]]; then
+            say "  note: WsLoad $sc via $target printed no result (see $out.err)"
+            WL_ERR[$k]=$(( ${WL_ERR[$k]:-0} + 1 )); return
+        fi
+        kv() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$line"; }
+        WL_RATE[$k]+=" $(kv msg_per_s)"; WL_MIBS[$k]+=" $(kv mib_per_s)"
+        WL_P50[$k]+=" $(kv p50_us)"; WL_P99[$k]+=" $(kv p99_us)"; WL_P999[$k]+=" $(kv p999_us)"
+        WL_CPU[$k]+=" $(kv cpu_us_per_msg)"; WL_BACK[$k]+=" $(kv backend_core_share)"
+        WL_MIS[$k]=$(( ${WL_MIS[$k]:-0} + $(kv mismatched_bytes) ))
+        WL_ERR[$k]=$(( ${WL_ERR[$k]:-0} + $(kv errors) ))
+    }
+    say "WebSocket load: $ROUNDS interleaved rounds of $WS_LOAD_WARMUP warm-up + $WS_LOAD_DURATION measured per row"
+    WL_LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+    for round in $(seq 1 "$ROUNDS"); do
+        for sc in $WL_SCENARIOS; do
+            for target in $TARGETS; do
+                say "  round $round/$ROUNDS: WebSocket $sc, $target"
+                wl_run "$sc" "$target" "$round"
+            done
+        done
+    done
+    WL_LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
+    echo
+    echo "WebSocket load: binary messages, every echoed byte compared with the one sent; median of $ROUNDS rounds of $WS_LOAD_DURATION after a $WS_LOAD_WARMUP warm-up on the same connections (load average $WL_LOAD_BEFORE before, $WL_LOAD_AFTER after)"
+    echo "echo: one message in flight per connection; stream: $WS_STREAM_IN_FLIGHT in flight; latency from send to the whole echo"
+    printf '%-34s %-7s %9s %9s %9s %9s %10s %11s %10s %9s %7s\n' scenario target 'msg/s' 'MiB/s' 'p50 µs' 'p99 µs' 'p99.9 µs' 'cpu µs/msg' 'echo core' mismatch errors
+    for sc in $WL_SCENARIOS; do
+        for target in $TARGETS; do
+            k=$sc-$target
+            for v in WL_RATE WL_MIBS WL_P50 WL_P99 WL_P999 WL_CPU WL_BACK; do
+                declare -n ref=$v; ref[$k]=$(median_or_dash <<<"${ref[$k]:-}"); unset -n ref
+            done
+            printf '%-34s %-7s %9s %9s %9s %9s %10s %11s %10s %9s %7s\n' "$(wl_label "$sc")" "$target" "${WL_RATE[$k]}" "${WL_MIBS[$k]}" \
+                "${WL_P50[$k]}" "${WL_P99[$k]}" "${WL_P999[$k]}" "${WL_CPU[$k]}" "${WL_BACK[$k]}" "${WL_MIS[$k]:-0}" "${WL_ERR[$k]:-0}"
+            if [[ $sc == stream-* ]]; then
+                result "$(wl_label "$sc")" MiB/s higher "$target" "${WL_MIBS[$k]}" "${WL_P50[$k]}" "${WL_P99[$k]}" "${WL_P999[$k]}" \
+                    "${WL_CPU[$k]}" "$(( ${WL_MIS[$k]:-0} + ${WL_ERR[$k]:-0} ))" "${WL_RATE[$k]} msg/s; latency in µs; mismatched bytes ${WL_MIS[$k]:-0}, errors ${WL_ERR[$k]:-0}; echo backend ${WL_BACK[$k]} core"
+            else
+                result "$(wl_label "$sc")" msg/s higher "$target" "${WL_RATE[$k]}" "${WL_P50[$k]}" "${WL_P99[$k]}" "${WL_P999[$k]}" \
+                    "${WL_CPU[$k]}" "$(( ${WL_MIS[$k]:-0} + ${WL_ERR[$k]:-0} ))" "latency in µs; mismatched bytes ${WL_MIS[$k]:-0}, errors ${WL_ERR[$k]:-0}; echo backend ${WL_BACK[$k]} core"
+            fi
+        done
+        printf '  %s: msg/s sluice/direct %s, sluice/nginx %s, sluice/haproxy %s%s\n' "$(wl_label "$sc")" \
+            "$(ratio "${WL_RATE[$sc-sluice]}" "${WL_RATE[$sc-direct]}")" "$(ratio "${WL_RATE[$sc-sluice]}" "${WL_RATE[$sc-nginx]}")" \
+            "$(ratio "${WL_RATE[$sc-sluice]}" "${WL_RATE[$sc-haproxy]}")" \
+            "$([[ -z $BASELINE ]] || echo ", sluice/base $(ratio "${WL_RATE[$sc-sluice]}" "${WL_RATE[$sc-base]}")")"
+    done
+    echo "mismatch: echoed bytes that differ from the ones sent, plus missing or extra ones; errors: failed opens, transport errors, closes, echoes missing at the end (all must be 0)"
+    echo "echo core: share of one core the echo backend ($WS_ECHO_THREADS IO thread) used; near 1.00 with 1 IO thread it is the limit (BENCH_WS_ECHO_THREADS=2)"
+fi
+
+if [[ $WS == 1 && $WS_LOAD == 1 ]] && (( WS_IDLE > 0 )); then
+    declare -A IDLE_OPEN IDLE_RSS0 IDLE_RSS1 IDLE_KIB IDLE_FDS IDLE_P50 IDLE_MIS IDLE_ERR
+    for target in $TARGETS; do
+        [[ $target != direct ]] || continue
+        say "  idle: $WS_IDLE WebSocket tunnels through $target"
+        pids=$(proxy_pids "$target")
+        rm -f "$TMP/idle-ready" "$TMP/idle-go"
+        # shellcheck disable=SC2086 # one PID per word
+        rss0=$(rss_kib $pids); fd0=$(fd_count $pids)
+        java -cp "$HELPER_CP" dev.sluice.bench.WsLoad idle "ws://127.0.0.1:$(ws_port_of "$target")/ws" "$WS_IDLE" \
+            "$TMP/idle-ready" "$TMP/idle-go" >"$RAW/ws-idle-$target.txt" 2>"$RAW/ws-idle-$target.txt.err" &
+        cpid=$!; PIDS+=("$cpid")
+        for _ in $(seq 1 3000); do [[ -e $TMP/idle-ready ]] && break; kill -0 "$cpid" 2>/dev/null || break; sleep 0.1; done
+        sleep 1   # the last handshakes settle
+        pids=$(proxy_pids "$target")
+        # shellcheck disable=SC2086
+        rss1=$(rss_kib $pids); fd1=$(fd_count $pids)
+        touch "$TMP/idle-go"
+        wait "$cpid" || true; forget "$cpid"
+        line=$(grep '^mode=idle' "$RAW/ws-idle-$target.txt" || true)
+        kv() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$line"; }
+        opened=$(kv opened); opened=${opened:-0}
+        IDLE_OPEN[$target]=$opened; IDLE_RSS0[$target]=$((rss0 / 1024)); IDLE_RSS1[$target]=$((rss1 / 1024))
+        IDLE_KIB[$target]=$(awk -v a="$rss0" -v b="$rss1" -v n="$opened" 'BEGIN { if (n > 0) printf "%.2f", (b - a) / n; else print "-" }')
+        IDLE_FDS[$target]=$(awk -v a="$fd0" -v b="$fd1" -v n="$opened" 'BEGIN { if (n > 0) printf "%.2f", (b - a) / n; else print "-" }')
+        IDLE_P50[$target]=$(kv p50_us); IDLE_MIS[$target]=$(kv mismatched_bytes)
+        IDLE_ERR[$target]=$(kv errors); [[ -n $line ]] || IDLE_ERR[$target]="failed (see raw/ws-idle-$target.txt.err)"
+    done
+    echo
+    echo "Idle WebSocket tunnels: $WS_IDLE opened through each proxy and left idle; VmRSS (/proc/PID/status; nginx: master + workers) and open descriptors before and 1 s after the last opened; then one checked 64-byte round trip on each, then all closed"
+    printf '%-7s %8s %13s %12s %12s %11s %11s %9s %7s\n' target opened 'RSS before' 'RSS after' 'KiB/tunnel' 'fds/tunnel' 'check p50' mismatch errors
+    for target in $TARGETS; do
+        [[ $target != direct ]] || continue
+        printf '%-7s %8s %10s MiB %8s MiB %12s %11s %8s µs %9s %7s\n' "$target" "${IDLE_OPEN[$target]}" "${IDLE_RSS0[$target]}" "${IDLE_RSS1[$target]}" \
+            "${IDLE_KIB[$target]}" "${IDLE_FDS[$target]}" "${IDLE_P50[$target]:--}" "${IDLE_MIS[$target]:--}" "${IDLE_ERR[$target]}"
+        result "WS idle tunnels x$WS_IDLE" 'KiB RSS/tunnel' lower "$target" "${IDLE_KIB[$target]}" - - - - "${IDLE_ERR[$target]}" \
+            "opened ${IDLE_OPEN[$target]}; RSS ${IDLE_RSS0[$target]} -> ${IDLE_RSS1[$target]} MiB; ${IDLE_FDS[$target]} fds/tunnel; mismatched bytes ${IDLE_MIS[$target]:--}"
+    done
+    echo "(a JVM's RSS grows in steps as it touches heap; the JVMs' figures depend on how much heap the earlier load left committed)"
 fi
 
 # --- TLS: HTTPS with keep-alive, handshakes per second, wss echo --------------------------------
@@ -689,11 +896,12 @@ if [[ $TLS == 1 ]]; then
     echo "wrk with Connection: close resumed ${WRK_RESUMES} handshakes (nginx's \$ssl_session_reused)${NO_RESUME:+; with wrk-no-resume.so ${WRK_NO_RESUME}}"
     echo "HTTPS GET, median of $ROUNDS rounds of wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency (load average $TLS_LOAD_BEFORE before, $TLS_LOAD_AFTER after)"
     echo "handshake rows: Connection: close, one request per TLS connection (req/s = handshakes/s); full: wrk-no-resume.so"
-    printf '%-18s %-7s %10s %9s %9s %9s %7s\n' scenario target 'req/s' 'p50 ms' 'p99 ms' 'MiB/s' errors
+    printf '%-18s %-7s %10s %9s %9s %9s %7s %12s\n' scenario target 'req/s' 'p50 ms' 'p99 ms' 'MiB/s' errors 'cpu µs/req'
     for mode in $TLS_MODES; do
         for target in $TLS_TARGETS; do
             k=tls-$mode-$target
-            printf '%-18s %-7s %10s %9s %9s %9s %7s\n' "$(mode_label "$mode")" "$target" "${RPS[$k]}" "${P50[$k]}" "${P99[$k]}" "${MIBS[$k]}" "${ERRS[$k]}"
+            printf '%-18s %-7s %10s %9s %9s %9s %7s %12s\n' "$(mode_label "$mode")" "$target" "${RPS[$k]}" "${P50[$k]}" "${P99[$k]}" "${MIBS[$k]}" "${ERRS[$k]}" "$(cpu_of "$k")"
+            result "HTTPS $(mode_label "$mode")" req/s higher "$target" "${RPS[$k]}" "${P50[$k]}" "${P99[$k]}" - "$(cpu_of "$k")" "${ERRS[$k]}" "p50/p99 in ms"
         done
     done
     [[ -n $NO_RESUME ]] || echo "(no 'handshake full' rows: no C compiler for wrk-no-resume.so)"
@@ -722,7 +930,82 @@ if [[ $TLS == 1 ]]; then
     for target in $TLS_TARGETS; do
         printf '%-7s %10s %9s %9s %14s\n' "$target" "${WSS_MEAN[$target]}" "${WSS_P50[$target]}" "${WSS_P99[$target]}" \
             "$(if [[ $WS == 1 ]]; then ratio "${WSS_P50[$target]}" "${WS_P50[$target]}"; else echo -; fi)"
+        result "wss round trip $(human_size "$WS_BYTES") x1" 'p50 µs' lower "$target" "${WSS_P50[$target]}" "${WSS_P50[$target]}" "${WSS_P99[$target]}" - - 0 \
+            "sequential, one connection; mean ${WSS_MEAN[$target]} µs"
     done
     echo "wss p50 sluice/nginx $(ratio "${WSS_P50[sluice]}" "${WSS_P50[nginx]}"), sluice/haproxy $(ratio "${WSS_P50[sluice]}" "${WSS_P50[haproxy]}"); mean sluice/nginx $(ratio "${WSS_MEAN[sluice]}" "${WSS_MEAN[nginx]}"), sluice/haproxy $(ratio "${WSS_MEAN[sluice]}" "${WSS_MEAN[haproxy]}") (lower is better for Sluice)"
     [[ $BASE_TLS == 0 ]] || echo "A/B: wss p50 sluice/base $(ratio "${WSS_P50[sluice]}" "${WSS_P50[base]}"), mean sluice/base $(ratio "${WSS_MEAN[sluice]}" "${WSS_MEAN[base]}")"
+fi
+
+# --- cold: a freshly started JVM, the first seconds after its listener answers -----------------
+if [[ $COLD == 1 ]]; then
+    wrk_errs() { awk '/Non-2xx or 3xx responses:/ { n += $NF }
+        /Socket errors:/ { gsub(/,/, ""); n += $4 + $6 + $8 + $10 } END { print n + 0 }' "$1"; }
+    COLD_TARGETS="sluice"
+    [[ -z $BASELINE ]] || COLD_TARGETS="$COLD_TARGETS base"
+    declare -A COLD_RPS COLD_READY COLD_SLICES COLD_CPU COLD_ERR
+    for target in $COLD_TARGETS; do
+        say "  cold: restarting $target, then ${COLD_SECONDS} s of wrk in 1 s slices"
+        if [[ $target == sluice ]]; then
+            # shellcheck disable=SC2046 # nothing, or the JVM's PID
+            stop_now "$SLUICE_PID" $([[ $SLUICE_JVM == "$SLUICE_PID" ]] || echo "$SLUICE_JVM")
+            started=$(date +%s%N)
+            start_sluice sluice-cold; SLUICE_PID=$LAST_PID
+            wait_ready sluice-cold "$SLUICE_PID" "$SLUICE/small.bin"
+            SLUICE_JVM=$(jvm_of "$SLUICE_PID"); [[ $SLUICE_JVM == "$SLUICE_PID" ]] || PIDS+=("$SLUICE_JVM")
+        else
+            # shellcheck disable=SC2046
+            stop_now "$BASE_PID" $([[ $BASE_JVM == "$BASE_PID" ]] || echo "$BASE_JVM")
+            conf=$TMP/base.yaml; [[ $BASE_TLS == 0 ]] || conf=$TMP/base-tls.yaml
+            started=$(date +%s%N)
+            JAVA_OPTS=$BASE_JAVA_OPTS spawn base-cold "$BASELINE/bin/sluice" -c "$conf"; BASE_PID=$LAST_PID
+            wait_ready base-cold "$BASE_PID" "$BASE/small.bin"
+            BASE_JVM=$(jvm_of "$BASE_PID"); [[ $BASE_JVM == "$BASE_PID" ]] || PIDS+=("$BASE_JVM")
+        fi
+        COLD_READY[$target]=$(( ($(date +%s%N) - started) / 1000000 ))
+        pids=$(proxy_pids "$target")
+        # shellcheck disable=SC2086 # one PID per word
+        c0=$(proc_ticks $pids)
+        total=0; secs=0; errs=0; slices=""
+        for i in $(seq 1 "$COLD_SECONDS"); do
+            out=$RAW/wrk-cold-$target-$i.txt
+            wrk -t"$THREADS" -c"$CONNECTIONS" -d1s "$(url_of "$target" small)" >"$out"
+            n=$(awk '/ requests in / { print $1 + 0 }' "$out")
+            d=$(awk '/ requests in / { sub(/s,?$/, "", $4); print $4 + 0 }' "$out")
+            total=$((total + n)); secs=$(awk -v a="$secs" -v b="$d" 'BEGIN { print a + b }')
+            errs=$((errs + $(wrk_errs "$out")))
+            slices+=" $(awk -v n="$n" -v d="$d" 'BEGIN { printf "%.0f", (d > 0 ? n / d : 0) }')"
+        done
+        # shellcheck disable=SC2086
+        c1=$(proc_ticks $pids)
+        COLD_RPS[$target]=$(awk -v n="$total" -v d="$secs" 'BEGIN { printf "%.0f", (d > 0 ? n / d : 0) }')
+        COLD_CPU[$target]=$(cpu_us "$((c1 - c0))" "$total")
+        COLD_ERR[$target]=$errs; COLD_SLICES[$target]=${slices# }
+    done
+    echo
+    echo "Cold: a freshly started JVM (stopped and started again after everything above), wrk -t$THREADS -c$CONNECTIONS on $(human_size "$SMALL_BYTES") in 1 s slices for the first $COLD_SECONDS s after its listener answered; warm = the HTTP table's median"
+    printf '%-7s %9s %14s %11s %10s %11s %7s  %s\n' target 'ready ms' "req/s first ${COLD_SECONDS}s" 'warm req/s' 'cold/warm' 'cpu µs/req' errors 'req/s per 1 s slice'
+    for target in $COLD_TARGETS; do
+        printf '%-7s %9s %14s %11s %10s %11s %7s  %s\n' "$target" "${COLD_READY[$target]}" "${COLD_RPS[$target]}" "${RPS[small-$target]}" \
+            "$(ratio "${COLD_RPS[$target]}" "${RPS[small-$target]}")" "${COLD_CPU[$target]}" "${COLD_ERR[$target]}" "${COLD_SLICES[$target]}"
+        result "HTTP GET $(human_size "$SMALL_BYTES") cold, first ${COLD_SECONDS} s" req/s higher "$target" "${COLD_RPS[$target]}" - - - \
+            "${COLD_CPU[$target]}" "${COLD_ERR[$target]}" "ready after ${COLD_READY[$target]} ms; warm ${RPS[small-$target]} req/s; cold/warm $(ratio "${COLD_RPS[$target]}" "${RPS[small-$target]}")"
+    done
+    echo "ready ms: from starting the launcher to the first answer on its listener (polled every 0.1 s); cpu µs/req includes the JIT compiler's threads"
+fi
+
+# --- results folder: results.md and ratios.svg ---------------------------------------------------
+{
+    echo "Sluice $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo '(no git)') ($MODE${SLUICE_JAVA_OPTS:+, JAVA_OPTS $SLUICE_JAVA_OPTS}); $(java -version 2>&1 | head -n1); nginx $(nginx -v 2>&1 | sed 's/.*: //'); $(haproxy -v 2>&1 | head -n1 | cut -d' ' -f1-3); $(wrk -v 2>&1 | head -n1 | cut -d' ' -f1-2)"
+    echo "$(nproc) cores; load average $LOAD_BEFORE before the HTTP part, $(cut -d' ' -f1-3 /proc/loadavg) at the end; $(date -u '+%Y-%m-%d %H:%M UTC')"
+    echo "wrk -t$THREADS -c$CONNECTIONS, median of $ROUNDS rounds of $DURATION after a $WARMUP warm-up; WebSocket load $WS_LOAD_DURATION after $WS_LOAD_WARMUP; echo backend $WS_ECHO_THREADS IO thread"
+    [[ -z $BASELINE ]] || echo "base: $BASELINE${BASE_JAVA_OPTS:+ (JAVA_OPTS $BASE_JAVA_OPTS)}"
+} >"$RESULTS/meta.txt"
+cp "$TMP/sluice.yaml" "$TMP/haproxy.cfg" "$RESULTS/raw/" 2>/dev/null || true
+cp "$TMP/proxy/nginx.conf" "$RESULTS/raw/nginx-proxy.conf" 2>/dev/null || true
+if python3 "$BENCH_SRC/report.py" "$RESULTS"; then
+    echo
+    echo "Results: $RESULTS/results.md, $RESULTS/ratios.svg (raw outputs in $RESULTS/raw/)"
+else
+    say "note: report.py failed; the figures are in $RESULTS/results.tsv and report.txt"
 fi

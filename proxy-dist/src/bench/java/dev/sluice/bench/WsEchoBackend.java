@@ -14,6 +14,8 @@ import java.util.concurrent.CountDownLatch;
  * The benchmark's WebSocket backend: an Undertow server on 127.0.0.1:PORT that echoes every
  * text and binary message on any path. Kept outside Sluice so "direct" and "through a proxy"
  * reach the very same echo.
+ *
+ * <p>Usage: {@code WsEchoBackend PORT [IO_THREADS]} (1 IO thread unless given).
  */
 public final class WsEchoBackend {
     private WsEchoBackend() {
@@ -21,9 +23,10 @@ public final class WsEchoBackend {
 
     public static void main(String[] args) throws InterruptedException {
         int port = Integer.parseInt(args[0]);
+        int ioThreads = args.length > 1 ? Integer.parseInt(args[1]) : 1;
         Undertow server = Undertow.builder()
                 .addHttpListener(port, "127.0.0.1")
-                .setIoThreads(1)
+                .setIoThreads(ioThreads)
                 .setHandler(Handlers.websocket((exchange, channel) -> {
                     channel.getReceiveSetter().set(new Echo());
                     channel.resumeReceives();
@@ -35,7 +38,7 @@ public final class WsEchoBackend {
             server.stop();
             stopped.countDown();
         }, "ws-echo-stop"));
-        System.out.println("WebSocket echo on 127.0.0.1:" + port);
+        System.out.println("WebSocket echo on 127.0.0.1:" + port + ", " + ioThreads + " IO thread(s)");
         stopped.await();
     }
 
