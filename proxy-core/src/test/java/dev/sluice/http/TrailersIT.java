@@ -99,12 +99,7 @@ class TrailersIT {
     @ValueSource(longs = {64 * 1024, 0})
     void requestTrailerReachesTheUpstream(long bodyBuffer) throws Exception {
         BlockingQueue<Upload> uploads = new LinkedBlockingQueue<>();
-        try (RawBackend backend = RawBackend.start((peer, head) -> {
-                 InputStream body = peer.requestBody(head);
-                 String text = new String(body.readAllBytes(), StandardCharsets.UTF_8);
-                 uploads.add(new Upload(head, text, RawHttp.trailers(body)));
-                 peer.write("HTTP/1.1 204 No Content\r\n\r\n");
-             });
+        try (RawBackend backend = uploadRecorder(uploads);
              Sluice proxy = Sluice.builder().route("/", backend.uri())
                      .limits(LimitsConfig.DEFAULTS.withRequestBodyBuffer(bodyBuffer)).start();
              RawPeer client = RawPeer.connect(proxy.port())) {
@@ -127,12 +122,7 @@ class TrailersIT {
     @Test
     void requestTrailerFromAnHttp2ClientReachesTheUpstream() throws Exception {
         BlockingQueue<Upload> uploads = new LinkedBlockingQueue<>();
-        try (RawBackend backend = RawBackend.start((peer, head) -> {
-                 InputStream body = peer.requestBody(head);
-                 String text = new String(body.readAllBytes(), StandardCharsets.UTF_8);
-                 uploads.add(new Upload(head, text, RawHttp.trailers(body)));
-                 peer.write("HTTP/1.1 204 No Content\r\n\r\n");
-             });
+        try (RawBackend backend = uploadRecorder(uploads);
              Sluice proxy = Sluice.builder().route("/", backend.uri()).http2(true).start();
              RawPeer client = RawPeer.connect(proxy.port())) {
             client.write(RawHttp.concat(H2Wire.PREFACE, H2Wire.frame(H2Wire.SETTINGS, 0, 0, new byte[0]),
@@ -157,5 +147,15 @@ class TrailersIT {
     }
 
     private record Upload(RawHttp.Head head, String body, List<Map.Entry<String, String>> trailers) {
+    }
+
+    /** A backend that answers 204 to every upload and hands over its head, body and trailers. */
+    private static RawBackend uploadRecorder(BlockingQueue<Upload> uploads) {
+        return RawBackend.start((peer, head) -> {
+            InputStream body = peer.requestBody(head);
+            String text = new String(body.readAllBytes(), StandardCharsets.UTF_8);
+            uploads.add(new Upload(head, text, RawHttp.trailers(body)));
+            peer.write("HTTP/1.1 204 No Content\r\n\r\n");
+        });
     }
 }
