@@ -80,6 +80,7 @@ public final class Sluice implements RunningProxy, AutoCloseable {
 
     private final XnioWorker worker;
     private final Metrics metrics = Metrics.create();
+    private final ReloadRefusals refusals = new ReloadRefusals(metrics);
     private final TunnelRegistry tunnels;
     private final Faults faults;
     private final AtomicReference<Snapshot> current = new AtomicReference<>();
@@ -410,7 +411,7 @@ public final class Sluice implements RunningProxy, AutoCloseable {
         try {
             next = ConfigLoader.load(file, home);
         } catch (ConfigException e) {
-            refuseInvalid(source, e);
+            refusals.invalid(source, e);
             throw e;
         }
         reload(next);
@@ -433,33 +434,24 @@ public final class Sluice implements RunningProxy, AutoCloseable {
         try {
             ConfigRules.validate(next);
         } catch (ConfigException e) {
-            throw new SluiceException("reload refused:" + refuseInvalid(next.source(), e), e);
+            throw new SluiceException("reload refused:" + refusals.invalid(next.source(), e), e);
         }
         next = Unsaid.keptFrom(previous.config(), next);
         List<String> restartOnly = RestartOnly.changes(previous.config(), next);
         if (!restartOnly.isEmpty()) {
-            SluiceException refused = new SluiceException("reload refused: " + String.join("; ", restartOnly)
-                    + " (the running configuration stays)");
-            metrics.reloaded(false);
-            log.error("SLU0013 {}", refused.getMessage());
-            throw refused;
+            throw refusals.restartOnly(restartOnly);
         }
         List<ListenerTls> nextTls;
         try {
             nextTls = ListenerCertificates.load(next);
         } catch (SluiceException e) {
-            metrics.reloaded(false);
-            log.error("SLU0014 reload of {} refused, the running configuration and certificates stay: {}", next.source(),
-                    e.getMessage());
-            throw new SluiceException("reload refused: " + e.getMessage());
+            throw refusals.certificates(next.source(), e);
         }
         Snapshot compiled;
         try {
             compiled = Snapshot.compile(next, previous, shared);
         } catch (SluiceException e) {
-            metrics.reloaded(false);
-            log.error("SLU0015 reload of {} refused, the running configuration stays: {}", next.source(), e.getMessage());
-            throw new SluiceException("reload refused: " + e.getMessage());
+            throw refusals.upstreams(next.source(), e);
         }
         current.set(compiled);
         compiled.commit(shared.servers(), shared.serversChanged());
@@ -490,18 +482,6 @@ public final class Sluice implements RunningProxy, AutoCloseable {
         log.info("SLU0005 reloaded {} (config {}): {}, {} ({} dropped, the rest kept with their connections)",
                 next.source(), next.hash(), Plural.of(next.routes().size(), "route"),
                 Plural.of(next.upstreams().size(), "upstream"), dropped.size());
-    }
-
-    /**
-     * Counts and logs a reload refused for the new configuration's problems, read from the file or
-     * given whole: one id for both, since the operator's fix is the same. Returns the problems,
-     * one per line.
-     */
-    private String refuseInvalid(String source, ConfigException e) {
-        metrics.reloaded(false);
-        String problems = e.problems().stream().map(p -> "\n  " + p).collect(Collectors.joining());
-        log.error("SLU0006 reload of {} refused, the running configuration stays:{}", source, problems);
-        return problems;
     }
 
     /**
