@@ -64,25 +64,30 @@ final class HpackShadow {
         if (done) {
             return;
         }
-        for (int at = from; at < to; at++, offset++) {
-            if (fragmentEnd < 0 && offset == 0) {
-                fragmentEnd = Math.max(fragmentStart, length - (buffer.get(at) & 0xFF));
-            }
-            if (offset >= fragmentStart && offset < fragmentEnd) {
-                append(buffer.get(at));
-            }
+        if (from == to) {
+            return;
         }
+        if (fragmentEnd < 0 && offset == 0) {
+            fragmentEnd = Math.max(fragmentStart, length - (buffer.get(from) & 0xFF)); // the pad length
+        }
+        long start = Math.max(offset, fragmentStart);
+        long end = Math.min(offset + (to - from), fragmentEnd);
+        if (end > start) {
+            append(buffer, from + (int) (start - offset), (int) (end - start));
+        }
+        offset += to - from;
         decode(endsBlock && offset == length);
     }
 
-    private void append(byte b) {
-        if (!pending.hasRemaining()) {
-            ByteBuffer larger = ByteBuffer.allocate(pending.capacity() * 2);
+    private void append(ByteBuffer src, int at, int count) {
+        if (pending.remaining() < count) {
+            ByteBuffer larger = ByteBuffer.allocate(Math.max(pending.capacity() * 2, pending.position() + count));
             pending.flip();
             larger.put(pending);
             pending = larger;
         }
-        pending.put(b);
+        pending.put(pending.position(), src, at, count);
+        pending.position(pending.position() + count);
     }
 
     private void decode(boolean blockComplete) throws IOException {
