@@ -254,6 +254,25 @@ class DistributionIT {
     }
 
     @Test
+    void theHeapStopsAt512MiBUnlessJavaOptsSaysOtherwise() throws Exception {
+        // The JVM's own default is a quarter of the machine's memory; JAVA_OPTS comes after bin/sluice's options.
+        assertEquals(512L << 20, maxHeapBytes(Map.of()));
+        assertEquals(1L << 30, maxHeapBytes(Map.of("JAVA_OPTS", "-Xmx1g")));
+    }
+
+    /** The MaxHeapSize the launched JVM runs with, from its own flag listing. */
+    private long maxHeapBytes(Map<String, String> env) throws Exception {
+        Map<String, String> withFlags = new HashMap<>(env);
+        withFlags.merge("JAVA_OPTS", "-XX:+PrintFlagsFinal", (given, flags) -> given + " " + flags);
+        LaunchedSluice version = launch(DIST.resolve("bin/sluice"), withFlags, "--version");
+        assertEquals(0, version.awaitExit(START_TIMEOUT), version.stderr());
+        return version.stdout().lines()
+                .filter(line -> line.matches("\\s*size_t MaxHeapSize\\s+=.*"))
+                .mapToLong(line -> Long.parseLong(line.replaceAll(".*=\\s*(\\d+).*", "$1")))
+                .findFirst().orElseThrow(() -> new AssertionError("no MaxHeapSize in " + version.stdout()));
+    }
+
+    @Test
     void unknownOptionExits2WithHint() throws Exception {
         // A typo must neither start the proxy nor be silently ignored.
         LaunchedSluice bogus = launch("--bogus");
