@@ -104,6 +104,43 @@ class DistributionIT {
     }
 
     @Test
+    void aSecondRunMapsTheClassesTheFirstRunArchivedAsItStopped() throws Exception {
+        // Class data sharing, made by bin/sluice: the first run writes lib/cds-KEY.jsa at its exit.
+        deleteClassArchives();
+        LaunchedSluice first = launch("-c", defaultConfigOnPortZero().toString());
+        first.awaitListeningPort();
+        first.process().destroy();
+        assertEquals(0, first.awaitExit(STOP_TIMEOUT), first.stderr());
+        assertEquals(1, classArchives().size(), "one archive in lib/");
+        assertEquals("", first.stdout(), "the JVM's notes about the archive stay off stdout");
+
+        LaunchedSluice second = launch(DIST.resolve("bin/sluice"), Map.of("JAVA_OPTS", "-Xlog:class+load=info"),
+                "-c", defaultConfigOnPortZero().toString());
+        second.awaitListeningPort();
+        // Sluice's own classes come from the archive, not from its jar.
+        await().atMost(START_TIMEOUT).until(() -> second.stdout().contains("dev.sluice.Sluice source: shared objects file (top)"));
+    }
+
+    @Test
+    void aShortRunNeitherMakesNorUsesAClassArchive() throws Exception {
+        deleteClassArchives();
+        assertEquals(0, launch("--version").awaitExit(START_TIMEOUT));
+        assertEquals(List.of(), classArchives());
+    }
+
+    private static List<Path> classArchives() throws IOException {
+        try (Stream<Path> files = Files.list(DIST.resolve("lib"))) {
+            return files.filter(file -> file.getFileName().toString().matches("cds-\\d+\\.jsa")).toList();
+        }
+    }
+
+    private static void deleteClassArchives() throws IOException {
+        for (Path archive : classArchives()) {
+            Files.delete(archive);
+        }
+    }
+
+    @Test
     void sigintDrainsAndExitsZero() throws Exception {
         // Ctrl-C in a terminal stops as cleanly as TERM.
         LaunchedSluice sluice = launch("-c", defaultConfigOnPortZero().toString());
