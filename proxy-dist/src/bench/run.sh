@@ -43,6 +43,8 @@ WS_IDLE=${BENCH_WS_IDLE:-5000}           # idle tunnels opened per proxy for RSS
 WS_ECHO_THREADS=${BENCH_WS_ECHO_THREADS:-1}          # the WebSocket echo backend's IO threads
 COLD=${BENCH_COLD:-1}                    # 0 skips the cold rows (they restart Sluice and base at the end)
 COLD_SECONDS=${BENCH_COLD_SECONDS:-10}   # cold: wrk in 1 s slices for this long after the listener answers
+PROFILE=${BENCH_PROFILE:-0}              # 1: a CPU flame graph of Sluice (and base) per wrk row, in raw/ (async-profiler)
+ASYNC_PROFILER=${BENCH_ASYNC_PROFILER:-tools.profiler:async-profiler:3.0}   # the Maven artifact it comes from
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
 BENCH_SRC=$ROOT/proxy-dist/src/bench
@@ -103,6 +105,10 @@ need java openjdk-17-jre-headless
 need python3 python3-minimal
 need getconf libc-bin
 [[ $TLS == 0 ]] || need openssl openssl
+if [[ $PROFILE == 1 ]]; then
+    need jcmd openjdk-17-jdk-headless
+    need mvn maven
+fi
 
 # --- Sluice: the built distribution, or proxy-core embedded until the distribution exists ---
 if [[ -x $DIST/bin/sluice ]]; then
@@ -114,6 +120,17 @@ fi
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/sluice-bench.XXXXXX")
 chmod 755 "$TMP"   # nginx workers run as an unprivileged user when started by root
+AP_LIB=
+if [[ $PROFILE == 1 ]]; then
+    # async-profiler's jar on Maven Central carries its native library for each platform.
+    case $(uname -m) in x86_64) ap_platform=linux-x64 ;; aarch64) ap_platform=linux-arm64 ;; *) ap_platform= ;; esac
+    [[ -n $ap_platform ]] || die "BENCH_PROFILE=1: async-profiler has no library for $(uname -m)"
+    mvn -q -B dependency:copy -Dartifact="$ASYNC_PROFILER" -DoutputDirectory="$TMP/ap" >&2 ||
+        die "BENCH_PROFILE=1: could not fetch $ASYNC_PROFILER"
+    (cd "$TMP/ap" && jar xf ./*.jar "$ap_platform/libasyncProfiler.so") ||
+        die "BENCH_PROFILE=1: no $ap_platform/libasyncProfiler.so in $ASYNC_PROFILER"
+    AP_LIB=$TMP/ap/$ap_platform/libasyncProfiler.so
+fi
 # The results folder: report.txt (a copy of stdout), results.tsv (one line per scenario and
 # target), results.md and ratios.svg (report.py), raw/ (every wrk and WebSocket client output).
 RAW=$RESULTS/raw
@@ -579,15 +596,34 @@ wrk_as() {  # wrk_as MODE WRK_ARGS... : keep-alive (wrk as is), resumed or full 
         full) LD_PRELOAD=$NO_RESUME wrk -H "Connection: close" "$@" ;;
     esac
 }
+profile() {  # profile KEY start|stop : with BENCH_PROFILE=1, async-profiler in the JVM of KEY's target (sluice, base)
+    local jvm
+    [[ -n $AP_LIB ]] || return 0
+    case ${1##*-} in sluice) jvm=$SLUICE_JVM ;; base) jvm=${BASE_JVM:-} ;; *) return 0 ;; esac
+    [[ -n $jvm ]] || return 0
+    # jcmd's own parser splits on '=': the options go quoted. Each round resumes the key's
+    # profile, and each stop writes the flame graph of all its rounds so far.
+    if [[ $2 == start ]]; then
+        [[ ${PROFILED[$1]:-} == 1 ]] && set -- "$1" resume
+        PROFILED[$1]=1
+        jcmd "$jvm" JVMTI.agent_load "$AP_LIB" "\"$2,event=cpu,interval=1ms\"" >/dev/null
+    else
+        jcmd "$jvm" JVMTI.agent_load "$AP_LIB" "\"stop,file=$RAW/flame-$1.html,title=$1\"" >/dev/null
+    fi || say "  note: async-profiler did not $2 in $jvm for $1"
+}
+declare -A PROFILED=()
+
 measure() {  # measure KEY URL ROUND [MODE] : one measured wrk run, its figures appended to KEY's lists
     local key=$1 out="$RAW/wrk-$1-$3.txt" pids t0 t1
     # The proxy's CPU (utime + stime) over the run, per request: KEY ends in the target's name.
     pids=$(proxy_pids "${key##*-}")
+    profile "$key" start
     # shellcheck disable=SC2086 # one PID per word
     t0=$(proc_ticks $pids)
     wrk_as "${4:-keep-alive}" -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$2" >"$out"
     # shellcheck disable=SC2086
     t1=$(proc_ticks $pids)
+    profile "$key" stop
     CPU_TICKS[$key]=$(( ${CPU_TICKS[$key]:-0} + t1 - t0 ))
     REQS[$key]=$(( ${REQS[$key]:-0} + $(awk '/ requests in / { print $1 + 0 }' "$out") ))
     RPS[$key]+=" $(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$out")"
