@@ -30,6 +30,7 @@ public final class RequestPath {
 
     private static final String HEX = "0123456789ABCDEF";
 
+    /** Null for a plain path (see {@link #isPlain}): it is split only if a prefix is ever stripped from it. */
     private final List<String> segments;
     private final boolean endsWithSlash;
     private final String raw;
@@ -40,6 +41,13 @@ public final class RequestPath {
         this.endsWithSlash = endsWithSlash;
         this.raw = join(segments, endsWithSlash, false);
         this.decoded = join(segments, endsWithSlash, true);
+    }
+
+    private RequestPath(String plain) {
+        this.segments = null;
+        this.endsWithSlash = plain.endsWith("/");
+        this.raw = plain;
+        this.decoded = plain;
     }
 
     /**
@@ -66,6 +74,40 @@ public final class RequestPath {
         if (!rawPath.startsWith("/")) {
             throw new IllegalArgumentException("the request target is not a path");
         }
+        if (isPlain(rawPath)) {
+            return new RequestPath(rawPath); // most paths: nothing to split, decode or join
+        }
+        return split(rawPath);
+    }
+
+    /**
+     * A path that normalising leaves as it is, decoded as well: ASCII (decoding takes other bytes
+     * for malformed UTF-8), no escapes, backslashes or path parameters, no empty, {@code .} or
+     * {@code ..} segment.
+     */
+    static boolean isPlain(String path) {
+        for (int i = 1; i < path.length(); i++) {
+            char c = path.charAt(i);
+            if (c == '%' || c == '\\' || c == ';' || c >= 0x80) {
+                return false;
+            }
+            if (path.charAt(i - 1) == '/') {
+                if (c == '/') {
+                    return false;
+                }
+                if (c == '.') {
+                    int end = i + 1 < path.length() && path.charAt(i + 1) == '.' ? i + 2 : i + 1;
+                    if (end == path.length() || path.charAt(end) == '/') {
+                        return false;
+                    }
+                }
+            }
+        }
+        return true;
+    }
+
+    /** The general case: split into segments, each made canonical, the dot and empty ones resolved. */
+    static RequestPath split(String rawPath) {
         String[] segments = rawPath.substring(1).split("/", -1);
         List<String> kept = new ArrayList<>();
         boolean endsWithSlash = false;
@@ -105,6 +147,9 @@ public final class RequestPath {
 
     /** {@link #raw()} less its first {@code n} segments: {@code /a/b;p=1} less one is {@code /b;p=1}. */
     public String rawWithout(int n) {
+        if (segments == null) {
+            return split(raw).rawWithout(n);
+        }
         return join(segments.subList(Math.min(n, segments.size()), segments.size()), endsWithSlash, false);
     }
 
