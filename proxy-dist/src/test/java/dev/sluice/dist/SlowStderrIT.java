@@ -81,8 +81,8 @@ class SlowStderrIT {
         assertEquals(ERRORS, statuses[404], "every request answered 404");
 
         stderr.drain();
-        await("every 404 line written or folded").atMost(Duration.ofSeconds(30))
-                .until(() -> count(NOT_FOUND) + sum(FOLDED) == ERRORS);
+        await("every 404 line written or folded").atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertAllAccounted(count(NOT_FOUND) + sum(FOLDED), "written " + count(NOT_FOUND) + ", folded " + sum(FOLDED)));
         assertTrue(count(NOT_FOUND) < 100, "a few lines written in full, the rest folded: " + count(NOT_FOUND));
         assertEquals(0, sum(DROPPED), "folded lines never filled the queue");
     }
@@ -98,8 +98,9 @@ class SlowStderrIT {
         assertEquals(ERRORS, statuses[404], "every request answered 404");
 
         stderr.drain();
-        await("every 404 line written or counted as dropped").atMost(Duration.ofSeconds(30))
-                .until(() -> count(NOT_FOUND) + sum(DROPPED) == ERRORS);
+        await("every 404 line written or counted as dropped").atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertAllAccounted(count(NOT_FOUND) + sum(DROPPED), "written " + count(NOT_FOUND) + ", dropped "
+                        + sum(DROPPED) + ", other lines: " + otherLines()));
         assertTrue(sum(DROPPED) > 0, "lines were dropped, not waited for");
         assertEquals(0, sum(FOLDED), "nothing folded");
     }
@@ -191,6 +192,22 @@ class SlowStderrIT {
             }
         }
         return sum;
+    }
+
+    /**
+     * Every request's 404 line is written, folded or counted as dropped: none lost. The JDK's
+     * HttpClient sends a GET once more when its keep-alive connection closes before the answer
+     * arrives, and the proxy then logs that request twice (the likely cause of a run that gave
+     * 10,001 lines for 10,000 answers); so up to one more line per client connection is no loss.
+     */
+    private static void assertAllAccounted(long lines, String detail) {
+        assertTrue(lines >= ERRORS && lines <= ERRORS + CLIENTS, ERRORS + " requests, " + lines + " lines: " + detail);
+    }
+
+    /** The lines that are neither a 404 nor a drop count, the first few: what else reached stderr. */
+    private String otherLines() {
+        return stderr.lines().stream().filter(line -> !NOT_FOUND.matcher(message(line)).matches()
+                && !DROPPED.matcher(message(line)).matches()).limit(20).toList().toString();
     }
 
     /** What follows "TIME LEVEL LOGGER - ". */
