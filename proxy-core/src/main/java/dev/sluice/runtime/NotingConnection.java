@@ -35,7 +35,8 @@ final class NotingConnection implements ClientConnection, ExchangeCompletionList
     private static final AttachmentKey<ResponseHeadGuard> GUARD = AttachmentKey.create(ResponseHeadGuard.class);
 
     private final ClientConnection connection;
-    private final HttpServerExchange exchange;
+    /** Null once the request on this connection became a tunnel ({@link #forget}). */
+    private HttpServerExchange exchange;
     /** The guard under the connection, once a request went out on it; and that request's token. */
     private ResponseHeadGuard guard;
     private long token;
@@ -43,6 +44,11 @@ final class NotingConnection implements ClientConnection, ExchangeCompletionList
     NotingConnection(ClientConnection connection, HttpServerExchange exchange) {
         this.connection = connection;
         this.exchange = exchange;
+    }
+
+    /** The request on this connection became a tunnel: the exchange it noted is not needed any more. */
+    void forget() {
+        exchange = null;
     }
 
     /** Notes the guard under a connection that {@link GuardedHttpClientProvider} made. */

@@ -28,8 +28,10 @@ import java.util.List;
  * h2c switch).
  */
 final class SentRequest implements ClientExchange {
+    private static final Runnable NOTHING = () -> { };
+
     private final ClientExchange sent;
-    private final HttpServerExchange exchange;
+    private HttpServerExchange exchange;
     private ClientCallback<ClientExchange> listener;
     private Runnable whenFailed;
     /** Sent on a connection an earlier request used: its loss does not count against the server. */
@@ -44,6 +46,17 @@ final class SentRequest implements ClientExchange {
     /** From now on a failure of the request runs {@code whenFailed} instead of reaching ProxyHandler. */
     void abandon(Runnable whenFailed) {
         this.whenFailed = whenFailed;
+    }
+
+    /**
+     * The request became a tunnel: it has nothing more to report, and lets go of the exchange
+     * and the listener. Undertow's client connection keeps its last request, and so this
+     * object, for as long as the socket lives.
+     */
+    void forget() {
+        whenFailed = NOTHING;
+        exchange = null;
+        listener = null;
     }
 
     @Override

@@ -177,7 +177,9 @@ final class HandshakeForwarder implements ProxyCallback<ProxyConnection> {
         }
         legs.upstream = connection;
         // The listener is handed the connection underneath any wrapper: compare the one we hold.
-        connection.addCloseListener(c -> legs.upstreamClosed(connection));
+        // It stays on the connection as long as the tunnel lives, so it holds the legs, not this.
+        Legs tunnelLegs = legs;
+        connection.addCloseListener(c -> tunnelLegs.upstreamClosed(connection));
         ClientRequest request = new ClientRequest().setMethod(Methods.GET).setPath(upstreamTarget());
         HeaderMap out = request.getRequestHeaders();
         for (HeaderValues values : exchange.getRequestHeaders()) {

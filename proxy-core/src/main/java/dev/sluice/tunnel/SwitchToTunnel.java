@@ -5,6 +5,7 @@ import dev.sluice.config.WebSocketConfig;
 import dev.sluice.http.RequestIds;
 import dev.sluice.record.RecordingHandler;
 import dev.sluice.runtime.SendTimeoutConduit;
+import dev.sluice.runtime.UpstreamClient;
 import dev.sluice.ws.StageFactory;
 import io.undertow.client.ClientConnection;
 import io.undertow.client.ClientExchange;
@@ -66,6 +67,7 @@ record SwitchToTunnel(TunnelRegistry registry, LimitsConfig limits, ByteBufferPo
                     limits.sendTimeout(), () -> splice.closeNow(SendTimeoutConduit.reason(limits.sendTimeout()))));
             splice.start();
             forgetHandshake(ex, answered);
+            UpstreamClient.tunnelled(ex, legs.upstream);
         });
         exchange.endExchange();
     }
