@@ -193,6 +193,10 @@ final class Pump {
     }
 
     private void readAndForward() {
+        // A read that left room took all the socket had: reading again would only return 0
+        // (a system call per message). The selector is level-triggered, so bytes that come
+        // later are reported; conduits that hold bytes of their own (TLS) wake the listener.
+        boolean drained = false;
         for (int turn = 0; ; turn++) {
             if (phase != Phase.RELAYING || inFlight != null || writing != null) {
                 return;
@@ -206,12 +210,16 @@ final class Pump {
                 }
                 return;
             }
-            if (turn == BUFFERS_PER_TURN) {
-                source.wakeupReads();
-                return;
-            }
             if (heldByStages() >= Stage.HOLD_LIMIT) {
                 source.suspendReads(); // a stage's timer carries on when it passed some on
+                return;
+            }
+            if (drained) {
+                source.resumeReads();
+                return;
+            }
+            if (turn == BUFFERS_PER_TURN) {
+                source.wakeupReads();
                 return;
             }
             PooledByteBuffer pooled = pool.allocate();
@@ -234,21 +242,22 @@ final class Pump {
                 endSource();
                 return;
             }
+            drained = buffer.hasRemaining();
             buffer.flip();
             if (frameSent) {
                 scanner.scan(buffer); // only to see the peer's Close; nothing goes on after ours
                 pooled.close();
-                continue;
+            } else {
+                inFlight = pooled;
+                inChain = true;
+                chain.onBytes(buffer);
+                inChain = false;
+                if (writing != null) {
+                    source.suspendReads(); // the sink is full: settle() carries on once it is written
+                    return;
+                }
+                releaseInFlight();
             }
-            inFlight = pooled;
-            inChain = true;
-            chain.onBytes(buffer);
-            inChain = false;
-            if (writing != null) {
-                source.suspendReads(); // the sink is full: settle() carries on once it is written
-                return;
-            }
-            releaseInFlight();
         }
     }
 
