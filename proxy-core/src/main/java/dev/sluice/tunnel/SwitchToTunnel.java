@@ -66,21 +66,23 @@ record SwitchToTunnel(TunnelRegistry registry, LimitsConfig limits, ByteBufferPo
             clientSide.getSinkChannel().setConduit(new SendTimeoutConduit(clientSide.getSinkChannel().getConduit(),
                     limits.sendTimeout(), () -> splice.closeNow(SendTimeoutConduit.reason(limits.sendTimeout()))));
             splice.start();
-            forgetHandshake(ex, answered);
-            UpstreamClient.tunnelled(ex, legs.upstream);
+            forgetHandshake(ex, answered, legs.upstream);
         });
         exchange.endExchange();
     }
 
     /**
-     * Drops the handshake's headers once the tunnel runs. Undertow's server connection keeps
-     * its last exchange, and the client connection its last request and response, for as
-     * long as the socket lives: with the headers that was about a third of an idle tunnel's heap.
+     * Drops the handshake once the tunnel runs. Undertow's server connection keeps its last
+     * exchange, and the client connection its last request and response, for as long as the
+     * socket lives: with the headers that was about a third of an idle tunnel's heap, and
+     * Sluice's wrappers on the upstream connection held the exchange itself.
      */
-    private static void forgetHandshake(HttpServerExchange ex, ClientExchange upstreamExchange) {
+    private static void forgetHandshake(HttpServerExchange ex, ClientExchange upstreamExchange,
+                                        ClientConnection upstream) {
         ex.getRequestHeaders().clear();
         ex.getResponseHeaders().clear();
         upstreamExchange.getRequest().getRequestHeaders().clear();
         upstreamExchange.getResponse().getResponseHeaders().clear();
+        UpstreamClient.tunnelled(ex, upstream);
     }
 }
