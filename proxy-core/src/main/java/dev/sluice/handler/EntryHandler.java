@@ -20,6 +20,7 @@ final class EntryHandler implements HttpHandler {
 
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
+        ClientReadsKept.keep(exchange);
         EmptyLinesBetweenRequests.skipAfter(exchange);
         RequestIds.assign(exchange);
         exchange.addDefaultResponseListener(ProxyErrorPages.INSTANCE);

@@ -4,6 +4,7 @@ import dev.sluice.Sluice;
 import dev.sluice.testing.HttpBackend;
 import dev.sluice.testing.HttpBackendRequest;
 import dev.sluice.testing.HttpBackendResponder;
+import dev.sluice.testing.RawBackend;
 import dev.sluice.testing.RawHttp;
 import dev.sluice.testing.RawPeer;
 import org.junit.jupiter.api.AfterEach;
@@ -11,10 +12,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Requests pipelined on one connection (RFC 9112 §9.3.2): answered in order, each as soon as
@@ -93,6 +97,34 @@ class PipeliningIT {
 
             client.write("T /second HTTP/1.1\r\nHost: x\r\n\r\n");
             assertEquals("/second", answer(client));
+        }
+    }
+
+    // The next request sent while the first still waits for its upstream, and then the client's
+    // FIN: the proxy keeps the connection readable while a request runs (no epoll_ctl per
+    // request), so these bytes wake it early; it reads them only once the first is answered.
+    // Both answers arrive, in order, before the connection ends.
+    @Test
+    void bytesSentWhileARequestWaitsUpstreamWaitForItsAnswer() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        try (RawBackend upstream = RawBackend.start((peer, head) -> {
+                 if (head.target().equals("/slow")) {
+                     release.await(10, TimeUnit.SECONDS);
+                 }
+                 peer.write("HTTP/1.1 200 OK\r\nContent-Length: " + head.target().length()
+                         + "\r\nConnection: close\r\n\r\n" + head.target());
+             });
+             Sluice proxy = Sluice.builder().route("/", upstream.uri()).start();
+             RawPeer client = RawPeer.connect(proxy.port())) {
+            client.write(get("/slow"));
+            await().until(() -> upstream.heads().size() == 1);
+            client.write(get("/next"));
+            client.shutdownOutput();
+            release.countDown();
+
+            assertEquals("/slow", answer(client));
+            assertEquals("/next", answer(client));
+            assertTrue(client.readsEof(), "then the proxy closes, the client having sent its FIN");
         }
     }
 
