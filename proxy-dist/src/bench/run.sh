@@ -224,12 +224,15 @@ rss_kib() {  # VmRSS of the PIDs given, summed, in KiB
 }
 
 USED_PORTS=" "
-pick_port() {  # pick_port VAR : a port nothing listens on, not handed out before in this run
+# Below the kernel's range for outgoing connections: a port one of those holds cannot be listened
+# on (a run once failed so, "Address already in use", on a port that ss showed no listener on).
+EPHEMERAL_LOW=$(awk '{ print $1 }' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+pick_port() {  # pick_port VAR : a port no socket uses, below the ephemeral range, not handed out before in this run
     local port
     for _ in $(seq 1 500); do
-        port=$((20000 + RANDOM % 40000))
+        port=$((10000 + RANDOM % (EPHEMERAL_LOW - 10000)))
         [[ $USED_PORTS == *" $port "* ]] && continue
-        ss -Htln "sport = :$port" | grep -q . && continue
+        ss -Htan "sport = :$port" | grep -q . && continue
         USED_PORTS+="$port "
         printf -v "$1" '%s' "$port"
         return
