@@ -4,7 +4,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
+
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -106,7 +109,7 @@ class DistributionIT {
     @Test
     void aSecondRunMapsTheClassesTheFirstRunArchivedAsItStopped() throws Exception {
         // Class data sharing, made by bin/sluice: the first run writes lib/cds-KEY.jsa at its exit.
-        deleteClassArchives();
+        forgetEarlierRuns();
         LaunchedSluice first = launch("-c", defaultConfigOnPortZero().toString());
         first.awaitListeningPort();
         first.process().destroy();
@@ -123,20 +126,62 @@ class DistributionIT {
 
     @Test
     void aShortRunNeitherMakesNorUsesAClassArchive() throws Exception {
-        deleteClassArchives();
+        forgetEarlierRuns();
         assertEquals(0, launch("--version").awaitExit(START_TIMEOUT));
         assertEquals(List.of(), classArchives());
+        assertEquals(List.of(), jvmAnswers(), "nor asks the JVM about its options");
     }
 
-    private static List<Path> classArchives() throws IOException {
-        try (Stream<Path> files = Files.list(DIST.resolve("lib"))) {
-            return files.filter(file -> file.getFileName().toString().matches("cds-\\d+\\.jsa")).toList();
+    @Test
+    void theJvmGivesNativeMemoryBackWhereItCanAndIsAskedOnce() throws Exception {
+        // bin/sluice asks this java once whether it takes -XX:TrimNativeHeapInterval (an unknown
+        // option would stop it) and keeps the answer in lib/jvm-KEY.opts for later runs.
+        forgetEarlierRuns();
+        String takesTrim = vmKnows("TrimNativeHeapInterval") ? "-XX:TrimNativeHeapInterval=15000" : "";
+        for (int run = 1; run <= 2; run++) {
+            LaunchedSluice sluice = launch(DIST.resolve("bin/sluice"), Map.of("JAVA_OPTS", "-XX:+PrintCommandLineFlags"),
+                    "-c", defaultConfigOnPortZero().toString());
+            sluice.awaitListeningPort();
+            assertEquals(1, jvmAnswers().size(), "one answer in lib/, run " + run);
+            assertEquals(takesTrim, Files.readString(jvmAnswers().get(0)).strip(), "the answer, run " + run);
+            if (!takesTrim.isEmpty()) {
+                assertTrue(sluice.stdout().contains(takesTrim), "run " + run + ": " + sluice.stdout());
+            }
+            sluice.process().destroy();
+            assertEquals(0, sluice.awaitExit(STOP_TIMEOUT), sluice.stderr());
         }
     }
 
-    private static void deleteClassArchives() throws IOException {
+    /** Whether this test's JVM, the same java bin/sluice runs, has the option. */
+    private static boolean vmKnows(String option) {
+        try {
+            ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class).getVMOption(option);
+            return true;
+        } catch (IllegalArgumentException unknown) {
+            return false;
+        }
+    }
+
+    private static List<Path> classArchives() throws IOException {
+        return libFiles("cds-\\d+\\.jsa");
+    }
+
+    private static List<Path> jvmAnswers() throws IOException {
+        return libFiles("jvm-\\d+\\.opts");
+    }
+
+    private static List<Path> libFiles(String pattern) throws IOException {
+        try (Stream<Path> files = Files.list(DIST.resolve("lib"))) {
+            return files.filter(file -> file.getFileName().toString().matches(pattern)).toList();
+        }
+    }
+
+    private static void forgetEarlierRuns() throws IOException {
         for (Path archive : classArchives()) {
             Files.delete(archive);
+        }
+        for (Path answer : jvmAnswers()) {
+            Files.delete(answer);
         }
     }
 
