@@ -1,17 +1,22 @@
 package dev.sluice.edge;
 
 import dev.sluice.Sluice;
+import dev.sluice.SluiceBuilder;
+import dev.sluice.config.TlsConfig;
 import dev.sluice.testing.HttpBackend;
 import dev.sluice.testing.HttpBackendRequest;
 import dev.sluice.testing.HttpBackendResponder;
 import dev.sluice.testing.RawBackend;
 import dev.sluice.testing.RawHttp;
 import dev.sluice.testing.RawPeer;
+import dev.sluice.testing.TestCertificates;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -106,6 +111,25 @@ class PipeliningIT {
     // Both answers arrive, in order, before the connection ends.
     @Test
     void bytesSentWhileARequestWaitsUpstreamWaitForItsAnswer() throws Exception {
+        bytesSentWhileARequestWaitsUpstreamWaitForItsAnswer(Sluice.builder(), RawPeer::connect);
+    }
+
+    // The same over TLS, where Undertow's TLS conduit runs the read listener again after each
+    // read on its own schedule; here the FIN is the client's close_notify.
+    @Test
+    void overTlsBytesSentWhileARequestWaitsUpstreamWaitForItsAnswer(@TempDir Path dir) throws Exception {
+        TestCertificates ca = TestCertificates.ca();
+        TlsConfig tls = TlsConfig.of(ca.leaf("localhost", "127.0.0.1").write(dir, "leaf"));
+        bytesSentWhileARequestWaitsUpstreamWaitForItsAnswer(Sluice.builder().tls(tls),
+                port -> RawPeer.connectTls(port, ca.clientContext()));
+    }
+
+    private interface Connect {
+        RawPeer to(int port) throws IOException;
+    }
+
+    private static void bytesSentWhileARequestWaitsUpstreamWaitForItsAnswer(SluiceBuilder builder, Connect connect)
+            throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         try (RawBackend upstream = RawBackend.start((peer, head) -> {
                  if (head.target().equals("/slow")) {
@@ -114,8 +138,8 @@ class PipeliningIT {
                  peer.write("HTTP/1.1 200 OK\r\nContent-Length: " + head.target().length()
                          + "\r\nConnection: close\r\n\r\n" + head.target());
              });
-             Sluice proxy = Sluice.builder().route("/", upstream.uri()).start();
-             RawPeer client = RawPeer.connect(proxy.port())) {
+             Sluice proxy = builder.route("/", upstream.uri()).start();
+             RawPeer client = connect.to(proxy.port())) {
             client.write(get("/slow"));
             await().until(() -> upstream.heads().size() == 1);
             client.write(get("/next"));

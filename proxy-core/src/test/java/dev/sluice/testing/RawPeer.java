@@ -4,6 +4,8 @@ import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.FilterInputStream;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -68,6 +70,20 @@ public final class RawPeer implements AutoCloseable {
             }
             socket.connect(new InetSocketAddress("127.0.0.1", port), CONNECT_TIMEOUT_MILLIS);
             return new RawPeer(socket, false);
+        } catch (IOException | RuntimeException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
+    /** Connects to 127.0.0.1:port and completes a TLS handshake with the client context's trust. */
+    public static RawPeer connectTls(int port, SSLContext client) throws IOException {
+        Socket socket = client.getSocketFactory().createSocket();
+        try {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), CONNECT_TIMEOUT_MILLIS);
+            RawPeer peer = new RawPeer(socket, false);
+            ((SSLSocket) socket).startHandshake();
+            return peer;
         } catch (IOException | RuntimeException e) {
             socket.close();
             throw e;
