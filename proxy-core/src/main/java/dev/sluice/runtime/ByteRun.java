@@ -5,8 +5,9 @@ import java.util.Arrays;
 
 /**
  * Bytes kept in order at the front of an array, taken from the front: a head the guard holds,
- * and what waits for its reader. Only interim and bodiless heads come here, so the array is
- * let go as soon as it is empty.
+ * and what waits for its reader (interim and bodiless heads, and the body bytes that came in
+ * one read with an ordinary head). They are held only until the reader's next read, so the
+ * array is let go as soon as it is empty.
  */
 final class ByteRun {
     private static final byte[] NONE = new byte[0];

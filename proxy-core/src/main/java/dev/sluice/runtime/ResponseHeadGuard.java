@@ -26,8 +26,7 @@ import java.nio.channels.FileChannel;
  *     which has no request to pair them with.</li>
  * </ul>
  * This is the one place where Sluice reads HTTP framing itself: only the status line's first
- * 12 bytes of each response head and, for the heads it removes or edits, where the head
- * ends. Everything else passes to Undertow's parser untouched. Undertow offers no hook for any
+ * 12 bytes of each response head and where the head ends. Everything else passes to Undertow's parser untouched. Undertow offers no hook for any
  * of this, so the guard is a conduit, installed when the connection is made
  * ({@link GuardedHttpClientProvider}) and told by {@link NotingConnection} when a request goes
  * out and when its exchange is over.
@@ -99,9 +98,12 @@ final class ResponseHeadGuard extends AbstractStreamSourceConduit<StreamSourceCo
             return given > 0 ? given : -1;
         }
         if (state == State.PASS || state == State.SWITCHED) {
+            if (given > 0) {
+                return given; // the socket is read when the reader comes back, not at once: it is most often empty
+            }
             int n = next.read(dst);
             eof = n == -1;
-            return given > 0 ? given + Math.max(n, 0) : n;
+            return n;
         }
         if (state == State.IDLE) {
             return given > 0 ? given : readStray(dst);
@@ -120,8 +122,8 @@ final class ResponseHeadGuard extends AbstractStreamSourceConduit<StreamSourceCo
                 return n;
             }
             if (n >= STATUS_PREFIX && passesAsIs(dst, start)) {
-                state = State.PASS; // the common case: an ordinary answer, never copied
-                return n;
+                state = State.PASS; // the common case: an ordinary answer
+                return headOnly(dst, start, n);
             }
             // Taken back from the reader's buffer and examined below.
             head.add(dst, start, n);
@@ -164,6 +166,22 @@ final class ResponseHeadGuard extends AbstractStreamSourceConduit<StreamSourceCo
             given += more;
         }
         return given;
+    }
+
+    /**
+     * Gives the reader an ordinary answer's head alone when its body came in the same read, and
+     * holds the body for the reader's next read. Undertow's client, finding bytes after the head
+     * in its buffer, pushes them back and wakes its own read listener, which after the body has
+     * been taken reads the socket for nothing: a task and a read system call per response.
+     */
+    private int headOnly(ByteBuffer dst, int start, int n) {
+        int end = ResponseHeads.headEnd(dst, start, n);
+        if (end < 0 || end == n) {
+            return n;
+        }
+        out.add(dst, start + end, n - end);
+        dst.position(start + end);
+        return end;
     }
 
     /**

@@ -54,11 +54,15 @@ final class ResponseHeads {
         return status == NOT_A_STATUS_LINE || status < 100 || status >= 200 && status != 204 && status != 304;
     }
 
-    /** Where the head ends (just past its empty line), or -1 when it has not ended yet. LF alone ends a line too. */
-    static int headEnd(byte[] bytes, int length) {
+    /**
+     * Where a head in the {@code length} bytes from {@code start} of {@code buffer} ends (just past
+     * its empty line, counted from {@code start}), or -1 when it has not ended yet. LF alone ends a
+     * line too. The buffer's position is untouched.
+     */
+    static int headEnd(ByteBuffer buffer, int start, int length) {
         int lineLength = 0;
         for (int i = 0; i < length; i++) {
-            byte b = bytes[i];
+            byte b = buffer.get(start + i);
             if (b == '\n') {
                 if (lineLength == 0) {
                     return i + 1;
@@ -69,6 +73,11 @@ final class ResponseHeads {
             }
         }
         return -1;
+    }
+
+    /** {@link #headEnd(ByteBuffer, int, int)} of the first {@code length} bytes. */
+    static int headEnd(byte[] bytes, int length) {
+        return headEnd(ByteBuffer.wrap(bytes), 0, length);
     }
 
     private static final byte[] CONTENT_LENGTH = "content-length:".getBytes(StandardCharsets.US_ASCII);
