@@ -98,10 +98,22 @@ public final class SendTimeoutConduit extends AbstractStreamSinkConduit<StreamSi
         next.resumeWrites();
     }
 
+    /**
+     * Undertow wakes the writer at the end of every response, and the writer most often writes
+     * it all and suspends: a timer armed here would be set and dropped per response. So the
+     * clock starts in a task queued behind the wake-up, and only if the writer still waits once
+     * it has run.
+     */
     @Override
     public void wakeupWrites() {
-        waitBegins();
         next.wakeupWrites();
+        next.getWriteThread().execute(this::stillWaiting);
+    }
+
+    private void stillWaiting() {
+        if (!expired && next.isWriteResumed()) {
+            waitBegins();
+        }
     }
 
     @Override
