@@ -26,10 +26,10 @@ import java.nio.channels.FileChannel;
  *     which has no request to pair them with.</li>
  * </ul>
  * This is the one place where Sluice reads HTTP framing itself: only the status line's first
- * 12 bytes of each response head and where the head ends. Everything else passes to Undertow's parser untouched. Undertow offers no hook for any
- * of this, so the guard is a conduit, installed when the connection is made
- * ({@link GuardedHttpClientProvider}) and told by {@link NotingConnection} when a request goes
- * out and when its exchange is over.
+ * 12 bytes of each response head and where the head ends. Everything else passes to Undertow's
+ * parser untouched. Undertow offers no hook for any of this, so the guard is a conduit,
+ * installed when the connection is made ({@link GuardedHttpClientProvider}) and told by
+ * {@link NotingConnection} when a request goes out and when its exchange is over.
  */
 final class ResponseHeadGuard extends AbstractStreamSourceConduit<StreamSourceConduit> {
     /** Longest head removed or edited here; a longer one breaks the connection (the request gets a 502). */
