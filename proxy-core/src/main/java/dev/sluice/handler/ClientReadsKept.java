@@ -1,5 +1,6 @@
 package dev.sluice.handler;
 
+import dev.sluice.runtime.IoThreads;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.protocol.http.HttpServerConnection;
 import org.xnio.conduits.StreamSourceConduit;
@@ -36,7 +37,7 @@ final class ClientReadsKept {
             if (connection.getSslSessionInfo() == null) {
                 reads.resumeReads();
             } else {
-                exchange.getIoThread().execute(() -> {
+                IoThreads.execute(exchange.getIoThread(), () -> {
                     if (!exchange.isComplete()) { // else the connection has moved on to its next request
                         reads.resumeReads();
                     }

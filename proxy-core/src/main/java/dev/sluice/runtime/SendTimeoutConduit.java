@@ -107,7 +107,7 @@ public final class SendTimeoutConduit extends AbstractStreamSinkConduit<StreamSi
     @Override
     public void wakeupWrites() {
         next.wakeupWrites();
-        next.getWriteThread().execute(this::stillWaiting);
+        IoThreads.execute(next.getWriteThread(), this::stillWaiting);
     }
 
     private void stillWaiting() {
