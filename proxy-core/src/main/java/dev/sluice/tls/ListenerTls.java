@@ -38,6 +38,7 @@ public final class ListenerTls {
         for (TlsConfig.Certificate certificate : config.certificates()) {
             certificates.add(CertificateFiles.load(certificate));
         }
+        HandshakeCrypto.install();
         SSLContext jdk;
         try {
             jdk = SSLContext.getInstance("TLS");

@@ -158,6 +158,32 @@ class TlsListenerIT {
         }
     }
 
+    // Handshakes whichever key exchange and certificate a client ends up with: X25519 (BouncyCastle's,
+    // see HandshakeCrypto) and P-256 (the JDK's), with the EC certificate's signature (BouncyCastle's)
+    // and the RSA one's (the JDK's), on TLS 1.2 and 1.3 (openssl s_client, when installed). A TLS 1.2
+    // client must offer P-256 to get a P-256 certificate (RFC 8422), so X25519 comes with it, first.
+    @Test
+    void everyKeyExchangeAndCertificateKindCompletesTheHandshake() throws Exception {
+        assumeTrue(installed("openssl"), "openssl is not installed");
+        TlsConfig tls = TlsConfig.of(ca.leaf("127.0.0.1").write(dir, "ec"),
+                ca.leaf("RSA", Duration.ofDays(30), "rsa.test").write(dir, "rsa"));
+        Path caFile = ca.writeCa(dir.resolve("ca.pem"));
+        try (HttpBackend http = HttpBackend.start();
+             Sluice proxy = Sluice.builder().route("/", http.uri()).tls(tls).start()) {
+            for (String version : List.of("-tls1_2", "-tls1_3")) {
+                for (String groups : List.of("X25519:P-256", "P-256")) {
+                    String ec = sClient(proxy.port(), caFile, version, "-groups", groups);
+                    assertTrue(ec.contains("Verify return code: 0 (ok)") && ec.contains("Peer signature type: ECDSA")
+                            && ec.contains("Server Temp Key: " + (groups.startsWith("X25519") ? "X25519" : "ECDH, prime256v1")),
+                            version + " " + groups + ": " + ec);
+                    String rsa = sClient(proxy.port(), caFile, version, "-groups", groups, "-servername", "rsa.test");
+                    assertTrue(rsa.contains("Verify return code: 0 (ok)") && rsa.contains("Peer signature type: RSA"),
+                            version + " " + groups + " (RSA): " + rsa);
+                }
+            }
+        }
+    }
+
     // What cannot start says why: an unknown cipher suite, a key that is not the certificate's
     // (naming the file). A certificate for no routed host is only a warning.
     @Test
