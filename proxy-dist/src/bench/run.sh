@@ -16,7 +16,8 @@ set -euo pipefail
 
 DURATION=${BENCH_DURATION:-5s}           # each measured wrk run
 ROUNDS=${BENCH_ROUNDS:-3}                # measured runs per row; the table shows their median
-WARMUP=${BENCH_WARMUP:-5s}               # an unmeasured wrk run per row before the rounds
+WARMUP=${BENCH_WARMUP:-5s}               # an unmeasured wrk run per row before the rounds (nginx, HAProxy)
+JVM_WARMUP=${BENCH_JVM_WARMUP:-20s}      # the same for Sluice and base: a JVM compiles for tens of seconds
 CONNECTIONS=${BENCH_CONNECTIONS:-32}
 THREADS=${BENCH_THREADS:-1}              # wrk threads; 1 leaves the 2nd core to the servers
 SMALL_BYTES=${BENCH_SMALL_BYTES:-1024}
@@ -636,16 +637,17 @@ measure() {  # measure KEY URL ROUND [MODE] : one measured wrk run, its figures 
     ERRS[$key]=$(( ${ERRS[$key]:-0} + $(awk '/Non-2xx or 3xx responses:/ { n += $NF }
         /Socket errors:/ { gsub(/,/, ""); n += $4 + $6 + $8 + $10 } END { print n + 0 }' "$out") ))
 }
+warmup_of() { case $1 in sluice|base) echo "$JVM_WARMUP" ;; *) echo "$WARMUP" ;; esac; }
 url_of() { case $1 in direct) echo "$DIRECT/$2.bin" ;; nginx) echo "$NGINX/$2.bin" ;; haproxy) echo "$HAPROXY/$2.bin" ;; sluice) echo "$SLUICE/$2.bin" ;; base) echo "$BASE/$2.bin" ;; esac; }
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 awk -v l="${LOAD_BEFORE%% *}" -v n="$(nproc)" 'BEGIN { exit !(l > n / 2) }' &&
     say "note: load average ${LOAD_BEFORE%% *} on $(nproc) cores before starting: other work shares the CPUs, figures will be noisy"
-say "Sluice: $MODE; a $WARMUP warm-up per row, then $ROUNDS interleaved rounds of wrk -t$THREADS -c$CONNECTIONS -d$DURATION"
+say "Sluice: $MODE; a warm-up per row ($JVM_WARMUP for the JVMs, $WARMUP for the others), then $ROUNDS interleaved rounds of wrk -t$THREADS -c$CONNECTIONS -d$DURATION"
 for body in small large; do
     for target in $TARGETS; do
         say "  warm-up: $body body, $target"
-        wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "$(url_of "$target" "$body")" >/dev/null
+        wrk -t"$THREADS" -c"$CONNECTIONS" -d"$(warmup_of "$target")" "$(url_of "$target" "$body")" >/dev/null
     done
 done
 # Rounds interleave the targets, so a burst of outside load hurts all three alike, and the
@@ -778,7 +780,15 @@ if [[ $WS == 1 && $WS_LOAD == 1 ]]; then
         WL_MIS[$k]=$(( ${WL_MIS[$k]:-0} + $(kv mismatched_bytes) ))
         WL_ERR[$k]=$(( ${WL_ERR[$k]:-0} + $(kv errors) ))
     }
-    say "WebSocket load: $ROUNDS interleaved rounds of $WS_LOAD_WARMUP warm-up + $WS_LOAD_DURATION measured per row"
+    say "WebSocket load: $ROUNDS interleaved rounds of $WS_LOAD_WARMUP warm-up + $WS_LOAD_DURATION measured per row (the JVMs warmed $JVM_WARMUP per row first)"
+    for sc in $WL_SCENARIOS; do
+        for target in $TARGETS; do
+            [[ $target == sluice || $target == base ]] || continue
+            say "  warm-up: WebSocket $sc, $target"
+            java -cp "$HELPER_CP" dev.sluice.bench.WsLoad echo "ws://127.0.0.1:$(ws_port_of "$target")/ws" \
+                "$(wl_conns "$sc")" "${sc#*-}" "$(wl_in_flight "$sc")" "$(to_seconds "$JVM_WARMUP")" 1 >/dev/null 2>&1 || true
+        done
+    done
     WL_LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
     for round in $(seq 1 "$ROUNDS"); do
         for sc in $WL_SCENARIOS; do
@@ -886,11 +896,11 @@ if [[ $TLS == 1 ]]; then
     TLS_MODES="keep-alive resumed"
     [[ -z $NO_RESUME ]] || TLS_MODES="$TLS_MODES full"
     tls_url() { echo "https://127.0.0.1:$(tls_port_of "$1")/small.bin"; }
-    say "TLS: a $WARMUP warm-up per row, then $ROUNDS interleaved rounds of wrk -t$THREADS -c$CONNECTIONS -d$DURATION"
+    say "TLS: a warm-up per row ($JVM_WARMUP for the JVMs, $WARMUP for the others), then $ROUNDS interleaved rounds of wrk -t$THREADS -c$CONNECTIONS -d$DURATION"
     for mode in $TLS_MODES; do
         for target in $TLS_TARGETS; do
             say "  warm-up: https $mode, $target"
-            wrk_as "$mode" -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "$(tls_url "$target")" >/dev/null
+            wrk_as "$mode" -t"$THREADS" -c"$CONNECTIONS" -d"$(warmup_of "$target")" "$(tls_url "$target")" >/dev/null
         done
     done
     TLS_LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -1037,7 +1047,7 @@ fi
 {
     echo "Sluice $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo '(no git)') ($MODE${SLUICE_JAVA_OPTS:+, JAVA_OPTS $SLUICE_JAVA_OPTS}); $(java -version 2>&1 | head -n1); nginx $(nginx -v 2>&1 | sed 's/.*: //'); $(haproxy -v 2>&1 | head -n1 | cut -d' ' -f1-3); $(wrk -v 2>&1 | head -n1 | cut -d' ' -f1-2)"
     echo "$(nproc) cores; load average $LOAD_BEFORE before the HTTP part, $(cut -d' ' -f1-3 /proc/loadavg) at the end; $(date -u '+%Y-%m-%d %H:%M UTC')"
-    echo "wrk -t$THREADS -c$CONNECTIONS, median of $ROUNDS rounds of $DURATION after a $WARMUP warm-up; WebSocket load $WS_LOAD_DURATION after $WS_LOAD_WARMUP; echo backend $WS_ECHO_THREADS IO thread"
+    echo "wrk -t$THREADS -c$CONNECTIONS, median of $ROUNDS rounds of $DURATION after a warm-up ($JVM_WARMUP for Sluice and base, $WARMUP for the others); WebSocket load $WS_LOAD_DURATION after $WS_LOAD_WARMUP; echo backend $WS_ECHO_THREADS IO thread"
     [[ -z $BASELINE ]] || echo "base: $BASELINE${BASE_JAVA_OPTS:+ (JAVA_OPTS $BASE_JAVA_OPTS)}"
 } >"$RESULTS/meta.txt"
 cp "$TMP/sluice.yaml" "$TMP/haproxy.cfg" "$RESULTS/raw/" 2>/dev/null || true
