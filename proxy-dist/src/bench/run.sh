@@ -356,10 +356,7 @@ EOF
 nginx_tls_server() {  # the nginx proxy's HTTPS server: the same locations; nothing without BENCH_TLS
     [[ $TLS == 1 ]] || return 0
     cat <<EOF
-    # Sessions resume from tickets, as Sluice's (the JDK's) and HAProxy's do by default, and nginx's
-    # too; the shared cache serves TLS 1.2 session IDs. Mozilla's "intermediate" settings turn
-    # tickets off: nginx on OpenSSL 3.0 then resumes from its locked shared cache, at half the
-    # handshakes a second (2,300-2,600 against 4,800-5,500 here), which is no like-for-like anchor.
+    # Mozilla's "intermediate" nginx settings for sessions: a shared cache, no tickets.
     log_format reused '\$ssl_session_reused';
     server {
         listen 127.0.0.1:$NGINX_TLS_PORT ssl;
@@ -371,6 +368,7 @@ nginx_tls_server() {  # the nginx proxy's HTTPS server: the same locations; noth
         ssl_prefer_server_ciphers on;
         ssl_session_cache shared:SSL:10m;
         ssl_session_timeout 1d;
+        ssl_session_tickets off;
 $(nginx_locations)
         # Whether wrk resumed its TLS sessions: one letter per request, r (resumed) or . (full).
         location = /tls-check {
