@@ -338,20 +338,31 @@ class DistributionIT {
     @Test
     void theHeapStopsAt512MiBUnlessJavaOptsSaysOtherwise() throws Exception {
         // The JVM's own default is a quarter of the machine's memory; JAVA_OPTS comes after bin/sluice's options.
-        assertEquals(512L << 20, maxHeapBytes(Map.of()));
-        assertEquals(1L << 30, maxHeapBytes(Map.of("JAVA_OPTS", "-Xmx1g")));
+        assertEquals(512L << 20, heapFlag("MaxHeapSize", Map.of()));
+        assertEquals(1L << 30, heapFlag("MaxHeapSize", Map.of("JAVA_OPTS", "-Xmx1g")));
     }
 
-    /** The MaxHeapSize the launched JVM runs with, from its own flag listing. */
-    private long maxHeapBytes(Map<String, String> env) throws Exception {
+    @Test
+    void theHeapStartsAt64MiBAndAnIdleProxyMayShrinkItTo16() throws Exception {
+        assertEquals(64L << 20, heapFlag("InitialHeapSize", Map.of()));
+        assertEquals(16L << 20, heapFlag("MinHeapSize", Map.of()));
+        assertEquals(40, heapFlag("MaxHeapFreeRatio", Map.of()));
+        // An -Xms of the operator's sets the floor as well as the start.
+        Map<String, String> xms = Map.of("JAVA_OPTS", "-Xms256m");
+        assertEquals(256L << 20, heapFlag("InitialHeapSize", xms));
+        assertEquals(256L << 20, heapFlag("MinHeapSize", xms));
+    }
+
+    /** The value of a numeric JVM flag the launched JVM runs with, from its own flag listing. */
+    private long heapFlag(String flag, Map<String, String> env) throws Exception {
         Map<String, String> withFlags = new HashMap<>(env);
         withFlags.merge("JAVA_OPTS", "-XX:+PrintFlagsFinal", (given, flags) -> given + " " + flags);
         LaunchedSluice version = launch(DIST.resolve("bin/sluice"), withFlags, "--version");
         assertEquals(0, version.awaitExit(START_TIMEOUT), version.stderr());
         return version.stdout().lines()
-                .filter(line -> line.matches("\\s*size_t MaxHeapSize\\s+=.*"))
+                .filter(line -> line.matches("\\s*\\w+ " + flag + "\\s+=.*"))
                 .mapToLong(line -> Long.parseLong(line.replaceAll(".*=\\s*(\\d+).*", "$1")))
-                .findFirst().orElseThrow(() -> new AssertionError("no MaxHeapSize in " + version.stdout()));
+                .findFirst().orElseThrow(() -> new AssertionError("no " + flag + " in " + version.stdout()));
     }
 
     @Test
