@@ -577,6 +577,33 @@ to_mib() {  # wrk's "15.00MB" (binary units) -> MiB
 
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
+# round_trips PREFIX URI_OF TARGETS [TRUSTED.pem] : $ROUNDS interleaved rounds of $WS_ROUNDS sequential
+# WebSocket round trips through each target (URI_OF TARGET names its URI), every round's line kept in
+# raw/; the medians of the rounds' mean, p50 and p99 in the arrays PREFIX_MEAN, PREFIX_P50, PREFIX_P99.
+# One run per target swung by 10-40% with its place in the order, more than the changes it measured.
+round_trips() {
+    local prefix=$1 uri_of=$2 targets=$3 trusted=${4:-} round target line raw
+    local -n means=${prefix}_MEAN p50s=${prefix}_P50 p99s=${prefix}_P99
+    raw=$(tr 'A-Z' 'a-z' <<<"$prefix")-roundtrip
+    for round in $(seq 1 "$ROUNDS"); do
+        for target in $targets; do
+            say "  round $round/$ROUNDS: $raw, $target"
+            # $trusted unquoted: absent for ws://, one path without spaces (the run's temp dir) for wss://
+            line=$(java -cp "$HELPER_CP" dev.sluice.bench.WsRoundTrip "$("$uri_of" "$target")" \
+                "$WS_ROUNDS" "$WS_WARMUP" "$WS_BYTES" $trusted) || die "$raw via $target failed"
+            echo "$line" >>"$RAW/$raw-$target.txt"
+            means[$target]+=" $(sed -n 's/.* mean_us=\([^ ]*\).*/\1/p' <<<"$line")"
+            p50s[$target]+=" $(sed -n 's/.* p50_us=\([^ ]*\).*/\1/p' <<<"$line")"
+            p99s[$target]+=" $(sed -n 's/.* p99_us=\([^ ]*\).*/\1/p' <<<"$line")"
+        done
+    done
+    for target in $targets; do
+        means[$target]=$(median <<<"${means[$target]}")
+        p50s[$target]=$(median <<<"${p50s[$target]}")
+        p99s[$target]=$(median <<<"${p99s[$target]}")
+    done
+}
+
 declare -A RPS P50 P99 MIBS ERRS CPU_TICKS REQS
 proxy_pids() {  # proxy_pids TARGET : the processes whose CPU is that proxy's (none for direct)
     case $1 in
@@ -720,18 +747,10 @@ if [[ $WS == 1 ]]; then
     wait_ready wsecho "$WS_PID" "http://127.0.0.1:$WS_PORT/"
     declare -A WS_MEAN WS_P50 WS_P99
     ws_port_of() { case $1 in direct) echo "$WS_PORT" ;; nginx) echo "$NGINX_PORT" ;; haproxy) echo "$HAPROXY_PORT" ;; sluice) echo "$SLUICE_PORT" ;; base) echo "$BASE_PORT" ;; esac; }
-    for target in $TARGETS; do
-        port=$(ws_port_of "$target")
-        say "  WebSocket: $target"
-        line=$(java -cp "$HELPER_CP" dev.sluice.bench.WsRoundTrip "ws://127.0.0.1:$port/ws" "$WS_ROUNDS" "$WS_WARMUP" "$WS_BYTES") ||
-            die "WebSocket round trips via $target failed"
-        echo "$line" >"$RAW/ws-roundtrip-$target.txt"
-        WS_MEAN[$target]=$(sed -n 's/.* mean_us=\([^ ]*\).*/\1/p' <<<"$line")
-        WS_P50[$target]=$(sed -n 's/.* p50_us=\([^ ]*\).*/\1/p' <<<"$line")
-        WS_P99[$target]=$(sed -n 's/.* p99_us=\([^ ]*\).*/\1/p' <<<"$line")
-    done
+    ws_uri_of() { echo "ws://127.0.0.1:$(ws_port_of "$1")/ws"; }
+    round_trips WS ws_uri_of "$TARGETS"
     echo
-    echo "WebSocket echo, $WS_ROUNDS sequential round trips of a $WS_BYTES-byte text message (after $WS_WARMUP warm-up), one connection, java.net.http client"
+    echo "WebSocket echo, median of $ROUNDS interleaved rounds of $WS_ROUNDS sequential round trips of a $WS_BYTES-byte text message (after $WS_WARMUP warm-up), one connection, java.net.http client"
     printf '%-7s %10s %9s %9s %14s\n' target 'mean µs' 'p50 µs' 'p99 µs' 'p50 vs direct'
     for target in $TARGETS; do
         printf '%-7s %10s %9s %9s %14s\n' "$target" "${WS_MEAN[$target]}" "${WS_P50[$target]}" "${WS_P99[$target]}" \
@@ -926,14 +945,8 @@ if [[ $TLS == 1 ]]; then
 
     declare -A WSS_MEAN WSS_P50 WSS_P99
     wait_ready wsecho "$WS_PID" "http://127.0.0.1:$WS_PORT/"
-    for target in $TLS_TARGETS; do
-        say "  wss: $target"
-        line=$(java -cp "$HELPER_CP" dev.sluice.bench.WsRoundTrip "wss://127.0.0.1:$(tls_port_of "$target")/ws" \
-            "$WS_ROUNDS" "$WS_WARMUP" "$WS_BYTES" "$TLS_DIR/cert.pem") || die "wss round trips via $target failed"
-        WSS_MEAN[$target]=$(sed -n 's/.* mean_us=\([^ ]*\).*/\1/p' <<<"$line")
-        WSS_P50[$target]=$(sed -n 's/.* p50_us=\([^ ]*\).*/\1/p' <<<"$line")
-        WSS_P99[$target]=$(sed -n 's/.* p99_us=\([^ ]*\).*/\1/p' <<<"$line")
-    done
+    wss_uri_of() { echo "wss://127.0.0.1:$(tls_port_of "$1")/ws"; }
+    round_trips WSS wss_uri_of "$TLS_TARGETS" "$TLS_DIR/cert.pem"
 
     mode_label() { case $1 in keep-alive) echo "$(human_size "$SMALL_BYTES") keep-alive" ;; resumed) echo "handshake resumed" ;; full) echo "handshake full" ;; esac; }
     echo
@@ -974,7 +987,7 @@ if [[ $TLS == 1 ]]; then
         "$TLS_RSS_SLUICE" "$TLS_RSS_NGINX" $((${#NGINX_PROCS[@]} - 1))
 
     echo
-    echo "wss echo, $WS_ROUNDS sequential round trips of a $WS_BYTES-byte text message (after $WS_WARMUP warm-up), one connection, java.net.http client trusting the run's certificate"
+    echo "wss echo, median of $ROUNDS interleaved rounds of $WS_ROUNDS sequential round trips of a $WS_BYTES-byte text message (after $WS_WARMUP warm-up), one connection, java.net.http client trusting the run's certificate"
     printf '%-7s %10s %9s %9s %14s\n' target 'mean µs' 'p50 µs' 'p99 µs' 'p50 vs its ws'
     for target in $TLS_TARGETS; do
         printf '%-7s %10s %9s %9s %14s\n' "$target" "${WSS_MEAN[$target]}" "${WSS_P50[$target]}" "${WSS_P99[$target]}" \
