@@ -16,7 +16,10 @@ import sys
 from html import escape
 
 ANCHORS = ("nginx", "haproxy")
-TARGET_ORDER = ("direct", "nginx", "haproxy", "sluice", "base")
+TARGET_ORDER = ("direct", "nginx", "haproxy", "sluice", "undertow", "base")
+# Targets with columns of their own only when a run measured them: Undertow's own ProxyHandler
+# (the HTTP rows' floor) and the A/B build.
+EXTRAS = (("undertow", "Undertow ProxyHandler"), ("base", "base"))
 
 
 def num(v):
@@ -66,7 +69,6 @@ def analyse(s):
         "best": best,
         "vs_best": ratio(sluice, best[1]) if best else None,
         "vs_direct": ratio(sluice, value("direct")),
-        "vs_base": ratio(sluice, value("base")),
         "base_vs_best": ratio(value("base"), best[1]) if best else None,
         "cpu_best": cpu_best,
         "cpu_vs_best": ratio(sluice_cpu, cpu_best[1]) if cpu_best else None,
@@ -83,7 +85,7 @@ def analyse(s):
 def markdown(folder, scenarios):
     meta_path = os.path.join(folder, "meta.txt")
     meta = open(meta_path, encoding="utf-8").read().strip() if os.path.exists(meta_path) else ""
-    has_base = any("base" in s["rows"] for s in scenarios.values())
+    extras = [(t, label) for t, label in EXTRAS if any(t in s["rows"] for s in scenarios.values())]
     out = ["# Sluice benchmark results", ""]
     if meta:
         out += ["```", meta, "```", ""]
@@ -93,14 +95,11 @@ def markdown(folder, scenarios):
             "operation over the lower of nginx's and HAProxy's (below 1: Sluice used less). "
             "The chart is `ratios.svg`; raw wrk and client outputs are in `raw/`.", ""]
     head = ["scenario", "metric", "better", "direct", "nginx", "HAProxy", "Sluice"]
-    if has_base:
-        head.append("base")
+    head += [label for _, label in extras]
     head += ["Sluice ÷ best anchor", "Sluice ÷ direct"]
-    if has_base:
-        head.append("Sluice ÷ base")
+    head += [f"Sluice ÷ {label}" for _, label in extras]
     head += ["CPU µs/op nginx", "HAProxy", "Sluice"]
-    if has_base:
-        head.append("base")
+    head += [label for _, label in extras]
     head += ["CPU ÷ best", "errors"]
     out += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for name, s in scenarios.items():
@@ -109,14 +108,11 @@ def markdown(folder, scenarios):
         c = lambda t: fmt(rows[t]["cpu"]) if t in rows else "-"
         best = f"{fmt(a['vs_best'])} (vs {a['best'][0]})" if a["vs_best"] is not None else "-"
         cells = [name, s["metric"], s["better"], v("direct"), v("nginx"), v("haproxy"), v("sluice")]
-        if has_base:
-            cells.append(v("base"))
+        cells += [v(t) for t, _ in extras]
         cells += [best, fmt(a["vs_direct"])]
-        if has_base:
-            cells.append(fmt(a["vs_base"]))
+        cells += [fmt(ratio(rows.get("sluice", {}).get("value"), rows.get(t, {}).get("value"))) for t, _ in extras]
         cells += [c("nginx"), c("haproxy"), c("sluice")]
-        if has_base:
-            cells.append(c("base"))
+        cells += [c(t) for t, _ in extras]
         cells += [fmt(a["cpu_vs_best"]), ", ".join(f"{t} {r['errors']}" for t, r in rows.items()
                                                      if r["errors"] not in ("", "0", "-")) or "0"]
         out.append("| " + " | ".join(cells) + " |")

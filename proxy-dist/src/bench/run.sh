@@ -32,6 +32,7 @@ SLUICE_JAVA_OPTS=${SLUICE_JAVA_OPTS:-}   # JAVA_OPTS for the Sluice JVM (default
 BASE_JAVA_OPTS=${BENCH_BASELINE_JAVA_OPTS-$SLUICE_JAVA_OPTS}   # JAVA_OPTS for the base JVM (to A/B JVM settings on one build)
 KEEP=${BENCH_KEEP:-0}                    # 1 keeps the temp dir (configs, logs, wrk output)
 BASELINE=${BENCH_BASELINE:-}             # another built distribution (its bin/sluice's folder): an A/B row "base"
+WITH_UNDERTOW=${BENCH_UNDERTOW:-1}       # 0 drops "undertow" (Undertow's own ProxyHandler) from the HTTP rows
 WS_LOAD=${BENCH_WS_LOAD:-1}              # 0 skips the WebSocket load part (echo, stream, idle)
 WS_CONNECTIONS=${BENCH_WS_CONNECTIONS:-64}           # echo: connections, one message in flight each
 WS_LOAD_SIZES=${BENCH_WS_LOAD_SIZES:-32 16384}       # echo: one row per message size
@@ -279,6 +280,13 @@ if [[ -n $BASELINE ]]; then
     pick_port BASE_PORT
     TARGETS="$TARGETS base"
 fi
+# The plain HTTP rows also measure Undertow's own ProxyHandler (UndertowProxy.java), the floor
+# Sluice's HTTP path stands on: what Sluice's code costs beyond it, what only Undertow could save.
+HTTP_TARGETS=$TARGETS
+if [[ $WITH_UNDERTOW == 1 ]]; then
+    pick_port UNDERTOW_PORT
+    HTTP_TARGETS="$TARGETS undertow"
+fi
 CURL_TLS=()   # curl's options for the TLS ports: trust the run's own certificate
 if [[ $TLS == 1 ]]; then
     pick_port NGINX_TLS_PORT; pick_port HAPROXY_TLS_PORT; pick_port SLUICE_TLS_PORT
@@ -481,6 +489,10 @@ spawn proxy nginx -p "$TMP/proxy" -c "$TMP/proxy/nginx.conf"; NGINX_PID=$LAST_PI
 haproxy -c -q -f "$TMP/haproxy.cfg" || die "haproxy.cfg rejected"
 spawn haproxy haproxy -db -f "$TMP/haproxy.cfg"; HAPROXY_PID=$LAST_PID
 spawn wsecho java -Xmx256m -cp "$HELPER_CP" dev.sluice.bench.WsEchoBackend "$WS_PORT" "$WS_ECHO_THREADS"; WS_PID=$LAST_PID
+if [[ $WITH_UNDERTOW == 1 ]]; then   # the heap bin/sluice starts with; its PID is the JVM's
+    spawn undertow java -Xms64m -Xmx512m -cp "$HELPER_CP" dev.sluice.bench.UndertowProxy \
+        "$UNDERTOW_PORT" "http://127.0.0.1:$BACKEND_PORT"; UNDERTOW_PID=$LAST_PID
+fi
 start_sluice() {  # start_sluice NAME : Sluice on sluice.yaml, PID in $LAST_PID
     if [[ $MODE == distribution ]]; then
         JAVA_OPTS=$SLUICE_JAVA_OPTS spawn "$1" "$DIST/bin/sluice" -c "$TMP/sluice.yaml"
@@ -515,10 +527,12 @@ DIRECT=http://127.0.0.1:$BACKEND_PORT
 NGINX=http://127.0.0.1:$NGINX_PORT
 HAPROXY=http://127.0.0.1:$HAPROXY_PORT
 SLUICE=http://127.0.0.1:$SLUICE_PORT
+UNDERTOW=http://127.0.0.1:${UNDERTOW_PORT:-0}
 wait_ready backend "$BACKEND_PID" "$DIRECT/small.bin"
 wait_ready proxy "$NGINX_PID" "$NGINX/small.bin"
 wait_ready haproxy "$HAPROXY_PID" "$HAPROXY/small.bin"
 wait_ready sluice "$SLUICE_PID" "$SLUICE/small.bin"
+[[ -z ${UNDERTOW_PID:-} ]] || wait_ready undertow "$UNDERTOW_PID" "$UNDERTOW/small.bin"
 BASE=http://127.0.0.1:${BASE_PORT:-0}
 if [[ -n $BASELINE ]]; then
     wait_ready base "$BASE_PID" "$BASE/small.bin"
@@ -530,7 +544,7 @@ SLUICE_JVM=$(jvm_of "$SLUICE_PID")
 [[ $SLUICE_JVM == "$SLUICE_PID" ]] || PIDS+=("$SLUICE_JVM")
 
 # Every target must serve the very same bytes before its speed means anything.
-for base in "$DIRECT" "$NGINX" "$HAPROXY" "$SLUICE" ${BASELINE:+"$BASE"}; do
+for base in "$DIRECT" "$NGINX" "$HAPROXY" "$SLUICE" ${BASELINE:+"$BASE"} ${UNDERTOW_PID:+"$UNDERTOW"}; do
     for file in small.bin large.bin; do
         curl -s --max-time 10 "$base/$file" | cmp -s - "$TMP/www/$file" ||
             die "$base/$file does not serve the expected $(wc -c <"$TMP/www/$file") bytes"
@@ -611,6 +625,7 @@ proxy_pids() {  # proxy_pids TARGET : the processes whose CPU is that proxy's (n
         haproxy) echo "$HAPROXY_PID" ;;
         sluice) echo "$SLUICE_JVM" ;;
         base) echo "${BASE_JVM:-}" ;;
+        undertow) echo "$UNDERTOW_PID" ;;
     esac
 }
 cpu_us() {  # cpu_us TICKS OPERATIONS : µs of CPU per operation, or - without figures
@@ -664,15 +679,15 @@ measure() {  # measure KEY URL ROUND [MODE] : one measured wrk run, its figures 
     ERRS[$key]=$(( ${ERRS[$key]:-0} + $(awk '/Non-2xx or 3xx responses:/ { n += $NF }
         /Socket errors:/ { gsub(/,/, ""); n += $4 + $6 + $8 + $10 } END { print n + 0 }' "$out") ))
 }
-warmup_of() { case $1 in sluice|base) echo "$JVM_WARMUP" ;; *) echo "$WARMUP" ;; esac; }
-url_of() { case $1 in direct) echo "$DIRECT/$2.bin" ;; nginx) echo "$NGINX/$2.bin" ;; haproxy) echo "$HAPROXY/$2.bin" ;; sluice) echo "$SLUICE/$2.bin" ;; base) echo "$BASE/$2.bin" ;; esac; }
+warmup_of() { case $1 in sluice|base|undertow) echo "$JVM_WARMUP" ;; *) echo "$WARMUP" ;; esac; }
+url_of() { case $1 in direct) echo "$DIRECT/$2.bin" ;; nginx) echo "$NGINX/$2.bin" ;; haproxy) echo "$HAPROXY/$2.bin" ;; sluice) echo "$SLUICE/$2.bin" ;; base) echo "$BASE/$2.bin" ;; undertow) echo "$UNDERTOW/$2.bin" ;; esac; }
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 awk -v l="${LOAD_BEFORE%% *}" -v n="$(nproc)" 'BEGIN { exit !(l > n / 2) }' &&
     say "note: load average ${LOAD_BEFORE%% *} on $(nproc) cores before starting: other work shares the CPUs, figures will be noisy"
 say "Sluice: $MODE; a warm-up per row ($JVM_WARMUP for the JVMs, $WARMUP for the others), then $ROUNDS interleaved rounds of wrk -t$THREADS -c$CONNECTIONS -d$DURATION"
 for body in small large; do
-    for target in $TARGETS; do
+    for target in $HTTP_TARGETS; do
         say "  warm-up: $body body, $target"
         wrk -t"$THREADS" -c"$CONNECTIONS" -d"$(warmup_of "$target")" "$(url_of "$target" "$body")" >/dev/null
     done
@@ -681,7 +696,7 @@ done
 # median of the rounds drops the burst.
 for round in $(seq 1 "$ROUNDS"); do
     for body in small large; do
-        for target in $TARGETS; do
+        for target in $HTTP_TARGETS; do
             say "  round $round/$ROUNDS: $body body, $target"
             measure "$body-$target" "$(url_of "$target" "$body")" "$round"
         done
@@ -701,12 +716,12 @@ human_size() { awk -v b="$1" 'BEGIN { if (b >= 1048576) printf "%gMiB", b / 1048
 echo
 echo "Sluice $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo '(no git)') ($MODE), $(java -version 2>&1 | head -n1), $(nginx -v 2>&1 | sed 's/.*: //'), $(wrk -v 2>&1 | head -n1 | cut -d' ' -f1-2)"
 echo "HTTP GET, median of $ROUNDS rounds of wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency, all on 127.0.0.1 ($(nproc) cores; load average $LOAD_BEFORE before, $LOAD_AFTER after)"
-printf '%-7s %-7s %10s %9s %9s %9s %7s %12s\n' body target 'req/s' 'p50 ms' 'p99 ms' 'MiB/s' errors 'cpu µs/req'
+printf '%-7s %-8s %10s %9s %9s %9s %7s %12s\n' body target 'req/s' 'p50 ms' 'p99 ms' 'MiB/s' errors 'cpu µs/req'
 for body in small large; do
     size=$(human_size "$([[ $body == small ]] && echo "$SMALL_BYTES" || echo "$LARGE_BYTES")")
-    for target in $TARGETS; do
+    for target in $HTTP_TARGETS; do
         k=$body-$target
-        printf '%-7s %-7s %10s %9s %9s %9s %7s %12s\n' "$size" "$target" "${RPS[$k]}" "${P50[$k]}" "${P99[$k]}" "${MIBS[$k]}" "${ERRS[$k]}" "$(cpu_of "$k")"
+        printf '%-7s %-8s %10s %9s %9s %9s %7s %12s\n' "$size" "$target" "${RPS[$k]}" "${P50[$k]}" "${P99[$k]}" "${MIBS[$k]}" "${ERRS[$k]}" "$(cpu_of "$k")"
         result "HTTP GET $size" req/s higher "$target" "${RPS[$k]}" "${P50[$k]}" "${P99[$k]}" - "$(cpu_of "$k")" "${ERRS[$k]}" "p50/p99 in ms"
     done
 done
@@ -724,6 +739,17 @@ for body in small large; do
         "$(ratio "${P99[$body-sluice]}" "${P99[$body-direct]}")" "$(ratio "${P99[$body-sluice]}" "${P99[$body-nginx]}")" \
         "$(ratio "${P99[$body-sluice]}" "${P99[$body-haproxy]}")"
 done
+
+if [[ -n ${UNDERTOW_PID:-} ]]; then
+    echo
+    echo "Sluice against Undertow's own ProxyHandler (undertow), same run: CPU below 1 means Sluice used less"
+    for body in small large; do
+        size=$(human_size "$([[ $body == small ]] && echo "$SMALL_BYTES" || echo "$LARGE_BYTES")")
+        printf '%-7s req/s sluice/undertow %s   cpu per request sluice/undertow %s\n' "$size" \
+            "$(ratio "${RPS[$body-sluice]}" "${RPS[$body-undertow]}")" "$(ratio "$(cpu_of "$body-sluice")" "$(cpu_of "$body-undertow")")"
+    done
+    stop_now "$UNDERTOW_PID"   # the rows after these do not measure it
+fi
 
 if [[ -n $BASELINE ]]; then
     echo
