@@ -16,8 +16,10 @@ import java.util.concurrent.CountDownLatch;
  * Kubernetes or a shell. Handling the signals ourselves keeps the exit code ours.
  * A second TERM or INT during the drain stops at once, as operators expect of a second
  * Ctrl-C. SIGHUP (whose JVM default is to die without draining) runs the reload action, on a
- * thread of its own: the signal thread must not wait for a file to be read. SIGUSR1 (whose
- * default also kills: exit 138) reopens the log files, as nginx does for logrotate.
+ * thread of its own: the signal thread must not wait for a file to be read. A SIGHUP that comes
+ * while the proxy is still starting is kept, and reloads once it has started: "listening" is
+ * logged a moment before start-up ends, and a reload asked for then must not be lost. SIGUSR1
+ * (whose default also kills: exit 138) reopens the log files, as nginx does for logrotate.
  */
 final class StopSignals {
     private static final Logger log = LoggerFactory.getLogger(StopSignals.class);
@@ -27,7 +29,8 @@ final class StopSignals {
 
     private final CountDownLatch stop = new CountDownLatch(1);
     private volatile String received = "";
-    private volatile Runnable reload = () -> log.warn("SLU0016 SIGHUP received before the proxy started: ignored");
+    private Runnable reload;            // null until the proxy has started; guarded by this
+    private boolean reloadAskedEarly;   // a SIGHUP came before that; guarded by this
     private volatile Runnable reopen = () -> { };
 
     /** Takes over TERM and INT from the JVM; a signal the JVM will not hand over (e.g. under -Xrs) keeps its default. */
@@ -40,11 +43,7 @@ final class StopSignals {
             }
         }
         try {
-            Signal.handle(new Signal("HUP"), signal -> {
-                Thread thread = new Thread(reload, "sluice-reload");
-                thread.setDaemon(true);
-                thread.start();
-            });
+            Signal.handle(new Signal("HUP"), signal -> hangUp());
         } catch (IllegalArgumentException e) {
             // HUP is reserved here; its default applies.
         }
@@ -60,9 +59,29 @@ final class StopSignals {
         this.reopen = action;
     }
 
-    /** What SIGHUP does from now on. */
-    void onReload(Runnable action) {
+    /** What SIGHUP does from now on; at once, too, if one came while the proxy was starting. */
+    synchronized void onReload(Runnable action) {
         this.reload = action;
+        if (reloadAskedEarly) {
+            reloadAskedEarly = false;
+            runAside(action);
+        }
+    }
+
+    /** SIGHUP: reload now, or once the proxy has started. */
+    synchronized void hangUp() {
+        if (reload != null) {
+            runAside(reload);
+        } else if (!reloadAskedEarly) {
+            reloadAskedEarly = true;
+            log.warn("SLU0016 SIGHUP received while the proxy was starting: it reloads once started");
+        }
+    }
+
+    private static void runAside(Runnable action) {
+        Thread thread = new Thread(action, "sluice-reload");
+        thread.setDaemon(true);
+        thread.start();
     }
 
     /** Blocks until a stop signal arrives and returns its name, e.g. {@code SIGTERM}. */

@@ -1,5 +1,6 @@
 package dev.sluice.dist;
 
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,6 +25,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -33,6 +35,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Runs the built distribution the way an operator does: {@code target/sluice/bin/sluice} as a
@@ -211,12 +214,12 @@ class DistributionIT {
                 .replace("upstreams:", "upstreams:\n  nowhere:\n    servers: [ { url: http://127.0.0.1:9 } ]\n");
         Files.writeString(config, withBlockedRoute);
         hup(sluice);
-        await("the reloaded route").atMost(START_TIMEOUT).until(() -> status(port, "/blocked/x") == 502);
+        awaitShowingLog(sluice, "the reloaded route", () -> status(port, "/blocked/x") == 502);
         assertTrue(sluice.stderr().contains("SLU0005 reloaded"), sluice.stderr());
 
         Files.writeString(config, withBlockedRoute.replace("upstream: nowhere", "upstream: nowher"));
         hup(sluice);
-        await("the failed reload's report").atMost(START_TIMEOUT).until(() -> sluice.stderr().contains("SLU0006"));
+        awaitShowingLog(sluice, "the failed reload's report", () -> sluice.stderr().contains("SLU0006"));
         assertTrue(sluice.stderr().contains("did you mean 'nowhere'"), sluice.stderr());
         assertEquals(502, status(port, "/blocked/x"), "the running configuration stays");
 
@@ -289,6 +292,15 @@ class DistributionIT {
 
     private static void hup(LaunchedSluice sluice) throws Exception {
         signal(sluice, "HUP");
+    }
+
+    /** Awaits {@code condition}; a timeout shows the proxy's log, which says why (a reload refused, a signal too early). */
+    private static void awaitShowingLog(LaunchedSluice sluice, String what, Callable<Boolean> condition) {
+        try {
+            await(what).atMost(START_TIMEOUT).until(condition);
+        } catch (ConditionTimeoutException e) {
+            fail(e.getMessage() + "\nthe proxy's log:\n" + sluice.stderr());
+        }
     }
 
     private static int status(int port, String path) throws Exception {
