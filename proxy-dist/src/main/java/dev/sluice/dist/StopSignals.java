@@ -3,6 +3,7 @@ package dev.sluice.dist;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -43,7 +44,11 @@ final class StopSignals {
             }
         }
         try {
-            Signal.handle(new Signal("HUP"), signal -> hangUp());
+            if (Signal.handle(new Signal("HUP"), signal -> hangUp()) == SignalHandler.SIG_IGN) {
+                // Ignored since the process started (nohup, where bin/sluice could not undo it): the JVM keeps it so.
+                log.warn("SLU0019 SIGHUP is ignored in this process (started under nohup?): kill -HUP will not"
+                        + " reload; use POST /reload on the admin API, or start it with setsid or a service manager");
+            }
         } catch (IllegalArgumentException e) {
             // HUP is reserved here; its default applies.
         }

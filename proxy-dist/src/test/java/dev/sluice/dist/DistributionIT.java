@@ -210,18 +210,53 @@ class DistributionIT {
 
         String shipped = Files.readString(config);
         Files.writeString(config, shipped + "\n# reloaded\n");
-        String withBlockedRoute = shipped.replace("routes:", "routes:\n  - match: { path: /blocked/ }\n    upstream: nowhere\n")
-                .replace("upstreams:", "upstreams:\n  nowhere:\n    servers: [ { url: http://127.0.0.1:9 } ]\n");
-        Files.writeString(config, withBlockedRoute);
+        String blocked = withBlockedRoute(shipped);
+        Files.writeString(config, blocked);
         hup(sluice);
         awaitShowingLog(sluice, "the reloaded route", () -> status(port, "/blocked/x") == 502);
         assertTrue(sluice.stderr().contains("SLU0005 reloaded"), sluice.stderr());
 
-        Files.writeString(config, withBlockedRoute.replace("upstream: nowhere", "upstream: nowher"));
+        Files.writeString(config, blocked.replace("upstream: nowhere", "upstream: nowher"));
         hup(sluice);
         awaitShowingLog(sluice, "the failed reload's report", () -> sluice.stderr().contains("SLU0006"));
         assertTrue(sluice.stderr().contains("did you mean 'nowhere'"), sluice.stderr());
         assertEquals(502, status(port, "/blocked/x"), "the running configuration stays");
+
+        sluice.process().destroy();
+        assertEquals(0, sluice.awaitExit(STOP_TIMEOUT), sluice.stderr());
+    }
+
+    @Test
+    void sighupReloadsAProxyStartedUnderNohup() throws Exception {
+        // nohup makes the process ignore SIGHUP, and a JVM that starts so keeps ignoring it:
+        // bin/sluice takes it back, so kill -HUP reloads (and a terminal's hang-up would too).
+        Path config = defaultConfigOnPortZero();
+        LaunchedSluice sluice = launch(Path.of("/usr/bin/nohup"), Map.of(), DIST.resolve("bin/sluice").toString(),
+                "-c", config.toString());
+        int port = sluice.awaitListeningPort();
+        assertEquals(200, status(port, "/blocked/x"), "before: the echo's catch-all route");
+
+        Files.writeString(config, withBlockedRoute(Files.readString(config)));
+        hup(sluice);
+        awaitShowingLog(sluice, "the reloaded route", () -> status(port, "/blocked/x") == 502);
+        assertFalse(sluice.stderr().contains("SLU0019"), sluice.stderr());
+
+        sluice.process().destroy();
+        assertEquals(0, sluice.awaitExit(STOP_TIMEOUT), sluice.stderr());
+    }
+
+    @Test
+    void aJvmStartedUnderNohupWithoutTheLauncherSaysSighupCannotReload() throws Exception {
+        // Without bin/sluice (or with an env that cannot reset signals) nothing undoes nohup:
+        // the operator learns at start that kill -HUP will do nothing, and what to use instead.
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        LaunchedSluice sluice = launch(Path.of("/usr/bin/nohup"), Map.of(), java.toString(),
+                "-Dsluice.home=" + DIST, "-cp", DIST.resolve("lib") + "/*", "dev.sluice.dist.Main",
+                "-c", defaultConfigOnPortZero().toString());
+        sluice.awaitListeningPort();
+        awaitShowingLog(sluice, "the warning", () -> sluice.stderr().contains(
+                "SLU0019 SIGHUP is ignored in this process (started under nohup?): kill -HUP will not reload;"
+                        + " use POST /reload on the admin API"));
 
         sluice.process().destroy();
         assertEquals(0, sluice.awaitExit(STOP_TIMEOUT), sluice.stderr());
@@ -292,6 +327,12 @@ class DistributionIT {
 
     private static void hup(LaunchedSluice sluice) throws Exception {
         signal(sluice, "HUP");
+    }
+
+    /** {@code config} with a route for /blocked/ to an upstream nobody listens on (its requests get 502). */
+    private static String withBlockedRoute(String config) {
+        return config.replace("routes:", "routes:\n  - match: { path: /blocked/ }\n    upstream: nowhere\n")
+                .replace("upstreams:", "upstreams:\n  nowhere:\n    servers: [ { url: http://127.0.0.1:9 } ]\n");
     }
 
     /** Awaits {@code condition}; a timeout shows the proxy's log, which says why (a reload refused, a signal too early). */
