@@ -335,7 +335,7 @@ class DistributionIT {
                 .replace("upstreams:", "upstreams:\n  nowhere:\n    servers: [ { url: http://127.0.0.1:9 } ]\n");
     }
 
-    /** Awaits {@code condition}; a timeout shows the proxy's log, which says why (a reload refused, a signal too early). */
+    /** Awaits {@code condition}; a timeout shows the proxy's log, which says why (a reload refused, a signal that never arrived). */
     private static void awaitShowingLog(LaunchedSluice sluice, String what, Callable<Boolean> condition) {
         try {
             await(what).atMost(START_TIMEOUT).until(condition);
